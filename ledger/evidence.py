@@ -1,0 +1,212 @@
+"""The evidence store: files attached to records, kept once each under their SHA-256.
+
+A file is copied into `evidence/.tmp` while it is hashed, synced to disk, then renamed into
+`evidence/ab/abcdef….ext`, so a crash leaves either nothing or a whole file, never half of one.
+Stored files are never modified; the same photo attached to three records is stored once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+import unicodedata
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ledger.errors import InvalidInput, NotFound
+from ledger.fields import Problem
+from ledger.media import probe
+from ledger.models import EVIDENCE_ROLES, Attachment, EvidenceFile, Record, utc_now
+from ledger.records import audit, author_of
+
+CHUNK = 1 << 20
+TEMP = ".tmp"
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        while chunk := stream.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def stored_path(evidence_dir: Path, sha256: str, ext: str) -> Path:
+    return evidence_dir / sha256[:2] / f"{sha256}{ext}"
+
+
+def clean_name(name: str) -> str:
+    """The file name alone, without folders or control characters, as it will be shown."""
+    base = re.split(r"[\\/]", name)[-1]
+    base = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C").strip(" .")
+    return base[:200] or "未命名文件"
+
+
+def _extension(name: str) -> str:
+    suffix = Path(clean_name(name)).suffix.lower()
+    return suffix if re.fullmatch(r"\.[a-z0-9]{1,10}", suffix) else ""
+
+
+@dataclass
+class _Copied:
+    source: Path
+    temp: Path
+    sha256: str
+    size: int
+
+
+def _copy_in(evidence_dir: Path, source: Path) -> _Copied:
+    temp_dir = evidence_dir / TEMP
+    temp_dir.mkdir(parents=True, exist_ok=True)
+    digest, size = hashlib.sha256(), 0
+    handle, temp_name = tempfile.mkstemp(dir=temp_dir)
+    temp = Path(temp_name)
+    try:
+        with os.fdopen(handle, "wb") as target, source.open("rb") as stream:
+            while chunk := stream.read(CHUNK):
+                digest.update(chunk)
+                target.write(chunk)
+                size += len(chunk)
+            target.flush()
+            os.fsync(target.fileno())
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    return _Copied(source, temp, digest.hexdigest(), size)
+
+
+def _sync_dir(folder: Path) -> None:
+    # Makes the rename itself durable; Windows has no directory handles to sync.
+    if os.name == "posix":
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _place(evidence_dir: Path, copied: _Copied, ext: str) -> Path:
+    final = stored_path(evidence_dir, copied.sha256, ext)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(copied.temp, final)
+    _sync_dir(final.parent)
+    return final
+
+
+def attach(
+    session: Session,
+    evidence_dir: Path,
+    record: Record,
+    sources: Sequence[Path],
+    *,
+    role: str = "其他",
+    caption: str | None = None,
+) -> list[Attachment]:
+    """Attaches files to a record. Files are in the store before the caller commits; if the
+    transaction fails, `discard_unreferenced` removes the ones that no row came to reference."""
+    if role not in EVIDENCE_ROLES:
+        raise InvalidInput([Problem("role", "材料类型", role, f"只能是：{'、'.join(EVIDENCE_ROLES)}")])
+    if record.deleted:
+        raise InvalidInput([Problem("record", "记录", record.title, "记录在回收站里，请先恢复")])
+    missing = [str(path) for path in sources if not Path(path).is_file()]
+    if missing:
+        raise NotFound("找不到这些文件：" + "、".join(missing))
+    author = author_of(session)
+    position = session.scalar(select(func.max(Attachment.position)).where(Attachment.record_id == record.id))
+    position = -1 if position is None else position
+    attachments = []
+    for source in map(Path, sources):
+        copied = _copy_in(evidence_dir, source)
+        stored = session.get(EvidenceFile, copied.sha256)
+        if stored is None:
+            ext = _extension(source.name)
+            final = _place(evidence_dir, copied, ext)
+            info = probe(final, source.name)
+            stored = EvidenceFile(
+                sha256=copied.sha256,
+                ext=ext,
+                size=copied.size,
+                mime=info.mime,
+                width=info.width,
+                height=info.height,
+                orientation=info.orientation,
+                taken_at=info.taken_at,
+                page_count=info.page_count,
+                added_at=utc_now(),
+            )
+            session.add(stored)
+        else:
+            existing = evidence_dir / stored.relative_path
+            if existing.is_file():
+                copied.temp.unlink()
+            else:
+                # The stored copy went missing; this upload is the same content, so it heals the store.
+                _place(evidence_dir, copied, stored.ext)
+        position += 1
+        attachment = Attachment(
+            id=uuid.uuid4(),
+            record_id=record.id,
+            sha256=copied.sha256,
+            original_name=clean_name(source.name),
+            role=role,
+            caption=caption.strip() if caption and caption.strip() else None,
+            position=position,
+            created_by=author,
+            updated_by=author,
+        )
+        session.add(attachment)
+        session.flush()
+        audit(
+            session,
+            "attach",
+            "attachment",
+            attachment.id,
+            record.kind,
+            {"record": str(record.id), "file": attachment.original_name, "sha256": copied.sha256, "role": role},
+        )
+        attachments.append(attachment)
+    return attachments
+
+
+def detach(session: Session, attachment: Attachment) -> None:
+    """Moves an attachment to the recycle bin; the stored file stays, so it can be restored."""
+    if attachment.deleted_at is not None:
+        return
+    attachment.deleted_at = utc_now()
+    attachment.deleted_by = author_of(session)
+    session.flush()
+    audit(session, "detach", "attachment", attachment.id, attachment.record.kind, {"file": attachment.original_name})
+
+
+def live_attachments(record: Record) -> list[Attachment]:
+    return [attachment for attachment in record.attachments if attachment.deleted_at is None]
+
+
+def discard_unreferenced(session: Session, evidence_dir: Path) -> list[Path]:
+    """Removes stored files that no evidence row names (left by a rolled-back attach)."""
+    known = set(session.scalars(select(EvidenceFile.sha256)))
+    removed = []
+    for path in stored_files(evidence_dir):
+        if path.stem not in known:
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
+
+
+def stored_files(evidence_dir: Path) -> list[Path]:
+    """Every file in the store, without the temporary copies."""
+    if not evidence_dir.is_dir():
+        return []
+    return sorted(
+        path
+        for folder in evidence_dir.iterdir()
+        if folder.is_dir() and folder.name != TEMP
+        for path in folder.iterdir()
+    )

@@ -1,0 +1,93 @@
+"""The field spec: each record kind declares its fields once, here in this vocabulary.
+
+Forms, validation, the command line, Excel columns and the PDF record sheet all read the same
+declaration, so a field is added in one place. A `KindSpec` is the whole declaration of a kind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class FieldType(StrEnum):
+    TEXT = "text"
+    DATE = "date"
+    INT = "int"
+    MONEY = "money"  # Decimal yuan, exact to the fen
+    CHOICE = "choice"
+    BOOL = "bool"
+    PERSON = "person"  # a person's name
+    UNIT = "unit"  # one unit's name, completed from the directory of units
+    UNITS = "units"  # several units from the directory, in order
+    PAIRING = "pairing"
+    ID_NUMBER = "id_number"  # masked in printed binders
+    PHONE = "phone"  # masked in printed binders
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str
+    type: FieldType = FieldType.TEXT
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    #: Offered while typing, but any text is accepted (unlike `choices`).
+    suggestions: tuple[str, ...] = ()
+    help: str = ""
+    multiline: bool = False
+    #: Computed from other fields on every save; never typed in.
+    derived: bool = False
+    default: Any = None
+    max_length: int = 500
+
+    @property
+    def personal(self) -> bool:
+        """Whether the binder masks this field when asked to protect personal data."""
+        return self.type in (FieldType.ID_NUMBER, FieldType.PHONE)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason a value cannot be saved, worded for the person who typed it."""
+
+    field: str
+    label: str
+    value: str
+    message: str
+
+    def __str__(self) -> str:
+        shown = f"“{self.value}”" if self.value else "（空）"
+        return f"{self.label}（{self.field}）{shown}：{self.message}"
+
+
+Values = Mapping[str, Any]
+CrossCheck = Callable[[Values], list[tuple[str, str]]]
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    name: str  # as in the database and on the command line: meeting, cadre, ...
+    label: str  # 会议与互访
+    fields: tuple[Field, ...]
+    #: The date a record is filed and sorted under: `date`, or `start_date` for kinds that last.
+    date_field: str
+    #: Rules across fields, each returning (field name, message) pairs for what is wrong.
+    checks: tuple[CrossCheck, ...] = ()
+    #: Builds the 事项 from the fields when it is left empty (for kinds whose subject is a person).
+    compose_title: Callable[[Values], str] | None = None
+    #: Fills the derived fields from the others.
+    derive: Callable[[Values], dict[str, Any]] | None = None
+    by_name: dict[str, Field] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_name", {f.name: f for f in self.fields})
+
+    def field(self, name: str) -> Field:
+        return self.by_name[name]
+
+    @property
+    def editable_fields(self) -> tuple[Field, ...]:
+        return tuple(f for f in self.fields if not f.derived)

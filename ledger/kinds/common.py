@@ -1,0 +1,46 @@
+"""Fields and rules every record kind shares, placed by each kind around its own fields."""
+
+from __future__ import annotations
+
+from ledger.fields import Field, FieldType, Values
+
+RECORD_STATUSES = ("草稿", "已核实", "已归档")
+ARCHIVED = "已归档"
+GENDERS = ("男", "女")
+SIDES = ("东部", "西部")
+
+HEAD = (
+    Field("pairing", "结对关系", FieldType.PAIRING, required=True, help="例如 鹤山市—龙州县"),
+    Field("year", "年度", FieldType.INT, required=True, help="不填时取日期所在年份"),
+    Field("title", "事项", required=True, max_length=200),
+)
+TAIL = (
+    Field("location", "地点"),
+    Field("responsible_units", "责任单位", FieldType.UNITS, help="可填多个，用顿号或逗号分隔"),
+    Field("summary", "主要内容", multiline=True, max_length=5000),
+    Field(
+        "record_status",
+        "状态",
+        FieldType.CHOICE,
+        required=True,
+        choices=RECORD_STATUSES,
+        default="草稿",
+        help="已归档的记录不能再修改",
+    ),
+)
+
+
+def period_in_order(values: Values) -> list[tuple[str, str]]:
+    start, end = values.get("start_date"), values.get("end_date")
+    if start and end and end < start:
+        return [("end_date", f"结束日期不能早于开始日期 {start.isoformat()}")]
+    return []
+
+
+def person_fields(*, id_required: bool = False) -> tuple[Field, ...]:
+    return (
+        Field("person_name", "姓名", FieldType.PERSON, required=True, max_length=50),
+        Field("gender", "性别", FieldType.CHOICE, choices=GENDERS),
+        Field("id_number", "身份证号", FieldType.ID_NUMBER, required=id_required),
+        Field("phone", "联系电话", FieldType.PHONE),
+    )

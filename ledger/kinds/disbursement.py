@@ -1,0 +1,60 @@
+"""资金拨付: fiscal aid, social donations and donated goods paid to the western side."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from sqlalchemy import ForeignKey
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ledger.fields import Field, FieldType, KindSpec, Values
+from ledger.kinds.common import HEAD, TAIL
+from ledger.models import Record
+
+FUND_TYPES = ("财政援助资金", "社会帮扶资金", "捐物折款")
+FUND_LEVELS = ("省", "市", "县区", "镇", "社会")
+USES = ("产业", "就业", "教育", "医疗", "住房", "饮水", "基础设施", "其他")
+
+
+class Disbursement(Record):
+    __tablename__ = "disbursement"
+    __mapper_args__ = {"polymorphic_identity": "disbursement"}
+
+    id: Mapped[uuid.UUID] = mapped_column(ForeignKey("record.id", ondelete="CASCADE"), primary_key=True)
+    fund_type: Mapped[str]
+    fund_level: Mapped[str]
+    amount: Mapped[Decimal]
+    payer: Mapped[str | None]
+    payee: Mapped[str | None]
+    voucher_no: Mapped[str | None]
+    project: Mapped[str | None]
+    use: Mapped[str | None]
+    deep_poverty: Mapped[bool] = mapped_column(default=False)
+
+
+def _amount_positive(values: Values) -> list[tuple[str, str]]:
+    amount = values.get("amount")
+    return [("amount", "金额应大于0")] if amount is not None and amount <= 0 else []
+
+
+SPEC = KindSpec(
+    name="disbursement",
+    label="资金拨付",
+    date_field="date",
+    fields=(
+        *HEAD,
+        Field("fund_type", "资金类型", FieldType.CHOICE, required=True, choices=FUND_TYPES),
+        Field("fund_level", "资金层级", FieldType.CHOICE, required=True, choices=FUND_LEVELS),
+        Field("amount", "金额（元）", FieldType.MONEY, required=True, help="可写 2600000 或 260万"),
+        Field("date", "拨付日期", FieldType.DATE, required=True),
+        Field("payer", "拨付单位", FieldType.UNIT),
+        Field("payee", "接收单位", FieldType.UNIT),
+        Field("voucher_no", "拨付文号或凭证号"),
+        Field("project", "项目名称"),
+        Field("use", "资金用途", FieldType.CHOICE, choices=USES),
+        Field("deep_poverty", "投向深度贫困地区", FieldType.BOOL, default=False),
+        *TAIL,
+    ),
+    checks=(_amount_positive,),
+)

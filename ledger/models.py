@@ -1,0 +1,222 @@
+"""The ORM tables every record kind shares: records, pairings, units, evidence and the audit log.
+
+Record kinds add their own table in `ledger.kinds` (joined-table inheritance on `record`), so a
+query across kinds — the recycle bin, search, the binder — reads one table. Keys are UUIDs so the
+ledgers of several laptops can be merged; nothing is ever deleted outright from the interface, only
+marked deleted; money is stored as integer fen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    TypeDecorator,
+    Uuid,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from ledger.values import fen_to_money, money_to_fen
+
+
+class Money(TypeDecorator[Decimal]):
+    """Decimal yuan in Python, integer fen in the database: sums stay exact in SQL too."""
+
+    impl = BigInteger
+    cache_ok = True
+
+    def process_bind_param(self, value: Decimal | None, dialect) -> int | None:
+        return None if value is None else money_to_fen(value)
+
+    def process_result_value(self, value: int | None, dialect) -> Decimal | None:
+        return None if value is None else fen_to_money(value)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Aware datetimes stored as UTC, because SQLite keeps no time zone of its own."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given for a UTC column")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {
+        uuid.UUID: Uuid(),
+        datetime: UtcDateTime(),
+        Decimal: Money(),
+        str: String(),
+    }
+
+
+class Stamped:
+    """Who made a row and who changed it last, set by `ledger.records` from the session's author."""
+
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    created_by: Mapped[str] = mapped_column(default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now)
+    updated_by: Mapped[str] = mapped_column(default="")
+
+
+class Pairing(Stamped, Base):
+    """A 结对关系: one eastern place helping one western place, e.g. 鹤山市—龙州县."""
+
+    __tablename__ = "pairing"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    name: Mapped[str] = mapped_column(unique=True)
+    east: Mapped[str]
+    west: Mapped[str]
+
+
+class Unit(Stamped, Base):
+    """An entry of the directory of units (责任单位), offered for completion and shared by records."""
+
+    __tablename__ = "unit"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    name: Mapped[str] = mapped_column(unique=True)
+
+
+class Record(Stamped, Base):
+    """The fields every kind has. Kind-specific fields live in the kind's own table."""
+
+    __tablename__ = "record"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    kind: Mapped[str] = mapped_column(String(32))
+    pairing_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("pairing.id"))
+    year: Mapped[int]
+    title: Mapped[str]
+    summary: Mapped[str | None] = mapped_column(Text)
+    location: Mapped[str | None]
+    record_status: Mapped[str] = mapped_column(default="草稿")
+    # One-day kinds use `date`, kinds that last use the period; the spec says which.
+    date: Mapped[dt.date | None]
+    start_date: Mapped[dt.date | None]
+    end_date: Mapped[dt.date | None]
+    deleted_at: Mapped[datetime | None]
+    deleted_by: Mapped[str | None]
+
+    pairing: Mapped[Pairing] = relationship(lazy="joined")
+    unit_links: Mapped[list[RecordUnit]] = relationship(
+        order_by="RecordUnit.position", cascade="all, delete-orphan", lazy="selectin"
+    )
+    attachments: Mapped[list[Attachment]] = relationship(
+        order_by="Attachment.position", cascade="all, delete-orphan", back_populates="record"
+    )
+
+    __mapper_args__ = {"polymorphic_on": "kind"}
+    __table_args__ = (
+        Index("ix_record_kind_year_date", "kind", "year", "date"),
+        Index("ix_record_kind_year_start", "kind", "year", "start_date"),
+        Index("ix_record_pairing_year", "pairing_id", "year"),
+    )
+
+    @property
+    def responsible_units(self) -> list[str]:
+        return [link.unit.name for link in self.unit_links]
+
+    @property
+    def deleted(self) -> bool:
+        return self.deleted_at is not None
+
+
+class RecordUnit(Base):
+    __tablename__ = "record_unit"
+
+    record_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("record.id", ondelete="CASCADE"), primary_key=True)
+    unit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("unit.id"), primary_key=True)
+    position: Mapped[int]
+
+    unit: Mapped[Unit] = relationship(lazy="joined")
+
+
+class AuditEntry(Base):
+    """One change to the ledger: who, when, what, and each changed field as [old, new]."""
+
+    __tablename__ = "audit_entry"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    at: Mapped[datetime] = mapped_column(default=utc_now, index=True)
+    author: Mapped[str]
+    action: Mapped[str] = mapped_column(String(16))  # insert, update, delete, restore, attach, detach
+    target: Mapped[str] = mapped_column(String(16))  # record, attachment, pairing, unit
+    target_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    record_kind: Mapped[str | None] = mapped_column(String(32))
+    changes: Mapped[str] = mapped_column(Text, default="{}")  # JSON
+
+
+class Setting(Base):
+    """Ledger-wide preferences that travel with the ledger folder (author, compiling unit, …)."""
+
+    __tablename__ = "setting"
+
+    key: Mapped[str] = mapped_column(primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class EvidenceFile(Base):
+    """One stored file, named by its SHA-256; shared by every attachment of the same content."""
+
+    __tablename__ = "evidence_file"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    ext: Mapped[str] = mapped_column(String(16))
+    size: Mapped[int] = mapped_column(BigInteger)
+    mime: Mapped[str]
+    width: Mapped[int | None]
+    height: Mapped[int | None]
+    orientation: Mapped[int | None]
+    # Camera time from EXIF, as the camera wrote it (local, no zone).
+    taken_at: Mapped[datetime | None] = mapped_column(DateTime)
+    page_count: Mapped[int | None]
+    added_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+    @property
+    def relative_path(self) -> str:
+        return f"{self.sha256[:2]}/{self.sha256}{self.ext}"
+
+
+class Attachment(Stamped, Base):
+    """Evidence attached to a record: a stored file in a role, with caption and order."""
+
+    __tablename__ = "attachment"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    record_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("record.id", ondelete="CASCADE"), index=True)
+    sha256: Mapped[str] = mapped_column(ForeignKey("evidence_file.sha256"), index=True)
+    original_name: Mapped[str]
+    role: Mapped[str] = mapped_column(default="其他")
+    caption: Mapped[str | None]
+    position: Mapped[int] = mapped_column(default=0)
+    deleted_at: Mapped[datetime | None]
+    deleted_by: Mapped[str | None]
+
+    record: Mapped[Record] = relationship(back_populates="attachments")
+    file: Mapped[EvidenceFile] = relationship(lazy="joined")
+
+
+EVIDENCE_ROLES = ("照片", "会议纪要", "签到表", "通知文件", "拨付凭证", "任职文件", "花名册", "其他")

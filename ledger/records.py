@@ -1,0 +1,402 @@
+"""The operations that change records: add, update, delete to the recycle bin, restore.
+
+Every change to a record goes through here, so each one is validated against the kind's field
+spec, stamped with its author and written to the audit log in the same transaction. Callers
+commit; a raised error leaves the session to be rolled back and the ledger as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, TypeVar
+
+from sqlalchemy import String, cast, func, insert, or_, select
+from sqlalchemy.orm import Session
+
+from ledger.errors import InvalidInput, NotFound, RecordLocked
+from ledger.fields import FieldType, KindSpec, Problem
+from ledger.kinds import KINDS, MODELS, kind_spec
+from ledger.kinds.common import ARCHIVED
+from ledger.models import Attachment, AuditEntry, Pairing, Record, RecordUnit, Unit, utc_now
+from ledger.validation import check_values, complete, json_value, normalize
+
+T = TypeVar("T")
+
+_DASHES = re.compile(r"\s*(?:—+|－|–|-|~|～|至)\s*")
+
+
+def author_of(session: Session) -> str:
+    return session.info.get("author", "")
+
+
+# Pairings and units ---------------------------------------------------------------------------
+
+
+def pairing_name(east: str, west: str) -> str:
+    return f"{east.strip()}—{west.strip()}"
+
+
+def split_pairing(name: str) -> tuple[str, str] | None:
+    parts = [part for part in _DASHES.split(name.strip()) if part]
+    return (parts[0], parts[1]) if len(parts) == 2 else None
+
+
+def find_pairing(session: Session, name: str) -> Pairing | None:
+    """The pairing called `name`, whichever dash it was typed with (鹤山市-龙州县, 鹤山市——龙州县)."""
+    parts = split_pairing(name)
+    canonical = pairing_name(*parts) if parts else name.strip()
+    return session.scalar(select(Pairing).where(Pairing.name == canonical))
+
+
+def add_pairing(session: Session, east: str, west: str) -> Pairing:
+    name = pairing_name(east, west)
+    if not east.strip() or not west.strip():
+        raise InvalidInput([Problem("pairing", "结对关系", name, "东部和西部地名都要填写")])
+    existing = session.scalar(select(Pairing).where(Pairing.name == name))
+    if existing is not None:
+        return existing
+    author = author_of(session)
+    pairing = Pairing(name=name, east=east.strip(), west=west.strip(), created_by=author, updated_by=author)
+    session.add(pairing)
+    session.flush()
+    audit(session, "insert", "pairing", pairing.id, None, {"name": name})
+    return pairing
+
+
+def units_by_name(session: Session, names: Iterable[str]) -> dict[str, Unit]:
+    """The directory entries for `names`, adding the ones the directory does not know yet."""
+    wanted = list(dict.fromkeys(names))
+    found = {unit.name: unit for unit in session.scalars(select(Unit).where(Unit.name.in_(wanted)))}
+    author = author_of(session)
+    for name in wanted:
+        if name not in found:
+            unit = Unit(id=uuid.uuid4(), name=name, created_by=author, updated_by=author)
+            session.add(unit)
+            found[name] = unit
+            audit(session, "insert", "unit", unit.id, None, {"name": name})
+    return found
+
+
+# Reading --------------------------------------------------------------------------------------
+
+
+def record_values(record: Record) -> dict[str, Any]:
+    """Every field of the record's spec by name, as typed Python values."""
+    values = {}
+    for field in KINDS[record.kind].fields:
+        if field.type is FieldType.PAIRING:
+            values[field.name] = record.pairing.name
+        elif field.type is FieldType.UNITS:
+            values[field.name] = record.responsible_units
+        else:
+            values[field.name] = getattr(record, field.name)
+    return values
+
+
+def record_json(record: Record) -> dict[str, Any]:
+    spec = KINDS[record.kind]
+    values = record_values(record)
+    return {
+        "id": str(record.id),
+        "kind": record.kind,
+        **{field.name: json_value(field, values[field.name]) for field in spec.fields},
+    }
+
+
+def get_record(session: Session, key: str | uuid.UUID) -> Record:
+    """The record with this id, or the only one whose id starts with `key` (at least 6 characters)."""
+    record = by_id(session, Record, key)
+    if record is None:
+        raise NotFound(f"没有编号为 {key} 的记录")
+    return record
+
+
+def by_id(session: Session, model: type[T], key: str | uuid.UUID) -> T | None:
+    """The row of `model` with this id, also by a unique prefix of it as printed in lists."""
+    if isinstance(key, uuid.UUID):
+        return session.get(model, key)
+    text = key.strip()
+    try:
+        return session.get(model, uuid.UUID(text))
+    except ValueError:
+        pass
+    prefix = text.replace("-", "").lower()
+    if len(prefix) < 6 or not re.fullmatch(r"[0-9a-f]+", prefix):
+        return None
+    hex_id = func.replace(cast(model.id, String), "-", "")
+    matches = session.scalars(select(model).where(hex_id.like(f"{prefix}%")).limit(2)).all()
+    if len(matches) > 1:
+        raise NotFound(f"编号以 {text} 开头的不止一条，请多写几位")
+    return matches[0] if matches else None
+
+
+def list_records(
+    session: Session,
+    kind: str,
+    *,
+    year: int | None = None,
+    pairing: str | None = None,
+    text: str | None = None,
+    deleted: bool = False,
+    limit: int | None = None,
+) -> Sequence[Record]:
+    """Records of one kind in date order; `deleted` lists the recycle bin instead."""
+    spec, model = kind_spec(kind), MODELS[kind]
+    query = select(model)
+    query = query.where(model.deleted_at.is_not(None) if deleted else model.deleted_at.is_(None))
+    if year is not None:
+        query = query.where(model.year == year)
+    if pairing:
+        found = find_pairing(session, pairing)
+        if found is None:
+            return []
+        query = query.where(model.pairing_id == found.id)
+    if text:
+        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        columns = [
+            getattr(model, field.name)
+            for field in spec.fields
+            if field.type in (FieldType.TEXT, FieldType.PERSON, FieldType.UNIT)
+        ]
+        query = query.where(or_(*(column.like(pattern, escape="\\") for column in columns)))
+    query = query.order_by(getattr(model, spec.date_field), model.created_at, model.id)
+    if limit is not None:
+        query = query.limit(limit)
+    return session.scalars(query).all()
+
+
+# Writing --------------------------------------------------------------------------------------
+
+
+def _prepare(spec: KindSpec, values: Mapping[str, Any]) -> dict[str, Any]:
+    unknown = [name for name in values if name not in spec.by_name]
+    if unknown:
+        raise InvalidInput([Problem(name, name, "", f"{spec.label}没有这个字段") for name in unknown])
+    derived = [name for name in values if spec.by_name[name].derived]
+    if derived:
+        raise InvalidInput(
+            [Problem(name, spec.by_name[name].label, "", "由其他字段自动计算，不能直接填写") for name in derived]
+        )
+    return {name: normalize(spec.by_name[name], value) for name, value in values.items()}
+
+
+def _validated(session: Session, spec: KindSpec, values: dict[str, Any]) -> tuple[dict[str, Any], Pairing]:
+    problems = check_values(spec, values)
+    pairing = None
+    if values.get("pairing"):
+        pairing = find_pairing(session, values["pairing"])
+        if pairing is None:
+            known = "、".join(session.scalars(select(Pairing.name).order_by(Pairing.name))) or "（还没有）"
+            problems.insert(
+                0,
+                Problem(
+                    "pairing",
+                    "结对关系",
+                    values["pairing"],
+                    f"台账里没有这个结对关系；已有：{known}。可用 ledger pairing add 东部 西部 添加",
+                ),
+            )
+    if problems:
+        raise InvalidInput(problems)
+    values["pairing"] = pairing.name
+    return values, pairing
+
+
+def _apply(session: Session, record: Record, spec: KindSpec, values: Mapping[str, Any], pairing: Pairing) -> None:
+    for field in spec.fields:
+        if field.type is FieldType.PAIRING:
+            record.pairing = pairing
+        elif field.type is FieldType.UNITS:
+            names = values.get(field.name) or []
+            if names != record.responsible_units:
+                _link_units(session, record, names)
+        else:
+            setattr(record, field.name, values.get(field.name))
+
+
+def _link_units(session: Session, record: Record, names: list[str]) -> None:
+    # Links already present are kept and reordered: dropping and re-adding the same key in one
+    # flush would collide.
+    directory = units_by_name(session, names)
+    kept = {link.unit.name: link for link in record.unit_links if link.unit.name in directory}
+    links = []
+    for position, name in enumerate(names):
+        link = kept.get(name) or RecordUnit(unit_id=directory[name].id, unit=directory[name])
+        link.position = position
+        links.append(link)
+    record.unit_links = links
+
+
+def add_record(session: Session, kind: str, values: Mapping[str, Any]) -> Record:
+    """A new record of `kind` from typed field values; raises InvalidInput naming every problem."""
+    spec = kind_spec(kind)
+    complete_values, pairing = _validated(session, spec, complete(spec, _prepare(spec, values)))
+    author = author_of(session)
+    record = MODELS[kind](id=uuid.uuid4(), created_by=author, updated_by=author)
+    _apply(session, record, spec, complete_values, pairing)
+    session.add(record)
+    session.flush()
+    changes = {
+        field.name: json_value(field, complete_values.get(field.name))
+        for field in spec.fields
+        if complete_values.get(field.name) not in (None, [], "")
+    }
+    audit(session, "insert", "record", record.id, kind, changes)
+    return record
+
+
+def update_record(session: Session, record: Record, values: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """Changes the given fields; returns the changes as {field: [old, new]} (empty when nothing changed)."""
+    spec = KINDS[record.kind]
+    given = _prepare(spec, values)
+    before = record_values(record)
+    changes_only_status = set(given) <= {"record_status"}
+    if record.record_status == ARCHIVED and not changes_only_status:
+        raise RecordLocked(f"记录“{record.title}”已归档，不能修改。如确需修改，请先把状态改回“已核实”。")
+    if record.deleted:
+        raise RecordLocked(f"记录“{record.title}”在回收站里，请先恢复再修改。")
+    merged = {**before, **given}
+    _follow_derivations(spec, before, merged, given)
+    merged, pairing = _validated(session, spec, complete(spec, merged))
+    changes = {
+        field.name: [json_value(field, before[field.name]), json_value(field, merged.get(field.name))]
+        for field in spec.fields
+        if before[field.name] != merged.get(field.name)
+    }
+    if not changes:
+        return {}
+    _apply(session, record, spec, merged, pairing)
+    record.updated_at = utc_now()
+    record.updated_by = author_of(session)
+    session.flush()
+    audit(session, "update", "record", record.id, record.kind, changes)
+    return changes
+
+
+def _follow_derivations(spec: KindSpec, before: dict, merged: dict, given: dict) -> None:
+    """Year and composed title keep following the fields they were made from, unless typed in."""
+    old_date = before.get(spec.date_field)
+    if "year" not in given and old_date is not None and before.get("year") == old_date.year:
+        merged["year"] = None
+    if "title" not in given and spec.compose_title is not None and before["title"] == spec.compose_title(before):
+        merged["title"] = None
+
+
+def delete_record(session: Session, record: Record) -> None:
+    """Moves the record to the recycle bin; it keeps its evidence and can be restored."""
+    if record.deleted:
+        return
+    if record.record_status == ARCHIVED:
+        raise RecordLocked(f"记录“{record.title}”已归档，不能删除。")
+    record.deleted_at = utc_now()
+    record.deleted_by = author_of(session)
+    session.flush()
+    audit(session, "delete", "record", record.id, record.kind, {})
+
+
+def restore_record(session: Session, record: Record) -> None:
+    if not record.deleted:
+        return
+    record.deleted_at = None
+    record.deleted_by = None
+    record.updated_at = utc_now()
+    record.updated_by = author_of(session)
+    session.flush()
+    audit(session, "restore", "record", record.id, record.kind, {})
+
+
+def add_many(session: Session, kind: str, rows: Sequence[Mapping[str, Any]]) -> list[uuid.UUID]:
+    """Adds many records at once (imports, generators): all are checked first, then written in bulk."""
+    spec, model = kind_spec(kind), MODELS[kind]
+    prepared, problems = [], []
+    pairings: dict[str, Pairing | None] = {}
+    for number, row in enumerate(rows, start=1):
+        try:
+            values = complete(spec, _prepare(spec, row))
+        except InvalidInput as error:
+            problems.extend(_numbered(number, error.problems))
+            continue
+        row_problems = check_values(spec, values)
+        name = values.get("pairing") or ""
+        if name not in pairings:
+            pairings[name] = find_pairing(session, name) if name else None
+        if name and pairings[name] is None:
+            row_problems.append(Problem("pairing", "结对关系", name, "台账里没有这个结对关系"))
+        problems.extend(_numbered(number, row_problems))
+        prepared.append(values)
+    if problems:
+        raise InvalidInput(problems)
+
+    directory = units_by_name(session, (name for values in prepared for name in values["responsible_units"]))
+    session.flush()
+    author, now = author_of(session), utc_now()
+    common = {column.key for column in Record.__table__.columns}
+    own = {column.key for column in model.__table__.columns} - {"id"}
+    record_rows, kind_rows, unit_rows, audit_rows, ids = [], [], [], [], []
+    for values in prepared:
+        record_id = uuid.uuid4()
+        ids.append(record_id)
+        stamps = {"created_at": now, "created_by": author, "updated_at": now, "updated_by": author}
+        record_rows.append(
+            {
+                **{name: values.get(name) for name in common if name in spec.by_name},
+                **stamps,
+                "id": record_id,
+                "kind": kind,
+                "pairing_id": pairings[values["pairing"]].id,
+                "record_status": values.get("record_status") or "草稿",
+            }
+        )
+        kind_rows.append({"id": record_id, **{name: values.get(name) for name in own}})
+        unit_rows.extend(
+            {"record_id": record_id, "unit_id": directory[name].id, "position": position}
+            for position, name in enumerate(values["responsible_units"])
+        )
+        changes = {
+            f.name: json_value(f, values.get(f.name)) for f in spec.fields if values.get(f.name) not in (None, [])
+        }
+        audit_rows.append(audit_row(author, now, "insert", "record", record_id, kind, changes))
+    session.execute(insert(Record.__table__), record_rows)
+    session.execute(insert(model.__table__), kind_rows)
+    if unit_rows:
+        session.execute(insert(RecordUnit.__table__), unit_rows)
+    session.execute(insert(AuditEntry.__table__), audit_rows)
+    return ids
+
+
+def _numbered(number: int, problems: Iterable[Problem]) -> list[Problem]:
+    return [Problem(p.field, f"第{number}条 {p.label}", p.value, p.message) for p in problems]
+
+
+# Audit log ------------------------------------------------------------------------------------
+
+
+def audit_row(author, at, action, target, target_id, kind, changes) -> dict[str, Any]:
+    return {
+        "id": uuid.uuid4(),
+        "at": at,
+        "author": author,
+        "action": action,
+        "target": target,
+        "target_id": target_id,
+        "record_kind": kind,
+        "changes": json.dumps(changes, ensure_ascii=False, sort_keys=True),
+    }
+
+
+def audit(
+    session: Session, action: str, target: str, target_id: uuid.UUID, kind: str | None, changes: Mapping[str, Any]
+) -> None:
+    session.add(AuditEntry(**audit_row(author_of(session), utc_now(), action, target, target_id, kind, changes)))
+
+
+def history(session: Session, target_id: uuid.UUID | None = None, limit: int = 200) -> Sequence[AuditEntry]:
+    """The audit log, newest first, of one record (and its attachments) or of the whole ledger."""
+    query = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id).limit(limit)
+    if target_id is not None:
+        attachment_ids = select(Attachment.id).where(Attachment.record_id == target_id)
+        query = query.where(or_(AuditEntry.target_id == target_id, AuditEntry.target_id.in_(attachment_ids)))
+    return session.scalars(query).all()

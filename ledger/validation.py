@@ -1,0 +1,195 @@
+"""Turning what was typed into field values, and deciding whether a record may be saved.
+
+Everything here works from the field spec alone, so the command line, the form and the Excel
+import agree on what is valid. Problems are collected, never raised one at a time: the user sees
+every mistake at once.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from ledger.fields import Field, FieldType, KindSpec, Problem, Values
+from ledger.identity import id_number_problem, normalize_id_number, normalize_phone, phone_problem
+from ledger.values import format_money, parse_bool, parse_date, parse_int, parse_money, to_money
+
+_UNIT_SEPARATORS = re.compile(r"[、，,；;\n]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def split_units(text: str) -> list[str]:
+    return [name.strip() for name in _UNIT_SEPARATORS.split(text) if name.strip()]
+
+
+def parse_field(field: Field, text: str) -> Any:
+    """The value of `field` written as `text`; empty text is None. Raises ValueError in Chinese."""
+    text = text.strip()
+    if not text:
+        return [] if field.type is FieldType.UNITS else None
+    match field.type:
+        case FieldType.DATE:
+            return parse_date(text)
+        case FieldType.INT:
+            return parse_int(text)
+        case FieldType.MONEY:
+            return parse_money(text)
+        case FieldType.BOOL:
+            return parse_bool(text)
+        case FieldType.UNITS:
+            return split_units(text)
+        case _:
+            return text
+
+
+def parse_fields(spec: KindSpec, texts: Values) -> tuple[dict[str, Any], list[Problem]]:
+    """Parses `name=text` input; unknown and derived field names are problems too."""
+    values: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for name, text in texts.items():
+        field = spec.by_name.get(name)
+        if field is None:
+            known = "、".join(f.name for f in spec.editable_fields)
+            problems.append(Problem(name, name, str(text), f"{spec.label}没有这个字段；可用字段：{known}"))
+            continue
+        if field.derived:
+            problems.append(Problem(name, field.label, str(text), "由其他字段自动计算，不能直接填写"))
+            continue
+        try:
+            values[name] = parse_field(field, str(text))
+        except ValueError as error:
+            problems.append(Problem(name, field.label, str(text), str(error)))
+    return values, problems
+
+
+def normalize(field: Field, value: Any) -> Any:
+    """One stored form per value: trimmed text, None for empty, canonical ID and phone numbers."""
+    if isinstance(value, str):
+        value = value.strip() or None
+        if value is not None and field.type is FieldType.ID_NUMBER:
+            value = normalize_id_number(value)
+        elif value is not None and field.type is FieldType.PHONE:
+            value = normalize_phone(value)
+    if field.type is FieldType.UNITS:
+        names = [value] if isinstance(value, str) else list(value or [])
+        unique = dict.fromkeys(name.strip() for name in names if name and name.strip())
+        return list(unique)
+    return value
+
+
+def complete(spec: KindSpec, values: dict[str, Any]) -> dict[str, Any]:
+    """Fills what follows from the rest: defaults, the year from the date, a composed title, derived fields."""
+    for field in spec.fields:
+        if values.get(field.name) is None and field.default is not None:
+            values[field.name] = field.default
+        elif field.type is FieldType.UNITS and values.get(field.name) is None:
+            values[field.name] = []
+    if values.get("year") is None and isinstance(values.get(spec.date_field), date):
+        values["year"] = values[spec.date_field].year
+    if not values.get("title") and spec.compose_title is not None:
+        values["title"] = spec.compose_title(values)
+    if spec.derive is not None:
+        values.update(spec.derive(values))
+    return values
+
+
+def check_values(spec: KindSpec, values: Values) -> list[Problem]:
+    """Every reason the complete `values` of a record cannot be saved; empty when they can."""
+    problems = []
+    for field in spec.editable_fields:
+        value = values.get(field.name)
+        if value is None or value == [] or value == "":
+            # A year left to follow a date typed wrong is one mistake, reported at the date.
+            follows_date = field.name == "year" and values.get(spec.date_field) is not None
+            if field.required and not follows_date:
+                problems.append(Problem(field.name, field.label, "", "必须填写"))
+            continue
+        message = _type_problem(field, value)
+        if message:
+            problems.append(Problem(field.name, field.label, display(field, value), message))
+    # Rules across fields see only well-typed values, so each mistake is reported once.
+    wrong = {problem.field for problem in problems}
+    checked = {name: (None if name in wrong else value) for name, value in values.items()}
+    for check in spec.checks:
+        for name, message in check(checked):
+            field = spec.field(name)
+            problems.append(Problem(name, field.label, display(field, values.get(name)), message))
+    return problems
+
+
+def _type_problem(field: Field, value: Any) -> str | None:
+    match field.type:
+        case FieldType.DATE:
+            if not isinstance(value, date):
+                return "应为日期"
+            if not 1990 <= value.year <= 2100:
+                return "年份不在 1990—2100 之间，请核对"
+        case FieldType.INT:
+            if isinstance(value, bool) or not isinstance(value, int):
+                return "应为整数"
+            if value < 0:
+                return "不能为负数"
+            if field.name == "year" and not 1990 <= value <= 2100:
+                return "年度应在 1990—2100 之间"
+        case FieldType.MONEY:
+            if not isinstance(value, Decimal | int):
+                return "应为金额"
+            try:
+                to_money(value)
+            except ValueError as error:
+                return str(error)
+        case FieldType.BOOL:
+            if not isinstance(value, bool):
+                return "应填“是”或“否”"
+        case FieldType.CHOICE:
+            if value not in field.choices:
+                return f"只能是：{'、'.join(field.choices)}"
+        case FieldType.UNITS:
+            if not isinstance(value, list) or not all(isinstance(name, str) for name in value):
+                return "应为单位名称列表"
+            too_long = [name for name in value if len(name) > 100]
+            if too_long:
+                return f"单位名称过长：{too_long[0][:20]}…"
+        case FieldType.ID_NUMBER:
+            return id_number_problem(str(value))
+        case FieldType.PHONE:
+            return phone_problem(str(value))
+    if field.type in (FieldType.TEXT, FieldType.PERSON, FieldType.UNIT, FieldType.PAIRING):
+        if not isinstance(value, str):
+            return "应为文字"
+        if len(value) > field.max_length:
+            return f"过长（{len(value)}字，最多{field.max_length}字）"
+        if _CONTROL.search(value):
+            return "含有控制字符"
+    return None
+
+
+def display(field: Field, value: Any) -> str:
+    """`value` as a person reads it, for messages and plain-text output."""
+    if value is None:
+        return ""
+    if field.type is FieldType.MONEY and isinstance(value, Decimal):
+        try:
+            return format_money(value)
+        except ValueError:
+            return str(value)
+    if field.type is FieldType.BOOL and isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return "、".join(str(item) for item in value)
+    return str(value)
+
+
+def json_value(field: Field, value: Any) -> Any:
+    """`value` for JSON output and the audit log: dates as ISO text, money as yuan text with two decimals."""
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return format_money(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value

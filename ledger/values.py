@@ -1,0 +1,114 @@
+"""Reading and writing field values as people type them: dates, money, counts, yes/no.
+
+The command line, the Excel import and the window all accept the forms clerks actually use
+(2020年5月12日, 260万元, 是), so the rules live here once. Parsers raise ValueError with a Chinese
+message that can be shown as it is.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+FEN = Decimal("0.01")
+
+_DATE_PATTERNS = (
+    re.compile(r"^(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})$"),
+    re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+)
+
+
+def parse_date(text: str) -> date:
+    """A calendar date from 2020-05-12, 2020/5/12, 2020.5.12, 2020年5月12日 or 20200512."""
+    cleaned = unicodedata.normalize("NFKC", text).strip()
+    for pattern in _DATE_PATTERNS:
+        match = pattern.match(cleaned)
+        if match:
+            year, month, day = (int(part) for part in match.groups())
+            try:
+                return date(year, month, day)
+            except ValueError:
+                raise ValueError(f"没有这一天：{text}") from None
+    raise ValueError(f"无法识别的日期：{text}（应写作 2020-05-12 或 2020年5月12日）")
+
+
+_MONEY_PATTERN = re.compile(r"^([+-]?[\d,]*\.?\d*)\s*(亿|万)?\s*元?$")
+_MONEY_SCALE = {None: Decimal(1), "万": Decimal(10_000), "亿": Decimal(100_000_000)}
+
+
+def parse_money(text: str) -> Decimal:
+    """An exact amount in yuan from "2,600,000.00", "260万元", "260万", "¥1000" or "3亿"."""
+    cleaned = unicodedata.normalize("NFKC", text).strip().replace(" ", "").lstrip("¥￥")
+    match = _MONEY_PATTERN.match(cleaned)
+    digits = match.group(1).replace(",", "") if match else ""
+    if not match or not re.search(r"\d", digits):
+        raise ValueError(f"无法识别的金额：{text}（应写作 2600000.00 或 260万元）")
+    try:
+        amount = Decimal(digits) * _MONEY_SCALE[match.group(2)]
+    except InvalidOperation:
+        raise ValueError(f"无法识别的金额：{text}") from None
+    return to_money(amount, original=text)
+
+
+def to_money(amount: Decimal | int | str, *, original: object = None) -> Decimal:
+    """`amount` as yuan with exactly two decimals; refuses fractions of a fen instead of rounding."""
+    value = Decimal(amount) if not isinstance(amount, Decimal) else amount
+    if not value.is_finite():
+        raise ValueError(f"无法识别的金额：{original if original is not None else amount}")
+    quantized = value.quantize(FEN, rounding=ROUND_HALF_UP)
+    if quantized != value:
+        raise ValueError(f"金额最多精确到分：{original if original is not None else amount}")
+    return quantized
+
+
+def money_to_fen(amount: Decimal) -> int:
+    return int(to_money(amount) * 100)
+
+
+def fen_to_money(fen: int) -> Decimal:
+    return (Decimal(fen) / 100).quantize(FEN)
+
+
+def format_money(amount: Decimal) -> str:
+    """Yuan with two decimals and no grouping, the form used in JSON and the audit log."""
+    return f"{to_money(amount):.2f}"
+
+
+def format_wan(amount: Decimal) -> str:
+    """Yuan shown as 万元 with up to four decimals, trailing zeros dropped: 2600000 → 260万元."""
+    wan = (to_money(amount) / 10_000).quantize(Decimal("0.0001"))
+    text = f"{wan:f}".rstrip("0").rstrip(".")
+    return f"{text}万元"
+
+
+_TRUE = {"是", "有", "true", "yes", "y", "1", "√", "✓", "t"}
+_FALSE = {"否", "无", "false", "no", "n", "0", "×", "✗", "f"}
+
+
+def parse_bool(text: str) -> bool:
+    cleaned = unicodedata.normalize("NFKC", text).strip().lower()
+    if cleaned in _TRUE:
+        return True
+    if cleaned in _FALSE:
+        return False
+    raise ValueError(f"应填“是”或“否”：{text}")
+
+
+_INT_PATTERN = re.compile(r"^([+-]?\d[\d,]*)\s*(人次|人|名|次|期|场次|场|个|天|日)?$")
+
+
+def parse_int(text: str) -> int:
+    """A whole number, allowing grouping commas and a trailing unit as in "250人次"."""
+    cleaned = unicodedata.normalize("NFKC", text).strip()
+    match = _INT_PATTERN.match(cleaned)
+    if not match:
+        raise ValueError(f"应为整数：{text}")
+    return int(match.group(1).replace(",", ""))
+
+
+def display_width(text: str) -> int:
+    """Columns `text` takes in a terminal or a spreadsheet: wide (CJK) characters count twice."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

@@ -1,0 +1,41 @@
+"""Shared fixtures: a fresh ledger per test, copied from one made once per session."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ledger import records
+from ledger.folder import Ledger
+
+PAIRING = "鹤山市—龙州县"
+AUTHOR = "测试员"
+
+
+@pytest.fixture(scope="session")
+def template_ledger(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "ledger"
+    with Ledger.create(path, author=AUTHOR) as ledger, ledger.session() as session, session.begin():
+        records.add_pairing(session, "鹤山市", "龙州县")
+    return path
+
+
+@pytest.fixture
+def ledger_path(template_ledger, tmp_path) -> Path:
+    path = tmp_path / "ledger"
+    shutil.copytree(template_ledger, path)
+    return path
+
+
+@pytest.fixture
+def ledger(ledger_path):
+    with Ledger.open(ledger_path, author=AUTHOR) as opened:
+        yield opened
+
+
+@pytest.fixture
+def session(ledger):
+    with ledger.session() as opened:
+        yield opened

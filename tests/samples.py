@@ -1,0 +1,66 @@
+"""One valid record of each kind, as typed values, for tests to start from and spoil."""
+
+from datetime import date
+from decimal import Decimal
+
+from ledger.identity import id_check_char
+
+ID_NUMBER = "45142319850312001" + id_check_char("45142319850312001")
+
+VALID = {
+    "meeting": {
+        "pairing": "鹤山市—龙州县",
+        "title": "鹤山—龙州扶贫协作党政联席会议",
+        "date": date(2020, 4, 20),
+        "meeting_type": "党政联席会议",
+        "held_in": "西部",
+        "main_leader_present": True,
+        "responsible_units": ["鹤山市扶贫办", "龙州县扶贫办"],
+    },
+    "cadre": {
+        "pairing": "鹤山市—龙州县",
+        "person_name": "陈志强",
+        "gender": "男",
+        "id_number": ID_NUMBER,
+        "phone": "13812345678",
+        "direction": "东部派往西部",
+        "rank": "处级",
+        "home_unit": "鹤山市科工商务局",
+        "host_unit": "中共龙州县委",
+        "host_post": "县委常委、副县长",
+        "start_date": date(2019, 7, 1),
+        "end_date": date(2021, 6, 30),
+    },
+    "dispatch": {
+        "pairing": "鹤山市—龙州县",
+        "person_name": "黄丽华",
+        "gender": "女",
+        "field": "教育",
+        "role": "教师",
+        "direction": "东部选派到西部",
+        "home_institution": "鹤山市纪元中学",
+        "host_institution": "龙州县高级中学",
+        "subject": "数学",
+        "start_date": date(2020, 3, 1),
+        "end_date": date(2020, 6, 30),
+    },
+    "training": {
+        "pairing": "鹤山市—龙州县",
+        "title": "龙州县党政干部能力提升培训班",
+        "training_type": "党政干部培训",
+        "start_date": date(2020, 5, 10),
+        "end_date": date(2020, 5, 14),
+        "participants": 60,
+        "poor_participants": 0,
+    },
+    "disbursement": {
+        "pairing": "鹤山市—龙州县",
+        "title": "拨付2020年鹤山市本级财政帮扶资金（第一批）",
+        "fund_type": "财政援助资金",
+        "fund_level": "县区",
+        "amount": Decimal("1300000.00"),
+        "date": date(2020, 3, 10),
+        "voucher_no": "鹤财预〔2020〕12号",
+        "deep_poverty": True,
+    },
+}

@@ -1,0 +1,177 @@
+"""The evidence store: content addressing, sharing, atomic copies, metadata and tamper detection."""
+
+import hashlib
+import os
+from datetime import datetime
+
+import pytest
+from PIL import Image
+from samples import VALID
+from sqlalchemy import func, select
+
+from ledger import evidence, records
+from ledger.check import check_ledger
+from ledger.errors import InvalidInput, NotFound
+from ledger.models import Attachment, EvidenceFile
+
+
+@pytest.fixture
+def photo(tmp_path):
+    image = Image.new("RGB", (640, 480), (200, 120, 40))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: rotate 90° to display
+    exif.get_ifd(0x8769)[0x9003] = "2020:04:20 09:30:00"  # DateTimeOriginal
+    path = tmp_path / "联席会议现场.JPG"
+    image.save(path, "JPEG", exif=exif)
+    return path
+
+
+@pytest.fixture
+def pdf(tmp_path):
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(3):
+        writer.add_blank_page(width=595, height=842)
+    path = tmp_path / "会议纪要.pdf"
+    with path.open("wb") as stream:
+        writer.write(stream)
+    return path
+
+
+def _stored_files(ledger):
+    return evidence.stored_files(ledger.evidence_dir)
+
+
+def test_a_file_is_stored_under_its_hash_with_its_metadata(ledger, session, photo):
+    record = records.add_record(session, "meeting", VALID["meeting"])
+    [attachment] = evidence.attach(session, ledger.evidence_dir, record, [photo], role="照片", caption="会场")
+    session.commit()
+
+    digest = hashlib.sha256(photo.read_bytes()).hexdigest()
+    stored = ledger.evidence_dir / digest[:2] / f"{digest}.jpg"
+    assert stored.read_bytes() == photo.read_bytes()
+    assert attachment.original_name == "联席会议现场.JPG"
+    assert (attachment.role, attachment.caption, attachment.position) == ("照片", "会场", 0)
+    file = attachment.file
+    assert (file.size, file.mime) == (photo.stat().st_size, "image/jpeg")
+    assert (file.width, file.height, file.orientation) == (480, 640, 6)  # as displayed: turned upright
+    assert file.taken_at == datetime(2020, 4, 20, 9, 30)
+    assert [entry.action for entry in records.history(session, record.id)] == ["attach", "insert"]
+
+
+def test_pdfs_record_their_page_count(ledger, session, pdf):
+    record = records.add_record(session, "meeting", VALID["meeting"])
+    [attachment] = evidence.attach(session, ledger.evidence_dir, record, [pdf], role="会议纪要")
+    assert (attachment.file.mime, attachment.file.page_count) == ("application/pdf", 3)
+
+
+def test_the_same_file_attached_twice_is_stored_once(ledger, session, photo, tmp_path):
+    first = records.add_record(session, "meeting", VALID["meeting"])
+    second = records.add_record(session, "training", VALID["training"])
+    copy = tmp_path / "另一个名字.jpeg"
+    copy.write_bytes(photo.read_bytes())
+    evidence.attach(session, ledger.evidence_dir, first, [photo, photo], role="照片")
+    evidence.attach(session, ledger.evidence_dir, second, [copy], role="照片")
+    session.commit()
+    assert len(_stored_files(ledger)) == 1
+    assert session.scalar(select(func.count()).select_from(EvidenceFile)) == 1
+    assert session.scalar(select(func.count()).select_from(Attachment)) == 3
+    assert [a.position for a in first.attachments] == [0, 1]
+    assert check_ledger(ledger) == []
+
+
+def test_a_copy_that_fails_midway_leaves_nothing_behind(ledger, session, photo, monkeypatch):
+    record = records.add_record(session, "meeting", VALID["meeting"])
+    session.commit()
+
+    def disk_full(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", disk_full)
+    with pytest.raises(OSError):
+        evidence.attach(session, ledger.evidence_dir, record, [photo])
+    session.rollback()
+    assert _stored_files(ledger) == []
+    assert list((ledger.evidence_dir / evidence.TEMP).iterdir()) == []
+    assert session.scalar(select(func.count()).select_from(Attachment)) == 0
+
+
+def test_files_of_a_rolled_back_attach_are_discarded(ledger, session, photo, pdf):
+    record = records.add_record(session, "meeting", VALID["meeting"])
+    session.commit()
+    evidence.attach(session, ledger.evidence_dir, record, [photo, pdf])
+    session.rollback()
+    assert len(_stored_files(ledger)) == 2
+    assert len(evidence.discard_unreferenced(session, ledger.evidence_dir)) == 2
+    assert _stored_files(ledger) == []
+    assert check_ledger(ledger) == []
+
+
+def test_check_names_the_file_that_was_altered_missing_or_unknown(ledger, session, photo, pdf):
+    record = records.add_record(session, "meeting", VALID["meeting"])
+    evidence.attach(session, ledger.evidence_dir, record, [photo, pdf])
+    session.commit()
+    assert check_ledger(ledger) == []
+    altered, removed = sorted(_stored_files(ledger), key=lambda p: p.suffix)  # .jpg, .pdf
+    data = bytearray(altered.read_bytes())
+    data[-10] ^= 0xFF  # same size, different content
+    altered.write_bytes(bytes(data))
+    removed.unlink()
+    stray = ledger.evidence_dir / "ab" / "stray.jpg"
+    stray.parent.mkdir()
+    stray.write_bytes(b"x")
+
+    problems = check_ledger(ledger)
+    assert len(problems) == 3
+    assert any(str(altered) in p and "校验值不符" in p for p in problems)
+    assert any(str(removed) in p and "缺失" in p for p in problems)
+    assert any(str(stray) in p and "未登记" in p for p in problems)
+
+
+def test_attaching_the_same_content_heals_a_missing_stored_copy(ledger, session, photo):
+    record = records.add_record(session, "meeting", VALID["meeting"])
+    evidence.attach(session, ledger.evidence_dir, record, [photo])
+    session.commit()
+    [stored] = _stored_files(ledger)
+    stored.unlink()
+    evidence.attach(session, ledger.evidence_dir, record, [photo])
+    session.commit()
+    assert stored.read_bytes() == photo.read_bytes()
+    assert check_ledger(ledger) == []
+
+
+def test_detach_keeps_the_file_and_is_audited(ledger, session, photo):
+    record = records.add_record(session, "meeting", VALID["meeting"])
+    [attachment] = evidence.attach(session, ledger.evidence_dir, record, [photo])
+    evidence.detach(session, attachment)
+    session.commit()
+    assert evidence.live_attachments(record) == []
+    assert len(_stored_files(ledger)) == 1
+    assert records.history(session, record.id)[0].action == "detach"
+    assert check_ledger(ledger) == []
+
+
+def test_bad_requests_are_refused_before_copying(ledger, session, photo, tmp_path):
+    record = records.add_record(session, "meeting", VALID["meeting"])
+    with pytest.raises(InvalidInput, match="材料类型"):
+        evidence.attach(session, ledger.evidence_dir, record, [photo], role="自拍")
+    with pytest.raises(NotFound, match="找不到"):
+        evidence.attach(session, ledger.evidence_dir, record, [photo, tmp_path / "nope.jpg"])
+    records.delete_record(session, record)
+    with pytest.raises(InvalidInput, match="回收站"):
+        evidence.attach(session, ledger.evidence_dir, record, [photo])
+    assert _stored_files(ledger) == []
+
+
+@pytest.mark.parametrize(
+    ("given", "shown"),
+    [
+        ("../../etc/passwd", "passwd"),
+        ("C:\\Users\\a\\照片.jpg", "照片.jpg"),
+        ("a\x00b\x1f.jpg", "ab.jpg"),
+        ("...", "未命名文件"),
+    ],
+)
+def test_original_names_are_cleaned(given, shown):
+    assert evidence.clean_name(given) == shown

@@ -1,0 +1,135 @@
+"""Record operations: the audit log, the recycle bin, archived records, bulk adds and search."""
+
+import json
+from datetime import date
+
+import pytest
+from samples import VALID
+from sqlalchemy import func, select
+
+from ledger import records
+from ledger.errors import InvalidInput, NotFound, RecordLocked
+from ledger.models import AuditEntry, Record, Unit
+
+
+def _entries(session, record_id):
+    return [(entry.action, json.loads(entry.changes)) for entry in reversed(records.history(session, record_id))]
+
+
+def test_every_insert_update_delete_and_restore_is_audited_with_its_fields(session):
+    record = records.add_record(session, "meeting", VALID["meeting"])
+    records.update_record(session, record, {"title": "第一次联席会议", "held_in": "东部"})
+    records.delete_record(session, record)
+    records.restore_record(session, record)
+    session.commit()
+
+    entries = _entries(session, record.id)
+    assert [action for action, _ in entries] == ["insert", "update", "delete", "restore"]
+    inserted = entries[0][1]
+    assert inserted["title"] == VALID["meeting"]["title"] and inserted["date"] == "2020-04-20"
+    assert entries[1][1] == {
+        "title": [VALID["meeting"]["title"], "第一次联席会议"],
+        "held_in": ["西部", "东部"],
+    }
+    author = session.scalars(select(AuditEntry.author).where(AuditEntry.target_id == record.id)).all()
+    assert set(author) == {"测试员"}
+    assert record.created_by == record.updated_by == "测试员"
+
+
+def test_an_update_that_changes_nothing_writes_nothing(session):
+    record = records.add_record(session, "meeting", VALID["meeting"])
+    before = record.updated_at
+    assert records.update_record(session, record, {"title": VALID["meeting"]["title"]}) == {}
+    assert record.updated_at == before
+    assert [action for action, _ in _entries(session, record.id)] == ["insert"]
+
+
+def test_delete_moves_to_the_recycle_bin_and_restore_brings_back(session):
+    keep = records.add_record(session, "meeting", VALID["meeting"])
+    gone = records.add_record(session, "meeting", {**VALID["meeting"], "title": "作废的会议"})
+    records.delete_record(session, gone)
+    session.commit()
+    assert [r.id for r in records.list_records(session, "meeting")] == [keep.id]
+    assert [r.id for r in records.list_records(session, "meeting", deleted=True)] == [gone.id]
+    assert session.scalar(select(func.count()).select_from(Record)) == 2  # soft: the row is still there
+    assert gone.deleted_by == "测试员"
+    with pytest.raises(RecordLocked, match="回收站"):
+        records.update_record(session, gone, {"title": "改"})
+    records.restore_record(session, gone)
+    assert {r.id for r in records.list_records(session, "meeting")} == {keep.id, gone.id}
+
+
+def test_archived_records_are_locked_except_for_their_status(session):
+    record = records.add_record(session, "disbursement", {**VALID["disbursement"], "record_status": "已归档"})
+    with pytest.raises(RecordLocked, match="已归档"):
+        records.update_record(session, record, {"title": "改"})
+    with pytest.raises(RecordLocked, match="已归档"):
+        records.delete_record(session, record)
+    records.update_record(session, record, {"record_status": "已核实"})
+    records.update_record(session, record, {"title": "改过的标题"})
+    assert record.title == "改过的标题"
+
+
+def test_responsible_units_fill_and_share_the_directory(session):
+    first = records.add_record(session, "meeting", VALID["meeting"])
+    records.add_record(session, "meeting", {**VALID["meeting"], "responsible_units": ["龙州县扶贫办", "龙州县财政局"]})
+    session.commit()
+    assert session.scalars(select(Unit.name).order_by(Unit.name)).all() == sorted(
+        ["鹤山市扶贫办", "龙州县扶贫办", "龙州县财政局"]
+    )
+    records.update_record(session, first, {"responsible_units": ["龙州县扶贫办", "鹤山市扶贫办", "龙州县扶贫办"]})
+    session.commit()
+    session.expire_all()
+    assert records.get_record(session, first.id).responsible_units == ["龙州县扶贫办", "鹤山市扶贫办"]
+
+
+def test_pairings_are_found_whatever_dash_was_typed(session):
+    for typed in ("鹤山市—龙州县", "鹤山市-龙州县", "鹤山市——龙州县", " 鹤山市 – 龙州县 "):
+        assert records.find_pairing(session, typed).name == "鹤山市—龙州县"
+    with pytest.raises(InvalidInput, match="没有这个结对关系"):
+        records.add_record(session, "meeting", {**VALID["meeting"], "pairing": "江门市—大新县"})
+
+
+def test_records_are_found_by_id_prefix(session):
+    record = records.add_record(session, "meeting", VALID["meeting"])
+    session.commit()
+    assert records.get_record(session, str(record.id)[:8]) is record
+    assert records.get_record(session, str(record.id).upper()) is record
+    with pytest.raises(NotFound):
+        records.get_record(session, "abc")
+    with pytest.raises(NotFound):
+        records.get_record(session, "00000000-0000-4000-8000-000000000000")
+
+
+def test_search_finds_two_character_chinese_words(session):
+    records.add_record(session, "meeting", {**VALID["meeting"], "summary": "研究整改问题"})
+    records.add_record(session, "meeting", {**VALID["meeting"], "title": "推进会", "meeting_type": "工作推进会"})
+    records.add_record(session, "cadre", VALID["cadre"])
+    session.commit()
+    assert [r.summary for r in records.list_records(session, "meeting", text="整改")] == ["研究整改问题"]
+    assert len(records.list_records(session, "cadre", text="志强")) == 1
+    assert records.list_records(session, "meeting", text="100%") == []
+
+
+def test_filters_by_year_and_pairing(session):
+    records.add_record(session, "meeting", VALID["meeting"])
+    records.add_record(session, "meeting", {**VALID["meeting"], "date": date(2021, 1, 5)})
+    session.commit()
+    assert len(records.list_records(session, "meeting", year=2021)) == 1
+    assert len(records.list_records(session, "meeting", pairing="鹤山市-龙州县")) == 2
+    assert records.list_records(session, "meeting", pairing="江门市—大新县") == []
+
+
+def test_add_many_checks_everything_before_writing_anything(session):
+    rows = [VALID["training"], {**VALID["training"], "participants": 0}, {**VALID["training"], "training_type": "x"}]
+    with pytest.raises(InvalidInput) as caught:
+        records.add_many(session, "training", rows)
+    labels = [problem.label for problem in caught.value.problems]
+    assert labels == ["第2条 培训人次", "第3条 培训类型"]
+    session.rollback()
+    assert records.list_records(session, "training") == []
+
+    ids = records.add_many(session, "training", [VALID["training"]] * 3)
+    session.commit()
+    assert len(records.list_records(session, "training")) == 3
+    assert all(_entries(session, record_id)[0][0] == "insert" for record_id in ids)
