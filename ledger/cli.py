@@ -202,12 +202,10 @@ def _add(args) -> None:
     spec = kind_spec(args.kind)
     values, problems = parse_fields(spec, _assignments(args.assignments))
     with _open(args) as ledger, ledger.session() as session:
-        if problems:
-            raise InvalidInput(problems)
         with session.begin():
-            if "pairing" not in values:
+            if "pairing" not in values and not any(p.field == "pairing" for p in problems):
                 values["pairing"] = _only_pairing(session)
-            record = records.add_record(session, args.kind, values)
+            record = records.add_record(session, args.kind, values, input_problems=problems)
         if args.json:
             _print_json(records.record_json(record))
         else:
@@ -224,9 +222,7 @@ def _update(args) -> None:
     with _open(args) as ledger, ledger.session() as session, session.begin():
         record = records.get_record(session, args.id)
         values, problems = parse_fields(KINDS[record.kind], _assignments(args.assignments))
-        if problems:
-            raise InvalidInput(problems)
-        changes = records.update_record(session, record, values)
+        changes = records.update_record(session, record, values, input_problems=problems)
         if args.json:
             _print_json(records.record_json(record))
         elif changes:

@@ -145,7 +145,8 @@ def list_records(
 ) -> Sequence[Record]:
     """Records of one kind in date order; `deleted` lists the recycle bin instead."""
     spec, model = kind_spec(kind), MODELS[kind]
-    query = select(model)
+    # The kind is implied by the join, but saying it lets SQLite use the (kind, year, date) index.
+    query = select(model).where(model.kind == kind)
     query = query.where(model.deleted_at.is_not(None) if deleted else model.deleted_at.is_(None))
     if year is not None:
         query = query.where(model.year == year)
@@ -183,15 +184,17 @@ def _prepare(spec: KindSpec, values: Mapping[str, Any]) -> dict[str, Any]:
     return {name: normalize(spec.by_name[name], value) for name, value in values.items()}
 
 
-def _validated(session: Session, spec: KindSpec, values: dict[str, Any]) -> tuple[dict[str, Any], Pairing]:
-    problems = check_values(spec, values)
+def _validated(
+    session: Session, spec: KindSpec, values: dict[str, Any], input_problems: Sequence[Problem]
+) -> tuple[dict[str, Any], Pairing]:
+    """Raises InvalidInput with `input_problems` (values that could not even be read) and every other problem."""
+    problems = list(input_problems) + check_values(spec, values, unread={p.field for p in input_problems})
     pairing = None
     if values.get("pairing"):
         pairing = find_pairing(session, values["pairing"])
-        if pairing is None:
+        if pairing is None and "pairing" not in {p.field for p in input_problems}:
             known = "、".join(session.scalars(select(Pairing.name).order_by(Pairing.name))) or "（还没有）"
-            problems.insert(
-                0,
+            problems.append(
                 Problem(
                     "pairing",
                     "结对关系",
@@ -230,10 +233,13 @@ def _link_units(session: Session, record: Record, names: list[str]) -> None:
     record.unit_links = links
 
 
-def add_record(session: Session, kind: str, values: Mapping[str, Any]) -> Record:
-    """A new record of `kind` from typed field values; raises InvalidInput naming every problem."""
+def add_record(
+    session: Session, kind: str, values: Mapping[str, Any], *, input_problems: Sequence[Problem] = ()
+) -> Record:
+    """A new record of `kind` from typed field values; raises InvalidInput naming every problem,
+    together with `input_problems`: what the caller could not parse, for fields left out of `values`."""
     spec = kind_spec(kind)
-    complete_values, pairing = _validated(session, spec, complete(spec, _prepare(spec, values)))
+    complete_values, pairing = _validated(session, spec, complete(spec, _prepare(spec, values)), input_problems)
     author = author_of(session)
     record = MODELS[kind](id=uuid.uuid4(), created_by=author, updated_by=author)
     _apply(session, record, spec, complete_values, pairing)
@@ -248,7 +254,9 @@ def add_record(session: Session, kind: str, values: Mapping[str, Any]) -> Record
     return record
 
 
-def update_record(session: Session, record: Record, values: Mapping[str, Any]) -> dict[str, list[Any]]:
+def update_record(
+    session: Session, record: Record, values: Mapping[str, Any], *, input_problems: Sequence[Problem] = ()
+) -> dict[str, list[Any]]:
     """Changes the given fields; returns the changes as {field: [old, new]} (empty when nothing changed)."""
     spec = KINDS[record.kind]
     given = _prepare(spec, values)
@@ -260,7 +268,7 @@ def update_record(session: Session, record: Record, values: Mapping[str, Any]) -
         raise RecordLocked(f"记录“{record.title}”在回收站里，请先恢复再修改。")
     merged = {**before, **given}
     _follow_derivations(spec, before, merged, given)
-    merged, pairing = _validated(session, spec, complete(spec, merged))
+    merged, pairing = _validated(session, spec, complete(spec, merged), input_problems)
     changes = {
         field.name: [json_value(field, before[field.name]), json_value(field, merged.get(field.name))]
         for field in spec.fields

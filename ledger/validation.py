@@ -8,6 +8,7 @@ every mistake at once.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -95,22 +96,25 @@ def complete(spec: KindSpec, values: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def check_values(spec: KindSpec, values: Values) -> list[Problem]:
-    """Every reason the complete `values` of a record cannot be saved; empty when they can."""
+def check_values(spec: KindSpec, values: Values, unread: Collection[str] = ()) -> list[Problem]:
+    """Every reason the complete `values` of a record cannot be saved; empty when they can.
+    Fields in `unread` were typed but could not be read; their problem is already known."""
     problems = []
     for field in spec.editable_fields:
         value = values.get(field.name)
+        if field.name in unread:
+            continue
         if value is None or value == [] or value == "":
             # A year left to follow a date typed wrong is one mistake, reported at the date.
-            follows_date = field.name == "year" and values.get(spec.date_field) is not None
-            if field.required and not follows_date:
+            date_given = values.get(spec.date_field) is not None or spec.date_field in unread
+            if field.required and not (field.name == "year" and date_given):
                 problems.append(Problem(field.name, field.label, "", "必须填写"))
             continue
         message = _type_problem(field, value)
         if message:
             problems.append(Problem(field.name, field.label, display(field, value), message))
     # Rules across fields see only well-typed values, so each mistake is reported once.
-    wrong = {problem.field for problem in problems}
+    wrong = {problem.field for problem in problems} | set(unread)
     checked = {name: (None if name in wrong else value) for name, value in values.items()}
     for check in spec.checks:
         for name, message in check(checked):

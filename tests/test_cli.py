@@ -7,8 +7,11 @@ import sys
 
 import pytest
 from PIL import Image
+from samples import ID_NUMBER
 
 from ledger.cli import main
+
+WRONG_ID = ID_NUMBER[:-1] + ("1" if ID_NUMBER[-1] == "0" else "0")
 
 
 @pytest.fixture
@@ -65,7 +68,7 @@ def test_invalid_input_names_every_problem_and_writes_nothing(run):
     status, out, err = run(
         "add", "cadre",
         "--set", "person_name=陈志强", "--set", "direction=南下", "--set", "start_date=2020-13-01",
-        "--set", "id_number=451423198503120010", "--set", "colour=红",
+        "--set", f"id_number={WRONG_ID}", "--set", "colour=红",
     )  # fmt: skip
     assert status == 1 and out == ""
     for expected in ("挂职方向（direction）“南下”", "没有这一天", "身份证号", "colour", "职级（rank）（空）：必须填写"):
@@ -141,6 +144,7 @@ def test_fields_lists_the_spec(run):
 def test_config_author_is_used_when_none_is_given(ledger_path, capsys, monkeypatch):
     monkeypatch.delenv("XIEZUO_AUTHOR", raising=False)
     assert main(["--ledger", str(ledger_path), "config", "author", "李娟"]) == 0
+    assert "李娟" in capsys.readouterr().out
     assert main(["--ledger", str(ledger_path), "add", "meeting", *MEETING, "--json"]) == 0
     record_id = json.loads(capsys.readouterr().out)["id"]
     main(["--ledger", str(ledger_path), "show", record_id, "--json"])
