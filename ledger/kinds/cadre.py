@@ -9,7 +9,7 @@ from sqlalchemy import ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ledger.fields import Field, FieldType, KindSpec, Values
-from ledger.kinds.common import HEAD, TAIL, period_in_order, person_fields
+from ledger.kinds.common import HEAD, TAIL, PersonColumns, period_in_order, person_fields
 from ledger.models import Record
 
 DIRECTIONS = ("东部派往西部", "西部派往东部")
@@ -17,15 +17,11 @@ RANKS = ("厅级", "处级", "科级", "其他")
 POSTING_STATUSES = ("在岗", "期满返回", "提前返回")
 
 
-class Cadre(Record):
+class Cadre(PersonColumns, Record):
     __tablename__ = "cadre"
     __mapper_args__ = {"polymorphic_identity": "cadre"}
 
     id: Mapped[uuid.UUID] = mapped_column(ForeignKey("record.id", ondelete="CASCADE"), primary_key=True)
-    person_name: Mapped[str]
-    gender: Mapped[str | None]
-    id_number: Mapped[str | None]
-    phone: Mapped[str | None]
     direction: Mapped[str]
     rank: Mapped[str]
     home_unit: Mapped[str | None]

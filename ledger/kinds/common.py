@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy.orm import Mapped
+
 from ledger.fields import Field, FieldType, Values
 
 RECORD_STATUSES = ("草稿", "已核实", "已归档")
@@ -35,6 +37,15 @@ def period_in_order(values: Values) -> list[tuple[str, str]]:
     if start and end and end < start:
         return [("end_date", f"结束日期不能早于开始日期 {start.isoformat()}")]
     return []
+
+
+class PersonColumns:
+    """The columns behind `person_fields`, for kinds whose subject is a person."""
+
+    person_name: Mapped[str]
+    gender: Mapped[str | None]
+    id_number: Mapped[str | None]
+    phone: Mapped[str | None]
 
 
 def person_fields(*, id_required: bool = False) -> tuple[Field, ...]:

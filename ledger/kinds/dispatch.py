@@ -8,7 +8,7 @@ from sqlalchemy import ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ledger.fields import Field, FieldType, KindSpec, Values
-from ledger.kinds.common import HEAD, TAIL, period_in_order, person_fields
+from ledger.kinds.common import HEAD, TAIL, PersonColumns, period_in_order, person_fields
 from ledger.models import Record
 
 FIELDS_OF_WORK = ("教育", "医疗卫生", "农业技术", "其他")
@@ -17,15 +17,11 @@ DIRECTIONS = ("东部选派到西部", "西部到东部跟岗学习或进修")
 EAST_TO_WEST = DIRECTIONS[0]
 
 
-class Dispatch(Record):
+class Dispatch(PersonColumns, Record):
     __tablename__ = "dispatch"
     __mapper_args__ = {"polymorphic_identity": "dispatch"}
 
     id: Mapped[uuid.UUID] = mapped_column(ForeignKey("record.id", ondelete="CASCADE"), primary_key=True)
-    person_name: Mapped[str]
-    gender: Mapped[str | None]
-    id_number: Mapped[str | None]
-    phone: Mapped[str | None]
     field: Mapped[str]
     role: Mapped[str]
     professional_title: Mapped[str | None]
