@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,10 +17,10 @@ from typing import Any
 from sqlalchemy import select
 
 from ledger import __version__, records
-from ledger.errors import InvalidInput, LedgerError, NotFound
+from ledger.errors import InvalidInput, LedgerError, NotALedger, NotFound
 from ledger.evidence import attach, detach, discard_unreferenced, live_attachments
 from ledger.fields import Problem
-from ledger.folder import Ledger, resolve_ledger_path
+from ledger.folder import Ledger, is_ledger, resolve_ledger_path
 from ledger.kinds import KINDS, kind_spec
 from ledger.models import EVIDENCE_ROLES, Attachment, Pairing, Setting, Unit
 from ledger.validation import display, parse_fields
@@ -42,6 +43,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except LookupError as error:
         print(f"错误：{error.args[0] if error.args else error}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # The reader (head, less) has gone; say nothing more, as other command-line tools do.
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+        return 0
     except OSError as error:
         print(f"错误：无法读写 {error.filename or ''}：{error.strerror or error}", file=sys.stderr)
         return 1
@@ -181,6 +186,13 @@ def _demo(args) -> None:
     from ledger.demo import build_demo
 
     path = Path(args.path) if args.path else resolve_ledger_path(getattr(args, "ledger", None))
+    if is_ledger(path):
+        with Ledger.open(path) as ledger, ledger.session() as session:
+            seed = session.scalar(select(Setting.value).where(Setting.key == "demo_seed"))
+        if seed is None:
+            raise NotALedger(f"“{path}”已经是一个台账，示范数据只能生成到新的文件夹。")
+        print(f"示范台账已存在：{path}")
+        return
     summary = build_demo(path, seed=args.seed)
     print(f"已生成示范台账：{path}")
     for label, count in summary.items():
@@ -332,6 +344,8 @@ def _attach(args) -> None:
             raise
         for attachment in added:
             print(f"{attachment.id}  {attachment.original_name}")
+            if attachment.warning:
+                print(f"注意：{attachment.original_name}：{attachment.warning}", file=sys.stderr)
 
 
 def _detach(args) -> None:

@@ -125,10 +125,12 @@ def attach(
     for source in map(Path, sources):
         copied = _copy_in(evidence_dir, source)
         stored = session.get(EvidenceFile, copied.sha256)
+        warning = None
         if stored is None:
             ext = _extension(source.name)
             final = _place(evidence_dir, copied, ext)
             info = probe(final, source.name)
+            warning = info.warning
             stored = EvidenceFile(
                 sha256=copied.sha256,
                 ext=ext,
@@ -161,6 +163,7 @@ def attach(
             created_by=author,
             updated_by=author,
         )
+        attachment.warning = warning
         session.add(attachment)
         session.flush()
         audit(

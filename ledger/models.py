@@ -218,5 +218,8 @@ class Attachment(Stamped, Base):
     record: Mapped[Record] = relationship(back_populates="attachments")
     file: Mapped[EvidenceFile] = relationship(lazy="joined")
 
+    #: Set by `evidence.attach` when the file's content could not be fully read (not stored).
+    warning = None
+
 
 EVIDENCE_ROLES = ("照片", "会议纪要", "签到表", "通知文件", "拨付凭证", "任职文件", "花名册", "其他")

@@ -115,6 +115,16 @@ def test_attach_then_check_passes_and_fails_after_tampering(run, ledger_path, tm
     assert status == 1 and str(stored) in out
 
 
+def test_attach_warns_about_a_damaged_photo_but_keeps_it(run, tmp_path):
+    record_id = _add_meeting(run)
+    photo = tmp_path / "会场.jpg"
+    Image.new("RGB", (320, 240), "white").save(photo, quality=95)
+    photo.write_bytes(photo.read_bytes()[: photo.stat().st_size * 2 // 3])
+    status, out, err = run("attach", record_id, str(photo))
+    assert status == 0 and "会场.jpg" in out
+    assert "注意：会场.jpg：图片数据不完整" in err
+
+
 def test_missing_record_and_unknown_kind(run):
     status, _, err = run("show", "deadbeef")
     assert status == 1 and "没有编号为 deadbeef 的记录" in err
