@@ -296,13 +296,13 @@ def _cadres(year: _Year) -> list[dict[str, Any]]:
     for home, post in (("鹤山市扶贫办", "副主任"), ("鹤山市人力资源和社会保障局", "科长"), ("鹤山市财政局", "副科长")):
         cadre("east", "科级", home, post, "龙州县扶贫办", "副主任", date(y - 1, 7, 1), date(y + 1, 6, 30),
               summary="作为鹤山市扶贫协作工作组成员，负责项目资金和劳务协作对接。")  # fmt: skip
-    for home, host in (
-        ("龙州县扶贫办", "鹤山市扶贫办"),
-        ("龙州县商务局", "鹤山市科工商务局"),
-        ("水口镇人民政府", "共和镇人民政府"),
+    for home, host, post in (
+        ("龙州县扶贫办", "鹤山市扶贫办", "主任助理"),
+        ("龙州县商务局", "鹤山市科工商务局", "局长助理"),
+        ("水口镇人民政府", "共和镇人民政府", "镇长助理"),
     ):
         start = year.day(date(y, 3, 1), date(y, 4, 30))
-        cadre("west", "科级", home, "干部", host, "挂职干部", start, start + timedelta(days=182),
+        cadre("west", "科级", home, "副主任科员", host, post, start, start + timedelta(days=182),
               summary="龙州县选派优秀年轻干部到鹤山市挂职锻炼。")  # fmt: skip
     cadre("east", "科级", data["hospitals"]["east"][0], "骨干医师", data["hospitals"]["west"][0], "副院长",
           date(y, 4, 1), date(y + 1, 3, 31), summary="两地人民医院互派副院长挂职一年。")  # fmt: skip

@@ -46,7 +46,7 @@ def _posting_consistent(values: Values) -> list[tuple[str, str]]:
 
 
 def _title(values: Values) -> str:
-    return f"{values.get('person_name') or ''}挂任{values.get('host_unit') or ''}{values.get('host_post') or ''}"
+    return f"{values.get('person_name') or ''}挂职{values.get('host_unit') or ''}（{values.get('host_post') or ''}）"
 
 
 SPEC = KindSpec(
