@@ -2,18 +2,21 @@
 
 It lets a new user see a full ledger at once and gives tests and benchmarks realistic data: the
 meetings the plan requires (联席会议 2, 推进会 2, 常委会 and 常务会 4 each side, 领导小组会议 3 each
-side, 互访 both ways), cadres both ways, teachers and doctors both ways mostly for a month or more,
-training in the hundreds of 人次, 260 万元 of fiscal aid and over 130 万元 of donations — each with
-evidence files made on the fly. Everything comes from one `random.Random(seed)`: the same seed
-gives the same ledger.
+side, main leaders' visits both ways), the cadres of the work group and the swapped hospital
+vice-presidents, teachers and doctors both ways mostly for a month or more, training in the hundreds
+of 人次, 260 万元 of fiscal aid by March and over 130 万元 of donations — each with the evidence a clerk
+keeps, made on the fly. Names, units and wording are data (resources/demo); dates, numbers and people
+come from one `random.Random(seed)`, so the same seed gives the same ledger.
 """
 
 from __future__ import annotations
 
 import json
 import random
+import shutil
 import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -24,573 +27,839 @@ from ledger.demo_files import demo_pdf, demo_photo
 from ledger.folder import Ledger
 from ledger.identity import id_check_char
 from ledger.kinds import KINDS
+from ledger.kinds.common import ARCHIVED
 from ledger.models import Setting
 from ledger.resources import resource_path
 
 AUTHOR = "示范数据"
 Progress = Callable[[float, str], None]
+Values = dict[str, Any]
+# An evidence file as a clerk would have kept it: original name, role, caption, content.
+File = tuple[str, str, str, bytes]
+
+ORDINALS = "一二三四五六七八九十"
+# Administrative division codes (GB/T 2260) that begin the ID numbers of each side's people.
+REGION_CODES = {"east": "440784", "west": "451423"}
+EAST_TO_WEST, WEST_TO_EAST = "东部选派到西部", "西部到东部跟岗学习或进修"
+
+# Who is sent each year, by field, role and direction. The plan asks for at least 4 person-times
+# east→west and 8 west→east of both teachers and medical staff, each for a month or more; in a
+# batch of more than three the last one only comes for a short exchange, which must not count.
+DISPATCH_BATCHES = (
+    ("教育", "教师", True, 7),
+    ("教育", "校长", True, 1),
+    ("教育", "教师", False, 12),
+    ("医疗卫生", "医生", True, 6),
+    ("医疗卫生", "护士", True, 2),
+    ("医疗卫生", "医生", False, 10),
+    ("医疗卫生", "护士", False, 3),
+    ("农业技术", "农技人员", True, 4),
+)
+
+
+@dataclass(frozen=True)
+class _Document:
+    """A PDF to generate: kept apart from its bytes so that one notice can serve a whole batch."""
+
+    title: str
+    doc_no: str
+    paragraphs: tuple[str, ...]
+    signed_by: str
+    dated: date
+
+    def render(self) -> bytes:
+        return demo_pdf(self.title, self.doc_no, list(self.paragraphs), signed_by=self.signed_by, dated=self.dated)
+
+
+@dataclass
+class _Entry:
+    """One record to add, with what its evidence needs beyond the record's own fields."""
+
+    kind: str
+    values: Values
+    documents: list[tuple[str, str, _Document]] = field(default_factory=list)  # file name, role, document
+    photos: list[tuple[str, str]] = field(default_factory=list)  # file name, caption
+    roll: str = ""  # "签到表" or "花名册" made at build time from names drawn then
 
 
 class _Year:
-    """Draws the people, dates and documents of the demo year from one random stream."""
+    """Draws the people, dates and document numbers of the demo year from one random stream."""
 
     def __init__(self, seed: int):
         self.rng = random.Random(seed)
         self.data = json.loads(resource_path("demo", "heshan-longzhou-2020.json").read_text(encoding="utf-8"))
-        self.year = self.data["year"]
-        self.used_names: set[str] = set()
-        self.doc_numbers: dict[str, int] = {}
+        self.year: int = self.data["year"]
+        # Leaders and named cadres are real people of the ledger: nobody else may share their names.
+        self.used_names = {leader["name"] for side in self.data["leaders"].values() for leader in side.values()}
+        self.used_names |= {cadre["person"] for cadre in self.data["cadres"] if "person" in cadre}
         self.rare_names = list(self.data["rare_names"])
+        self.issued: dict[tuple[str, int], set[int]] = {}
+        self.holidays: set[date] = set()
+        for first, last in self.data["holidays"]:
+            day = date.fromisoformat(first)
+            while day <= date.fromisoformat(last):
+                self.holidays.add(day)
+                day += timedelta(days=1)
 
-    def day(self, first: date, last: date, weekdays_only: bool = True) -> date:
+    def on(self, month: int, day: int) -> date:
+        return date(self.year, month, day)
+
+    def day(self, first: date, last: date) -> date:
+        """A working day between `first` and `last`: no meeting or posting starts on a weekend or holiday."""
         while True:
             chosen = first + timedelta(days=self.rng.randrange((last - first).days + 1))
-            if not weekdays_only or chosen.weekday() < 5:
+            if chosen.weekday() < 5 and chosen not in self.holidays:
                 return chosen
 
-    def name(self) -> str:
-        if self.rare_names and self.rng.random() < 0.05:
-            return self.rare_names.pop(0)
+    def person(self, gender: str | None = None, *, rare: bool = False) -> tuple[str, str]:
+        """A new name and its gender; `rare` takes the next name written with a rare character."""
+        if rare and self.rare_names:
+            entry = self.rare_names.pop(0)
+            return entry["name"], entry["gender"]
+        gender = gender or self.rng.choice(("男", "女"))
         while True:
-            name = self.rng.choice(self.data["surnames"]) + self.rng.choice(self.data["given_names"])
+            name = self.rng.choice(self.data["surnames"]) + self.rng.choice(self.data["given_names"][gender])
             if name not in self.used_names:
                 self.used_names.add(name)
-                return name
+                return name, gender
 
-    def id_number(self, side: str, gender: str) -> str:
-        region = "440784" if side == "east" else "451423"
-        birth = date(1965, 1, 1) + timedelta(days=self.rng.randrange(365 * 30))
-        serial = self.rng.randrange(0, 99) * 10 + (
-            self.rng.choice((1, 3, 5, 7, 9)) if gender == "男" else 2 * self.rng.randrange(5)
-        )
-        first17 = f"{region}{birth:%Y%m%d}{serial:03d}"
+    def crowd(self, count: int) -> list[str]:
+        """Names for a sign-in sheet: strangers to the ledger, so repeats are fine."""
+        given = self.data["given_names"]
+        return [
+            self.rng.choice(self.data["surnames"]) + self.rng.choice(given[self.rng.choice(("男", "女"))])
+            for _ in range(count)
+        ]
+
+    def id_number(self, side: str, gender: str, born: tuple[int, int] = (1968, 1995)) -> str:
+        first, last = date(born[0], 1, 1), date(born[1], 12, 31)
+        birth = first + timedelta(days=self.rng.randrange((last - first).days))
+        # The 17th digit is odd for men and even for women.
+        serial = self.rng.randrange(100) * 10 + self.rng.choice((1, 3, 5, 7, 9) if gender == "男" else (0, 2, 4, 6, 8))
+        first17 = f"{REGION_CODES[side]}{birth:%Y%m%d}{serial:03d}"
         return first17 + id_check_char(first17)
 
     def phone(self) -> str:
-        return (
-            self.rng.choice(("138", "139", "135", "137", "150", "159", "180", "186"))
-            + f"{self.rng.randrange(10**8):08d}"
-        )
+        prefix = self.rng.choice(("138", "139", "135", "137", "150", "159", "180", "186", "177"))
+        return f"{prefix}{self.rng.randrange(10**8):08d}"
 
-    def doc_no(self, prefix: str) -> str:
-        self.doc_numbers[prefix] = self.doc_numbers.get(prefix, 0) + self.rng.randint(1, 4)
-        return f"{prefix}〔{self.year}〕{self.doc_numbers[prefix]}号"
+    def doc_no(self, prefix: str, when: date, per_year: int = 60) -> str:
+        """A document number like 鹤财预〔2020〕16号 that grows through the issuer's year."""
+        taken = self.issued.setdefault((prefix, when.year), set())
+        number = 1 + (when.timetuple().tm_yday - 1) * per_year // 366 + self.rng.randrange(3)
+        while number in taken:
+            number += 1
+        taken.add(number)
+        return f"{prefix}〔{when.year}〕{number}号"
 
     def status(self, when: date) -> str:
-        if when < date(self.year, 4, 1) and self.rng.random() < 0.3:
-            return "已归档"
-        return "草稿" if self.rng.random() < 0.2 else "已核实"
+        """Early records are verified and some archived; the last months' are often still drafts."""
+        draw = self.rng.random()
+        if when < self.on(7, 1) and draw < 0.25:
+            return ARCHIVED
+        if (when >= self.on(10, 1) and draw < 0.4) or draw > 0.95:
+            return "草稿"
+        return "已核实"
 
-    def side_name(self, side: str) -> str:
+    def leader(self, side: str, role: str) -> dict[str, str]:
+        return self.data["leaders"][side][role]
+
+    def place(self, side: str) -> str:
         return self.data["pairing"][side]
+
+
+def _other(side: str) -> str:
+    return "west" if side == "east" else "east"
+
+
+def _held_in(side: str) -> str:
+    return "东部" if side == "east" else "西部"
+
+
+def _spoken(when: date) -> str:
+    return f"{when.year}年{when.month}月{when.day}日"
+
+
+def _wan(amount: Decimal) -> str:
+    """An amount in 万元 as written in documents: 130, 32.5."""
+    return f"{(amount / 10000).normalize():f}"
 
 
 # Meetings -------------------------------------------------------------------------------------
 
 
-def _meetings(year: _Year) -> list[dict[str, Any]]:
-    data, rng, y = year.data, year.rng, year.year
-    east_main = [leader for leader in data["leaders"]["east"] if leader.get("main")]
-    west_main = [leader for leader in data["leaders"]["west"] if leader.get("main")]
-    offices = data["offices"]["east"] + data["offices"]["west"]
-    meetings = []
+def _meetings(year: _Year) -> list[_Entry]:
+    data, rng = year.data, year.rng
+    texts, offices, short = data["meeting_texts"], data["offices"], data["short"]
+    context = {"year": year.year, "prev": year.year - 1}
+    entries = []
 
-    def meeting(kind: str, title: str, when: date, side: str, leader: dict, **extra: Any) -> None:
-        meetings.append(
-            {
-                "title": title,
-                "date": when,
-                "meeting_type": kind,
-                "level": "县",
-                "held_in": "东部" if side == "east" else "西部",
-                "lead": leader["name"],
-                "lead_post": leader["post"],
-                "main_leader_present": bool(leader.get("main")),
-                "location": rng.choice(data["places"][side]),
-                "record_status": year.status(when),
-                **extra,
-            }
+    def meeting(
+        meeting_type: str,
+        title: str,
+        when: date,
+        side: str,
+        lead: dict[str, str],
+        units: list[str],
+        *,
+        heading: str = "",
+        minutes_prefix: str = "扶协纪",
+        signer: str = "",
+        attendees: str = "",
+        main: bool = False,
+        roll: bool = False,
+        level: str = "县",
+        **text_context: Any,
+    ) -> None:
+        """A meeting held on `side`, its minutes issued there under `minutes_prefix`."""
+        rooms = data["meeting_rooms"][side]
+        location = rooms.get(meeting_type) or rng.choice(rooms["other"])
+        words = {**context, "lead": lead["name"], "lead_post": lead["post"], **text_context}
+        minutes_no = year.doc_no(short[side] + minutes_prefix, when, per_year=40)
+        values = {
+            "title": title,
+            "date": when,
+            "meeting_type": meeting_type,
+            "level": level,
+            "held_in": _held_in(side),
+            "lead": lead["name"],
+            "lead_post": lead["post"],
+            "main_leader_present": main,
+            "attendees": attendees,
+            "minutes_no": minutes_no,
+            "summary": texts[meeting_type]["summary"].format_map(words),
+            "decisions": texts[meeting_type]["decisions"].format_map(words),
+            "location": location,
+            "responsible_units": units,
+            "record_status": year.status(when),
+        }
+        opening = f"{_spoken(when)}，{lead['post']}{lead['name']}在{location}主持召开{heading or title}。"
+        minutes = _Document(
+            f"{heading or title}纪要",
+            minutes_no,
+            (opening, f"参加人员：{attendees}。", values["summary"], "会议议定：" + values["decisions"]),
+            signer or offices[side]["poverty"],
+            when,
+        )
+        kind_of_scene = meeting_type.replace("调研对接/互访", "调研对接").replace("党政联席会议", "联席会议")
+        photos = [(f"{kind_of_scene}现场{n}.jpg", f"{title}现场") for n in range(1, rng.choice((1, 1, 2)) + 1)]
+        entries.append(
+            _Entry("meeting", values, [("会议纪要.pdf", "会议纪要", minutes)], photos, "签到表" if roll else "")
         )
 
-    for number, (side, when) in enumerate((("west", date(y, 4, 20)), ("east", date(y, 6, 16))), start=1):
-        host = east_main[0] if side == "east" else west_main[0]
+    all_offices = [unit for side in ("east", "west") for unit in offices[side].values()]
+    main_leaders = [year.leader(side, role) for side in ("east", "west") for role in ("secretary", "mayor")]
+    in_charge = [year.leader(side, "in_charge") for side in ("east", "west")]
+
+    # 1.2 two joint meetings by June, one on each side, the main leaders of both present.
+    for number, (side, first, last) in enumerate(
+        (("west", year.on(4, 13), year.on(4, 24)), ("east", year.on(6, 8), year.on(6, 19))), start=1
+    ):
         meeting(
             "党政联席会议",
-            f"鹤山—龙州扶贫协作{y}年第{number}次党政联席会议",
-            when,
+            f"鹤山—龙州扶贫协作{year.year}年第{ORDINALS[number - 1]}次党政联席会议",
+            year.day(first, last),
             side,
-            host,
-            attendees="、".join(f"{p['post']}{p['name']}" for p in east_main + west_main)
-            + "，两地扶贫办、财政局等部门主要负责同志",
-            minutes_no=year.doc_no("鹤龙协纪"),
-            decisions="一、审议通过2020年度粤桂扶贫协作（鹤山—龙州）工作要点；二、安排鹤山市本级财政帮扶资金260万元；"
-            "三、推进产业园二期、甘牛屠宰冷链和坚果加工项目；四、落实教师、医护人员互派计划。",
-            summary="两地党政主要领导共同研究解决扶贫协作重大问题，总结上年度协作成效，部署本年度重点任务。",
-            responsible_units=offices,
+            year.leader(side, "secretary"),
+            all_offices,
+            signer=offices[side]["party"],
+            attendees="、".join(f"{p['post']}{p['name']}" for p in main_leaders + in_charge)
+            + "，两地党委办公室、政府办公室、扶贫办、财政局、人社局等部门主要负责同志",
+            main=True,
+            roll=True,
         )
-    for number, when in enumerate((date(y, 5, 28), date(y, 9, 17)), start=1):
-        side = "west" if number == 1 else "east"
-        leader = data["leaders"][side][2]
+    # 1.3 two progress meetings by June, chaired by the leaders in charge.
+    for number, (side, first, last) in enumerate(
+        (("east", year.on(5, 18), year.on(5, 29)), ("west", year.on(6, 22), year.on(6, 30))), start=1
+    ):
         meeting(
             "工作推进会",
-            f"鹤山—龙州扶贫协作工作推进会（{y}年第{number}次）",
-            when,
+            f"鹤山—龙州扶贫协作工作推进会（{year.year}年第{ORDINALS[number - 1]}次）",
+            year.day(first, last),
             side,
-            leader,
-            minutes_no=year.doc_no("鹤龙协纪"),
-            summary="通报上一年度国家、省（区）对鹤山—龙州扶贫协作的考核情况，研究协作项目进展，查找存在问题。",
-            decisions="各责任单位对照工作要点清单逐项落实，9月底前完成年度任务。",
-            responsible_units=[data["offices"]["east"][2], data["offices"]["west"][2]],
+            year.leader(side, "in_charge"),
+            [offices["east"]["poverty"], offices["west"]["poverty"]],
+            attendees="、".join(f"{p['post']}{p['name']}" for p in in_charge)
+            + "，两地扶贫办、财政局、教育局、卫生健康局、人社局、农业农村局负责同志",
+            roll=True,
         )
+    # 1.4 on each side: standing committee and executive meetings each quarter, the leading group three times.
     for side in ("east", "west"):
-        place = year.side_name(side)
-        short = "市" if side == "east" else "县"
-        leaders = data["leaders"][side]
-        for quarter in range(4):
-            start = date(y, quarter * 3 + 1, 5)
-            meeting(
-                "党委常委会会议",
-                f"{place}委常委会会议专题研究粤桂扶贫协作工作（第{quarter + 1}季度）",
-                year.day(start, start + timedelta(days=75)),
-                side,
-                leaders[0],
-                minutes_no=year.doc_no(f"{place[:2]}委纪"),
-                summary=f"听取{place}扶贫协作工作情况汇报，研究部署下一阶段工作。",
-                responsible_units=[data["offices"][side][0]],
-            )
-            meeting(
-                "政府常务会议",
-                f"{place}政府常务会议研究粤桂扶贫协作工作（第{quarter + 1}季度）",
-                year.day(start, start + timedelta(days=75)),
-                side,
-                leaders[1],
-                minutes_no=year.doc_no(f"{place[:2]}府纪"),
-                summary=f"研究{short}级财政帮扶资金安排和协作项目实施进度。",
-                responsible_units=[data["offices"][side][1]],
-            )
+        place = year.place(side)
+        for quarter in range(1, 5):
+            start = year.on(quarter * 3 - 2, 5)
+            for meeting_type, role, office, heading, prefix in (
+                ("党委常委会会议", "secretary", "party", f"{place}委常委会会议", "委常纪"),
+                ("政府常务会议", "mayor", "government", f"{place}人民政府常务会议", "府常纪"),
+            ):
+                meeting(
+                    meeting_type,
+                    f"{heading}专题研究粤桂扶贫协作工作（第{ORDINALS[quarter - 1]}季度）",
+                    year.day(start, start + timedelta(days=78)),
+                    side,
+                    year.leader(side, role),
+                    [offices[side][office], offices[side]["poverty"]],
+                    heading=heading,
+                    minutes_prefix=prefix,
+                    signer=offices[side][office],
+                    attendees=f"{place}委常委" if role == "secretary" else f"{place}人民政府领导班子成员",
+                    main=True,
+                    place=place,
+                    quarter=ORDINALS[quarter - 1],
+                )
         for number, month in enumerate((3, 7, 11), start=1):
             meeting(
                 "领导小组会议",
-                f"{place}扶贫开发领导小组{y}年第{number}次会议",
-                year.day(date(y, month, 1), date(y, month, 25)),
+                f"{place}扶贫开发领导小组{year.year}年第{ORDINALS[number - 1]}次会议",
+                year.day(year.on(month, 2), year.on(month, 25)),
                 side,
-                leaders[rng.randrange(2)],
-                minutes_no=year.doc_no(f"{place[:2]}扶领纪"),
-                summary="专题研究部署粤桂扶贫协作工作，调度各成员单位任务完成情况。",
-                responsible_units=[data["offices"][side][2]],
+                year.leader(side, "mayor"),
+                [offices[side]["poverty"]],
+                heading=f"{place}扶贫开发领导小组会议",
+                minutes_prefix="扶领纪",
+                signer=f"{place}扶贫开发领导小组办公室",
+                attendees=f"{place}扶贫开发领导小组组长、副组长及成员单位负责同志",
+                main=True,
             )
-    for side, other in (("east", "west"), ("west", "east")):
-        for leader in data["leaders"][side][:2] + data["leaders"][side][2:3]:
-            when = year.day(date(y, 3, 15), date(y, 11, 20))
+    # 1.1 main leaders visit the other side by June (≥ 2 each way); the leaders in charge later in the year.
+    west_projects = [payment["project"] for payment in data["fiscal_aid"]["payments"]]
+    for side in ("east", "west"):
+        host = _other(side)
+        for role, first, last in (
+            ("secretary", year.on(4, 27), year.on(5, 22)),
+            ("mayor", year.on(5, 25), year.on(6, 24)),
+            ("in_charge", year.on(7, 6), year.on(11, 20)),
+        ):
+            lead = year.leader(side, role)
             meeting(
                 "调研对接/互访",
-                f"{leader['post']}{leader['name']}率队赴{year.side_name(other)}调研对接扶贫协作工作",
-                when,
-                other,
-                leader,
-                summary=f"实地考察{rng.choice(data['projects'])}等协作项目，与{year.side_name(other)}座谈交流。",
-                responsible_units=[data["offices"][side][2], data["offices"][other][2]],
+                f"{lead['post']}{lead['name']}率队赴{year.place(host)}调研对接扶贫协作工作",
+                year.day(first, last),
+                host,
+                lead,
+                [offices[side]["party"], offices[side]["poverty"], offices[host]["poverty"]],
+                attendees=f"{year.place(side)}党政代表团成员及扶贫办、科工商务局、人社局负责同志；{year.place(host)}有关领导陪同",
+                main=role != "in_charge",
+                host=year.place(host),
+                project=rng.choice(west_projects) if host == "west" else "鹤山市工业园区用工企业和农产品批发市场",
             )
-    for east_school, west_school in zip(data["schools"]["east"][:3], data["schools"]["west"][:3], strict=True):
-        meeting(
-            "座谈会",
-            f"{east_school}与{west_school}结对帮扶座谈会",
-            year.day(date(y, 3, 1), date(y, 12, 10)),
-            rng.choice(("east", "west")),
-            data["leaders"]["west"][3],
-            summary="签订结对帮扶协议，商定教师互派、教研交流和学生交流安排。",
-            responsible_units=data["departments"]["education"],
-        )
-    for east_hospital, west_hospital in zip(data["hospitals"]["east"], data["hospitals"]["west"], strict=True):
-        meeting(
-            "座谈会",
-            f"{east_hospital}与{west_hospital}结对帮扶座谈会",
-            year.day(date(y, 3, 1), date(y, 12, 10)),
-            rng.choice(("east", "west")),
-            data["leaders"]["east"][3],
-            summary="商定医护人员互派、远程会诊和专科共建安排。",
-            responsible_units=data["departments"]["health"],
-        )
-    for subject, units in (
-        ("劳务协作", data["departments"]["labour"]),
-        ("产业合作", data["departments"]["commerce"]),
-        ("消费扶贫", data["departments"]["agriculture"]),
-        ("残疾人帮扶", data["departments"]["disabled"]),
-        ("旅游协作", data["departments"]["tourism"]),
+    # Departments of the west learn from their counterparts in the east.
+    for topic, visited in (
+        ("education", "鹤山市纪元中学、鹤山市职业技术学校"),
+        ("health", "鹤山市人民医院、鹤山市中医院"),
+        ("labour", "鹤山市人力资源市场和重点用工企业"),
+        ("agriculture", "鹤山市农业龙头企业和农产品批发市场"),
     ):
-        meeting(
-            "座谈会",
-            f"鹤山—龙州{subject}对接座谈会",
-            year.day(date(y, 4, 1), date(y, 11, 30)),
-            rng.choice(("east", "west")),
-            rng.choice(data["leaders"]["east"][2:] + data["leaders"]["west"][2:]),
-            summary=f"两地有关部门就{subject}工作开展对接，明确年度任务和责任人。",
-            responsible_units=units,
-        )
-    for topic in ("education", "health", "labour", "agriculture"):
         east_unit, west_unit = data["departments"][topic][:2]
         meeting(
             "调研对接/互访",
             f"{west_unit}赴{east_unit}考察学习",
-            year.day(date(y, 4, 1), date(y, 11, 30)),
+            year.day(year.on(4, 20), year.on(11, 27)),
             "east",
-            data["leaders"]["west"][3],
-            summary=f"{west_unit}考察学习{east_unit}的经验做法，对接年度协作事项。",
-            responsible_units=[east_unit, west_unit],
+            year.leader("west", "deputy"),
+            [east_unit, west_unit],
+            signer=east_unit,
+            attendees=f"{west_unit}、{east_unit}负责同志及业务骨干",
+            host=east_unit,
+            project=visited,
         )
-    for town, village in zip(data["towns"]["east"], data["villages"], strict=False):
+    # 6.6 paired towns and villages: the eastern side visits.
+    for east_town, west_town in data["town_pairs"]:
+        secretary, _ = year.person("男")
         meeting(
             "调研对接/互访",
-            f"{town}与{village}结对帮扶互访",
-            year.day(date(y, 4, 1), date(y, 11, 30)),
+            f"{east_town}赴{west_town}开展结对帮扶调研对接",
+            year.day(year.on(4, 15), year.on(9, 25)),
             "west",
-            rng.choice(data["leaders"]["east"][2:]),
+            {"name": secretary, "post": f"{east_town}党委书记"},
+            [east_town, west_town],
+            signer=f"{west_town}人民政府" if west_town.endswith(("镇", "乡")) else f"{west_town}村民委员会",
+            attendees=f"{east_town}、{west_town}负责同志及驻村工作队员",
             level="镇",
-            summary="镇村结对，走访贫困户，商定产业帮扶和消费帮扶措施。",
-            responsible_units=[town, village],
+            host=west_town,
+            project="结对村产业帮扶",
         )
-    return meetings
+    # Talks: the paired schools and hospitals, and the departments of each line of work.
+    pairs = [(*pair, "结对帮扶和教师互派", "deputy") for pair in data["school_pairs"][:2]]
+    pairs += [(*pair, "结对帮扶和医护人员互派", "deputy") for pair in data["hospital_pairs"][:2]]
+    pairs += [
+        (*data["departments"][topic][:2], subject, "in_charge")
+        for topic, subject in (
+            ("labour", "劳务协作和稳岗就业"),
+            ("commerce", "产业合作和扶贫车间建设"),
+            ("agriculture", "消费扶贫和农产品产销对接"),
+            ("disabled", "残疾人事业帮扶"),
+        )
+    ]
+    for east_unit, west_unit, subject, role in pairs:
+        side = rng.choice(("east", "west"))
+        meeting(
+            "座谈会",
+            f"{east_unit}与{west_unit}{subject}座谈会",
+            year.day(year.on(4, 7), year.on(9, 25)),
+            side,
+            year.leader(side, role),
+            [east_unit, west_unit],
+            signer=east_unit if side == "east" else west_unit,
+            attendees=f"{east_unit}、{west_unit}负责同志及有关人员",
+            roll=True,
+            east_unit=east_unit,
+            west_unit=west_unit,
+            subject=subject,
+        )
+    return entries
 
 
 # People: cadres and dispatched professionals ----------------------------------------------------
 
 
-def _cadres(year: _Year) -> list[dict[str, Any]]:
-    data, rng, y = year.data, year.rng, year.year
-    cadres = []
-
-    def cadre(side: str, rank: str, home: str, home_post: str, host: str, host_post: str, start: date, end: date,
-              **extra: Any) -> None:  # fmt: skip
-        gender = rng.choice(("男", "男", "女"))
-        returned = extra.pop("returned_on", None)
-        cadres.append(
-            {
-                "person_name": year.name(),
-                "gender": gender,
-                "id_number": year.id_number(side, gender),
-                "phone": year.phone(),
-                "direction": "东部派往西部" if side == "east" else "西部派往东部",
-                "rank": rank,
-                "home_unit": home,
-                "home_post": home_post,
-                "host_unit": host,
-                "host_post": host_post,
-                "start_date": start,
-                "end_date": end,
-                "returned_on": returned,
-                "posting_status": "期满返回" if returned else "在岗",
-                "appointment_doc_no": year.doc_no("鹤组干" if side == "east" else "龙组干"),
-                # Postings that began in earlier years are still part of this year's ledger.
-                "year": y,
-                "record_status": year.status(start),
-                "responsible_units": data["departments"]["organisation"],
-                **extra,
-            }
+def _cadres(year: _Year) -> list[_Entry]:
+    as_of = year.on(12, 20)  # the ledger shows the year as it stood at the year-end check
+    entries = []
+    for posting in year.data["cadres"]:
+        side = posting["side"]
+        if "person" in posting:
+            name, gender = posting["person"], posting["gender"]
+        else:
+            name, gender = year.person(year.rng.choice(("男", "男", "女")))
+        start, end = date.fromisoformat(posting["start"]), date.fromisoformat(posting["end"])
+        returned = date.fromisoformat(posting["returned_on"]) if "returned_on" in posting else None
+        if returned is None and end <= as_of:
+            returned = end
+        posting_status = "在岗" if returned is None else "期满返回" if returned >= end else "提前返回"
+        issued = year.day(start - timedelta(days=20), start - timedelta(days=5))
+        doc_no = year.doc_no(posting["doc_prefix"], issued, per_year=80)
+        values = {
+            "person_name": name,
+            "gender": gender,
+            "id_number": year.id_number(side, gender, (1972, 1982) if posting["rank"] == "处级" else (1980, 1992)),
+            "phone": year.phone(),
+            "direction": "东部派往西部" if side == "east" else "西部派往东部",
+            "rank": posting["rank"],
+            "home_unit": posting["home_unit"],
+            "home_post": posting["home_post"],
+            "host_unit": posting["host_unit"],
+            "host_post": posting["host_post"],
+            "start_date": start,
+            "end_date": end,
+            "returned_on": returned,
+            "posting_status": posting_status,
+            "appointment_doc_no": doc_no,
+            # Postings begun in earlier years are part of this year's work and its ledger.
+            "year": year.year,
+            "summary": posting["summary"],
+            "responsible_units": year.data["departments"]["organisation"],
+            # A posting still running stays open for the year-end figures; a finished one may be archived.
+            "record_status": "已核实" if returned is None else year.status(returned),
+        }
+        letter = _Document(
+            f"关于{name}同志挂职任职的通知",
+            doc_no,
+            (
+                f"经研究，同意{name}同志（{posting['home_unit']}{posting['home_post']}）到{posting['host_unit']}挂职，"
+                f"挂任{posting['host_post']}，挂职时间自{_spoken(start)}起至{_spoken(end)}止。",
+                "挂职期间，人事关系和工资福利待遇保留在原单位，由接收单位负责日常管理和考核。",
+            ),
+            posting["appointed_by"],
+            issued,
         )
-
-    county_post = ("中共龙州县委", "县委常委、副县长")
-    cadre("east", "处级", "鹤山市科工商务局", "局长", *county_post, date(y - 1, 7, 1), date(y + 1, 6, 30),
-          summary="任鹤山市扶贫协作工作组组长，统筹鹤山—龙州扶贫协作各项工作。")  # fmt: skip
-    cadre("east", "处级", "鹤山市农业农村局", "副局长", *county_post, date(y - 2, 7, 1), date(y, 6, 30),
-          returned_on=date(y, 6, 30), summary="三年挂职期满，经考核合格返回原单位。")  # fmt: skip
-    for home, post in (("鹤山市扶贫办", "副主任"), ("鹤山市人力资源和社会保障局", "科长"), ("鹤山市财政局", "副科长")):
-        cadre("east", "科级", home, post, "龙州县扶贫办", "副主任", date(y - 1, 7, 1), date(y + 1, 6, 30),
-              summary="作为鹤山市扶贫协作工作组成员，负责项目资金和劳务协作对接。")  # fmt: skip
-    for home, host, post in (
-        ("龙州县扶贫办", "鹤山市扶贫办", "主任助理"),
-        ("龙州县商务局", "鹤山市科工商务局", "局长助理"),
-        ("水口镇人民政府", "共和镇人民政府", "镇长助理"),
-    ):
-        start = year.day(date(y, 3, 1), date(y, 4, 30))
-        cadre("west", "科级", home, "副主任科员", host, post, start, start + timedelta(days=182),
-              summary="龙州县选派优秀年轻干部到鹤山市挂职锻炼。")  # fmt: skip
-    cadre("east", "科级", data["hospitals"]["east"][0], "骨干医师", data["hospitals"]["west"][0], "副院长",
-          date(y, 4, 1), date(y + 1, 3, 31), summary="两地人民医院互派副院长挂职一年。")  # fmt: skip
-    cadre("west", "科级", data["hospitals"]["west"][0], "骨干医师", data["hospitals"]["east"][0], "副院长",
-          date(y, 4, 1), date(y + 1, 3, 31), summary="两地人民医院互派副院长挂职一年。")  # fmt: skip
-    return cadres
+        entries.append(_Entry("cadre", values, [("任职文件.pdf", "任职文件", letter)]))
+    return entries
 
 
-def _dispatches(year: _Year) -> list[dict[str, Any]]:
-    data, rng, y = year.data, year.rng, year.year
-    plans = [
-        # field, role, east→west?, how many, institutions, subjects, titles
-        ("教育", "教师", True, 7, "schools", "subjects", ("高级教师", "一级教师")),
-        ("教育", "校长", True, 1, "schools", None, ("高级教师",)),
-        ("教育", "教师", False, 12, "schools", "subjects", ("一级教师", "二级教师")),
-        ("医疗卫生", "医生", True, 6, "hospitals", "departments_medical", ("主任医师", "副主任医师", "主治医师")),
-        ("医疗卫生", "护士", True, 2, "hospitals", "departments_medical", ("主管护师",)),
-        ("医疗卫生", "医生", False, 10, "hospitals", "departments_medical", ("主治医师", "住院医师")),
-        ("医疗卫生", "护士", False, 3, "hospitals", "departments_medical", ("护师",)),
-        ("农业技术", "农技人员", True, 4, None, None, ("农艺师", "高级农艺师")),
-    ]
-    dispatches = []
-    for field, role, east_to_west, count, institutions, subjects, titles in plans:
-        batch_start = year.day(date(y, 2, 24), date(y, 4, 15))
-        for number in range(count):
-            home_side, host_side = ("east", "west") if east_to_west else ("west", "east")
-            if institutions:
-                home = rng.choice(data[institutions][home_side])
-                host = rng.choice(data[institutions][host_side])
-            else:
-                home, host = data["departments"]["agriculture"][0], rng.choice(data["towns"]["west"]) + "农业技术推广站"
-            start = batch_start + timedelta(days=rng.choice((0, 0, 0, 7)))
-            # Most stay a term or at least the month the plan asks for; a few come for a short visit.
-            days = rng.choice((20, 25)) if number == count - 1 and count > 3 else rng.choice((31, 45, 61, 92, 120, 150))
-            gender = rng.choice(("男", "女"))
-            department = data["departments"]["education" if field == "教育" else "health"]
-            dispatches.append(
-                {
-                    "person_name": year.name(),
-                    "gender": gender,
-                    "id_number": year.id_number(home_side, gender) if rng.random() < 0.6 else None,
-                    "phone": year.phone() if rng.random() < 0.7 else None,
-                    "field": field,
-                    "role": role,
-                    "professional_title": rng.choice(titles),
-                    "direction": "东部选派到西部" if east_to_west else "西部到东部跟岗学习或进修",
-                    "home_institution": home,
-                    "host_institution": host,
-                    "subject": rng.choice(data[subjects]) if subjects else "种养技术指导",
-                    "start_date": start,
-                    "end_date": start + timedelta(days=days - 1),
-                    "record_status": year.status(start),
-                    "responsible_units": department if field != "农业技术" else data["departments"]["agriculture"],
-                    "summary": "承担教学、教研和培训任务。"
-                    if field == "教育"
-                    else "开展临床诊疗、带教查房和技术培训。"
-                    if field == "医疗卫生"
-                    else "指导甘蔗牛养殖和坚果种植技术。",
-                }
+def _dispatches(year: _Year) -> list[_Entry]:
+    data, rng = year.data, year.rng
+    # Teachers come for a term once schools reopened (spring 2020) or for the autumn term; doctors any time.
+    waves = {
+        "教育": ((year.on(4, 20), year.on(4, 30)), (year.on(8, 31), year.on(9, 7))),
+        "医疗卫生": ((year.on(3, 16), year.on(4, 10)), (year.on(9, 1), year.on(9, 18))),
+        "农业技术": ((year.on(3, 2), year.on(3, 20)),),
+    }
+    stays = {
+        ("教育", 0): (31, 45, 61, 75),
+        ("教育", 1): (31, 61, 92, 120),
+        ("医疗卫生", 0): (31, 45, 61, 92, 183),
+        ("医疗卫生", 1): (31, 45, 61, 92),
+        ("农业技术", 0): (31, 61, 92),
+    }
+    entries = []
+    for work, role, east_to_west, people in DISPATCH_BATCHES:
+        home_side, host_side = ("east", "west") if east_to_west else ("west", "east")
+        starts = [year.day(*window) for window in waves[work]]
+        batch: dict[int, list[_Entry]] = {}
+        for number in range(people):
+            wave = number % len(starts)
+            start = starts[wave] + timedelta(days=rng.choice((0, 0, 0, 7)))
+            short = number == people - 1 and people > 3
+            days = rng.choice((7, 14, 21)) if short else rng.choice(stays[work, wave])
+            # The first teacher sent west and the first doctor come east carry the rare-character names.
+            rare = number == 0 and (role, east_to_west) in (("教师", True), ("医生", False))
+            name, gender = year.person("女" if role == "护士" and rng.random() < 0.9 else None, rare=rare)
+            home, host, subject = _institutions(year, work, role, east_to_west)
+            verb = f"到{host}{subject}" if subject else f"到{host}"
+            summary = {
+                ("教育", True): f"在{host}任教{subject}，上示范课，开展听课评课和教研指导。",
+                ("教育", False): f"{verb}跟岗学习，参加集体备课、听课评课和教研活动。",
+                ("医疗卫生", True): f"在{host}{subject}坐诊、带教查房，推广适宜技术，开展业务培训。",
+                ("医疗卫生", False): f"{verb}进修学习，参加临床诊疗和业务培训。",
+                ("农业技术", True): f"驻点{host}指导{subject}，开展田间培训和技术服务。",
+            }[work, east_to_west]
+            values = {
+                "person_name": name,
+                "gender": gender,
+                "id_number": year.id_number(home_side, gender) if rng.random() < 0.6 else None,
+                "phone": year.phone() if rng.random() < 0.7 else None,
+                "field": work,
+                "role": role,
+                "professional_title": rng.choice(data["professional_titles"][role]),
+                "direction": EAST_TO_WEST if east_to_west else WEST_TO_EAST,
+                "home_institution": home,
+                "host_institution": host,
+                "subject": subject,
+                "start_date": start,
+                "end_date": start + timedelta(days=days - 1),
+                "summary": ("短期交流：" if short else "") + summary,
+                "responsible_units": [data["issuers"][work]["east"]["unit"], data["issuers"][work]["west"]["unit"]],
+                "record_status": year.status(start + timedelta(days=days - 1)),
+            }
+            photos = [("工作照.jpg", f"{name}在{host}工作")] if rng.random() < 0.3 else []
+            entry = _Entry("dispatch", values, photos=photos)
+            batch.setdefault(wave, []).append(entry)
+            entries.append(entry)
+        # One notice names the whole wave; the evidence store keeps it once for everyone it names.
+        issuer = data["issuers"][work][home_side]
+        for wave, members in batch.items():
+            issued = starts[wave] - timedelta(days=7)
+            verb = {"教育": "支教", "医疗卫生": "支医"}.get(work, "开展技术帮扶") if east_to_west else "跟岗学习"
+            notice = _Document(
+                f"关于选派{role}{'赴' if east_to_west else '到'}{year.place(host_side)}{verb}的通知",
+                year.doc_no(issuer["prefix"], issued, per_year=90),
+                (
+                    f"根据{year.year}年度粤桂扶贫协作（鹤山—龙州）工作要点，经两地协商，选派以下同志：",
+                    "、".join(f"{m.values['person_name']}（{m.values['home_institution']}）" for m in members) + "。",
+                    "请派出单位做好工作安排，接收单位落实食宿和日常管理，期满后出具鉴定意见。",
+                ),
+                issuer["unit"],
+                issued,
             )
-    return dispatches
+            for member in members:
+                member.documents.append(("选派通知.pdf", "通知文件", notice))
+    return entries
+
+
+def _institutions(year: _Year, work: str, role: str, east_to_west: bool) -> tuple[str, str, str]:
+    """Sending and receiving institution and the subject or department, mostly along the paired ones."""
+    data, rng = year.data, year.rng
+    if work == "农业技术":
+        host = rng.choice(data["west_townships"]) + "农业服务中心"
+        return data["issuers"][work]["east"]["unit"], host, rng.choice(("甘蔗牛养殖技术", "澳洲坚果种植技术"))
+    if work == "教育":
+        pair = data["school_pairs"][0] if role == "校长" else rng.choices(data["school_pairs"], (4, 2, 2, 1, 1))[0]
+        level = "vocational" if "职业" in pair[0] else "primary" if "小学" in pair[0] else "middle"
+        subject = "学校管理" if role == "校长" else rng.choice(data["subjects"][level])
+    else:
+        pair = rng.choices(data["hospital_pairs"], (3, 2, 1))[0]
+        departments = data["medical_departments"]
+        if "妇幼" in pair[0]:
+            departments = ["妇产科", "儿科"]
+        subject = rng.choice(departments)
+    home, host = pair if east_to_west else pair[::-1]
+    return home, host, subject
 
 
 # Training and money -----------------------------------------------------------------------------
 
 
-def _trainings(year: _Year) -> list[dict[str, Any]]:
-    data, rng, y = year.data, year.rng, year.year
-    sizes = {"党政干部培训": (50, 75, 6), "专业技术人才培训": (30, 60, 6), "致富带头人/乡村振兴人才培训": (35, 50, 4)}
-    trainings = []
-    for training_type, names in data["programmes"].items():
-        skills = training_type == "劳动力技能培训"
-        if skills:
-            runs = [(name, 3 if name in ("粤菜师傅", "南粤家政", "广东技工", "电商") else 2) for name in names]
-        else:
-            runs = [(rng.choice(names), 1) for _ in range(sizes[training_type][2])]
-        for name, sessions in runs:
-            for _ in range(sessions):
-                held_in = rng.choice(("东部", "西部", "西部"))
-                start = year.day(date(y, 3, 10), date(y, 11, 20))
-                participants = rng.randint(25, 45) if skills else rng.randint(*sizes[training_type][:2])
-                poor = rng.randint(participants // 2, participants) if skills or "致富" in training_type else 0
-                trainings.append(
-                    {
-                        "title": f"{y}年龙州县“{name}”技能培训班" if skills else f"{y}年鹤山—龙州{name}",
-                        "training_type": training_type,
-                        "programme": name if skills else None,
-                        "organiser": rng.choice(
-                            data["departments"]["labour"] if skills else data["departments"]["party_school"]
-                        ),
-                        "held_in": held_in,
-                        "start_date": start,
-                        "end_date": start + timedelta(days=rng.choice((2, 4, 6, 14)) if skills else rng.choice((2, 4))),
-                        "sessions": 1,
-                        "participants": participants,
-                        "poor_participants": poor,
-                        "certificates": rng.randint(poor // 2, participants) if skills else None,
-                        "location": rng.choice(data["places"]["east" if held_in == "东部" else "west"]),
-                        "record_status": year.status(start),
-                        "responsible_units": data["departments"]["labour"]
-                        if skills
-                        else data["departments"]["organisation"],
-                        "summary": "课程含政策解读、实操训练和现场教学，学员结业考核合格。",
-                    }
-                )
-    return trainings
+def _trainings(year: _Year) -> list[_Entry]:
+    data, rng = year.data, year.rng
+    entries = []
+    for course in data["trainings"]:
+        kind = course["type"]
+        # Cadre training counts towards the October target; courses the plan wants by a month ("by") run
+        # before it; the rest runs through November.
+        first, last = year.on(4, 7), year.on(10, 16) if kind == "党政干部培训" else year.on(11, 20)
+        if "by" in course:
+            last = year.on(course["by"], 25)
+        span = (last - first) // course["runs"]
+        for run in range(course["runs"]):
+            start = year.day(first + span * run, first + span * (run + 1))
+            participants = rng.randint(*course["participants"])
+            poor = None
+            if "poor_share" in course:
+                low, high = course["poor_share"]
+                poor = rng.randint(round(participants * low), round(participants * high))
+            title = f"{year.year}年{course['name']}"
+            if course["runs"] > 1:
+                title += f"（第{ORDINALS[run]}期）"
+            organiser = course["organiser"]
+            units = {
+                "党政干部培训": data["departments"]["organisation"],
+                "劳动力技能培训": data["departments"]["labour"],
+                "致富带头人/乡村振兴人才培训": [data["offices"]["east"]["poverty"], data["offices"]["west"]["poverty"]],
+            }.get(kind, [organiser])
+            values = {
+                "title": title,
+                "training_type": kind,
+                "programme": course.get("programme"),
+                "organiser": organiser,
+                "held_in": course["held_in"],
+                "start_date": start,
+                "end_date": start + timedelta(days=course["days"] - 1),
+                "sessions": 1,
+                "participants": participants,
+                "poor_participants": poor,
+                "certificates": rng.randint(round(participants * 0.8), participants)
+                if course.get("certified")
+                else None,
+                "location": course["venue"],
+                "responsible_units": units,
+                "summary": course["summary"],
+                "record_status": year.status(start),
+            }
+            issued = start - timedelta(days=rng.randint(7, 14))
+            notice = _Document(
+                f"关于举办{title}的通知",
+                year.doc_no(data["short"]["east" if organiser.startswith("鹤山") else "west"] + "培通", issued, 50),
+                (
+                    f"为落实{year.year}年度粤桂扶贫协作（鹤山—龙州）工作要点，定于{_spoken(start)}起在{course['venue']}"
+                    f"举办{title}，为期{course['days']}天，培训{participants}人。",
+                    course["summary"],
+                    "请各有关单位按分配名额选派学员，按时报到。",
+                ),
+                organiser,
+                issued,
+            )
+            documents = [("培训通知.pdf", "通知文件", notice)] if rng.random() < 0.5 else []
+            photo = rng.choice(("开班仪式.jpg", "培训现场.jpg"))
+            roll = "花名册" if kind == "劳动力技能培训" else "签到表"
+            entries.append(_Entry("training", values, documents, [(photo, f"{title}{photo[:-4]}")], roll))
+    return entries
 
 
-def _disbursements(year: _Year) -> list[dict[str, Any]]:
-    data, rng, y = year.data, year.rng, year.year
-    finance = data["departments"]["finance"]
-    money = []
-    # 260 万元 of the city's own fiscal aid, in three payments by the plan's deadline (2020年3月).
-    for amount, when, project in (
-        ("1300000", date(y, 2, 26), data["projects"][0]),
-        ("800000", date(y, 3, 18), data["projects"][1]),
-        ("500000", date(y, 3, 30), data["projects"][2]),
-    ):
-        money.append(
-            {
-                "title": f"拨付{y}年鹤山市本级财政帮扶资金（{project}）",
-                "fund_type": "财政援助资金",
-                "fund_level": "县区",
-                "amount": Decimal(amount),
-                "date": when,
-                "payer": finance[0],
-                "payee": finance[1],
-                "voucher_no": year.doc_no("鹤财预"),
-                "project": project,
-                "use": "产业",
-                "deep_poverty": True,
-                "record_status": year.status(when),
-                "responsible_units": finance,
-            }
+def _disbursements(year: _Year) -> list[_Entry]:
+    data, rng = year.data, year.rng
+    fiscal, offices = data["fiscal_aid"], data["offices"]
+    poverty_offices = [offices["east"]["poverty"], offices["west"]["poverty"]]
+    entries = []
+
+    def voucher(values: Values, lines: list[str]) -> _Entry:
+        name = f"拨付凭证-{values['voucher_no']}.pdf"
+        document = _Document(values["title"], values["voucher_no"], tuple(lines), values["payer"], values["date"])
+        return _Entry("disbursement", values, [(name, "拨付凭证", document)])
+
+    # 3.1 the city's own 260 万元, paid in batches by the plan's deadline (March).
+    payments = fiscal["payments"]
+    first, span = year.on(2, 17), (year.on(3, 31) - year.on(2, 17)) // len(payments)
+    for number, payment in enumerate(payments):
+        when = year.day(first + span * number, first + span * (number + 1))
+        amount = Decimal(payment["amount"])
+        values = {
+            "title": f"拨付{year.year}年鹤山市本级财政帮扶资金（第{ORDINALS[number]}批）",
+            "fund_type": "财政援助资金",
+            "fund_level": "县区",
+            "amount": amount,
+            "date": when,
+            "payer": fiscal["payer"],
+            "payee": fiscal["payee"],
+            "voucher_no": year.doc_no("鹤财预", when, per_year=100),
+            "project": payment["project"],
+            "use": payment["use"],
+            "deep_poverty": payment["deep_poverty"],
+            "summary": f"鹤山市本级财政帮扶资金第{ORDINALS[number]}批{_wan(amount)}万元，用于{payment['project']}。",
+            "responsible_units": data["departments"]["finance"],
+            "record_status": year.status(when),
+        }
+        entries.append(
+            voucher(
+                values,
+                [
+                    f"根据{year.year}年度粤桂扶贫协作（鹤山—龙州）工作要点，现拨付鹤山市本级财政帮扶资金。",
+                    f"付款单位：{fiscal['payer']}；收款单位：{fiscal['payee']}。",
+                    f"金额：人民币{amount:,.2f}元。项目：{payment['project']}。",
+                    "请按照粤桂扶贫协作资金管理规定专账核算，专款专用。",
+                ],
+            )
         )
-    for donor in data["donors"]:
-        when = year.day(date(y, 4, 1), date(y, 10, 17))
-        amount = Decimal(rng.randrange(150_000, 320_000, 5_000))
-        use = rng.choice(("教育", "医疗", "产业", "饮水"))
-        money.append(
-            {
-                "title": f"{donor}向龙州县捐赠扶贫资金",
-                "fund_type": "社会帮扶资金",
-                "fund_level": "社会",
-                "amount": amount,
-                "date": when,
-                "payer": donor,
-                "payee": "龙州县扶贫办" if use != "教育" else rng.choice(data["schools"]["west"]),
-                "voucher_no": f"捐赠收据 No.{rng.randrange(10**6):06d}",
-                "project": rng.choice(data["projects"][3:]),
-                "use": use,
-                "deep_poverty": rng.random() < 0.5,
-                "record_status": year.status(when),
-                "responsible_units": [data["offices"]["west"][2]],
-            }
+    # 7.2 donations: eight at 17—32 万元 each keep the year over the plan's 130 万元.
+    for gift in data["donations"]:
+        when = year.day(year.on(4, 1), year.on(11, 30))
+        amount = Decimal(rng.randrange(170_000, 320_001, 5_000))
+        values = {
+            "title": f"{gift['donor']}捐赠{gift['project']}资金",
+            "fund_type": "社会帮扶资金",
+            "fund_level": "社会",
+            "amount": amount,
+            "date": when,
+            "payer": gift["donor"],
+            "payee": gift["payee"],
+            "voucher_no": f"捐赠票据No.{rng.randrange(10**7, 10**8)}",
+            "project": gift["project"],
+            "use": gift["use"],
+            "deep_poverty": gift["deep_poverty"],
+            "summary": f"{gift['donor']}向{gift['payee']}捐赠{_wan(amount)}万元，用于{gift['project']}。",
+            "responsible_units": poverty_offices,
+            "record_status": year.status(when),
+        }
+        entries.append(
+            voucher(
+                values,
+                [
+                    f"今收到{gift['donor']}捐赠款人民币{amount:,.2f}元。",
+                    f"捐赠用途：{gift['project']}。",
+                    f"接收单位：{gift['payee']}。",
+                ],
+            )
         )
-    for goods in data["goods"]:
-        when = year.day(date(y, 2, 10), date(y, 12, 10))
-        money.append(
-            {
-                "title": f"鹤山市捐赠{goods}（折款）",
-                "fund_type": "捐物折款",
-                "fund_level": "社会",
-                "amount": Decimal(rng.randrange(30_000, 120_000, 500)) + Decimal(rng.randrange(100)) / 100,
-                "date": when,
-                "payer": rng.choice(data["donors"]),
-                "payee": rng.choice(data["schools"]["west"] + data["hospitals"]["west"]),
-                "voucher_no": f"物资接收单 No.{rng.randrange(10**5):05d}",
-                "use": "教育" if goods in ("助学物资", "电脑及办公设备") else "医疗" if goods != "农机具" else "产业",
-                "deep_poverty": False,
-                "record_status": year.status(when),
-                "responsible_units": [data["offices"]["east"][2]],
-            }
+    # Donated goods count at their value (捐物折款).
+    for gift in data["goods"]:
+        when = year.day(year.on(gift["months"][0], 1), year.on(gift["months"][1], 28))
+        low, high = gift["quantity"]
+        step = 10 ** max(len(str(low)) - 2, 0)  # round quantities, as goods are counted
+        quantity = rng.randrange(low, high + 1, step)
+        amount = quantity * Decimal(gift["price"])
+        what = f"{gift['goods']}{quantity}{gift['unit']}"
+        values = {
+            "title": f"{gift['donor']}捐赠{what}（折款）",
+            "fund_type": "捐物折款",
+            "fund_level": "社会",
+            "amount": amount,
+            "date": when,
+            "payer": gift["donor"],
+            "payee": gift["payee"],
+            "voucher_no": f"物资接收单No.{rng.randrange(10**5):05d}",
+            "use": gift["use"],
+            "deep_poverty": False,
+            "summary": f"{gift['donor']}向{gift['payee']}捐赠{what}，按单价{gift['price']}元折款{amount:,.2f}元。",
+            "responsible_units": poverty_offices,
+            "record_status": year.status(when),
+        }
+        entry = voucher(
+            values,
+            [
+                f"今收到{gift['donor']}捐赠{what}，单价{gift['price']}元，折合人民币{amount:,.2f}元。",
+                f"接收单位：{gift['payee']}。物资已清点入库，按规定登记管理。",
+            ],
         )
-    return money
+        entry.photos.append(("捐赠仪式.jpg", f"{gift['donor']}捐赠{gift['goods']}仪式"))
+        entries.append(entry)
+    return entries
+
+
+def _generate(year: _Year) -> list[_Entry]:
+    """Every record of the demo year, in the order they are added."""
+    return _meetings(year) + _cadres(year) + _dispatches(year) + _trainings(year) + _disbursements(year)
 
 
 # Evidence ---------------------------------------------------------------------------------------
 
 
-def _evidence_for(year: _Year, kind: str, values: dict[str, Any]) -> list[tuple[str, str, str, bytes]]:
-    """(file name, role, caption, content) of each file a clerk would have kept for this record."""
-    rng, title = year.rng, values.get("title") or values.get("person_name", "")
+def _evidence(year: _Year, entry: _Entry, rendered: dict[_Document, bytes]) -> list[File]:
+    rng, values = year.rng, entry.values
     when = values.get("date") or values["start_date"]
     files = []
-
-    def photo(name: str, caption: str) -> None:
-        orientation = rng.choice((1, 1, 1, 1, 1, 6, 3, 8)) if rng.random() < 0.4 else 1
+    for name, role, document in entry.documents:
+        if document not in rendered:
+            rendered[document] = document.render()
+        files.append((name, role, document.title, rendered[document]))
+    if entry.roll:
+        files.append(_roll(year, entry))
+    for name, caption in entry.photos:
+        # About one photo in six is stored sideways or upside down, as cameras do, with the EXIF tag to undo it.
+        orientation = rng.choice((6, 6, 3, 8)) if rng.random() < 1 / 6 else 1
         size = (600, 800) if rng.random() < 0.15 else (800, 600)
-        taken = datetime(when.year, when.month, when.day, rng.randint(8, 17), rng.randrange(60), rng.randrange(60))
+        taken = datetime(
+            when.year, when.month, when.day, rng.choice((9, 10, 14, 15)), rng.randrange(60), rng.randrange(60)
+        )
         content = demo_photo(rng, caption=caption, taken_at=taken, orientation=orientation, size=size)
         files.append((name, "照片", caption, content))
-
-    def document(name: str, role: str, heading: str, doc_no: str, paragraphs: list[str], signed_by: str) -> None:
-        files.append((name, role, heading, demo_pdf(heading, doc_no, paragraphs, signed_by=signed_by, dated=when)))
-
-    if kind == "meeting":
-        if values.get("minutes_no"):
-            paragraphs = [
-                f"{when.year}年{when.month}月{when.day}日，{title}在{values.get('location') or ''}召开。"
-                f"{values.get('lead_post', '')}{values.get('lead', '')}主持会议。",
-                values.get("summary") or "",
-            ]
-            if values.get("decisions"):
-                paragraphs.append("会议议定：" + values["decisions"])
-            document("会议纪要.pdf", "会议纪要", f"{title}纪要", values["minutes_no"], paragraphs, "会议主办单位")
-        for number in range(rng.choice((1, 1, 2))):
-            photo(f"{values['meeting_type'].replace('/', '')}现场{number + 1}.jpg", f"{title}现场")
-        if values["meeting_type"] == "座谈会":
-            document("签到表.pdf", "签到表", f"{title}签到表", "", ["参会单位及人员签到（略）。"], "")
-    elif kind == "training":
-        period = f"培训时间：{values['start_date']}至{values['end_date']}。"
-        attendance = f"应到{values['participants']}人次，实到{values['participants']}人次。"
-        document("签到表.pdf", "签到表", f"{title}学员签到表", "", [period, attendance], values.get("organiser") or "")
-        photo("培训现场.jpg", f"{title}开班现场")
-    elif kind == "disbursement":
-        lines = [
-            f"付款单位：{values['payer']}；收款单位：{values['payee']}。",
-            f"金额：人民币{values['amount']:,.2f}元。",
-            f"用途：{values.get('project') or values.get('use') or ''}。",
-        ]
-        document(
-            f"拨付凭证-{values['voucher_no']}.pdf", "拨付凭证", title, values["voucher_no"], lines, values["payer"]
-        )
-    elif kind == "cadre":
-        document("任职文件.pdf", "任职文件", f"关于{values['person_name']}同志挂职的通知", values["appointment_doc_no"],
-                 [f"经研究，{values['person_name']}同志挂任{values['host_unit']}{values['host_post']}，"
-                  f"挂职时间自{values['start_date']:%Y年%m月%d日}起。"], "中共组织部门")  # fmt: skip
-    elif kind == "dispatch" and rng.random() < 0.3:
-        photo("工作照.jpg", f"{values['person_name']}在{values['host_institution']}工作")
     return files
 
 
-def _dispatch_notices(year: _Year, dispatches: list[dict[str, Any]]) -> dict[tuple[str, str, str], bytes]:
-    """One 选派通知 per batch, attached to every person it names: the store keeps it once."""
-    notices = {}
-    for key in sorted({(d["field"], d["role"], d["direction"]) for d in dispatches}):
-        names = "、".join(d["person_name"] for d in dispatches if (d["field"], d["role"], d["direction"]) == key)
-        heading = f"关于选派{key[0]}{key[1]}（{key[2]}）的通知"
-        notices[key] = demo_pdf(
-            heading, year.doc_no("鹤龙协通"), [f"经两地协商，选派以下同志：{names}。"], signed_by="鹤山市扶贫办"
-        )
-    return notices
+def _roll(year: _Year, entry: _Entry) -> File:
+    """The sign-in sheet (签到表) or trainee roster (花名册), with names drawn now."""
+    values, rng = entry.values, year.rng
+    when = values.get("date") or values["start_date"]
+    heading = f"{values['title']}{'学员花名册' if entry.roll == '花名册' else '签到表'}"
+    if entry.roll == "花名册":
+        poor = values.get("poor_participants") or 0
+        flags = [True] * poor + [False] * (values["participants"] - poor)
+        rng.shuffle(flags)
+        townships = year.data["west_townships"]
+        lines = [
+            f"{number:02d}．{name}　{rng.choice(townships)}　{'建档立卡贫困户' if is_poor else '一般户'}"
+            for number, (name, is_poor) in enumerate(zip(year.crowd(len(flags)), flags, strict=True), start=1)
+        ]
+        lines.insert(0, f"学员{values['participants']}人，其中建档立卡贫困人口{poor}人。")
+    else:
+        count = values.get("participants") or rng.randint(14, 30)
+        names = [f"{number:02d}．{name}" for number, name in enumerate(year.crowd(count), start=1)]
+        lines = [f"时间：{_spoken(when)}　地点：{values.get('location') or ''}"]
+        lines += ["　".join(names[row : row + 5]) for row in range(0, len(names), 5)]
+    document = _Document(heading, "", tuple(lines), values.get("organiser") or "", when)
+    return (f"{entry.roll}.pdf", entry.roll, heading, document.render())
 
 
 # Building -------------------------------------------------------------------------------------------
 
 
 def build_demo(path: Path, *, seed: int = 2020, progress: Progress | None = None) -> dict[str, int]:
-    """Creates a ledger at `path` (empty or missing) holding the demo year; returns counts by label."""
-    report = progress or (lambda fraction, message: None)
+    """Creates a ledger at `path` (empty or missing) holding the demo year; returns counts by label.
+
+    Raises NotALedger, touching nothing, when the folder is not empty. If building fails halfway,
+    the folder is left as it was given: a half-built demo would pass for a finished one.
+    """
+    folder = Path(path)
+    existed = folder.exists()
     year = _Year(seed)
-    generated = {
-        "meeting": _meetings(year),
-        "cadre": _cadres(year),
-        "dispatch": _dispatches(year),
-        "training": _trainings(year),
-        "disbursement": _disbursements(year),
-    }
-    notices = _dispatch_notices(year, generated["dispatch"])
-    pairing = records.pairing_name(year.data["pairing"]["east"], year.data["pairing"]["west"])
-    total = sum(len(rows) for rows in generated.values())
+    entries = _generate(year)
+    ledger = Ledger.create(folder, author=AUTHOR)
+    try:
+        with ledger:
+            return _fill(ledger, year, entries, seed, progress or (lambda fraction, message: None))
+    except BaseException:
+        if existed:
+            for child in folder.iterdir():
+                if child.is_dir():
+                    shutil.rmtree(child, ignore_errors=True)
+                else:
+                    child.unlink(missing_ok=True)
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+        raise
+
+
+def _fill(ledger: Ledger, year: _Year, entries: list[_Entry], seed: int, report: Progress) -> dict[str, int]:
+    east, west = year.data["pairing"]["east"], year.data["pairing"]["west"]
+    with ledger.session() as session, session.begin():
+        pairing = records.add_pairing(session, east, west).name
+        session.add(Setting(key="compiling_unit", value=year.data["compiling_unit"]))
     counts: dict[str, int] = {}
-    done = 0
-    with Ledger.create(path, author=AUTHOR) as ledger, tempfile.TemporaryDirectory() as scratch:
-        with ledger.session() as session, session.begin():
-            records.add_pairing(session, year.data["pairing"]["east"], year.data["pairing"]["west"])
-            session.add(Setting(key="compiling_unit", value=year.data["compiling_unit"]))
-            session.add(Setting(key="demo_seed", value=str(seed)))
-        attachments = 0
-        for kind, rows in generated.items():
+    attached, done = 0, 0
+    rendered: dict[_Document, bytes] = {}
+    with tempfile.TemporaryDirectory() as scratch:
+        for kind, spec in KINDS.items():
+            batch = [entry for entry in entries if entry.kind == kind]
             with ledger.session() as session, session.begin():
-                for values in rows:
-                    record = records.add_record(session, kind, {"pairing": pairing, **values})
-                    files = _evidence_for(year, kind, values)
-                    if kind == "dispatch":
-                        key = (values["field"], values["role"], values["direction"])
-                        files.append(("选派通知.pdf", "通知文件", "", notices[key]))
-                    for number, (name, role, caption, content) in enumerate(files):
-                        source = Path(scratch) / f"{number}" / name
+                for entry in batch:
+                    status = entry.values["record_status"]
+                    values = {**entry.values, "pairing": pairing}
+                    if status == ARCHIVED:
+                        values["record_status"] = "已核实"
+                    record = records.add_record(session, kind, values)
+                    for number, (name, role, caption, content) in enumerate(_evidence(year, entry, rendered)):
+                        source = Path(scratch) / str(number) / name
                         source.parent.mkdir(exist_ok=True)
                         source.write_bytes(content)
-                        evidence.attach(
-                            session, ledger.evidence_dir, record, [source], role=role, caption=caption or None
-                        )
-                        attachments += 1
+                        evidence.attach(session, ledger.evidence_dir, record, [source], role=role, caption=caption)
+                        attached += 1
+                    if status == ARCHIVED:
+                        # Archived once its evidence is in, as a clerk does: an archived record is locked.
+                        records.update_record(session, record, {"record_status": ARCHIVED})
                     done += 1
-                    report(done / total, f"生成{KINDS[kind].label}记录 {done}/{total}")
-            counts[KINDS[kind].label] = len(rows)
-        counts["佐证材料"] = attachments
+                    report(done / len(entries), f"正在生成{spec.label}（{done}/{len(entries)}）")
+            counts[spec.label] = len(batch)
+    with ledger.session() as session, session.begin():
+        # Written last: the command line takes a ledger with this setting for a finished demo.
+        session.add(Setting(key="demo_seed", value=str(seed)))
+    counts["佐证材料"] = attached
     return counts

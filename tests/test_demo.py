@@ -1,5 +1,8 @@
 """The demo year: realistic against the 2020 鹤山—龙州 plan, whole, and the same for the same seed."""
 
+import json
+import re
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -7,34 +10,40 @@ from sqlalchemy import select
 
 from ledger import demo, records
 from ledger.check import check_ledger
-from ledger.errors import NotALedger
+from ledger.errors import LedgerError
 from ledger.evidence import live_attachments
 from ledger.folder import Ledger
-from ledger.kinds import KINDS, MODELS
-from ledger.models import EvidenceFile
+from ledger.identity import id_number_problem
+from ledger.kinds import KINDS
+from ledger.models import EvidenceFile, Setting
+
+EAST_TO_WEST, WEST_TO_EAST = "东部选派到西部", "西部到东部跟岗学习或进修"
 
 
 def _content(path):
     """Everything a user sees of a ledger, without the ids and times that differ between builds."""
     with Ledger.open(path) as ledger, ledger.session() as session:
         rows = []
-        for model in MODELS.values():
-            for record in session.scalars(select(model)):
-                data = records.record_json(record)
-                data.pop("id")
-                data["evidence"] = [(a.original_name, a.role, a.caption, a.sha256) for a in record.attachments]
-                rows.append(data)
+        for kind in KINDS:
+            for record in records.list_records(session, kind):
+                row = records.record_json(record)
+                row.pop("id")
+                row["evidence"] = [[a.original_name, a.role, a.caption, a.sha256] for a in live_attachments(record)]
+                rows.append(row)
         files = set(session.scalars(select(EvidenceFile.sha256)))
-    return sorted(rows, key=lambda row: repr(sorted(row.items()))), files
+    dates = ("date", "start_date", "end_date")
+    rows.sort(key=lambda row: (row["kind"], row["title"], *(str(row.get(name)) for name in dates), json.dumps(row)))
+    return rows, files
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     first = tmp_path_factory.mktemp("demo") / "a"
     second = tmp_path_factory.mktemp("demo") / "b"
-    counts = demo.build_demo(first, seed=2020)
+    reports = []
+    counts = demo.build_demo(first, seed=2020, progress=lambda fraction, message: reports.append((fraction, message)))
     demo.build_demo(second, seed=2020)
-    return first, second, counts
+    return first, second, counts, reports
 
 
 @pytest.fixture
@@ -49,77 +58,195 @@ def _all(session, kind):
 
 def test_the_demo_is_a_full_year_of_every_kind(built, opened):
     _, session = opened
-    counts = {kind: len(_all(session, kind)) for kind in KINDS}
-    assert sum(counts.values()) >= 150
-    assert all(count >= 5 for count in counts.values()), counts
-    assert built[2]["会议与互访"] == counts["meeting"]
-    assert {record.year for kind in KINDS for record in _all(session, kind)} == {2020}
-    assert min(c.start_date for c in _all(session, "cadre")).year < 2020  # postings from earlier years belong too
+    counts, reports = built[2], built[3]
+    found = {kind: _all(session, kind) for kind in KINDS}
+    assert sum(len(rows) for rows in found.values()) >= 150
+    assert all(len(rows) >= 5 for rows in found.values())
+    assert {spec.label: len(found[kind]) for kind, spec in KINDS.items()} == {
+        label: count for label, count in counts.items() if label != "佐证材料"
+    }
+    assert counts["佐证材料"] == sum(len(live_attachments(r)) for rows in found.values() for r in rows)
+    assert {record.year for rows in found.values() for record in rows} == {2020}
+    for kind in ("meeting", "disbursement"):
+        assert {record.date.year for record in found[kind]} == {2020}
+    for kind in ("dispatch", "training"):
+        assert {record.start_date.year for record in found[kind]} == {2020}
+        assert all(record.end_date < date(2022, 1, 1) for record in found[kind])
+    # Postings begun in earlier years are still part of this year's work.
+    assert min(c.start_date for c in found["cadre"]).year < 2020
+    assert all(c.end_date < date(2022, 1, 1) for c in found["cadre"])
+
+    fractions = [fraction for fraction, _ in reports]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+    assert session.scalar(select(Setting.value).where(Setting.key == "compiling_unit")) == "鹤山市扶贫协作工作组"
+    assert session.scalar(select(Setting.value).where(Setting.key == "demo_seed")) == "2020"
+
+
+def _plan_figures(rows_by_kind):
+    """The plan's measures over records, or over the generated values (which have no `days` yet)."""
+
+    def get(row, name):
+        return row[name] if isinstance(row, dict) else getattr(row, name)
+
+    def days(row):
+        return (get(row, "end_date") - get(row, "start_date")).days + 1
+
+    dispatches = rows_by_kind["dispatch"]
+    stays = {
+        (work, direction): sum(
+            1
+            for row in dispatches
+            if get(row, "field") == work and get(row, "direction") == direction and days(row) >= 30
+        )
+        for work in ("教育", "医疗卫生")
+        for direction in (EAST_TO_WEST, WEST_TO_EAST)
+    }
+    money = rows_by_kind["disbursement"]
+    return {
+        "fiscal": sum(get(row, "amount") for row in money if get(row, "fund_type") == "财政援助资金"),
+        "fiscal_payments": sum(1 for row in money if get(row, "fund_type") == "财政援助资金"),
+        "social": sum(get(row, "amount") for row in money if get(row, "fund_type") == "社会帮扶资金"),
+        "stays": stays,
+        "short_stays": sum(1 for row in dispatches if days(row) < 30),
+        "cadre_training": sum(
+            get(row, "participants") for row in rows_by_kind["training"] if get(row, "training_type") == "党政干部培训"
+        ),
+    }
+
+
+def _meets_the_plan(figures):
+    assert figures["fiscal"] == Decimal("2600000.00")
+    assert 2 <= figures["fiscal_payments"] <= 3
+    assert figures["social"] >= Decimal("1300000")
+    for (_, direction), count in figures["stays"].items():
+        assert count >= (4 if direction == EAST_TO_WEST else 8)
+    assert figures["short_stays"] >= 1  # short visits exist and must not count
+    assert figures["cadre_training"] >= 250
 
 
 def test_the_demo_meets_the_plan_of_seed_002(opened):
     _, session = opened
+    _meets_the_plan(_plan_figures({kind: _all(session, kind) for kind in KINDS}))
+
     meetings = _all(session, "meeting")
     by_type = {t: [m for m in meetings if m.meeting_type == t] for t in {m.meeting_type for m in meetings}}
-    assert len(by_type["党政联席会议"]) == 2 and all(m.main_leader_present for m in by_type["党政联席会议"])
+    joint = by_type["党政联席会议"]
+    assert len(joint) == 2 and all(m.main_leader_present for m in joint)
+    assert {m.held_in for m in joint} == {"东部", "西部"} and all(m.date < date(2020, 7, 1) for m in joint)
     assert len(by_type["工作推进会"]) == 2
-    assert len(by_type["党委常委会会议"]) == len(by_type["政府常务会议"]) == 8
-    assert len(by_type["领导小组会议"]) == 6
-    visits = by_type["调研对接/互访"]
-    assert sum(m.held_in == "西部" for m in visits) >= 2 and sum(m.held_in == "东部" for m in visits) >= 2
+    for side in ("东部", "西部"):
+        assert sum(m.held_in == side for m in by_type["党委常委会会议"]) == 4
+        assert sum(m.held_in == side for m in by_type["政府常务会议"]) == 4
+        assert sum(m.held_in == side for m in by_type["领导小组会议"]) == 3
+        main_visits = [m for m in by_type["调研对接/互访"] if m.held_in == side and m.main_leader_present]
+        assert len(main_visits) >= 2
+    assert len(by_type["座谈会"]) >= 4
+    assert all(m.minutes_no and m.summary and m.location and m.responsible_units for m in meetings)
 
     fiscal = [d for d in _all(session, "disbursement") if d.fund_type == "财政援助资金"]
-    assert sum(d.amount for d in fiscal) == Decimal("2600000.00")
-    social = [d for d in _all(session, "disbursement") if d.fund_type == "社会帮扶资金"]
-    assert sum(d.amount for d in social) >= Decimal("1300000")
+    assert all(date(2020, 2, 1) <= d.date <= date(2020, 3, 31) for d in fiscal)
+    assert all(re.fullmatch(r"鹤财预〔2020〕\d+号", d.voucher_no) for d in fiscal)
+    assert {d.fund_type for d in _all(session, "disbursement")} == {"财政援助资金", "社会帮扶资金", "捐物折款"}
 
-    dispatches = _all(session, "dispatch")
+    trainings = _all(session, "training")
+    assert any(t.programme == "粤菜师傅" for t in trainings)
+    assert all(t.poor_participants is None or t.poor_participants <= t.participants for t in trainings)
+    assert all(10 <= t.participants < 100 for t in trainings)
 
-    def stays(field, direction):
-        return [d for d in dispatches if d.field == field and d.direction == direction and d.days >= 30]
-
-    for field in ("教育", "医疗卫生"):
-        assert len(stays(field, "东部选派到西部")) >= 4
-        assert len(stays(field, "西部到东部跟岗学习或进修")) >= 8
-    assert any(d.days < 30 for d in dispatches)  # short visits exist and must not count
-
-    cadre_training = sum(t.participants for t in _all(session, "training") if t.training_type == "党政干部培训")
-    assert cadre_training >= 250
-    assert any(t.programme == "粤菜师傅" for t in _all(session, "training"))
     cadres = _all(session, "cadre")
-    assert any(c.rank == "处级" and c.host_post == "县委常委、副县长" and c.posting_status == "在岗" for c in cadres)
-    assert {c.direction for c in cadres} == {"东部派往西部", "西部派往东部"}
+    assert any(
+        c.rank == "处级"
+        and c.direction == "东部派往西部"
+        and c.host_post == "县委常委、副县长"
+        and c.posting_status == "在岗"
+        for c in cadres
+    )
+    assert sum(c.rank == "科级" and c.direction == "东部派往西部" and c.posting_status == "在岗" for c in cadres) >= 2
+    assert any(c.direction == "西部派往东部" for c in cadres)
+    vice_presidents = [c for c in cadres if c.host_post == "副院长" and "人民医院" in c.host_unit]
+    assert {c.direction for c in vice_presidents} == {"东部派往西部", "西部派往东部"}
+    assert all((c.end_date - c.start_date).days >= 364 for c in vice_presidents)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 7, 42, 2021])
+def test_every_seed_meets_the_plan(seed):
+    entries = demo._generate(demo._Year(seed))
+    _meets_the_plan(_plan_figures({kind: [e.values for e in entries if e.kind == kind] for kind in KINDS}))
+    assert len(entries) >= 150
 
 
 def test_the_demo_has_real_evidence_and_passes_check(opened):
     ledger, session = opened
-    for kind, role in (
-        ("meeting", "照片"),
-        ("training", "签到表"),
-        ("disbursement", "拨付凭证"),
-        ("cadre", "任职文件"),
-    ):
+    required = {
+        "meeting": [{"会议纪要"}, {"照片"}],
+        "training": [{"签到表", "花名册"}, {"照片"}],
+        "disbursement": [{"拨付凭证"}],
+        "cadre": [{"任职文件"}],
+        "dispatch": [{"通知文件"}],
+    }
+    for kind, roles in required.items():
         for record in _all(session, kind):
-            assert role in {a.role for a in live_attachments(record)}, (kind, record.title)
+            present = {a.role for a in live_attachments(record)}
+            assert all(present & wanted for wanted in roles), (kind, record.title, present)
+            for attachment in live_attachments(record):
+                stored = session.get(EvidenceFile, attachment.sha256)
+                assert (ledger.evidence_dir / stored.relative_path).is_file()
+                if attachment.role == "照片":  # taken on the day of the meeting, payment, or the first day
+                    day = record.date if kind in ("meeting", "disbursement") else record.start_date
+                    assert stored.taken_at.date() == day
+
     files = session.scalars(select(EvidenceFile)).all()
     photos = [f for f in files if f.mime == "image/jpeg"]
     assert photos and all(f.taken_at is not None for f in photos)
-    assert {f.orientation for f in photos} >= {1, 6}
+    assert any(f.orientation not in (None, 1) for f in photos)
+    assert sum(f.orientation == 1 for f in photos) > len(photos) / 2
     assert all(f.page_count >= 1 for f in files if f.mime == "application/pdf")
     # A batch's dispatch notice names everyone in it and is stored once for all of them.
     notices = [a.sha256 for d in _all(session, "dispatch") for a in d.attachments if a.role == "通知文件"]
     assert len(set(notices)) < len(notices)
-    statuses = {r.record_status for kind in KINDS for r in _all(session, kind)}
-    assert statuses == {"草稿", "已核实", "已归档"}
+
+    statuses = [r.record_status for kind in KINDS for r in _all(session, kind)]
+    assert set(statuses) == {"草稿", "已核实", "已归档"}
+    assert statuses.count("已核实") > len(statuses) / 2
+    people = _all(session, "cadre") + _all(session, "dispatch")
+    assert all(id_number_problem(p.id_number) is None for p in people if p.id_number)
+    assert all(re.fullmatch(r"1\d{10}", p.phone) for p in people if p.phone)
+    assert {"龚䶮", "李𠮷祥"} <= {p.person_name for p in people}
     assert check_ledger(ledger) == []
 
 
 def test_the_same_seed_gives_the_same_ledger_and_another_seed_another(built):
-    first, second, _ = built
+    first, second, _, _ = built
     assert _content(first) == _content(second)
-    assert demo._meetings(demo._Year(1)) != demo._meetings(demo._Year(2))
+
+    def values(seed):
+        return [(entry.kind, entry.values) for entry in demo._generate(demo._Year(seed))]
+
+    assert values(2020) == values(2020)
+    assert values(2020) != values(2021)
 
 
-def test_the_demo_is_only_built_in_a_new_folder(built):
-    with pytest.raises(NotALedger):
+def test_a_folder_that_is_not_empty_is_refused_and_left_alone(built, tmp_path):
+    (tmp_path / "notes.txt").write_text("别人的文件", encoding="utf-8")
+    with pytest.raises(LedgerError):
+        demo.build_demo(tmp_path)
+    assert [path.name for path in tmp_path.iterdir()] == ["notes.txt"]
+
+    before = _content(built[0])
+    with pytest.raises(LedgerError):
         demo.build_demo(built[0])
+    assert _content(built[0]) == before
+
+
+def test_a_failed_build_leaves_the_folder_as_it_was(tmp_path, monkeypatch):
+    def broken_camera(*args, **kwargs):
+        raise OSError("磁盘已满")
+
+    monkeypatch.setattr(demo, "demo_photo", broken_camera)
+    missing, empty = tmp_path / "new", tmp_path / "empty"
+    empty.mkdir()
+    for folder in (missing, empty):
+        with pytest.raises(OSError):
+            demo.build_demo(folder)
+    assert not missing.exists()
+    assert empty.is_dir() and not any(empty.iterdir())
