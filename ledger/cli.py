@@ -191,6 +191,8 @@ def _demo(args) -> None:
             seed = session.scalar(select(Setting.value).where(Setting.key == "demo_seed"))
         if seed is None:
             raise NotALedger(f"“{path}”已经是一个台账，示范数据只能生成到新的文件夹。")
+        if int(seed) != args.seed:
+            raise NotALedger(f"“{path}”里已有用种子 {seed} 生成的示范台账；要用种子 {args.seed}，请另选新文件夹。")
         print(f"示范台账已存在：{path}")
         return
     summary = build_demo(path, seed=args.seed)

@@ -20,8 +20,9 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ledger.errors import InvalidInput, NotFound
+from ledger.errors import InvalidInput, NotFound, RecordLocked
 from ledger.fields import Problem
+from ledger.kinds.common import ARCHIVED
 from ledger.media import probe
 from ledger.models import EVIDENCE_ROLES, Attachment, EvidenceFile, Record, utc_now
 from ledger.records import audit, author_of
@@ -100,6 +101,12 @@ def _place(evidence_dir: Path, copied: _Copied, ext: str) -> Path:
     return final
 
 
+def _refuse_if_archived(record: Record, verb: str) -> None:
+    # An archived record's evidence is what was inspected; changing it means reopening the record first.
+    if record.record_status == ARCHIVED:
+        raise RecordLocked(f"记录“{record.title}”已归档，不能{verb}佐证材料。如确需{verb}，请先把状态改回“已核实”。")
+
+
 def attach(
     session: Session,
     evidence_dir: Path,
@@ -115,6 +122,7 @@ def attach(
         raise InvalidInput([Problem("role", "材料类型", role, f"只能是：{'、'.join(EVIDENCE_ROLES)}")])
     if record.deleted:
         raise InvalidInput([Problem("record", "记录", record.title, "记录在回收站里，请先恢复")])
+    _refuse_if_archived(record, "添加")
     missing = [str(path) for path in sources if not Path(path).is_file()]
     if missing:
         raise NotFound("找不到这些文件：" + "、".join(missing))
@@ -154,7 +162,7 @@ def attach(
         position += 1
         attachment = Attachment(
             id=uuid.uuid4(),
-            record_id=record.id,
+            record=record,  # through the relationship, so that record.attachments sees it at once
             sha256=copied.sha256,
             original_name=clean_name(source.name),
             role=role,
@@ -182,6 +190,7 @@ def detach(session: Session, attachment: Attachment) -> None:
     """Moves an attachment to the recycle bin; the stored file stays, so it can be restored."""
     if attachment.deleted_at is not None:
         return
+    _refuse_if_archived(attachment.record, "移除")
     attachment.deleted_at = utc_now()
     attachment.deleted_by = author_of(session)
     session.flush()

@@ -10,6 +10,8 @@ from PIL import Image
 from samples import ID_NUMBER
 
 from ledger.cli import main
+from ledger.folder import Ledger
+from ledger.models import Setting
 
 WRONG_ID = ID_NUMBER[:-1] + ("1" if ID_NUMBER[-1] == "0" else "0")
 
@@ -143,6 +145,19 @@ def test_init_with_a_pairing_and_the_pairing_command(tmp_path, capsys):
     # With two pairings there is no default: the record must say which.
     assert main(["--ledger", str(path), "add", "meeting", *MEETING]) == 1
     assert "结对关系（pairing）（空）：必须填写" in capsys.readouterr().err
+
+
+def test_demo_on_an_existing_ledger_is_left_alone(run, ledger_path):
+    status, _, err = run("demo", str(ledger_path))
+    assert status == 1 and "已经是一个台账" in err
+    # A finished demo ledger is reused as it is, but only for the seed it was made from.
+    with Ledger.open(ledger_path) as ledger, ledger.session() as session, session.begin():
+        session.add(Setting(key="demo_seed", value="2020"))
+    status, out, _ = run("demo", str(ledger_path))
+    assert status == 0 and "示范台账已存在" in out
+    status, _, err = run("demo", str(ledger_path), "--seed", "7")
+    assert status == 1 and "种子 2020" in err and "新文件夹" in err
+    assert "共 0 条" in run("list", "meeting")[1]
 
 
 def test_fields_lists_the_spec(run):

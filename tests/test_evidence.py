@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from ledger import evidence, records
 from ledger.check import check_ledger
-from ledger.errors import InvalidInput, NotFound
+from ledger.errors import InvalidInput, NotFound, RecordLocked
 from ledger.models import Attachment, EvidenceFile
 
 
@@ -162,6 +162,23 @@ def test_bad_requests_are_refused_before_copying(ledger, session, photo, tmp_pat
     with pytest.raises(InvalidInput, match="回收站"):
         evidence.attach(session, ledger.evidence_dir, record, [photo])
     assert _stored_files(ledger) == []
+
+
+def test_an_archived_records_evidence_is_locked_until_it_is_reopened(ledger, session, photo, pdf):
+    record = records.add_record(session, "meeting", VALID["meeting"])
+    [kept] = evidence.attach(session, ledger.evidence_dir, record, [photo])
+    records.update_record(session, record, {"record_status": "已归档"})
+    with pytest.raises(RecordLocked, match="已归档"):
+        evidence.attach(session, ledger.evidence_dir, record, [pdf])
+    with pytest.raises(RecordLocked, match="已归档"):
+        evidence.detach(session, kept)
+    assert evidence.live_attachments(record) == [kept]
+    assert len(_stored_files(ledger)) == 1
+
+    records.update_record(session, record, {"record_status": "已核实"})
+    evidence.attach(session, ledger.evidence_dir, record, [pdf])
+    evidence.detach(session, kept)
+    assert [a.original_name for a in evidence.live_attachments(record)] == ["会议纪要.pdf"]
 
 
 @pytest.mark.parametrize(
