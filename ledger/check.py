@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ledger.evidence import TEMP, sha256_of, stored_files
 from ledger.folder import Ledger
 from ledger.kinds import KINDS, MODELS
-from ledger.models import Attachment, EvidenceFile
+from ledger.models import Attachment, EvidenceFile, Record
 from ledger.records import record_values
 from ledger.validation import check_values
 
@@ -42,11 +43,13 @@ def check_ledger(ledger: Ledger, progress: Progress | None = None) -> list[str]:
             report(0.2 + 0.75 * number / max(len(files), 1), f"核对佐证材料 {number}/{len(files)}")
             path = ledger.evidence_dir / stored.relative_path
             if not path.is_file():
-                problems.append(f"佐证材料文件缺失：{path}")
+                problems.append(f"佐证材料文件缺失：{path}{_used_by(session, stored.sha256)}")
             elif path.stat().st_size != stored.size:
-                problems.append(f"佐证材料文件大小不符（已被改动或损坏）：{path}")
+                problems.append(f"佐证材料文件大小不符（已被改动或损坏）：{path}{_used_by(session, stored.sha256)}")
             elif sha256_of(path) != stored.sha256:
-                problems.append(f"佐证材料文件内容与登记的校验值不符（已被改动或损坏）：{path}")
+                problems.append(
+                    f"佐证材料文件内容与登记的校验值不符（已被改动或损坏）：{path}{_used_by(session, stored.sha256)}"
+                )
             if stored.sha256 not in referenced:
                 problems.append(f"佐证材料文件没有任何记录使用：{path}")
 
@@ -58,3 +61,18 @@ def check_ledger(ledger: Ledger, progress: Progress | None = None) -> list[str]:
         problems.extend(f"残留的临时文件：{path}" for path in leftovers)
     report(1.0, "检查完毕")
     return problems
+
+
+def _used_by(session: Session, sha256: str) -> str:
+    """Which records a damaged file belongs to, under the names the user gave it: what to attach again."""
+    rows = session.execute(
+        select(Record.kind, Record.title, Attachment.original_name)
+        .join(Attachment.record)
+        .where(Attachment.sha256 == sha256)
+        .order_by(Record.title)
+    ).all()
+    if not rows:
+        return ""
+    named = [f"{KINDS[kind].label}“{title}”的 {name}" for kind, title, name in rows[:3]]
+    more = f"等 {len(rows)} 处" if len(rows) > 3 else ""
+    return f"\n    用于：{'；'.join(named)}{more}。请找到原件重新添加。"

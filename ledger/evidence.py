@@ -101,6 +101,10 @@ def _place(evidence_dir: Path, copied: _Copied, ext: str) -> Path:
     return final
 
 
+def _intact(path: Path, stored: EvidenceFile) -> bool:
+    return path.is_file() and path.stat().st_size == stored.size and sha256_of(path) == stored.sha256
+
+
 def _refuse_if_archived(record: Record, verb: str) -> None:
     # An archived record's evidence is what was inspected; changing it means reopening the record first.
     if record.record_status == ARCHIVED:
@@ -116,7 +120,8 @@ def attach(
     role: str = "其他",
     caption: str | None = None,
 ) -> list[Attachment]:
-    """Attaches files to a record. Files are in the store before the caller commits; if the
+    """Attaches files to a record; content the record already has is not attached again, and its
+    attachment comes back with a warning. Files are in the store before the caller commits; if the
     transaction fails, `discard_unreferenced` removes the ones that no row came to reference."""
     if role not in EVIDENCE_ROLES:
         raise InvalidInput([Problem("role", "材料类型", role, f"只能是：{'、'.join(EVIDENCE_ROLES)}")])
@@ -129,6 +134,7 @@ def attach(
     author = author_of(session)
     position = session.scalar(select(func.max(Attachment.position)).where(Attachment.record_id == record.id))
     position = -1 if position is None else position
+    already = {attachment.sha256: attachment for attachment in live_attachments(record)}
     attachments = []
     for source in map(Path, sources):
         copied = _copy_in(evidence_dir, source)
@@ -154,11 +160,17 @@ def attach(
             session.add(stored)
         else:
             existing = evidence_dir / stored.relative_path
-            if existing.is_file():
+            if _intact(existing, stored):
                 copied.temp.unlink()
             else:
-                # The stored copy went missing; this upload is the same content, so it heals the store.
+                # The stored copy went missing or was damaged; this upload is the same content, so it heals the store.
                 _place(evidence_dir, copied, stored.ext)
+            if copied.sha256 in already:
+                # The same content twice on one record would only print twice in the binder.
+                attachment = already[copied.sha256]
+                attachment.warning = f"这份材料已经添加过（{attachment.original_name}），没有重复添加"
+                attachments.append(attachment)
+                continue
         position += 1
         attachment = Attachment(
             id=uuid.uuid4(),
@@ -183,6 +195,7 @@ def attach(
             {"record": str(record.id), "file": attachment.original_name, "sha256": copied.sha256, "role": role},
         )
         attachments.append(attachment)
+        already[copied.sha256] = attachment
     return attachments
 
 

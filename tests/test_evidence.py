@@ -71,13 +71,27 @@ def test_the_same_file_attached_twice_is_stored_once(ledger, session, photo, tmp
     second = records.add_record(session, "training", VALID["training"])
     copy = tmp_path / "另一个名字.jpeg"
     copy.write_bytes(photo.read_bytes())
-    evidence.attach(session, ledger.evidence_dir, first, [photo, photo], role="照片")
+    evidence.attach(session, ledger.evidence_dir, first, [photo], role="照片")
     evidence.attach(session, ledger.evidence_dir, second, [copy], role="照片")
     session.commit()
     assert len(_stored_files(ledger)) == 1
     assert session.scalar(select(func.count()).select_from(EvidenceFile)) == 1
-    assert session.scalar(select(func.count()).select_from(Attachment)) == 3
-    assert [a.position for a in first.attachments] == [0, 1]
+    assert session.scalar(select(func.count()).select_from(Attachment)) == 2
+    assert [a.original_name for a in second.attachments] == ["另一个名字.jpeg"]
+    assert check_ledger(ledger) == []
+
+
+def test_a_record_holds_the_same_content_once(ledger, session, photo, pdf, tmp_path):
+    record = records.add_record(session, "meeting", VALID["meeting"])
+    [kept] = evidence.attach(session, ledger.evidence_dir, record, [photo])
+    copy = tmp_path / "重拍.jpg"
+    copy.write_bytes(photo.read_bytes())
+    again, other, twice = evidence.attach(session, ledger.evidence_dir, record, [copy, pdf, pdf])
+    session.commit()
+    assert again is kept and "已经添加过" in again.warning
+    assert twice is other and "已经添加过" in twice.warning
+    assert [(a.original_name, a.position) for a in record.attachments] == [("联席会议现场.JPG", 0), ("会议纪要.pdf", 1)]
+    assert [entry.action for entry in records.history(session, record.id)] == ["attach", "attach", "insert"]
     assert check_ledger(ledger) == []
 
 
@@ -129,7 +143,7 @@ def test_check_names_the_file_that_was_altered_missing_or_unknown(ledger, sessio
     assert any(str(stray) in p and "未登记" in p for p in problems)
 
 
-def test_attaching_the_same_content_heals_a_missing_stored_copy(ledger, session, photo):
+def test_attaching_the_same_content_heals_a_missing_or_damaged_stored_copy(ledger, session, photo):
     record = records.add_record(session, "meeting", VALID["meeting"])
     evidence.attach(session, ledger.evidence_dir, record, [photo])
     session.commit()
@@ -138,6 +152,15 @@ def test_attaching_the_same_content_heals_a_missing_stored_copy(ledger, session,
     evidence.attach(session, ledger.evidence_dir, record, [photo])
     session.commit()
     assert stored.read_bytes() == photo.read_bytes()
+    assert check_ledger(ledger) == []
+
+    stored.write_bytes(b"\0" * 10)
+    [problem] = check_ledger(ledger)
+    assert str(stored) in problem and f"会议与互访“{record.title}”的 联席会议现场.JPG" in problem
+    evidence.attach(session, ledger.evidence_dir, record, [photo])
+    session.commit()
+    assert stored.read_bytes() == photo.read_bytes()
+    assert len(evidence.live_attachments(record)) == 1
     assert check_ledger(ledger) == []
 
 
