@@ -7,7 +7,6 @@ mistyped command line exits with 2, as argparse does.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Sequence
@@ -16,7 +15,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from ledger import __version__, records
+from ledger import __version__, cli_plans, records
+from ledger.cli_support import assignments, open_ledger, print_json, print_table
 from ledger.errors import InvalidInput, LedgerError, NotALedger, NotFound
 from ledger.evidence import attach, detach, discard_unreferenced, live_attachments
 from ledger.fields import Problem
@@ -129,6 +129,8 @@ def _parser() -> argparse.ArgumentParser:
 
     command("units", _units, "列出单位名录")
 
+    cli_plans.register(command, common)
+
     sub = command("config", _config, "查看或修改台账设置：" + "；".join(f"{k} {v}" for k, v in SETTINGS.items()))
     sub.add_argument("key", nargs="?", choices=list(SETTINGS))
     sub.add_argument("value", nargs="?")
@@ -144,27 +146,6 @@ def _set_option(sub: argparse.ArgumentParser) -> None:
         default=[],
         help="字段=值，可重复；字段名见 ledger fields KIND",
     )
-
-
-def _open(args: argparse.Namespace) -> Ledger:
-    return Ledger.open(resolve_ledger_path(getattr(args, "ledger", None)), author=getattr(args, "author", None))
-
-
-def _assignments(items: Sequence[str]) -> dict[str, str]:
-    texts, problems = {}, []
-    for item in items:
-        name, sep, value = item.partition("=")
-        if not sep or not name.strip():
-            problems.append(Problem(item, "--set", item, "应写作 字段=值"))
-        else:
-            texts[name.strip()] = value
-    if problems:
-        raise InvalidInput(problems)
-    return texts
-
-
-def _print_json(data: Any) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 # Commands -------------------------------------------------------------------------------------
@@ -209,19 +190,19 @@ def _fields(args) -> None:
         if field.choices:
             notes.append("可选：" + "、".join(field.choices))
         rows.append((field.name, field.label, field.type.value, "；".join(note for note in notes if note)))
-    _table(("字段", "名称", "类型", "说明"), rows)
+    print_table(("字段", "名称", "类型", "说明"), rows)
 
 
 def _add(args) -> None:
     spec = kind_spec(args.kind)
-    values, problems = parse_fields(spec, _assignments(args.assignments))
-    with _open(args) as ledger, ledger.session() as session:
+    values, problems = parse_fields(spec, assignments(args.assignments))
+    with open_ledger(args) as ledger, ledger.session() as session:
         with session.begin():
             if "pairing" not in values and not any(p.field == "pairing" for p in problems):
                 values["pairing"] = _only_pairing(session)
             record = records.add_record(session, args.kind, values, input_problems=problems)
         if args.json:
-            _print_json(records.record_json(record))
+            print_json(records.record_json(record))
         else:
             print(record.id)
 
@@ -233,12 +214,12 @@ def _only_pairing(session) -> str | None:
 
 
 def _update(args) -> None:
-    with _open(args) as ledger, ledger.session() as session, session.begin():
+    with open_ledger(args) as ledger, ledger.session() as session, session.begin():
         record = records.get_record(session, args.id)
-        values, problems = parse_fields(KINDS[record.kind], _assignments(args.assignments))
+        values, problems = parse_fields(KINDS[record.kind], assignments(args.assignments))
         changes = records.update_record(session, record, values, input_problems=problems)
         if args.json:
-            _print_json(records.record_json(record))
+            print_json(records.record_json(record))
         elif changes:
             spec = KINDS[record.kind]
             for name in changes:
@@ -248,14 +229,14 @@ def _update(args) -> None:
 
 
 def _delete(args) -> None:
-    with _open(args) as ledger, ledger.session() as session, session.begin():
+    with open_ledger(args) as ledger, ledger.session() as session, session.begin():
         record = records.get_record(session, args.id)
         records.delete_record(session, record)
         print(f"已移入回收站：{record.title}（可用 ledger restore-deleted {str(record.id)[:8]} 恢复）")
 
 
 def _restore(args) -> None:
-    with _open(args) as ledger, ledger.session() as session, session.begin():
+    with open_ledger(args) as ledger, ledger.session() as session, session.begin():
         record = records.get_record(session, args.id)
         records.restore_record(session, record)
         print(f"已恢复：{record.title}")
@@ -263,12 +244,12 @@ def _restore(args) -> None:
 
 def _list(args) -> None:
     spec = kind_spec(args.kind)
-    with _open(args) as ledger, ledger.session() as session:
+    with open_ledger(args) as ledger, ledger.session() as session:
         found = records.list_records(
             session, args.kind, year=args.year, pairing=args.pairing, text=args.search, deleted=args.deleted
         )
         if args.json:
-            _print_json([records.record_json(record) for record in found])
+            print_json([records.record_json(record) for record in found])
             return
         date_field = spec.field(spec.date_field)
         rows = [
@@ -280,17 +261,17 @@ def _list(args) -> None:
             )
             for record in found
         ]
-        _table(("编号", date_field.label, "事项", "状态"), rows)
+        print_table(("编号", date_field.label, "事项", "状态"), rows)
         print(f"共 {len(found)} 条{spec.label}记录")
 
 
 def _show(args) -> None:
-    with _open(args) as ledger, ledger.session() as session:
+    with open_ledger(args) as ledger, ledger.session() as session:
         record = records.get_record(session, args.id)
         spec = KINDS[record.kind]
         attachments = live_attachments(record)
         if args.json:
-            _print_json(
+            print_json(
                 {
                     **records.record_json(record),
                     "created_at": record.created_at.isoformat(),
@@ -335,7 +316,7 @@ def _attachment_json(attachment: Attachment) -> dict[str, Any]:
 
 
 def _attach(args) -> None:
-    with _open(args) as ledger, ledger.session() as session:
+    with open_ledger(args) as ledger, ledger.session() as session:
         try:
             with session.begin():
                 record = records.get_record(session, args.id)
@@ -351,7 +332,7 @@ def _attach(args) -> None:
 
 
 def _detach(args) -> None:
-    with _open(args) as ledger, ledger.session() as session, session.begin():
+    with open_ledger(args) as ledger, ledger.session() as session, session.begin():
         attachment = _attachment(session, args.id)
         detach(session, attachment)
         print(f"已移除：{attachment.original_name}")
@@ -367,7 +348,7 @@ def _attachment(session, key: str) -> Attachment:
 def _check(args) -> int:
     from ledger.check import check_ledger
 
-    with _open(args) as ledger:
+    with open_ledger(args) as ledger:
         problems = check_ledger(ledger)
     for problem in problems:
         print(problem)
@@ -379,7 +360,7 @@ def _check(args) -> int:
 
 
 def _history(args) -> None:
-    with _open(args) as ledger, ledger.session() as session:
+    with open_ledger(args) as ledger, ledger.session() as session:
         target = records.get_record(session, args.id).id if args.id else None
         for entry in records.history(session, target, limit=args.limit):
             when = entry.at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
@@ -389,7 +370,7 @@ def _history(args) -> None:
 
 
 def _pairing(args) -> None:
-    with _open(args) as ledger, ledger.session() as session:
+    with open_ledger(args) as ledger, ledger.session() as session:
         if args.action == "add":
             if not args.east or not args.west:
                 raise InvalidInput(
@@ -404,13 +385,13 @@ def _pairing(args) -> None:
 
 
 def _units(args) -> None:
-    with _open(args) as ledger, ledger.session() as session:
+    with open_ledger(args) as ledger, ledger.session() as session:
         for name in session.scalars(select(Unit.name).order_by(Unit.name)):
             print(name)
 
 
 def _config(args) -> None:
-    with _open(args) as ledger, ledger.session() as session:
+    with open_ledger(args) as ledger, ledger.session() as session:
         if args.key and args.value is not None:
             with session.begin():
                 session.merge(Setting(key=args.key, value=args.value))
@@ -420,14 +401,6 @@ def _config(args) -> None:
         for key, label in SETTINGS.items():
             if args.key in (None, key):
                 print(f"{key}  {label}：{stored.get(key, '（未设置）')}")
-
-
-def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
-    """Prints columns aligned for Chinese text, whose characters take two cells."""
-    widths = [max([display_width(h)] + [display_width(row[i]) for row in rows]) for i, h in enumerate(headers)]
-    for row in (headers, *rows):
-        cells = [cell + " " * (width - display_width(cell)) for cell, width in zip(row, widths, strict=True)]
-        print("  ".join(cells).rstrip())
 
 
 if __name__ == "__main__":

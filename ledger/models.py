@@ -41,6 +41,19 @@ class Money(TypeDecorator[Decimal]):
         return None if value is None else fen_to_money(value)
 
 
+class DecimalText(TypeDecorator[Decimal]):
+    """A Decimal kept as its text, for numbers that are not money (a target of 0.5 万元, 95 %) but must stay exact."""
+
+    impl = String
+    cache_ok = True
+
+    def process_bind_param(self, value: Decimal | None, dialect) -> str | None:
+        return None if value is None else str(Decimal(value))
+
+    def process_result_value(self, value: str | None, dialect) -> Decimal | None:
+        return None if value is None else Decimal(value)
+
+
 class UtcDateTime(TypeDecorator[datetime]):
     """Aware datetimes stored as UTC, because SQLite keeps no time zone of its own."""
 
@@ -223,3 +236,73 @@ class Attachment(Stamped, Base):
 
 
 EVIDENCE_ROLES = ("照片", "会议纪要", "签到表", "通知文件", "拨付凭证", "任职文件", "花名册", "其他")
+
+
+class Plan(Stamped, Base):
+    """An annual plan (年度工作计划 / 工作要点) of one pairing: its task list, imported from the office's table."""
+
+    __tablename__ = "plan"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    pairing_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("pairing.id"))
+    year: Mapped[int]
+    title: Mapped[str]
+    doc_no: Mapped[str | None]
+    source_name: Mapped[str | None]  # the file it was imported from, as the user named it
+
+    pairing: Mapped[Pairing] = relationship(lazy="joined")
+    tasks: Mapped[list[Task]] = relationship(
+        order_by="Task.position", cascade="all, delete-orphan", back_populates="plan"
+    )
+
+    __table_args__ = (Index("ix_plan_pairing_year", "pairing_id", "year"),)
+
+
+class Task(Base):
+    """One row of a plan's task list (清单): what is to be done, how much, by when and by whom."""
+
+    __tablename__ = "task"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    plan_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    seq: Mapped[str] = mapped_column(default="")
+    area: Mapped[str] = mapped_column(default="")
+    item: Mapped[str] = mapped_column(Text)
+    target_text: Mapped[str] = mapped_column(Text, default="")
+    deadline: Mapped[dt.date | None]
+    deadline_text: Mapped[str] = mapped_column(default="")
+    # Units as the plan names them (两地扶贫办 is no single unit of the directory): a JSON list.
+    responsible_units: Mapped[str] = mapped_column(Text, default="[]")
+    assisting_units: Mapped[str] = mapped_column(Text, default="[]")
+    remarks: Mapped[str] = mapped_column(Text, default="")
+
+    plan: Mapped[Plan] = relationship(back_populates="tasks")
+    targets: Mapped[list[Target]] = relationship(
+        order_by="Target.position", cascade="all, delete-orphan", back_populates="task", lazy="selectin"
+    )
+
+
+class Target(Base):
+    """A measure over the ledger with the threshold a task sets: 党政联席会议 ≥ 2 次."""
+
+    __tablename__ = "target"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    task_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    measure: Mapped[str] = mapped_column(String(32))
+    params: Mapped[str] = mapped_column(Text, default="{}")  # JSON, as `ledger.measures.parse_params` gives
+    threshold: Mapped[Decimal] = mapped_column(DecimalText())
+    source: Mapped[str] = mapped_column(default="")  # the words it was read from; empty when set by hand
+
+    task: Mapped[Task] = relationship(back_populates="targets")
+
+
+class RecordTask(Base):
+    """A record filed under a plan task; a task with linked records is measured on those alone."""
+
+    __tablename__ = "record_task"
+
+    record_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("record.id", ondelete="CASCADE"), primary_key=True)
+    task_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"), primary_key=True, index=True)

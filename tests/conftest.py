@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ledger import records
+from ledger import demo, records
 from ledger.folder import Ledger
 
 PAIRING = "鹤山市—龙州县"
@@ -39,3 +39,14 @@ def ledger(ledger_path):
 def session(ledger):
     with ledger.session() as opened:
         yield opened
+
+
+@pytest.fixture(scope="session")
+def demo_build(tmp_path_factory):
+    """The demo ledger, built once for the tests that read it: (folder, counts, progress reports).
+
+    Tests that change it work on a copy."""
+    path = tmp_path_factory.mktemp("demo") / "ledger"
+    reports = []
+    counts = demo.build_demo(path, seed=2020, progress=lambda fraction, message: reports.append((fraction, message)))
+    return path, counts, reports

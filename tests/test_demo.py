@@ -37,11 +37,9 @@ def _content(path):
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    first = tmp_path_factory.mktemp("demo") / "a"
+def built(demo_build, tmp_path_factory):
+    first, counts, reports = demo_build
     second = tmp_path_factory.mktemp("demo") / "b"
-    reports = []
-    counts = demo.build_demo(first, seed=2020, progress=lambda fraction, message: reports.append((fraction, message)))
     demo.build_demo(second, seed=2020)
     return first, second, counts, reports
 
@@ -118,8 +116,11 @@ def _meets_the_plan(figures):
     assert figures["fiscal"] == Decimal("2600000.00")
     assert 2 <= figures["fiscal_payments"] <= 3
     assert figures["social"] >= Decimal("1300000")
-    for (_, direction), count in figures["stays"].items():
-        assert count >= (4 if direction == EAST_TO_WEST else 8)
+    for (work, direction), count in figures["stays"].items():
+        if (work, direction) == ("医疗卫生", WEST_TO_EAST):
+            assert count == 7  # one short of the plan's 8: the demo's other shortfall
+        else:
+            assert count >= (4 if direction == EAST_TO_WEST else 8)
     assert figures["short_stays"] >= 1  # short visits exist and must not count
     assert figures["cadre_training"] >= 250
 
@@ -137,7 +138,8 @@ def test_the_demo_meets_the_plan_of_seed_002(opened):
     for side in ("东部", "西部"):
         assert sum(m.held_in == side for m in by_type["党委常委会会议"]) == 4
         assert sum(m.held_in == side for m in by_type["政府常务会议"]) == 4
-        assert sum(m.held_in == side for m in by_type["领导小组会议"]) == 3
+        # The west held two of the three leading-group meetings the plan asks for: a shortfall shown on purpose.
+        assert sum(m.held_in == side for m in by_type["领导小组会议"]) == (3 if side == "东部" else 2)
         main_visits = [m for m in by_type["调研对接/互访"] if m.held_in == side and m.main_leader_present]
         assert len(main_visits) >= 2
     assert len(by_type["座谈会"]) >= 4

@@ -1,0 +1,259 @@
+"""Measures: what a plan's targets count or sum over the ledger, with the filters plans use.
+
+A small registry rather than free code, so that targets can be stored as data (a measure's name and its
+parameters), checked when they are set, listed for the user, and shown the same in progress, Excel and the
+binder. Each measure counts or sums one record kind; its parameters narrow the records by the fields the
+plans name (meeting type, direction of a dispatch, a minimum stay, fund type …).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import Session
+
+from ledger.errors import InvalidInput
+from ledger.fields import Problem
+from ledger.kinds import MODELS
+from ledger.kinds.cadre import DIRECTIONS as CADRE_DIRECTIONS
+from ledger.kinds.cadre import RANKS
+from ledger.kinds.common import SIDES
+from ledger.kinds.disbursement import FUND_LEVELS, FUND_TYPES, USES
+from ledger.kinds.dispatch import DIRECTIONS as DISPATCH_DIRECTIONS
+from ledger.kinds.dispatch import FIELDS_OF_WORK, ROLES
+from ledger.kinds.meeting import LEVELS, MEETING_TYPES
+from ledger.kinds.training import PROGRAMMES, TRAINING_TYPES
+from ledger.values import parse_bool
+
+TEN_THOUSAND = Decimal(10000)
+
+
+@dataclass(frozen=True)
+class Param:
+    """A filter a target may set: a field's value, a yes/no, or a minimum number of days."""
+
+    name: str
+    label: str
+    choices: tuple[str, ...] = ()
+    kind: str = "choice"  # "choice", "text", "bool" or "days"
+    shown: str = "{}"  # how a chosen value reads in a target's label
+
+    def parse(self, value: Any) -> Any:
+        """The value in its stored form; raises ValueError with a Chinese reason."""
+        if self.kind == "bool":
+            return value if isinstance(value, bool) else parse_bool(str(value))
+        if self.kind == "days":
+            try:
+                days = int(str(value).strip())
+            except ValueError:
+                raise ValueError("应是天数，如 30") from None
+            if days <= 0:
+                raise ValueError("天数必须大于 0")
+            return days
+        text = str(value).strip()
+        if self.choices and text not in self.choices:
+            raise ValueError(f"只能是：{'、'.join(self.choices)}")
+        if not text:
+            raise ValueError("不能为空")
+        return text
+
+    def describe(self, value: Any) -> str:
+        if self.kind == "bool":
+            return self.label if value else f"非{self.label}"
+        if self.kind == "days":
+            return f"{self.label}{value}天以上"
+        return self.shown.format(value)
+
+
+@dataclass(frozen=True)
+class Measure:
+    name: str
+    label: str
+    unit: str
+    kind: str
+    params: tuple[Param, ...]
+    # What is summed per record; None counts the records.
+    total: str | None = None
+    # Divides the sum: amounts are kept in yuan and plans speak in 万元.
+    scale: Decimal = Decimal(1)
+    # A share (per cent) rather than a count or a sum: computed by `compute` from the filtered records.
+    compute: Callable[[Session, list[ColumnElement[bool]]], Decimal] | None = None
+    help: str = ""
+
+    def param(self, name: str) -> Param:
+        for param in self.params:
+            if param.name == name:
+                return param
+        raise KeyError(name)
+
+    def describe(self, params: Mapping[str, Any]) -> str:
+        """The label with its filters, as a plan would say it: 会议次数（党政联席会议）."""
+        parts = [self.param(name).describe(value) for name, value in params.items()]
+        return f"{self.label}（{'，'.join(parts)}）" if parts else self.label
+
+
+def _days_param(label: str = "在岗") -> Param:
+    return Param("min_days", label, kind="days")
+
+
+def _deep_poverty_share(session: Session, conditions: list[ColumnElement[bool]]) -> Decimal:
+    model = MODELS["disbursement"]
+    amount = func.coalesce(func.sum(model.amount), 0)
+    deep = func.coalesce(func.sum(model.amount).filter(model.deep_poverty.is_(True)), 0)
+    total, share = session.execute(select(amount, deep).where(*conditions)).one()
+    return Decimal(0) if not total else (Decimal(share) * 100 / Decimal(total)).quantize(Decimal("0.01"))
+
+
+MEETING_PARAMS = (
+    Param("meeting_type", "会议类型", MEETING_TYPES),
+    Param("held_in", "举办地", SIDES, shown="在{}举办"),
+    Param("level", "层级", LEVELS, shown="{}级"),
+    Param("main_leader_present", "党政主要领导参加", kind="bool"),
+)
+TRAINING_PARAMS = (
+    Param("training_type", "培训类型", TRAINING_TYPES),
+    Param("programme", "培训项目", PROGRAMMES, kind="text", shown="“{}”"),
+    Param("held_in", "举办地", SIDES, shown="在{}举办"),
+)
+FUND_PARAMS = (
+    Param("fund_type", "资金类型", FUND_TYPES),
+    Param("fund_level", "资金层级", FUND_LEVELS, shown="{}资金"),
+    Param("use", "资金用途", USES, shown="用于{}"),
+    Param("deep_poverty", "投向深度贫困地区", kind="bool"),
+)
+
+MEASURES: dict[str, Measure] = {
+    measure.name: measure
+    for measure in (
+        Measure("meetings", "会议与互访次数", "次", "meeting", MEETING_PARAMS, help="召开或参加的会议、互访调研次数"),
+        Measure(
+            "cadres",
+            "挂职干部人数",
+            "人",
+            "cadre",
+            (
+                Param("direction", "挂职方向", CADRE_DIRECTIONS),
+                Param("rank", "职级", RANKS),
+                _days_param("挂职"),
+            ),
+            help="挂职时间按实际返回日期计，未返回的按计划结束日期计",
+        ),
+        Measure(
+            "dispatches",
+            "专业技术人才人次",
+            "人次",
+            "dispatch",
+            (
+                Param("field", "领域", FIELDS_OF_WORK),
+                Param("direction", "选派方向", DISPATCH_DIRECTIONS),
+                Param("role", "人员类别", ROLES),
+                _days_param(),
+            ),
+            help="支教、支医、跟岗学习和进修的人次；“不少于1个月”即在岗30天以上",
+        ),
+        Measure("trainings", "培训期数", "期", "training", TRAINING_PARAMS, total="sessions"),
+        Measure("trainees", "培训人次", "人次", "training", TRAINING_PARAMS, total="participants"),
+        Measure(
+            "poor_trainees",
+            "培训建档立卡贫困人口人次",
+            "人次",
+            "training",
+            TRAINING_PARAMS,
+            total="poor_participants",
+        ),
+        Measure(
+            "funds",
+            "资金金额",
+            "万元",
+            "disbursement",
+            FUND_PARAMS,
+            total="amount",
+            scale=TEN_THOUSAND,
+            help="拨付或捐赠的金额，以万元计；捐物按折款计",
+        ),
+        Measure(
+            "deep_poverty_share",
+            "投向深度贫困地区资金占比",
+            "%",
+            "disbursement",
+            FUND_PARAMS[:3],
+            compute=_deep_poverty_share,
+        ),
+    )
+}
+
+
+def measure(name: str) -> Measure:
+    try:
+        return MEASURES[name]
+    except KeyError:
+        raise InvalidInput(
+            [Problem("measure", "指标", name, f"没有这个指标，可选：{'、'.join(MEASURES)}")], "指标有误："
+        ) from None
+
+
+def parse_params(measure: Measure, given: Mapping[str, Any]) -> dict[str, Any]:
+    """The parameters in stored form, in the measure's order; every problem at once."""
+    problems, parsed = [], {}
+    known = {param.name for param in measure.params}
+    for name in given:
+        if name not in known:
+            problems.append(
+                Problem(name, name, given[name], f"指标“{measure.label}”没有这个条件，可用：{'、'.join(known)}")
+            )
+    for param in measure.params:
+        if param.name in given and given[param.name] not in (None, ""):
+            try:
+                parsed[param.name] = param.parse(given[param.name])
+            except ValueError as error:
+                problems.append(Problem(param.name, param.label, given[param.name], str(error)))
+    if problems:
+        raise InvalidInput(problems, "指标条件有误：")
+    return parsed
+
+
+def _conditions(measure: Measure, params: Mapping[str, Any]) -> list[ColumnElement[bool]]:
+    model = MODELS[measure.kind]
+    conditions = []
+    for name, value in params.items():
+        if name != "min_days":
+            conditions.append(getattr(model, name) == value)
+        elif measure.kind == "dispatch":
+            conditions.append(model.days >= value)
+        else:
+            # A posting lasts until its actual return, or its planned end while still running.
+            end = func.coalesce(model.returned_on, model.end_date)
+            conditions.append(func.julianday(end) - func.julianday(model.start_date) + 1 >= value)
+    return conditions
+
+
+def actual(
+    session: Session,
+    measure: Measure,
+    params: Mapping[str, Any],
+    *,
+    pairing_id: Any,
+    year: int,
+    record_ids: Collection[Any] | None = None,
+) -> Decimal:
+    """The measure's value over the live records of a pairing and year (or only the given records)."""
+    model = MODELS[measure.kind]
+    conditions = [
+        model.pairing_id == pairing_id,
+        model.year == year,
+        model.deleted_at.is_(None),
+        *_conditions(measure, params),
+    ]
+    if record_ids is not None:
+        conditions.append(model.id.in_(list(record_ids)))
+    if measure.compute is not None:
+        return measure.compute(session, conditions)
+    if measure.total is None:
+        value = session.scalar(select(func.count()).select_from(model).where(*conditions))
+        return Decimal(value or 0)
+    value = session.scalar(select(func.sum(getattr(model, measure.total))).where(*conditions))
+    return Decimal(value or 0) / measure.scale

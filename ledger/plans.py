@@ -1,0 +1,339 @@
+"""Annual plans in the ledger: import a task list, read its targets, correct them, link records to tasks.
+
+Every change is audit-logged like a record's. Targets read from the words are proposals kept with the words
+they came from; a target set by hand has none. Deleting a plan removes it outright (it is re-imported from its
+file), but the audit log keeps what it held.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from ledger.errors import InvalidInput, LedgerError, NotFound
+from ledger.fields import Problem
+from ledger.measures import MEASURES, measure, parse_params
+from ledger.models import Pairing, Plan, Record, RecordTask, Target, Task, utc_now
+from ledger.plan_import import ImportedPlan, ImportedTask, read_task_list
+from ledger.records import audit, author_of, by_id, find_pairing
+from ledger.targets import ProposedTarget, read_targets
+
+
+@dataclass
+class TaskReading:
+    """What the import understood of one task, for the report shown before anything is written."""
+
+    task: ImportedTask
+    targets: list[ProposedTarget] = field(default_factory=list)
+    unmatched: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PlanReading:
+    title: str
+    pairing: Pairing
+    year: int
+    tasks: list[TaskReading]
+    warnings: list[str]
+    plan: Plan | None = None  # set once written
+
+    @property
+    def areas(self) -> list[str]:
+        return list(dict.fromkeys(reading.task.area for reading in self.tasks if reading.task.area))
+
+
+def number_text(value: Decimal) -> str:
+    """260.00 → 260, 232.554 → 232.55: thresholds and actuals as a plan writes them."""
+    return f"{value.quantize(Decimal('0.01')).normalize():f}"
+
+
+def json_number(value: Decimal | None) -> int | float | None:
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _pairing(session: Session, name: str | None) -> Pairing:
+    if name:
+        pairing = find_pairing(session, name)
+        if pairing is None:
+            raise NotFound(f"没有结对关系“{name}”，可先用 ledger pairing add 登记")
+        return pairing
+    pairings = session.scalars(select(Pairing)).all()
+    if len(pairings) != 1:
+        raise InvalidInput([Problem("pairing", "结对关系", "", "台账里有多个结对关系，请用 --pairing 指明")])
+    return pairings[0]
+
+
+def read_plan(session: Session, path: Path, *, pairing: str | None, year: int, title: str | None = None) -> PlanReading:
+    """Reads a task list and its targets without writing anything."""
+    found = _pairing(session, pairing)
+    imported: ImportedPlan = read_task_list(Path(path), year)
+    if not imported.tasks:
+        raise InvalidInput([Problem("file", "文件", Path(path).name, "没有读到任何工作任务")], "无法导入：")
+    tasks = []
+    for task in imported.tasks:
+        reading = read_targets(task.target_text, task.item, east=found.east, west=found.west)
+        tasks.append(TaskReading(task, reading.targets, reading.unmatched))
+    chosen = (title or imported.title or f"{found.name}{year}年工作计划").strip()
+    return PlanReading(chosen, found, year, tasks, list(imported.warnings))
+
+
+def import_plan(
+    session: Session,
+    path: Path,
+    *,
+    pairing: str | None,
+    year: int,
+    title: str | None = None,
+    doc_no: str | None = None,
+    dry_run: bool = False,
+) -> PlanReading:
+    reading = read_plan(session, path, pairing=pairing, year=year, title=title)
+    if not dry_run:
+        reading.plan = add_plan(session, reading, doc_no=doc_no, source_name=Path(path).name)
+    return reading
+
+
+def add_plan(
+    session: Session, reading: PlanReading, *, doc_no: str | None = None, source_name: str | None = None
+) -> Plan:
+    same = session.scalar(
+        select(Plan).where(
+            Plan.pairing_id == reading.pairing.id, Plan.year == reading.year, Plan.title == reading.title
+        )
+    )
+    if same is not None:
+        raise LedgerError(
+            f"已有同名的计划“{reading.title}”（编号 {str(same.id)[:8]}）。"
+            f"要重新导入，请先用 ledger plan delete {str(same.id)[:8]} 删除它，或用 --title 另起标题。"
+        )
+    author = author_of(session)
+    plan = Plan(
+        pairing=reading.pairing,
+        year=reading.year,
+        title=reading.title,
+        doc_no=doc_no,
+        source_name=source_name,
+        created_by=author,
+        updated_by=author,
+    )
+    for position, task_reading in enumerate(reading.tasks):
+        task = task_reading.task
+        row = Task(
+            position=position,
+            seq=task.seq,
+            area=task.area,
+            item=task.item,
+            target_text=task.target_text,
+            deadline=task.deadline,
+            deadline_text=task.deadline_text,
+            responsible_units=json.dumps(task.responsible_units, ensure_ascii=False),
+            assisting_units=json.dumps(task.assisting_units, ensure_ascii=False),
+            remarks=task.remarks,
+        )
+        for number, proposed in enumerate(task_reading.targets):
+            row.targets.append(_target(number, proposed.measure, proposed.params, proposed.threshold, proposed.source))
+        plan.tasks.append(row)
+    session.add(plan)
+    session.flush()
+    audit(
+        session,
+        "insert",
+        "plan",
+        plan.id,
+        None,
+        {
+            "title": plan.title,
+            "year": plan.year,
+            "pairing": reading.pairing.name,
+            "source": source_name,
+            "tasks": len(plan.tasks),
+            "targets": sum(len(task.targets) for task in plan.tasks),
+        },
+    )
+    return plan
+
+
+def _target(position: int, name: str, params: Mapping[str, Any], threshold: Decimal, source: str = "") -> Target:
+    return Target(
+        position=position,
+        measure=name,
+        params=json.dumps(dict(params), ensure_ascii=False),
+        threshold=Decimal(threshold),
+        source=source,
+    )
+
+
+def target_params(target: Target) -> dict[str, Any]:
+    return json.loads(target.params)
+
+
+def target_label(target: Target) -> str:
+    found = MEASURES.get(target.measure)
+    return found.describe(target_params(target)) if found else target.measure
+
+
+def list_plans(session: Session, *, pairing: str | None = None, year: int | None = None) -> list[Plan]:
+    query = select(Plan).order_by(Plan.year.desc(), Plan.created_at)
+    if pairing:
+        query = query.where(Plan.pairing_id == _pairing(session, pairing).id)
+    if year is not None:
+        query = query.where(Plan.year == year)
+    return list(session.scalars(query))
+
+
+def get_plan(session: Session, key: str) -> Plan:
+    plan = by_id(session, Plan, key)
+    if plan is None:
+        raise NotFound(f"没有编号为 {key} 的计划")
+    return plan
+
+
+def get_task(session: Session, key: str) -> Task:
+    task = by_id(session, Task, key)
+    if task is None:
+        raise NotFound(f"没有编号为 {key} 的工作任务")
+    return task
+
+
+def delete_plan(session: Session, plan: Plan) -> None:
+    audit(session, "delete", "plan", plan.id, None, plan_json(plan))
+    session.delete(plan)
+    session.flush()
+
+
+def set_target(session: Session, task: Task, measure_name: str, params: Mapping[str, Any], minimum: Any) -> Target:
+    """Sets the threshold of the task's target on this measure and filters, adding the target if new."""
+    found = measure(measure_name)
+    parsed = parse_params(found, params)
+    try:
+        threshold = Decimal(str(minimum).strip())
+    except ArithmeticError:
+        threshold = Decimal(-1)
+    if not threshold.is_finite() or threshold <= 0:
+        raise InvalidInput([Problem("min", "目标值", minimum, "必须是大于 0 的数")], "指标有误：")
+    existing = next(
+        (t for t in task.targets if t.measure == found.name and target_params(t) == parsed),
+        None,
+    )
+    if existing is not None:
+        before = number_text(existing.threshold)
+        existing.threshold = threshold
+        existing.source = ""
+        target = existing
+    else:
+        before = None
+        target = _target(len(task.targets), found.name, parsed, threshold)
+        task.targets.append(target)
+    _touch(session, task)
+    audit(
+        session,
+        "update",
+        "task",
+        task.id,
+        None,
+        {found.describe(parsed): [before, number_text(threshold)]},
+    )
+    return target
+
+
+def clear_targets(session: Session, task: Task, measure_name: str | None = None) -> int:
+    """Removes the task's targets (of one measure, or all); returns how many."""
+    if measure_name:
+        measure(measure_name)
+    gone = [t for t in task.targets if measure_name in (None, t.measure)]
+    for target in gone:
+        task.targets.remove(target)
+    for position, target in enumerate(task.targets):
+        target.position = position
+    if gone:
+        _touch(session, task)
+        audit(
+            session, "update", "task", task.id, None, {target_label(t): [number_text(t.threshold), None] for t in gone}
+        )
+    return len(gone)
+
+
+def link_records(session: Session, task: Task, records: Sequence[Record]) -> int:
+    """Files records under a task; returns how many were new. Only records of the plan's pairing and year."""
+    problems = [
+        Problem("record", "记录", record.title, f"不属于{task.plan.pairing.name}{task.plan.year}年")
+        for record in records
+        if record.pairing_id != task.plan.pairing_id or record.year != task.plan.year
+    ]
+    if problems:
+        raise InvalidInput(problems, "无法关联：")
+    linked = set(linked_record_ids(session, task))
+    new = [record for record in records if record.id not in linked]
+    for record in new:
+        session.add(RecordTask(record_id=record.id, task_id=task.id))
+    if new:
+        session.flush()
+        audit(session, "update", "task", task.id, None, {"linked": [None, [str(r.id) for r in new]]})
+    return len(new)
+
+
+def unlink_records(session: Session, task: Task, records: Sequence[Record]) -> int:
+    ids = [record.id for record in records]
+    result = session.execute(delete(RecordTask).where(RecordTask.task_id == task.id, RecordTask.record_id.in_(ids)))
+    if result.rowcount:
+        audit(session, "update", "task", task.id, None, {"linked": [[str(i) for i in ids], None]})
+    return result.rowcount
+
+
+def linked_record_ids(session: Session, task: Task) -> list[uuid.UUID]:
+    return list(session.scalars(select(RecordTask.record_id).where(RecordTask.task_id == task.id)))
+
+
+def _touch(session: Session, task: Task) -> None:
+    task.plan.updated_at = utc_now()
+    task.plan.updated_by = author_of(session)
+    session.flush()
+
+
+def target_json(target: Target) -> dict[str, Any]:
+    found = MEASURES.get(target.measure)
+    return {
+        "measure": target.measure,
+        "params": target_params(target),
+        "label": target_label(target),
+        "threshold": json_number(target.threshold),
+        "unit": found.unit if found else "",
+        "source": target.source or None,
+    }
+
+
+def task_json(task: Task) -> dict[str, Any]:
+    return {
+        "task_id": str(task.id),
+        "seq": task.seq,
+        "area": task.area,
+        "item": task.item,
+        "target_text": task.target_text,
+        "deadline": task.deadline.isoformat() if task.deadline else None,
+        "deadline_text": task.deadline_text,
+        "responsible_units": json.loads(task.responsible_units),
+        "assisting_units": json.loads(task.assisting_units),
+        "remarks": task.remarks,
+        "targets": [target_json(target) for target in task.targets],
+    }
+
+
+def plan_json(plan: Plan) -> dict[str, Any]:
+    return {
+        "id": str(plan.id),
+        "pairing": plan.pairing.name,
+        "year": plan.year,
+        "title": plan.title,
+        "doc_no": plan.doc_no,
+        "tasks": [task_json(task) for task in plan.tasks],
+    }

@@ -1,0 +1,200 @@
+"""`ledger plan …`, `measures`, `framework` and `progress` driven as a script would, on seed 002's task list."""
+
+import json
+
+import pytest
+from plan_samples import HESHAN_LONGZHOU_2020, write_docx, write_xlsx
+
+from ledger.cli import main
+from ledger.measures import MEASURES
+
+PLAN_KEYS = {"id", "pairing", "year", "title", "doc_no", "tasks"}
+TASK_KEYS = {
+    "task_id", "seq", "area", "item", "target_text", "deadline", "deadline_text",
+    "responsible_units", "assisting_units", "remarks", "targets",
+}  # fmt: skip
+
+
+@pytest.fixture
+def run(ledger_path, capsys):
+    def invoke(*args):
+        status = main(["--ledger", str(ledger_path), "--author", "测试员", *args])
+        out, err = capsys.readouterr()
+        return status, out, err
+
+    return invoke
+
+
+@pytest.fixture
+def task_list(tmp_path):
+    return write_xlsx(HESHAN_LONGZHOU_2020, tmp_path / "清单.xlsx")
+
+
+def _json(run, *args):
+    status, out, err = run(*args, "--json")
+    assert status == 0, err
+    return json.loads(out)
+
+
+def _imported(run, path, *extra):
+    status, out, err = run("plan", "import", str(path), "--year", "2020", *extra)
+    assert status == 0, err
+    (plan,) = [p for p in _json(run, "plan", "list") if p["id"] in out]
+    return _json(run, "plan", "show", plan["id"])
+
+
+def _task(plan, seq):
+    (task,) = [t for t in plan["tasks"] if t["seq"] == seq]
+    return task
+
+
+def test_dry_run_reports_what_it_read_and_writes_nothing(run, task_list):
+    status, out, err = run("plan", "import", str(task_list), "--year", "2020", "--dry-run")
+    assert status == 0, err
+    assert "粤桂扶贫协作（鹤山-龙州）2020年工作要点清单" in out
+    assert "重点工作" in out and "组织领导、人才支援" in out
+    assert "指标：" in out and "≥ 2次" in out
+    assert out.rstrip().endswith("（试读，未写入台账）")
+    assert _json(run, "plan", "list") == []
+    assert _json(run, "progress") == []
+
+
+def test_import_then_list_and_show_give_the_documented_json(run, task_list):
+    plan = _imported(run, task_list)
+    assert set(plan) == PLAN_KEYS
+    assert (plan["pairing"], plan["year"]) == ("鹤山市—龙州县", 2020)
+    assert all(set(task) == TASK_KEYS for task in plan["tasks"])
+    joint = _task(plan, "1.2")
+    assert joint["area"] == "组织领导"
+    assert joint["deadline"] == "2020-06-30"
+    assert joint["responsible_units"] == ["两地党委办公室", "政府办公室", "扶贫办"]
+    assert [(t["measure"], t["params"], t["threshold"], t["unit"]) for t in joint["targets"]] == [
+        ("meetings", {"meeting_type": "党政联席会议"}, 2, "次")
+    ]
+    (listed,) = _json(run, "plan", "list")
+    assert set(listed) == PLAN_KEYS - {"tasks"} and listed["id"] == plan["id"]
+
+    status, out, err = run("plan", "import", str(task_list), "--year", "2020")
+    assert status == 1 and "已有" in err  # the same plan twice is refused, not doubled
+    assert len(_json(run, "plan", "list")) == 1
+
+
+def test_a_docx_task_list_imports_as_the_workbook_does(run, task_list, tmp_path):
+    from_xlsx = _imported(run, task_list)
+    document = write_docx(HESHAN_LONGZHOU_2020, tmp_path / "工作要点.docx")
+    from_docx = _imported(run, document, "--title", "工作要点（Word）")
+    assert from_docx["title"] == "工作要点（Word）"
+
+    def essence(plan):
+        return [
+            (
+                t["seq"],
+                t["area"],
+                t["item"],
+                t["deadline"],
+                [(g["measure"], g["params"], g["threshold"]) for g in t["targets"]],
+            )
+            for t in plan["tasks"]
+        ]
+
+    assert essence(from_docx) == essence(from_xlsx)
+
+
+def test_set_target_corrects_a_task_and_clear_removes_it(run, task_list):
+    plan = _imported(run, task_list)
+    publicity = _task(plan, "1.5")
+    assert publicity["targets"] == []  # media reports are no record kind: left as text
+
+    status, out, err = run(
+        "plan", "set-target", publicity["task_id"], "--measure", "meetings", "--min", "3",
+        "--where", "meeting_type=座谈会", "--where", "held_in=西部",
+    )  # fmt: skip
+    assert status == 0, err
+    assert "≥ 3次" in out
+    targets = _task(_json(run, "plan", "show", plan["id"]), "1.5")["targets"]
+    assert [(t["measure"], t["params"], t["threshold"]) for t in targets] == [
+        ("meetings", {"meeting_type": "座谈会", "held_in": "西部"}, 3)
+    ]
+
+    # The same measure and filters again changes the threshold instead of adding a second target.
+    assert run("plan", "set-target", publicity["task_id"], "--measure", "meetings", "--min", "4",
+               "--where", "held_in=西部", "--where", "meeting_type=座谈会")[0] == 0  # fmt: skip
+    targets = _task(_json(run, "plan", "show", plan["id"]), "1.5")["targets"]
+    assert [t["threshold"] for t in targets] == [4]
+
+    status, out, err = run("plan", "set-target", publicity["task_id"], "--clear")
+    assert status == 0 and "已清除 1 个指标" in out
+    assert _task(_json(run, "plan", "show", plan["id"]), "1.5")["targets"] == []
+
+
+@pytest.mark.parametrize(
+    "args, reason",
+    [
+        (["--measure", "meetings"], "--min"),
+        (["--measure", "meetings", "--min", "0"], "必须是大于 0 的数"),
+        (["--measure", "meetings", "--min", "两次"], "必须是大于 0 的数"),
+        (["--measure", "meetings", "--min", "2", "--where", "colour=红"], "colour"),
+        (["--measure", "meetings", "--min", "2", "--where", "meeting_type=茶话会"], "茶话会"),
+    ],
+)
+def test_a_wrong_target_is_refused_with_the_reason_and_changes_nothing(run, task_list, args, reason):
+    plan = _imported(run, task_list)
+    task = _task(plan, "1.2")
+    status, out, err = run("plan", "set-target", task["task_id"], *args)
+    assert status == 1 and reason in err
+    assert _task(_json(run, "plan", "show", plan["id"]), "1.2")["targets"] == task["targets"]
+
+
+def test_linked_records_alone_count_and_unlink_restores_the_year(run, task_list):
+    plan = _imported(run, task_list)
+    joint = _task(plan, "1.2")
+    ids = []
+    for day in ("2020-03-10", "2020-05-20"):
+        status, out, err = run(
+            "add", "meeting", "--set", f"title=鹤山—龙州党政联席会议 {day}", "--set", f"date={day}",
+            "--set", "meeting_type=党政联席会议", "--set", "responsible_units=鹤山市扶贫办",
+        )  # fmt: skip
+        assert status == 0, err
+        ids.append(out.strip())
+
+    def joint_progress():
+        (found,) = [t for t in _json(run, "progress", "--as-of", "2020-12-31") if t["task_id"] == joint["task_id"]]
+        return found["state"], found["targets"][0]["actual"]
+
+    assert joint_progress() == ("done", 2)
+    assert run("plan", "link", joint["task_id"], ids[0])[0] == 0
+    assert joint_progress() == ("overdue", 1)
+    assert run("plan", "unlink", joint["task_id"], ids[0])[0] == 0
+    assert joint_progress() == ("done", 2)
+
+
+def test_plan_delete_removes_it_and_its_tasks(run, task_list):
+    plan = _imported(run, task_list)
+    status, out, err = run("plan", "delete", plan["id"])
+    assert status == 0 and plan["title"] in out
+    assert _json(run, "plan", "list") == []
+    status, out, err = run("plan", "set-target", plan["tasks"][0]["task_id"], "--clear")
+    assert status == 1
+
+
+def test_measures_lists_every_measure_with_its_filters(run):
+    listed = _json(run, "measures")
+    assert [m["measure"] for m in listed] == list(MEASURES)
+    meetings = next(m for m in listed if m["measure"] == "meetings")
+    assert {p["name"] for p in meetings["params"]} >= {"meeting_type", "held_in", "main_leader_present"}
+    status, out, err = run("measures")
+    assert status == 0 and all(measure.label in out for measure in MEASURES.values())
+
+
+def test_framework_list_and_show(run):
+    listed = _json(run, "framework", "list")
+    names = [f["name"] for f in listed]
+    assert "east-west-poverty-2018" in names and "east-west-2021" in names
+    shown = _json(run, "framework", "show", "east-west-poverty-2018")
+    titles = [section["title"] for section in shown["sections"]]
+    for area in ("组织领导", "人才支援", "资金支持", "产业合作", "劳务协作", "携手奔小康"):
+        assert any(area in title for title in titles), area
+    status, out, err = run("framework", "show", "no-such-framework")
+    assert status == 1 and "no-such-framework" in err
+    status, out, err = run("framework", "show")
+    assert status == 1 and "ledger framework list" in err
