@@ -103,6 +103,11 @@ def _side(words: str, east: str, west: str) -> str | None:
         return "east"
     if west_at and not east_at:
         return "west"
+    if east_at and west_at:
+        # "广州市向黔南州派送18名": the side named first sends, when a verb of going stands between the two.
+        first, second = sorted((min(east_at), min(west_at)))
+        if re.search("向|到|赴|派|往", words[first:second]):
+            return "east" if first == min(east_at) else "west"
     return None
 
 

@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from plan_samples import HESHAN_LONGZHOU_2020, write_docx, write_xlsx
+from plan_samples import GUANGZHOU_QIANNAN_2018, HESHAN_LONGZHOU_2020, JIANGHAI_DAXIN_2019, write_docx, write_xlsx
 
 from ledger.cli import main
 from ledger.measures import MEASURES
@@ -98,6 +98,46 @@ def test_a_docx_task_list_imports_as_the_workbook_does(run, task_list, tmp_path)
         ]
 
     assert essence(from_docx) == essence(from_xlsx)
+
+
+@pytest.mark.parametrize("write", [write_xlsx, write_docx])
+@pytest.mark.parametrize(
+    "layout, east, west, year, expected",
+    [
+        (
+            GUANGZHOU_QIANNAN_2018, "广州市", "黔南布依族苗族自治州", 2018,
+            [
+                ("资金支持", "funds", {"fund_type": "财政援助资金"}, 30000),  # 3亿元
+                ("资金支持", "deep_poverty_share", {}, 95),
+                ("人才支援", "cadres", {"direction": "东部派往西部"}, 18),
+                ("人才支援", "dispatches", {"field": "教育"}, 15),
+                ("劳务协作", "poor_trainees", {}, 3000),
+            ],
+        ),
+        (
+            JIANGHAI_DAXIN_2019, "江门市江海区", "大新县", 2019,
+            [
+                ("组织领导", "meetings", {"meeting_type": "调研对接/互访"}, 4),
+                ("人才交流", "cadres", {"direction": "西部派往东部"}, 2),
+                ("人才交流", "trainees", {"training_type": "党政干部培训"}, 20),
+            ],
+        ),
+    ],
+)  # fmt: skip
+def test_other_pairings_plans_import_with_their_targets(run, tmp_path, write, layout, east, west, year, expected):
+    assert run("pairing", "add", east, west)[0] == 0
+    path = write(layout, tmp_path / f"清单.{'xlsx' if write is write_xlsx else 'docx'}")
+    status, out, err = run("plan", "import", str(path), "--pairing", f"{east}—{west}", "--year", str(year))
+    assert status == 0, err
+    (plan,) = _json(run, "plan", "list", "--pairing", f"{east}—{west}")
+    shown = _json(run, "plan", "show", plan["id"])
+    found = {
+        (t["area"], g["measure"], json.dumps(g["params"], sort_keys=True), g["threshold"])
+        for t in shown["tasks"]
+        for g in t["targets"]
+    }
+    assert {(area, m, json.dumps(params, sort_keys=True), n) for area, m, params, n in expected} <= found
+    assert all(t["deadline"] is None or t["deadline"].startswith(str(year)) for t in shown["tasks"])
 
 
 def test_set_target_corrects_a_task_and_clear_removes_it(run, task_list):

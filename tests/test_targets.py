@@ -150,3 +150,16 @@ def test_places_are_known_by_their_short_names(name, short):
 def test_the_direction_follows_the_place_named_in_the_same_clause():
     targets, _ = _read("", "江海区选派教师不少于5人次到大新县支教。", east="江门市江海区", west="大新县")
     assert targets == [("dispatches", {"field": "教育", "direction": "东部选派到西部"}, Decimal(5), "人次")]
+
+
+@pytest.mark.parametrize(
+    ("item", "direction"),
+    [
+        ("互派党政干部交流挂职。广州市向黔南州派送18名党政干部组成工作组。", "东部派往西部"),
+        ("黔南州选派到广州市挂职的党政干部18名。", "西部派往东部"),
+        ("广州市、黔南州挂职干部18名。", None),
+    ],
+)
+def test_with_both_places_named_the_one_that_sends_gives_the_direction(item, direction):
+    targets, _ = _read("", item, east="广州市", west="黔南布依族苗族自治州")
+    assert [(t[0], t[1].get("direction")) for t in targets] == [("cadres", direction)]
