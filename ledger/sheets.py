@@ -1,0 +1,76 @@
+"""The layout of the Excel ledger (台账), shared by the export and the import so a workbook comes back.
+
+Each record kind has a sheet named in Chinese. Its header row holds 序号, then the label of every field of
+the kind's spec in the spec's order, then 记录编号 (the record id) last, outside the print area. Rows above
+the header (title, date line) and a 合计 row below the data are for people; the import finds the header by
+its labels and skips them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from ledger.fields import Field, FieldType, KindSpec
+
+SHEET_NAMES = {
+    "meeting": "会议与互访台账",
+    "cadre": "干部挂职台账",
+    "dispatch": "专业技术人才台账",
+    "training": "培训台账",
+    "disbursement": "资金拨付台账",
+}
+KIND_OF_SHEET = {name: kind for kind, name in SHEET_NAMES.items()}
+PROGRESS_SHEET = "指标完成情况"
+EVIDENCE_SHEET = "佐证材料"
+
+SEQ_HEADER = "序号"
+ID_HEADER = "记录编号"
+TOTAL_LABEL = "合计"
+
+#: Fields whose column gets a total: money, and the counts that add up (not the year).
+_NOT_SUMMED = {"year"}
+
+
+def summed(field: Field) -> bool:
+    return field.type in (FieldType.MONEY, FieldType.INT) and field.name not in _NOT_SUMMED
+
+
+def header_key(text: Any) -> str:
+    """A header cell as compared: "金额\n（元）", "金额(元)" and "*金额（元）" all name the same column."""
+    key = unicodedata.normalize("NFKC", str(text or ""))
+    return re.sub(r"[\s*＊]", "", key)
+
+
+def column_of_header(spec: KindSpec) -> dict[str, Field]:
+    """The field each header text names: its label, or its name as the command line writes it."""
+    found: dict[str, Field] = {}
+    for field in spec.fields:
+        found[header_key(field.label)] = field
+        found[header_key(field.name)] = field
+    return found
+
+
+def sheet_kind(name: str) -> str | None:
+    """The kind a sheet holds, by its name; "干部挂职", "干部挂职台账 (2)" and "cadre" all say cadre."""
+    key = re.sub(r"\s*\(\d+\)$", "", header_key(name))
+    for kind, sheet in SHEET_NAMES.items():
+        if key in (header_key(sheet), header_key(sheet).removesuffix("台账"), kind):
+            return kind
+    return None
+
+
+def cell_value(field: Field, value: Any) -> Any:
+    """A field value as the workbook holds it: dates and numbers as themselves, the rest as text."""
+    if value is None or value == []:
+        return None
+    if field.type is FieldType.BOOL:
+        return "是" if value else "否"
+    if field.type is FieldType.UNITS:
+        return "、".join(value)
+    if isinstance(value, Decimal | int | date):
+        return value
+    return str(value)
