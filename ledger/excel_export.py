@@ -73,7 +73,7 @@ _WRAP = Alignment(wrap_text=True, vertical="center")
 _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 _RIGHT = Alignment(horizontal="right", vertical="center")
 
-DATE_FORMAT = 'yyyy"年"m"月"d"日"'
+DATE_FORMAT = "yyyy-mm-dd"
 MONEY_FORMAT = "#,##0.00"
 
 
@@ -211,7 +211,7 @@ class _Column:
 _WRAPPING = (FieldType.TEXT, FieldType.PERSON, FieldType.UNIT, FieldType.UNITS, FieldType.PAIRING)
 #: Width units of the printed columns beyond which a sheet would print too small to read when fitted
 #: to a landscape A4 page (about 140 fit at full size).
-PAGE_WIDTH = 200
+PAGE_WIDTH = 210
 
 
 def _columns(spec: KindSpec, hidden: set[str]) -> list[_Column]:
@@ -220,7 +220,7 @@ def _columns(spec: KindSpec, hidden: set[str]) -> list[_Column]:
     for f in spec.fields:
         match f.type:
             case FieldType.DATE:
-                columns.append(_Column(f.label, 16, DATE_FORMAT, _CENTER, field=f))
+                columns.append(_Column(f.label, 12, DATE_FORMAT, _CENTER, field=f))
             case FieldType.MONEY:
                 columns.append(_Column(f.label, 16, MONEY_FORMAT, _RIGHT, field=f))
             case FieldType.INT:
@@ -252,7 +252,9 @@ def _fit_widths(columns: list[_Column], rows: list[list[Any]]) -> None:
         floor = max(6, (header + 1) // 2 + 2 if header > 8 else header + 2)
         column.width = max(column.width, floor, min(longest + 2, 40))
         if wraps:
-            shrinkable.append((index, max(floor, 8)))
+            # The long texts keep enough width to stay a few lines tall; short ones wrap sooner.
+            least = 24 if column.field.multiline else 14 if column.field.name == "title" else 8
+            shrinkable.append((index, max(floor, min(least, column.width))))
     printed = [column for column in columns if column.header != ID_HEADER and not column.hidden]
     excess = sum(column.width for column in printed) - PAGE_WIDTH
     if excess <= 0 or not shrinkable:
@@ -277,7 +279,7 @@ def _width_of(value: Any, column: _Column) -> int:
     if isinstance(value, Decimal):
         return len(f"{value:,.2f}")
     if isinstance(value, date):
-        return 14
+        return 10
     return max(display_width(line) for line in str(value).split("\n"))
 
 
@@ -435,7 +437,7 @@ _PROGRESS_COLUMNS = [
     _Column("序号", 6, alignment=_CENTER),
     _Column("重点工作", 12),
     _Column("具体事项", 40),
-    _Column("完成时限", 14, DATE_FORMAT, _CENTER),
+    _Column("完成时限", 12, DATE_FORMAT, _CENTER),
     _Column("量化指标", 36),
     _Column("目标", 9, "0.##", _RIGHT),
     _Column("完成", 9, "0.##", _RIGHT),
@@ -500,7 +502,7 @@ _EVIDENCE_COLUMNS = [
     _Column("序号", 6, alignment=_CENTER),
     _Column("台账", 16),
     _Column("事项", 36),
-    _Column("日期", 16, DATE_FORMAT, _CENTER),
+    _Column("日期", 12, DATE_FORMAT, _CENTER),
     _Column("材料类别", 10, alignment=_CENTER),
     _Column("说明", 24),
     _Column("原文件名", 30),
