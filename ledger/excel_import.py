@@ -276,6 +276,9 @@ class _SheetReader:
         values.update(normalized)
         completed = complete(self.spec, dict(normalized))
         problems = check_values(self.spec, completed, unread=unread)
+        if any(p.field == self.spec.date_field for p in problems):
+            # The year follows the date, often from a hidden column: one mistake, reported at the date.
+            problems = [p for p in problems if p.field != "year"]
         typed = completed.get("pairing")
         if typed and "pairing" not in unread and self._pairing(typed) is None:
             problems.append(Problem("pairing", "结对关系", typed, "台账里没有这个结对关系"))
@@ -316,17 +319,18 @@ class _SheetReader:
                     Mistake(self.name, number, ID_HEADER, text, f"记录“{record.title}”在回收站里，请先恢复")
                 )
                 continue
-            if unread:
-                continue  # its unreadable cells are already listed
             changed = self._changes(record, values)
-            if not changed:
+            if not changed and not unread:
                 self.report.unchanged += 1
                 continue
+            # Cells that could not be read are already listed; passed as known problems, they keep the
+            # rest of the row checked without anything being written.
+            known = [Problem(name, "", "", "") for name in unread]
             try:
                 # A change that completes to what was there (a composed title cleared) changes nothing.
-                landed = update_record(self.session, record, changed)
+                landed = update_record(self.session, record, changed, input_problems=known)
             except InvalidInput as error:
-                self._problems(number, error.problems)
+                self._problems(number, [p for p in error.problems if p.field not in unread])
             except RecordLocked as error:
                 self.mistakes.append(Mistake(self.name, number, "", "", str(error)))
             else:

@@ -49,8 +49,11 @@ def column_of_header(spec: KindSpec) -> dict[str, Field]:
     """The field each header text names: its label, or its name as the command line writes it."""
     found: dict[str, Field] = {}
     for field in spec.fields:
-        found[header_key(field.label)] = field
         found[header_key(field.name)] = field
+        # "金额" names 金额（元） as well, unless another label is exactly that.
+        found.setdefault(re.sub(r"\(.*\)$", "", header_key(field.label)), field)
+    for field in spec.fields:
+        found[header_key(field.label)] = field
     return found
 
 
