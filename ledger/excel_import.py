@@ -135,23 +135,34 @@ def import_workbook(session: Session, path: Path, *, dry_run: bool = False) -> I
     return report
 
 
-def _read_workbook(path: Path) -> list[tuple[str, list[list[Any]]]]:
+def _read_workbook(path: Path) -> list[tuple[str, Iterator[list[Any]]]]:
+    """Each sheet's name and its rows from the first, read as they are needed."""
     if not path.is_file():
         raise LedgerError(f"找不到文件：{path}")
     try:
         workbook = CalamineWorkbook.from_path(str(path))
-        return [
-            (name, workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)) for name in workbook.sheet_names
-        ]
+        return [(name, _rows(path, workbook.get_sheet_by_name(name))) for name in workbook.sheet_names]
     except (CalamineError, ValueError, OSError) as error:
-        raise LedgerError(f"无法读取工作簿 {path.name}：它不是 Excel 文件，或已损坏、加密（{error}）") from None
+        raise _unreadable(path, error) from None
+
+
+def _rows(path: Path, sheet) -> Iterator[list[Any]]:
+    try:
+        yield from sheet.iter_rows()  # rows from the first; columns from the first that holds anything
+    except (CalamineError, ValueError) as error:
+        raise _unreadable(path, error) from None
+
+
+def _unreadable(path: Path, error: Exception) -> LedgerError:
+    return LedgerError(f"无法读取工作簿 {path.name}：它不是 Excel 文件，或已损坏、加密（{error}）")
 
 
 class _SheetReader:
     """One sheet of one kind: its header, then its rows, checked, compared and written."""
 
-    def __init__(self, session: Session, name: str, spec: KindSpec, rows: list[list[Any]]):
-        self.session, self.name, self.spec, self.rows = session, name, spec, rows
+    def __init__(self, session: Session, name: str, spec: KindSpec, rows: Iterator[list[Any]]):
+        self.session, self.name, self.spec = session, name, spec
+        self.rows = enumerate(rows, start=1)  # (Excel's row number, cells)
         self.report = SheetReport(name, spec.name)
         self.mistakes: list[Mistake] = []
         self.ignored: list[str] = []
@@ -164,14 +175,14 @@ class _SheetReader:
         self.pairing_names: dict[str, str | None] = {}  # as typed → as the ledger names it, None if unknown
 
     def run(self) -> SheetReport:
-        header_row = self._find_header()
-        if header_row is None:
+        header = self._find_header()
+        if header is None:
             labels = "、".join(f.label for f in self.spec.fields[:4])
             self.mistakes.append(Mistake(self.name, 0, "", "", f"找不到表头行（应有 {labels} 等列）"))
             return self.report
-        new_rows: list[tuple[int, dict[str, Any]]] = []
+        new_rows: list[dict[str, Any]] = []
         batch: list[tuple[int, uuid.UUID, dict[str, Any], set[str]]] = []
-        for number, cells in self._data_rows(header_row):
+        for number, cells in self._data_rows(header):
             values, unread, record_id = self._read_row(number, cells)
             if record_id is not None:
                 batch.append((number, record_id, values, unread))
@@ -180,18 +191,32 @@ class _SheetReader:
                     batch = []
             elif not self._has_id_text(cells):  # a wrong id is a mistake, not a new row
                 self._check_new(number, values, unread)
-                new_rows.append((number, values))
+                self.report.new += 1
+                new_rows.append(values)
+                new_rows = self._add(new_rows, at_least=5 * BATCH)
+            if len(self.mistakes) >= MOST_MISTAKES:
+                break
         self._update(batch)
-        if new_rows and not self.mistakes:
-            add_many(self.session, self.spec.name, [values for _, values in new_rows])
-        self.report.new = len(new_rows)
+        self._add(new_rows)
         return self.report
+
+    def _add(self, rows: list[dict[str, Any]], at_least: int = 1) -> list[dict[str, Any]]:
+        """Writes the new rows gathered so far while all is well, so they need not wait in memory; after a
+        mistake nothing more is written, and the transaction is rolled back at the end."""
+        if len(rows) < at_least:
+            return rows
+        if not self.mistakes:
+            add_many(self.session, self.spec.name, rows)
+        return []
 
     # Reading --------------------------------------------------------------------------------
 
-    def _find_header(self) -> int | None:
+    def _find_header(self) -> list[str] | None:
+        """The header's keys, having mapped its columns; None when none of the first 30 rows is one."""
         names = column_of_header(self.spec)
-        for index, cells in enumerate(self.rows[:30]):
+        for index, cells in self.rows:
+            if index > 30:
+                break
             found = {i: names[header_key(cell)] for i, cell in enumerate(cells) if header_key(cell) in names}
             if len(found) < 2:
                 continue
@@ -200,7 +225,7 @@ class _SheetReader:
                 if i in found:
                     field = found[i]
                     if field.name in self.headers:
-                        self.mistakes.append(Mistake(self.name, index + 1, str(cell), "", "这一列与前面的列重复"))
+                        self.mistakes.append(Mistake(self.name, index, str(cell), "", "这一列与前面的列重复"))
                     elif not field.derived:  # computed on save; shown for reading only
                         self.columns[i] = field
                         self.headers[field.name] = str(cell).strip()
@@ -208,20 +233,18 @@ class _SheetReader:
                     self.id_column = i
                 elif key and key != header_key(SEQ_HEADER):
                     self.ignored.append(str(cell).strip())
-            return index
+            return [header_key(cell) for cell in cells]
         return None
 
-    def _data_rows(self, header_row: int) -> Iterator[tuple[int, list[Any]]]:
-        header_key_row = [header_key(cell) for cell in self.rows[header_row]]
-        for index in range(header_row + 1, len(self.rows)):
-            cells = self.rows[index]
+    def _data_rows(self, header: list[str]) -> Iterator[tuple[int, list[Any]]]:
+        for number, cells in self.rows:
             texts = [_text(cell) for cell in cells]
             if not any(texts):
                 continue
             first = next(text for text in texts if text)
-            if first == TOTAL_LABEL or [header_key(cell) for cell in cells] == header_key_row:
+            if first == TOTAL_LABEL or [header_key(cell) for cell in cells] == header:
                 continue  # the total row, or the header repeated by a paste
-            yield index + 1, cells
+            yield number, cells
 
     def _read_row(self, number: int, cells: list[Any]) -> tuple[dict[str, Any], set[str], uuid.UUID | None]:
         values: dict[str, Any] = {}
