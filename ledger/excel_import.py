@@ -281,7 +281,8 @@ class _SheetReader:
 
     def _mistake(self, number: int, field: Field, value: str, reason: str) -> None:
         header = self.headers.get(field.name, field.label)
-        self.mistakes.append(Mistake(self.name, number, header, value, reason))
+        # "应为整数：很多" repeats the value the mistake already shows.
+        self.mistakes.append(Mistake(self.name, number, header, value, reason.removesuffix(f"：{value}")))
 
     def _problems(self, number: int, problems: Sequence[Problem]) -> None:
         for problem in problems:
