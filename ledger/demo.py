@@ -651,6 +651,26 @@ def _disbursements(year: _Year) -> list[_Entry]:
         document = _Document(values["title"], values["voucher_no"], tuple(lines), values["payer"], values["date"])
         return _Entry("disbursement", values, [(name, "拨付凭证", document)])
 
+    def donation(values: Values, lines: list[str], number: int) -> _Entry:
+        """A gift's receipt, and its agreement but for two, which the evidence check then finds missing."""
+        receipt = _Document(values["title"], values["voucher_no"], tuple(lines), values["payee"], values["date"])
+        documents = [(f"捐赠收据-{values['voucher_no']}.pdf", "收据", receipt)]
+        if number not in (2, 9):
+            signed = values["date"] - timedelta(days=7)
+            agreement = _Document(
+                f"{values['payer']}捐赠协议书",
+                f"鹤龙捐协〔{year.year}〕{number + 1:02d}号",
+                (
+                    f"捐赠方：{values['payer']}。受赠方：{values['payee']}。",
+                    f"捐赠方自愿向受赠方捐赠{values['summary'].split('捐赠', 1)[1]}",
+                    "受赠方按捐赠用途使用捐赠财产，接受捐赠方和社会监督。",
+                ),
+                values["payer"],
+                signed,
+            )
+            documents.append((f"捐赠协议-{values['payer']}.pdf", "捐赠协议", agreement))
+        return _Entry("disbursement", values, documents)
+
     # 3.1 the city's own 260 万元, paid in batches by the plan's deadline (March).
     payments = fiscal["payments"]
     first, span = year.on(2, 17), (year.on(3, 31) - year.on(2, 17)) // len(payments)
@@ -705,13 +725,14 @@ def _disbursements(year: _Year) -> list[_Entry]:
             "record_status": year.status(when),
         }
         entries.append(
-            voucher(
+            donation(
                 values,
                 [
                     f"今收到{gift['donor']}捐赠款人民币{amount:,.2f}元。",
                     f"捐赠用途：{gift['project']}。",
                     f"接收单位：{gift['payee']}。",
                 ],
+                len(entries) - len(payments),
             )
         )
     # Donated goods count at their value (捐物折款).
@@ -737,12 +758,13 @@ def _disbursements(year: _Year) -> list[_Entry]:
             "responsible_units": poverty_offices,
             "record_status": year.status(when),
         }
-        entry = voucher(
+        entry = donation(
             values,
             [
                 f"今收到{gift['donor']}捐赠{what}，单价{gift['price']}元，折合人民币{amount:,.2f}元。",
                 f"接收单位：{gift['payee']}。物资已清点入库，按规定登记管理。",
             ],
+            len(entries) - len(payments),
         )
         entry.photos.append(("捐赠仪式.jpg", f"{gift['donor']}捐赠{gift['goods']}仪式"))
         entries.append(entry)

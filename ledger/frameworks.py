@@ -20,11 +20,12 @@ from ledger.errors import InvalidInput, LedgerError, NotFound
 from ledger.fields import Field, FieldType, KindSpec
 from ledger.kinds import KINDS
 from ledger.measures import MEASURES, parse_params
+from ledger.models import EVIDENCE_ROLES
 from ledger.resources import resource_path
 
 # Records are sorted by what they are, not by what people typed: only choice and yes/no fields select.
 SELECTABLE = (FieldType.CHOICE, FieldType.BOOL)
-FRAMEWORK_KEYS = ("name", "title", "years", "description", "sections")
+FRAMEWORK_KEYS = ("name", "title", "years", "description", "sections", "evidence")
 SECTION_KEYS = ("number", "title", "help", "records", "measures", "sections")
 
 
@@ -79,6 +80,21 @@ class MeasureRef:
 
 
 @dataclass(frozen=True)
+class EvidenceRule:
+    """The evidence a record needs to count at an inspection: each entry a role, or roles any one of which will do."""
+
+    selector: Selector
+    roles: tuple[tuple[str, ...], ...]
+
+    def missing(self, present: set[str]) -> list[str]:
+        return ["或".join(alternatives) for alternatives in self.roles if not present.intersection(alternatives)]
+
+    def to_json(self) -> dict[str, Any]:
+        roles = [alternatives[0] if len(alternatives) == 1 else list(alternatives) for alternatives in self.roles]
+        return {**self.selector.to_json(), "roles": roles}
+
+
+@dataclass(frozen=True)
 class Section:
     number: str  # 一, 1.1: unique within the framework
     title: str
@@ -109,6 +125,7 @@ class Framework:
     years: tuple[int, int | None]  # first and last year assessed by it; None: still in force
     description: str
     sections: tuple[Section, ...]
+    evidence: tuple[EvidenceRule, ...] = ()  # the first rule that selects a record says what it needs
 
     @property
     def years_text(self) -> str:
@@ -139,6 +156,11 @@ def section_of(framework: Framework, kind: str, values: Mapping[str, Any]) -> Se
         if any(selector.matches(kind, values) for selector in section.records):
             return section
     return None
+
+
+def evidence_rule(framework: Framework, kind: str, values: Mapping[str, Any]) -> EvidenceRule | None:
+    """What evidence a record needs under this framework: the first rule that selects it, if any."""
+    return next((rule for rule in framework.evidence if rule.selector.matches(kind, values)), None)
 
 
 def _files() -> list[Path]:
@@ -195,6 +217,7 @@ def framework_json(framework: Framework) -> dict[str, Any]:
         "years": list(framework.years),
         "description": framework.description,
         "sections": [_section_json(section) for section in framework.sections],
+        "evidence": [rule.to_json() for rule in framework.evidence],
     }
 
 
@@ -207,6 +230,13 @@ def framework_lines(framework: Framework) -> list[str]:
     selected: set[str] = set()
     for section in framework.sections:
         _section_lines(section, 0, selected, lines)
+    if framework.evidence:
+        lines += ["", "应有的佐证材料（按顺序取第一条相符的规则）："]
+        covered: set[str] = set()
+        for rule in framework.evidence:
+            roles = "、".join("或".join(alternatives) for alternatives in rule.roles)
+            lines.append(f"  {rule.selector.describe(after_others=rule.selector.kind in covered)}：{roles}")
+            covered.add(rule.selector.kind)
     return lines
 
 
@@ -311,12 +341,18 @@ def _framework(data: Any, stem: str, problems: list[str]) -> Framework:
     )
     if not sections:
         problems.append(f"{where}：sections 不能为空")
+    evidence = tuple(
+        rule
+        for index, item in enumerate(_list(data, "evidence", where, problems), 1)
+        if (rule := _evidence_rule(item, f"佐证材料规则 {index}", problems))
+    )
     framework = Framework(
         name=name,
         title=_text(data, "title", where, problems),
         years=(years[0], years[1]),
         description=_text(data, "description", where, problems, required=False),
         sections=sections,
+        evidence=evidence,
     )
     titles: dict[str, list[str]] = {}
     for section in framework.walk():
@@ -370,6 +406,24 @@ def _selector(data: Any, where: str, problems: list[str]) -> Selector | None:
         return None
     parsed = [(name, _accepted(spec, name, value, where, problems)) for name, value in conditions.items()]
     return Selector(kind, tuple((name, accepted) for name, accepted in parsed if accepted is not None))
+
+
+def _evidence_rule(data: Any, where: str, problems: list[str]) -> EvidenceRule | None:
+    if not isinstance(data, dict) or "roles" not in data:
+        problems.append(f'{where}：应是对象，如 {{"kind": "cadre", "roles": ["任职文件"]}}，现为 {_shown(data)}')
+        return None
+    selector = _selector({key: value for key, value in data.items() if key != "roles"}, where, problems)
+    roles: list[tuple[str, ...]] = []
+    for entry in _list(data, "roles", where, problems):
+        alternatives = tuple(entry) if isinstance(entry, list) else (entry,)
+        wrong = [role for role in alternatives if role not in EVIDENCE_ROLES]
+        if wrong or not alternatives:
+            problems.append(f"{where}：没有材料类型 {_shown(entry)}，可用：{'、'.join(EVIDENCE_ROLES)}")
+            continue
+        roles.append(alternatives)
+    if not roles:
+        problems.append(f"{where}：roles 不能为空")
+    return EvidenceRule(selector, tuple(roles)) if selector and roles else None
 
 
 def _accepted(spec: KindSpec, name: str, value: Any, where: str, problems: list[str]) -> tuple[Any, ...] | None:

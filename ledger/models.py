@@ -235,7 +235,18 @@ class Attachment(Stamped, Base):
     warning = None
 
 
-EVIDENCE_ROLES = ("照片", "会议纪要", "签到表", "通知文件", "拨付凭证", "任职文件", "花名册", "其他")
+EVIDENCE_ROLES = (
+    "照片",
+    "会议纪要",
+    "签到表",
+    "通知文件",
+    "拨付凭证",
+    "捐赠协议",
+    "收据",
+    "任职文件",
+    "花名册",
+    "其他",
+)
 
 
 class Plan(Stamped, Base):

@@ -182,7 +182,7 @@ def test_the_demo_has_real_evidence_and_passes_check(opened):
     required = {
         "meeting": [{"会议纪要"}, {"照片"}],
         "training": [{"签到表", "花名册"}, {"照片"}],
-        "disbursement": [{"拨付凭证"}],
+        "disbursement": [{"拨付凭证", "收据"}],  # a donation has a receipt instead of a voucher
         "cadre": [{"任职文件"}],
         "dispatch": [{"通知文件"}],
     }

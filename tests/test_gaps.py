@@ -1,0 +1,57 @@
+"""Evidence gaps: the framework's rules of what each record needs, checked against the demo's evidence."""
+
+import json
+import shutil
+
+import pytest
+from PIL import Image
+
+from ledger import evidence, frameworks, records
+from ledger.folder import Ledger
+from ledger.frameworks import FrameworkError, evidence_rule
+from ledger.gaps import find_gaps, scope
+
+
+def test_rules_pick_the_first_that_selects_a_record():
+    framework = frameworks.load("east-west-poverty-2018")
+    visit = evidence_rule(framework, "meeting", {"meeting_type": "调研对接/互访"})
+    joint = evidence_rule(framework, "meeting", {"meeting_type": "党政联席会议"})
+    gift = evidence_rule(framework, "disbursement", {"fund_type": "社会帮扶资金"})
+    assert visit.roles == (("照片",),)
+    assert joint.roles == (("会议纪要",), ("签到表",), ("照片",))
+    assert gift.missing({"拨付凭证"}) == ["捐赠协议"]
+    assert gift.missing({"照片"}) == ["捐赠协议", "收据或拨付凭证"]
+    assert frameworks.load("east-west-2021").evidence  # both frameworks say what evidence they expect
+
+
+def test_a_rule_naming_an_unknown_role_is_refused_with_the_rule(tmp_path):
+    data = frameworks.framework_json(frameworks.load("east-west-2021"))
+    data["evidence"].append({"kind": "cadre", "roles": ["任命书"]})
+    path = tmp_path / "east-west-2021.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(FrameworkError, match="任命书"):
+        frameworks.load_file(path)
+
+
+@pytest.fixture
+def demo_copy(demo_build, tmp_path):
+    path = tmp_path / "ledger"
+    shutil.copytree(demo_build[0], path)
+    return path
+
+
+def test_the_demo_lacks_two_donation_agreements_and_attaching_one_closes_its_gap(demo_copy, tmp_path):
+    with Ledger.open(demo_copy, author="测试员") as ledger, ledger.session() as session:
+        pairing, year = scope(session, None, None)
+        framework = frameworks.for_year(year)
+        gaps = find_gaps(session, framework, pairing, year)
+        assert [(gap.record.kind, gap.missing) for gap in gaps] == [("disbursement", ["捐赠协议"])] * 2
+        record = gaps[0].record
+        agreement = tmp_path / "捐赠协议.jpg"
+        Image.new("RGB", (40, 30), "white").save(agreement)
+        evidence.attach(session, ledger.evidence_dir, record, [agreement], role="捐赠协议")
+        session.commit()
+        assert [gap.record.id for gap in find_gaps(session, framework, pairing, year)] == [gaps[1].record.id]
+        records.delete_record(session, gaps[1].record)
+        session.commit()
+        assert find_gaps(session, framework, pairing, year) == []  # the recycle bin needs no evidence
