@@ -2,52 +2,64 @@
 
 Each sheet of a record kind (see `ledger.sheets`) is read row by row: a row with a 记录编号 updates that
 record where it differs, a row without one is a new record, an unchanged row is left alone. Every cell is
-read and every row validated before anything is written; one mistake anywhere and nothing is, and the
-user gets all of them at once, each with its sheet, row, column, value and reason. Otherwise the whole
+read and every row validated before anything is kept; one mistake anywhere and nothing is, and the user
+gets all of them at once, each with its sheet, row, column, value and reason. Otherwise the whole
 workbook lands in one transaction.
 
 Cells are read with python-calamine, about ten times faster than openpyxl on large sheets; merged cells
-(only the title rows here) do not matter to this layout.
+(only the title rows here) do not matter to this layout. Calamine reads a cell holding an Excel error
+(#REF!, #VALUE!) as an empty one, which would quietly clear a field, so those are found in the sheet's
+XML (`_ErrorCells`).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import posixpath
+import re
 import unicodedata
 import uuid
-from collections.abc import Iterator, Sequence
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
+from xml.etree import ElementTree
 
-from openpyxl.utils.datetime import from_excel
-from python_calamine import CalamineError, CalamineWorkbook
+from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook, PasswordError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ledger.errors import InvalidInput, LedgerError, RecordLocked
 from ledger.fields import Field, FieldType, KindSpec, Problem
 from ledger.kinds import KINDS, MODELS
-from ledger.models import Pairing, Record
-from ledger.records import add_many, find_pairing, record_values, update_record
+from ledger.models import Pairing, Record, RecordUnit, Unit
+from ledger.records import add_many, find_pairing, update_record
 from ledger.sheets import ID_HEADER, SEQ_HEADER, SHEET_NAMES, TOTAL_LABEL, column_of_header, header_key, sheet_kind
-from ledger.validation import check_values, complete, display, normalize, parse_field
-from ledger.values import parse_date, to_money
+from ledger.validation import check_values, complete, normalize, parse_field
+from ledger.values import parse_date
 
-#: Rows whose records are loaded and compared together: one query per batch, memory kept flat.
+#: Rows with an id whose records are loaded and compared together: one query per batch.
 BATCH = 1000
+#: New rows written together while all is well, so a large sheet need not wait in memory.
+NEW_BATCH = 5000
 #: The most mistakes listed; past this the workbook is plainly not in the layout, and more would not help.
 MOST_MISTAKES = 500
+#: The header is looked for in this many rows from the top (title and date lines come first).
+HEADER_WITHIN = 30
+
+Progress = Callable[[float, str], None]
 
 
 @dataclass(frozen=True)
 class Mistake:
     sheet: str
-    row: int  # as Excel numbers it
+    row: int  # as Excel numbers it; 0 for the whole sheet
     column: str  # the header as the file writes it; "" for the whole row
-    value: str
+    value: str  # the cell as its user sees it
     reason: str
 
     def __str__(self) -> str:
@@ -80,359 +92,544 @@ class SheetReport:
 
 @dataclass
 class ImportReport:
-    path: Path
-    dry_run: bool = False
     sheets: list[SheetReport] = dataclasses.field(default_factory=list)
     ignored_sheets: list[str] = dataclasses.field(default_factory=list)
     ignored_columns: list[tuple[str, str]] = dataclasses.field(default_factory=list)  # (sheet, header)
+    dry_run: bool = False
 
     def lines(self) -> list[str]:
-        verb = "试导入" if self.dry_run else "已导入"
-        lines = [f"{verb}：{self.path.name}"]
-        for sheet in self.sheets:
-            lines.append(f"  {sheet.sheet}：新增 {sheet.new} 条，修改 {sheet.updated} 条，未变 {sheet.unchanged} 条")
-        if not self.sheets:
-            lines.append(f"  没有找到台账工作表（应名为 {'、'.join(SHEET_NAMES.values())}）")
+        total = (sum(getattr(sheet, count) for sheet in self.sheets) for count in ("new", "updated", "unchanged"))
+        lines = [f"{'试导入' if self.dry_run else '已导入'}：{_counts(*total)}"]
+        lines.extend(f"  {s.sheet}：{_counts(s.new, s.updated, s.unchanged)}" for s in self.sheets)
         if self.ignored_sheets:
-            lines.append(f"  未读取的工作表：{'、'.join(self.ignored_sheets)}")
-        for sheet, header in self.ignored_columns:
-            lines.append(f"  {sheet} 的“{header}”列不是台账字段，未读取")
+            lines.append(f"未读取的工作表：{'、'.join(self.ignored_sheets)}")
+        for sheet in dict.fromkeys(sheet for sheet, _ in self.ignored_columns):
+            headers = "、".join(header for name, header in self.ignored_columns if name == sheet)
+            lines.append(f"{sheet} 中不是台账字段、未读取的列：{headers}")
         if self.dry_run:
             lines.append("（试导入，未写入台账）")
         return lines
 
 
-def import_workbook(session: Session, path: Path, *, dry_run: bool = False) -> ImportReport:
-    """Reads the workbook at `path` into the ledger in one transaction; raises ImportFailed listing every
-    mistake, having written nothing. With `dry_run` everything is checked and counted, nothing kept."""
+def _counts(new: int, updated: int, unchanged: int) -> str:
+    return f"新增 {new} 条，修改 {updated} 条，未变 {unchanged} 条"
+
+
+def import_workbook(
+    session: Session, path: Path, *, dry_run: bool = False, progress: Progress | None = None
+) -> ImportReport:
+    """Reads the workbook at `path` into the ledger in one transaction of its own; raises ImportFailed listing
+    every mistake, having written nothing. With `dry_run` everything is checked and counted, nothing kept.
+
+    `progress` is called with the fraction done and the sheet being read; an exception raised from it
+    stops the import, and nothing is written."""
     path = Path(path)
-    report = ImportReport(path, dry_run)
-    sheets = _read_workbook(path)
-    transaction = session.begin()
-    try:
-        mistakes: list[Mistake] = []
-        for name, rows in sheets:
-            kind = sheet_kind(name)
-            if kind is None:
-                report.ignored_sheets.append(name)
-                continue
-            reader = _SheetReader(session, name, KINDS[kind], rows)
-            sheet_report = reader.run()
-            report.sheets.append(sheet_report)
-            report.ignored_columns.extend((name, header) for header in reader.ignored)
-            mistakes.extend(reader.mistakes)
-            if len(mistakes) >= MOST_MISTAKES:
-                break
-        if mistakes:
-            raise ImportFailed(mistakes[:MOST_MISTAKES], more=len(mistakes) >= MOST_MISTAKES)
-    except BaseException:
-        transaction.rollback()
-        raise
-    if dry_run:
-        transaction.rollback()
-    else:
-        transaction.commit()
+    with _open(path) as workbook:
+        names = workbook.sheet_names
+        kinds = {name: sheet_kind(name) for name in names}
+        wanted = [name for name in names if kinds[name]]
+        if not wanted:
+            sheets = "、".join(SHEET_NAMES.values())
+            raise LedgerError(f"工作簿 {path.name} 里没有台账工作表（应名为 {sheets} 之一），未导入任何内容")
+        report = ImportReport(ignored_sheets=[name for name in names if not kinds[name]], dry_run=dry_run)
+        errors = _ErrorCells(path)
+        with session.begin() as transaction:
+            state = _State(session, progress, len(wanted))
+            for position, name in enumerate(wanted):
+                sheet = _sheet(path, workbook, name)
+                reader = _SheetReader(state, position, name, KINDS[kinds[name]], sheet, errors.of(name))
+                report.sheets.append(reader.run())
+                report.ignored_columns.extend((name, header) for header in reader.ignored)
+                if len(state.mistakes) >= MOST_MISTAKES:
+                    break
+            if state.mistakes:
+                order = {name: position for position, name in enumerate(wanted)}
+                mistakes = sorted(state.mistakes, key=lambda mistake: (order[mistake.sheet], mistake.row))
+                raise ImportFailed(mistakes[:MOST_MISTAKES], more=len(mistakes) >= MOST_MISTAKES)
+            if dry_run:
+                transaction.rollback()
     return report
 
 
-def _read_workbook(path: Path) -> list[tuple[str, Iterator[list[Any]]]]:
-    """Each sheet's name and its rows from the first, read as they are needed."""
+# The file ---------------------------------------------------------------------------------------
+
+
+def _open(path: Path) -> CalamineWorkbook:
     if not path.is_file():
         raise LedgerError(f"找不到文件：{path}")
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
-        return [(name, _rows(path, workbook.get_sheet_by_name(name))) for name in workbook.sheet_names]
-    except (CalamineError, ValueError, OSError) as error:
-        raise _unreadable(path, error) from None
+        return CalamineWorkbook.from_path(path)
+    except PasswordError:
+        raise _locked(path) from None
+    except (CalamineError, OSError, ValueError) as error:
+        first = error
+    try:  # calamine goes by the extension; a workbook saved under another one (an .xls named .xlsx) by content
+        with path.open("rb") as file:
+            return CalamineWorkbook.from_filelike(file)
+    except (CalamineError, OSError, ValueError):
+        pass
+    if _starts_as_ole(path):
+        # An Office container that no reader takes: an encrypted workbook under another extension.
+        raise _locked(path, perhaps=True)
+    raise _unreadable(path, first)
 
 
-def _rows(path: Path, sheet) -> Iterator[list[Any]]:
+def _starts_as_ole(path: Path) -> bool:
+    """Whether the file is an OLE container: .xls workbooks, and the encrypted .xlsx that Excel writes."""
     try:
-        yield from sheet.iter_rows()  # rows from the first; columns from the first that holds anything
-    except (CalamineError, ValueError) as error:
+        with path.open("rb") as file:
+            return file.read(8) == bytes.fromhex("d0cf11e0a1b11ae1")
+    except OSError:
+        return False
+
+
+def _locked(path: Path, perhaps: bool = False) -> LedgerError:
+    fact = "可能设有打开密码，或已损坏" if perhaps else "设有打开密码"
+    return LedgerError(f"无法读取工作簿 {path.name}：它{fact}。请在 Excel 或 WPS 中取消密码、另存为 .xlsx 后再导入")
+
+
+def _sheet(path: Path, workbook: CalamineWorkbook, name: str) -> CalamineSheet:
+    try:
+        return workbook.get_sheet_by_name(name)
+    except CalamineError as error:
         raise _unreadable(path, error) from None
 
 
 def _unreadable(path: Path, error: Exception) -> LedgerError:
-    return LedgerError(f"无法读取工作簿 {path.name}：它不是 Excel 文件，或已损坏、加密（{error}）")
+    return LedgerError(f"无法读取工作簿 {path.name}：它不是 Excel 或 WPS 表格文件，或已损坏（{error}）")
+
+
+class _ErrorCells:
+    """Where the sheets of an .xlsx hold Excel errors (#REF!, #VALUE!), which calamine reads as empty cells
+    (python-calamine issue 105). A sheet's XML is parsed only when it mentions an error at all, so a clean
+    workbook costs one quick scan. Other formats (.xls, .ods) cannot be checked this way."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        try:
+            with zipfile.ZipFile(path) as archive:
+                self.parts = _sheet_parts(archive)
+        except (zipfile.BadZipFile, KeyError, StopIteration, ElementTree.ParseError, OSError):
+            self.parts = {}
+
+    def of(self, sheet: str) -> dict[int, dict[int, str]]:
+        """{Excel row: {column index from A = 0: the error as written}}."""
+        part = self.parts.get(sheet)
+        if part is None:
+            return {}
+        try:
+            with zipfile.ZipFile(self.path) as archive:
+                with archive.open(part) as stream:
+                    if not _mentions_error(stream):
+                        return {}
+                with archive.open(part) as stream:
+                    return _errors_in(stream)
+        except (zipfile.BadZipFile, KeyError, ValueError, ElementTree.ParseError, OSError, zlib.error) as error:
+            raise _unreadable(self.path, error) from None
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Each sheet's name and the part of the package that holds it (xl/worksheets/sheet1.xml)."""
+    workbook = next(target for kind, target in _relations(archive, "").values() if kind == "officeDocument")
+    relations = _relations(archive, workbook)
+    parts = {}
+    for element in ElementTree.fromstring(archive.read(workbook)).iter():
+        if _local(element.tag) == "sheet":
+            relation = next(value for key, value in element.attrib.items() if _local(key) == "id")
+            parts[element.get("name", "")] = relations[relation][1]
+    return parts
+
+
+def _relations(archive: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
+    """The relationships of `part` ("" for the package): {id: (type, target part)}."""
+    folder, name = posixpath.split(part)
+    found = {}
+    for element in ElementTree.fromstring(archive.read(posixpath.join(folder, "_rels", f"{name}.rels"))):
+        target = element.get("Target", "")
+        target = target[1:] if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+        found[element.get("Id", "")] = (element.get("Type", "").rsplit("/", 1)[-1], target)
+    return found
+
+
+def _mentions_error(stream: IO[bytes]) -> bool:
+    tail = b""
+    while chunk := stream.read(1 << 20):
+        block = tail + chunk
+        if b't="e"' in block or b"t='e'" in block:
+            return True
+        tail = block[-5:]
+    return False
+
+
+def _errors_in(stream: IO[bytes]) -> dict[int, dict[int, str]]:
+    errors: dict[int, dict[int, str]] = {}
+    row = column = 0
+    for event, element in ElementTree.iterparse(stream, events=("start", "end")):
+        tag = _local(element.tag)
+        if event == "start":
+            if tag == "row":  # a row or cell may leave out its reference and follow the one before
+                row, column = int(element.get("r") or row + 1), -1
+            elif tag == "c":
+                reference = _CELL_REFERENCE.match(element.get("r") or "")
+                column = _column_index(reference[1]) if reference else column + 1
+        elif tag == "c" and element.get("t") == "e":
+            value = next((child.text for child in element if _local(child.tag) == "v"), None)
+            errors.setdefault(row, {})[column] = value or "#N/A"
+        elif tag == "row":
+            element.clear()
+    return errors
+
+
+_CELL_REFERENCE = re.compile(r"([A-Z]+)(\d+)$")
+
+
+def _column_index(letters: str) -> int:
+    index = 0
+    for letter in letters:
+        index = index * 26 + ord(letter) - ord("A") + 1
+    return index - 1
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+# Sheets -----------------------------------------------------------------------------------------
+
+
+class _State:
+    """What the sheets of one import share: the session, the mistakes so far, the ids already seen."""
+
+    def __init__(self, session: Session, progress: Progress | None, sheets: int):
+        self.session, self.progress, self.sheets = session, progress, sheets
+        self.mistakes: list[Mistake] = []
+        # (kind, record id) → (sheet, row) where it came first; two sheets may hold one kind.
+        self.seen: dict[tuple[str, uuid.UUID], tuple[str, int]] = {}
+        pairings = session.scalars(select(Pairing.name).limit(2)).all()
+        self.only_pairing = pairings[0] if len(pairings) == 1 else None
+        self._pairings: dict[str, str | None] = {}
+
+    def pairing(self, typed: str) -> str | None:
+        """The ledger's name of the pairing typed (any dash), None when it has none such."""
+        if typed not in self._pairings:
+            found = find_pairing(self.session, typed)
+            self._pairings[typed] = found.name if found else None
+        return self._pairings[typed]
 
 
 class _SheetReader:
     """One sheet of one kind: its header, then its rows, checked, compared and written."""
 
-    def __init__(self, session: Session, name: str, spec: KindSpec, rows: Iterator[list[Any]]):
-        self.session, self.name, self.spec = session, name, spec
-        self.rows = enumerate(rows, start=1)  # (Excel's row number, cells)
+    def __init__(
+        self,
+        state: _State,
+        position: int,
+        name: str,
+        spec: KindSpec,
+        sheet: CalamineSheet,
+        errors: dict[int, dict[int, str]],
+    ):
+        self.state, self.session, self.position, self.name, self.spec = state, state.session, position, name, spec
+        self.sheet = sheet
         self.report = SheetReport(name, spec.name)
-        self.mistakes: list[Mistake] = []
         self.ignored: list[str] = []
-        self.columns: dict[int, Field] = {}
+        self.columns: dict[int, Field] = {}  # calamine's column index → field
         self.headers: dict[str, str] = {}  # field name → its header as the file writes it
+        self.header_keys: dict[int, str] = {}
         self.id_column: int | None = None
-        self.seen_ids: dict[uuid.UUID, int] = {}
-        pairings = session.scalars(select(Pairing.name).limit(2)).all()
-        self.only_pairing = pairings[0] if len(pairings) == 1 else None
-        self.pairing_names: dict[str, str | None] = {}  # as typed → as the ledger names it, None if unknown
+        self.new_rows: list[dict[str, Any]] = []
+        self.batch: list[tuple[int, uuid.UUID, dict[str, Any], set[str]]] = []
+        self.errors = errors  # until the header is found, by column from A; then by calamine's index
 
     def run(self) -> SheetReport:
-        header = self._find_header()
-        if header is None:
-            labels = "、".join(f.label for f in self.spec.fields[:4])
-            self.mistakes.append(Mistake(self.name, 0, "", "", f"找不到表头行（应有 {labels} 等列）"))
+        rows = self._rows()
+        if not self._find_header(rows):
+            labels = "、".join(f.label for f in self.spec.editable_fields[2:6])
+            self._add_mistake(0, "", "", f"前 {HEADER_WITHIN} 行中找不到表头行（应有 {labels} 等列）")
             return self.report
-        new_rows: list[dict[str, Any]] = []
-        batch: list[tuple[int, uuid.UUID, dict[str, Any], set[str]]] = []
-        for number, cells in self._data_rows(header):
-            values, unread, record_id = self._read_row(number, cells)
-            if record_id is not None:
-                batch.append((number, record_id, values, unread))
-                if len(batch) == BATCH:
-                    self._update(batch)
-                    batch = []
-            elif not self._has_id_text(cells):  # a wrong id is a mistake, not a new row
-                self._check_new(number, values, unread)
-                self.report.new += 1
-                new_rows.append(values)
-                new_rows = self._add(new_rows, at_least=5 * BATCH)
-            if len(self.mistakes) >= MOST_MISTAKES:
-                break
-        self._update(batch)
-        self._add(new_rows)
+        self._keep_errors_read()
+        height = max(1, self.sheet.height)
+        for number, cells in self._data_rows(rows):
+            self._read(number, cells)
+            if number % 1000 == 0 and self.state.progress:
+                self.state.progress((self.position + number / height) / self.state.sheets, f"正在读取{self.name}")
+            if len(self.state.mistakes) >= MOST_MISTAKES:
+                return self.report
+        self._update()
+        self._add()
         return self.report
 
-    def _add(self, rows: list[dict[str, Any]], at_least: int = 1) -> list[dict[str, Any]]:
-        """Writes the new rows gathered so far while all is well, so they need not wait in memory; after a
-        mistake nothing more is written, and the transaction is rolled back at the end."""
-        if len(rows) < at_least:
-            return rows
-        if not self.mistakes:
-            add_many(self.session, self.spec.name, rows)
-        return []
+    def _keep_errors_read(self) -> None:
+        """Keeps the error cells in the columns read (not in a note column), by calamine's column index:
+        its rows start at the sheet's first row, but its columns at the first that holds anything."""
+        first = self.sheet.start[1] if self.sheet.start else 0
+        read = self._read_columns()
+        errors, self.errors = self.errors, {}
+        for row, cells in errors.items():
+            kept = {column - first: text for column, text in cells.items() if column - first in read}
+            if kept:
+                self.errors[row] = kept
 
-    # Reading --------------------------------------------------------------------------------
+    def _rows(self) -> Iterator[tuple[int, list[Any]]]:
+        try:
+            yield from enumerate(self.sheet.iter_rows(), start=1)
+        except CalamineError as error:
+            raise LedgerError(f"无法读取工作表 {self.name}：{error}") from None
 
-    def _find_header(self) -> list[str] | None:
-        """The header's keys, having mapped its columns; None when none of the first 30 rows is one."""
+    def _add_mistake(self, row: int, column: str, value: str, reason: str) -> None:
+        self.state.mistakes.append(Mistake(self.name, row, column, value, reason))
+
+    # The header -----------------------------------------------------------------------------
+
+    def _find_header(self, rows: Iterator[tuple[int, list[Any]]]) -> bool:
         names = column_of_header(self.spec)
-        for index, cells in self.rows:
-            if index > 30:
-                break
-            found = {i: names[header_key(cell)] for i, cell in enumerate(cells) if header_key(cell) in names}
-            if len(found) < 2:
+        for number, cells in rows:
+            if number > HEADER_WITHIN:
+                return False
+            keys = [header_key(cell) if isinstance(cell, str) else "" for cell in cells]
+            if len({names[key].name for key in keys if key in names}) < 2:
                 continue
-            for i, cell in enumerate(cells):
-                key = header_key(cell)
-                if i in found:
-                    field = found[i]
+            for index, (cell, key) in enumerate(zip(cells, keys, strict=True)):
+                header = " ".join(cell.split()) if isinstance(cell, str) else ""
+                field = names.get(key)
+                if field is not None:
+                    self.header_keys[index] = key
                     if field.name in self.headers:
-                        self.mistakes.append(Mistake(self.name, index, str(cell), "", "这一列与前面的列重复"))
-                    elif not field.derived:  # computed on save; shown for reading only
-                        self.columns[i] = field
-                        self.headers[field.name] = str(cell).strip()
+                        self._add_mistake(number, header, "", f"与“{self.headers[field.name]}”列重复，请删去一列")
+                    elif not field.derived:  # computed on save; exported for reading only
+                        self.columns[index] = field
+                        self.headers[field.name] = header
                 elif key == header_key(ID_HEADER):
-                    self.id_column = i
+                    self.id_column = index
                 elif key and key != header_key(SEQ_HEADER):
-                    self.ignored.append(str(cell).strip())
-            return [header_key(cell) for cell in cells]
-        return None
+                    self.ignored.append(header)
+            return True
+        return False
 
-    def _data_rows(self, header: list[str]) -> Iterator[tuple[int, list[Any]]]:
-        for number, cells in self.rows:
-            texts = [_text(cell) for cell in cells]
-            if not any(texts):
+    def _data_rows(self, rows: Iterator[tuple[int, list[Any]]]) -> Iterator[tuple[int, list[Any]]]:
+        """The rows below the header that hold a record: not the total, not the header again, and not blank
+        in every column read (a row emptied but for its 序号 or a note is no record)."""
+        first_key = next(iter(self.header_keys.items()))
+        read = self._read_columns()
+        for number, cells in rows:
+            first = next((text for text in map(_text, cells) if text), "")
+            if first and (header_key(first) == TOTAL_LABEL or self._repeats_header(cells, *first_key)):
                 continue
-            first = next(text for text in texts if text)
-            if first == TOTAL_LABEL or [header_key(cell) for cell in cells] == header:
-                continue  # the total row, or the header repeated by a paste
-            yield number, cells
+            if number in self.errors or any(_text(cells[i]) for i in read if i < len(cells)):
+                yield number, cells
 
-    def _read_row(self, number: int, cells: list[Any]) -> tuple[dict[str, Any], set[str], uuid.UUID | None]:
+    def _read_columns(self) -> list[int]:
+        return [*self.columns, *([] if self.id_column is None else [self.id_column])]
+
+    def _repeats_header(self, cells: list[Any], index: int, key: str) -> bool:
+        if index >= len(cells) or not isinstance(cells[index], str) or header_key(cells[index]) != key:
+            return False  # the usual case, decided by one cell
+        return all(i < len(cells) and header_key(cells[i]) == k for i, k in self.header_keys.items())
+
+    # A row ----------------------------------------------------------------------------------
+
+    def _read(self, number: int, cells: list[Any]) -> None:
+        errors = self.errors.get(number, {})
         values: dict[str, Any] = {}
-        unread: set[str] = set()
+        unread: set[str] = set()  # fields whose cell is a mistake already listed
         for index, field in self.columns.items():
             raw = cells[index] if index < len(cells) else ""
+            if index in errors:
+                unread.add(field.name)
+                self._mistake(number, field, errors[index], "公式出错，请改正公式或直接填写")
+                continue
             try:
-                values[field.name] = cell_to_value(field, raw)
+                values[field.name] = cell_value(field, raw)
             except ValueError as error:
                 unread.add(field.name)
                 self._mistake(number, field, _text(raw), str(error))
-        record_id = None
-        if self.id_column is not None:
-            text = _text(cells[self.id_column] if self.id_column < len(cells) else "")
-            if text:
-                try:
-                    record_id = uuid.UUID(text)
-                except ValueError:
-                    self.mistakes.append(
-                        Mistake(self.name, number, ID_HEADER, text, "不是有效的记录编号，新增的行请留空")
-                    )
-                else:
-                    if record_id in self.seen_ids:
-                        self.mistakes.append(
-                            Mistake(self.name, number, ID_HEADER, text, f"与第{self.seen_ids[record_id]}行是同一条记录")
-                        )
-                        record_id = None
-                    else:
-                        self.seen_ids[record_id] = number
-        return values, unread, record_id
 
-    def _has_id_text(self, cells: list[Any]) -> bool:
-        return self.id_column is not None and bool(_text(cells[self.id_column] if self.id_column < len(cells) else ""))
+        if self.id_column is None:
+            text = ""
+        elif self.id_column in errors:
+            self._add_mistake(number, ID_HEADER, errors[self.id_column], "公式出错，请改正公式或直接填写")
+            return
+        else:
+            text = _text(cells[self.id_column] if self.id_column < len(cells) else "")
+        if not text:
+            self._check_new(number, values, unread)
+            return
+        try:
+            record_id = uuid.UUID(text)
+        except ValueError:
+            self._add_mistake(number, ID_HEADER, text, "不是有效的记录编号；新增的行请留空这一格")
+            return
+        first = self.state.seen.setdefault((self.spec.name, record_id), (self.name, number))
+        if first != (self.name, number):
+            where = f"第{first[1]}行" if first[0] == self.name else f"{first[0]} 第{first[1]}行"
+            self._add_mistake(number, ID_HEADER, text, f"与{where}是同一条记录，请删去一行")
+            return
+        self.batch.append((number, record_id, values, unread))
+        if len(self.batch) >= BATCH:
+            self._update()
 
     def _mistake(self, number: int, field: Field, value: str, reason: str) -> None:
         header = self.headers.get(field.name, field.label)
-        # "应为整数：很多" repeats the value the mistake already shows.
-        self.mistakes.append(Mistake(self.name, number, header, value, reason.removesuffix(f"：{value}")))
+        # "应为整数：很多" would repeat the value the mistake shows anyway.
+        self._add_mistake(number, header, value, reason.removesuffix(f"：{value}"))
 
     def _problems(self, number: int, problems: Sequence[Problem]) -> None:
         for problem in problems:
             field = self.spec.by_name.get(problem.field)
             header = self.headers.get(problem.field, field.label if field else problem.label)
-            self.mistakes.append(Mistake(self.name, number, header, problem.value, problem.message))
+            self._add_mistake(number, header, problem.value, problem.message)
 
     # New rows -------------------------------------------------------------------------------
 
     def _check_new(self, number: int, values: dict[str, Any], unread: set[str]) -> None:
-        if not values.get("pairing") and self.only_pairing and "pairing" not in unread:
+        """Checks a new row as `records.add_many` will, so each mistake can name its row and column."""
+        self.report.new += 1
+        if not values.get("pairing") and self.state.only_pairing and "pairing" not in unread:
             # The pairing column is hidden when the workbook is of one pairing; a row typed in takes it.
-            values["pairing"] = self.only_pairing
-        normalized = {name: normalize(self.spec.by_name[name], value) for name, value in values.items()}
-        values.update(normalized)
-        completed = complete(self.spec, dict(normalized))
-        problems = check_values(self.spec, completed, unread=unread)
-        if any(p.field == self.spec.date_field for p in problems):
+            values["pairing"] = self.state.only_pairing
+        values = {name: normalize(self.spec.by_name[name], value) for name, value in values.items()}
+        problems = check_values(self.spec, complete(self.spec, dict(values)), unread=unread)
+        if values.get("year") is None and any(p.field == self.spec.date_field for p in problems):
             # The year follows the date, often from a hidden column: one mistake, reported at the date.
-            problems = [p for p in problems if p.field != "year"]
-        typed = completed.get("pairing")
-        if typed and "pairing" not in unread and self._pairing(typed) is None:
+            problems = [problem for problem in problems if problem.field != "year"]
+        typed = values.get("pairing")
+        if typed and "pairing" not in unread and self.state.pairing(typed) is None:
             problems.append(Problem("pairing", "结对关系", typed, "台账里没有这个结对关系"))
         self._problems(number, problems)
+        self.new_rows.append(values)
+        if len(self.new_rows) >= NEW_BATCH:
+            self._add()
 
-    def _pairing(self, typed: str) -> str | None:
-        if typed not in self.pairing_names:
-            found = find_pairing(self.session, typed)
-            self.pairing_names[typed] = found.name if found else None
-        return self.pairing_names[typed]
+    def _add(self) -> None:
+        # After a mistake nothing more is written: the transaction will be rolled back anyway.
+        if self.new_rows and not self.state.mistakes:
+            add_many(self.session, self.spec.name, self.new_rows)
+        self.new_rows = []
 
     # Rows with an id ------------------------------------------------------------------------
 
-    def _update(self, batch: list[tuple[int, uuid.UUID, dict[str, Any], set[str]]]) -> None:
+    def _update(self) -> None:
+        batch, self.batch = self.batch, []
         if not batch:
             return
         wanted = [record_id for _, record_id, _, _ in batch]
-        kinds = dict(self.session.execute(select(Record.id, Record.kind).where(Record.id.in_(wanted))).all())
-        model = MODELS[self.spec.name]
-        mine = [record_id for record_id in wanted if kinds.get(record_id) == self.spec.name]
-        own = {record.id: record for record in self.session.scalars(select(model).where(model.id.in_(mine)))}
+        query = select(Record.id, Record.kind, Record.title, Record.deleted_at).where(Record.id.in_(wanted))
+        found = {row.id: row for row in self.session.execute(query)}
+        current = self._current([row.id for row in found.values() if row.kind == self.spec.name])
         for number, record_id, values, unread in batch:
-            record = own.get(record_id)
-            text = str(record_id)
-            if record_id not in kinds:
-                self.mistakes.append(
-                    Mistake(self.name, number, ID_HEADER, text, "台账里没有这个记录编号，新增的行请留空")
-                )
-                continue
-            if record is None:
-                other = SHEET_NAMES[kinds[record_id]]
-                self.mistakes.append(
-                    Mistake(self.name, number, ID_HEADER, text, f"这是{other}里的记录，不能在{self.name}中导入")
-                )
-                continue
-            if record.deleted:
-                self.mistakes.append(
-                    Mistake(self.name, number, ID_HEADER, text, f"记录“{record.title}”在回收站里，请先恢复")
-                )
-                continue
-            changed = self._changes(record, values)
-            if not changed and not unread:
-                self.report.unchanged += 1
-                continue
-            # Cells that could not be read are already listed; passed as known problems, they keep the
-            # rest of the row checked without anything being written.
-            known = [Problem(name, "", "", "") for name in unread]
-            try:
-                # A change that completes to what was there (a composed title cleared) changes nothing.
-                landed = update_record(self.session, record, changed, input_problems=known)
-            except InvalidInput as error:
-                self._problems(number, [p for p in error.problems if p.field not in unread])
-            except RecordLocked as error:
-                self.mistakes.append(Mistake(self.name, number, "", "", str(error)))
+            text, row = str(record_id), found.get(record_id)
+            if row is None:
+                self._add_mistake(number, ID_HEADER, text, "台账里没有这个记录编号；新增的行请留空这一格")
+            elif row.kind != self.spec.name:
+                other = SHEET_NAMES[row.kind]
+                self._add_mistake(number, ID_HEADER, text, f"这是{other}里的记录，不能在{self.name}中导入")
+            elif row.deleted_at is not None:
+                self._add_mistake(number, ID_HEADER, text, f"记录“{row.title}”在回收站里，请先恢复")
             else:
-                if landed:
-                    self.report.updated += 1
-                else:
-                    self.report.unchanged += 1
+                self._change(number, record_id, self._changes(current[record_id], values), unread)
 
-    def _changes(self, record: Record, values: dict[str, Any]) -> dict[str, Any]:
-        current = record_values(record)
+    def _current(self, ids: list[uuid.UUID]) -> dict[uuid.UUID, dict[str, Any]]:
+        """Each record's values as `records.record_values` gives them, read in two queries: loading the
+        records themselves would take most of the time of a large import that changes little."""
+        model = MODELS[self.spec.name]
+        by_type = {f.type: f.name for f in self.spec.fields if f.type in (FieldType.PAIRING, FieldType.UNITS)}
+        plain = [f.name for f in self.spec.fields if f.type not in by_type]
+        query = (
+            select(model.id, Pairing.name, *(getattr(model, name) for name in plain))
+            .join(Pairing, model.pairing_id == Pairing.id)
+            .where(model.id.in_(ids))
+        )
+        current = {}
+        for record_id, pairing, *values in self.session.execute(query):
+            current[record_id] = dict(zip(plain, values, strict=True))
+            current[record_id] |= {by_type[FieldType.PAIRING]: pairing, by_type[FieldType.UNITS]: []}
+        units = (
+            select(RecordUnit.record_id, Unit.name)
+            .join(Unit, RecordUnit.unit_id == Unit.id)
+            .where(RecordUnit.record_id.in_(ids))
+            .order_by(RecordUnit.record_id, RecordUnit.position)
+        )
+        for record_id, name in self.session.execute(units):
+            current[record_id][by_type[FieldType.UNITS]].append(name)
+        return current
+
+    def _changes(self, current: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
         changed = {}
         for name, value in values.items():
             field = self.spec.by_name[name]
             value = normalize(field, value)
             if field.type is FieldType.PAIRING and value:
-                value = self._pairing(value) or value
+                value = self.state.pairing(value) or value
             if value != normalize(field, current[name]):
                 changed[name] = value
         return changed
 
+    def _change(self, number: int, record_id: uuid.UUID, changed: dict[str, Any], unread: set[str]) -> None:
+        if not changed and not unread:
+            self.report.unchanged += 1
+            return
+        record = self.session.get(MODELS[self.spec.name], record_id)
+        # Cells that could not be read are listed already; passed as known problems, they keep the rest of
+        # the row checked without anything being written.
+        known = [Problem(name, "", "", "") for name in unread]
+        try:
+            landed = update_record(self.session, record, changed, input_problems=known)
+        except InvalidInput as error:
+            self._problems(number, [problem for problem in error.problems if problem.field not in unread])
+        except RecordLocked as error:
+            self._add_mistake(number, "", "", str(error))
+        else:
+            # A change that completes to what was there (a composed title cleared) changes nothing.
+            if landed:
+                self.report.updated += 1
+            else:
+                self.report.unchanged += 1
+
 
 # Cells ------------------------------------------------------------------------------------------
 
+#: Excel counts days from here (its day 60, 1900-02-29, never was; the dates a ledger holds come later).
+_EXCEL_EPOCH = date(1899, 12, 30)
+_SERIALS = range((date(1990, 1, 1) - _EXCEL_EPOCH).days, (date(2101, 1, 1) - _EXCEL_EPOCH).days)
 
-def cell_to_value(field: Field, raw: Any) -> Any:
-    """The value of `field` in a cell as calamine reads it (text, float, bool, date, datetime); raises
-    ValueError with the reason in Chinese."""
-    if isinstance(raw, str):
-        return parse_field(field, unicodedata.normalize("NFKC", raw) if field.type is FieldType.CHOICE else raw)
-    if raw is None:
-        return parse_field(field, "")
-    match field.type:
-        case FieldType.DATE:
+
+def cell_value(field: Field, raw: Any) -> Any:
+    """The value of `field` in a cell as calamine reads it (text, float, int, bool, date, datetime, time);
+    raises ValueError with the reason in Chinese. Numbers are read as Excel shows them, to 15 significant
+    digits: past them a formula's result carries float noise (3703.6800000000003), not fractions of a fen."""
+    if not isinstance(raw, str):
+        if field.type is FieldType.DATE:
             return _date(raw)
-        case FieldType.MONEY:
-            if isinstance(raw, bool) or not isinstance(raw, int | float):
-                raise ValueError(f"应为金额：{display(field, raw)}")
-            return to_money(Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw), original=raw)
-        case FieldType.INT:
-            if isinstance(raw, float) and raw.is_integer():
-                return int(raw)
-            if isinstance(raw, int) and not isinstance(raw, bool):
-                return raw
-            raise ValueError(f"应为整数：{raw}")
-        case FieldType.BOOL:
-            if isinstance(raw, bool):
-                return raw
-            if isinstance(raw, int | float) and raw in (0, 1):
-                return bool(raw)
-            raise ValueError(f"应填“是”或“否”：{raw}")
-        case FieldType.ID_NUMBER if isinstance(raw, int | float):
-            raise ValueError("身份证号被 Excel 存成了数字，后几位已经丢失；请把这一列设为“文本”后重新填写")
-    return parse_field(field, _text(raw))
+        if field.type is FieldType.ID_NUMBER and isinstance(raw, int | float) and raw >= 1e15:
+            raise ValueError("Excel 把身份证号存成了数字，后几位已经丢失：请把这一列设为“文本”，再重新填写")
+        raw = _text(raw)
+    if field.type is FieldType.CHOICE:
+        raw = unicodedata.normalize("NFKC", raw)  # 调研对接／互访 typed with a full-width slash
+    return parse_field(field, raw)
 
 
 def _date(raw: Any) -> date:
     if isinstance(raw, datetime):
-        return raw.date()
+        return raw.date()  # a date typed with a time of day
     if isinstance(raw, date):
         return raw
-    if isinstance(raw, int | float) and not isinstance(raw, bool):
-        if 19000101 <= raw <= 21001231 and float(raw).is_integer():
-            return parse_date(str(int(raw)))  # 20200512 typed as a number
-        if 1 <= raw < 80000:
-            return from_excel(raw).date()  # a date serial in a cell not formatted as a date
-    raise ValueError(f"无法识别的日期：{raw}")
+    if isinstance(raw, int | float) and not isinstance(raw, bool) and float(raw).is_integer():
+        if int(raw) in _SERIALS:
+            return _EXCEL_EPOCH + timedelta(days=int(raw))  # a date in a cell formatted as a number
+        return parse_date(str(int(raw)))  # 20200512
+    raise ValueError(f"无法识别的日期：{_text(raw)}（应写作 2020-05-12 或 2020年5月12日）")
 
 
 def _text(raw: Any) -> str:
-    """A cell as its user reads it: whole numbers without ".0", dates as ISO dates."""
-    if raw is None:
-        return ""
+    """A cell as its user reads it: numbers as Excel shows them, dates as ISO dates."""
+    if isinstance(raw, str):
+        return raw.strip()
     if isinstance(raw, bool):
         return "是" if raw else "否"
-    if isinstance(raw, float):
-        return str(int(raw)) if raw.is_integer() and abs(raw) < 1e15 else repr(raw)
+    if isinstance(raw, int | float):
+        return f"{Decimal(f'{raw:.15g}'):f}"  # Excel's 15 significant digits, whole numbers without ".0"
     if isinstance(raw, datetime):
-        return raw.date().isoformat() if raw.time() == time() else raw.isoformat(sep=" ")
+        return raw.date().isoformat() if raw.time() == datetime.min.time() else raw.isoformat(sep=" ")
     if isinstance(raw, date):
         return raw.isoformat()
-    return str(raw).strip()
+    return "" if raw is None else str(raw)
