@@ -79,18 +79,17 @@ def demo_pdf(
     """An A4 document in the official layout: red title, document number, body, signature and date."""
     from reportlab.lib.colors import Color, black
     from reportlab.lib.pagesizes import A4
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.pdfgen.canvas import Canvas
 
-    font = "STSong-Light"
-    if font not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(font))
+    from ledger.pdf_fonts import find_fonts
+
+    # The machine's Chinese font, embedded, as a word processor would; STSong-Light where there is none.
+    font = find_fonts().main.name
     red = Color(0.75, 0.08, 0.1)
     page_width, page_height = A4
     left, right, top, bottom = 80, page_width - 80, page_height - 90, 90
     output = io.BytesIO()
-    canvas = Canvas(output, pagesize=A4, invariant=1)
+    canvas = Canvas(output, pagesize=A4, invariant=1, initialFontName=font)
     canvas.setTitle(title)
 
     def new_page() -> float:

@@ -1,0 +1,782 @@
+"""The evidence binder (佐证材料): the year's records and their evidence as one print-ready PDF.
+
+Order: cover, contents (目录), the summary of the plans' targets (指标完成情况汇总表), then each section of the
+assessment framework: a list of its records, and each record's sheet (登记表) followed by its evidence —
+photos two to a page, scanned PDFs merged page by page, other files named in the sheet's list.
+
+It is built in passes, because the contents must name pages that exist only once the rest is laid out:
+the body is laid out first with reportlab, each record's first page noted as it is drawn and each page of a
+scan held by an empty placeholder page; the front (cover and contents) is laid out with placeholder page
+numbers to learn its length, then again with the real ones. pypdf then puts the scans' pages in place of
+their placeholders (scaled down to A4 when larger), stamps every page — merged ones included — with the
+running header and 第 X 页 共 Y 页 in one numbering, adds bookmarks nested as the contents are, and the file
+is written beside the target and renamed, so a failed or cancelled build leaves no half file.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pypdf import PdfReader, PdfWriter, Transformation
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    Image,
+    KeepTogether,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ledger import frameworks
+from ledger.binder_media import Cancelled, Photo, Scan, Unusable, photo_pixels, prepare
+from ledger.errors import LedgerError
+from ledger.evidence import live_attachments
+from ledger.fields import FieldType
+from ledger.folder import Ledger
+from ledger.frameworks import Framework, Section
+from ledger.gaps import Gap, find_gaps, scope
+from ledger.kinds import KINDS, MODELS
+from ledger.measures import MEASURES
+from ledger.models import Attachment, Pairing, Record, Setting
+from ledger.pdf_fonts import Fonts, find_fonts
+from ledger.pdf_text import draw_string, paragraph_markup, string_width, styles
+from ledger.plans import list_plans, number_text, target_label
+from ledger.progress import STATES, plan_progress
+from ledger.records import record_values
+from ledger.validation import display
+
+PAGE_WIDTH, PAGE_HEIGHT = A4
+BINDING = 25 * mm  # the bound edge: holes and staples
+OUTER = 15 * mm
+TOP = 20 * mm  # room for the running header
+BOTTOM = 18 * mm  # room for the page number
+FRAME_WIDTH = PAGE_WIDTH - BINDING - OUTER
+FRAME_HEIGHT = PAGE_HEIGHT - TOP - BOTTOM
+#: A heading lower than this on a page goes to the next, with what it heads.
+HEADING_ROOM = 50 * mm
+#: A photo's box: the frame's width by a little under half its height, two to a page with captions.
+PHOTO_BOX = (FRAME_WIDTH, FRAME_HEIGHT / 2 - 16 * mm)
+
+Progress = Callable[[float, str], None]
+GAPS = "佐证材料缺项清单"
+SUMMARY = "指标完成情况汇总表"
+
+
+@dataclass
+class BinderOptions:
+    pairing: str | None = None
+    year: int | None = None
+    framework: str | None = None  # a shipped framework's name; default: the one for the year
+    sections: Sequence[str] = ()  # section numbers to include; default: all
+    evidence: bool = True
+    mask_personal: bool = True
+    dpi: int = 150
+    duplex: bool = False
+    as_of: date | None = None
+    gaps: bool = True  # open with the list of records missing expected evidence, when there are any
+    font: str | None = None  # a font file or family; default: the ledger's setting, else found on the machine
+
+
+@dataclass
+class Problem:
+    """Evidence that could not be included; its place in the binder says so too."""
+
+    item: int
+    title: str
+    file_name: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"第{self.item}件“{self.title}”的 {self.file_name}：{self.reason}"
+
+
+@dataclass
+class BinderResult:
+    path: Path
+    pages: int = 0
+    records: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    missing: set[str] = field(default_factory=set)  # characters no font has, printed as 〓
+
+
+@dataclass
+class _Item:
+    """A record in the binder, with its item number (件号) in binder order."""
+
+    number: int
+    record: Record
+    values: dict[str, Any]
+    attachments: list[Attachment]
+
+    @property
+    def when(self) -> str:
+        spec = KINDS[self.record.kind]
+        start = self.values.get(spec.date_field)
+        end = self.values.get("end_date") if spec.date_field == "start_date" else None
+        if start and end and end != start:
+            return f"{start:%Y.%m.%d}—{end:%Y.%m.%d}"
+        return f"{start:%Y.%m.%d}" if start else ""
+
+
+@dataclass
+class _Part:
+    """A section of the framework as the binder holds it."""
+
+    section: Section
+    level: int
+    items: list[_Item] = field(default_factory=list)
+
+
+def build_binder(
+    ledger: Ledger,
+    session: Session,
+    out: Path,
+    options: BinderOptions,
+    *,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> BinderResult:
+    """Builds the binder at `out`; raises Cancelled (leaving no file) when `cancelled()` turns true."""
+    report = progress or (lambda fraction, message: None)
+    stop = cancelled or (lambda: False)
+    pairing, year = scope(session, options.pairing, options.year)
+    framework = frameworks.load(options.framework) if options.framework else frameworks.for_year(year)
+    parts = _parts(session, framework, pairing, year, options.sections)
+    gaps = find_gaps(session, framework, pairing, year) if options.gaps else []
+    result = BinderResult(Path(out), records=sum(len(part.items) for part in parts))
+
+    setting = session.get(Setting, "pdf_font")
+    fonts = find_fonts(options.font or (setting.value if setting else None))
+    result.warnings.extend(fonts.warnings)
+    compiling = session.get(Setting, "compiling_unit")
+    book = _Book(
+        fonts=fonts,
+        options=options,
+        title=f"{year}年{pairing.name}东西部协作考核佐证材料",
+        pairing=pairing.name,
+        year=year,
+        compiling_unit=compiling.value if compiling else "",
+    )
+
+    media: dict[str, Photo | Scan | Unusable] = {}
+    if options.evidence:
+        files = {a.sha256: a.file for part in parts for item in part.items for a in item.attachments}
+        items = [(sha, ledger.evidence_path(stored.relative_path), stored.mime) for sha, stored in files.items()]
+        report(0.0, f"正在准备 {len(items)} 个佐证材料文件")
+        size = photo_pixels(options.dpi, PHOTO_BOX[0] / mm, PHOTO_BOX[1] / mm)
+        media = prepare(
+            items,
+            ledger.cache_dir,
+            max_size=size,
+            progress=lambda done, total: report(0.6 * done / max(total, 1), f"正在处理照片和扫描件 {done}/{total}"),
+            cancelled=stop,
+        )
+    if stop():
+        raise Cancelled
+
+    report(0.6, "正在排版")
+    numbers = {item.record.id: item.number for part in parts for item in part.items}
+    gaps_flow = _gaps(book, gaps, numbers)
+    summary_flow = _summary(session, pairing, year, options.as_of or date.today(), book)
+    # The lists that open the binder, in the contents and bookmarks before the sections.
+    lists = [
+        (key, title) for key, title, flow in (("gaps", GAPS, gaps_flow), ("summary", SUMMARY, summary_flow)) if flow
+    ]
+    front_pages = _front(book, parts, lists, {}).pages
+    body = _body(book, parts, media, gaps_flow + summary_flow, lists, first_page=front_pages + 1, result=result)
+    if stop():
+        raise Cancelled
+    front = _front(book, parts, lists, body.starts, offset=front_pages)
+    if front.pages != front_pages:  # the real numbers never need more lines, but a changed length moves them
+        raise LedgerError("目录页数在排版中发生变化，请重试")
+
+    result.missing = set(book.missing)
+    if book.missing:
+        characters = "".join(sorted(book.missing))
+        result.warnings.append(f"本机没有字体能印出这些字符，已印作〓：{characters}（可在设置中另选字体）")
+    report(0.85, "正在合并扫描件并编页码")
+    _assemble(book, front, body, media, result, out, stop)
+    report(1.0, "完成")
+    return result
+
+
+# What goes in ----------------------------------------------------------------------------------
+
+
+def _parts(session: Session, framework: Framework, pairing: Pairing, year: int, wanted: Sequence[str]) -> list[_Part]:
+    """The framework's sections with the records each holds, in document order, items numbered throughout."""
+    chosen = _chosen_sections(framework, wanted)
+    parts: list[_Part] = []
+    by_section: dict[str, _Part] = {}
+
+    def add(section: Section, level: int) -> None:
+        if section.number in chosen:
+            part = _Part(section, level)
+            parts.append(part)
+            by_section[section.number] = part
+        for child in section.sections:
+            add(child, level + 1)
+
+    for section in framework.sections:
+        add(section, 0)
+    others = _Part(Section(number="附", title="其他记录", help="未归入以上各节的记录"), 0)
+    for kind in KINDS:
+        model = MODELS[kind]
+        spec = KINDS[kind]
+        query = (
+            select(model)
+            .where(model.kind == kind, model.pairing_id == pairing.id, model.year == year, model.deleted_at.is_(None))
+            .order_by(getattr(model, spec.date_field), model.created_at, model.id)
+        )
+        for record in session.scalars(query):
+            values = record_values(record)
+            section = frameworks.section_of(framework, kind, values)
+            part = by_section.get(section.number) if section else (others if not wanted else None)
+            if part is not None:
+                part.items.append(_Item(0, record, values, live_attachments(record)))
+    if others.items:
+        parts.append(others)
+    for part in parts:
+        part.items.sort(key=lambda item: item.values.get(KINDS[item.record.kind].date_field) or date.min)
+    number = 0
+    for part in parts:
+        for item in part.items:
+            number += 1
+            item.number = number
+    # Headings above chosen leaves stay, so the contents keep their shape; empty branches go.
+    return [part for part in parts if _holds_items(part, parts)]
+
+
+def _chosen_sections(framework: Framework, wanted: Sequence[str]) -> set[str]:
+    if not wanted:
+        return {section.number for section in framework.walk()}
+    chosen: set[str] = set()
+    for number in wanted:
+        top = framework.section(number)
+        chosen.update(section.number for section in top.walk())
+    # The headings above a chosen section, for the contents' nesting.
+    for section in framework.walk():
+        if any(descendant.number in chosen for descendant in section.walk()):
+            chosen.add(section.number)
+    return chosen
+
+
+def _holds_items(part: _Part, parts: list[_Part]) -> bool:
+    below = {section.number for section in part.section.walk()}
+    return any(other.items for other in parts if other.section.number in below)
+
+
+# Text and styles -------------------------------------------------------------------------------
+
+
+@dataclass
+class _Book:
+    fonts: Fonts
+    options: BinderOptions
+    title: str
+    pairing: str
+    year: int
+    compiling_unit: str
+    missing: set[str] = field(default_factory=set)
+    starts: dict[Any, int] = field(default_factory=dict)  # where marked flowables landed, body pages from 1
+
+    def __post_init__(self) -> None:
+        self.styles = styles(self.fonts)
+
+    def para(self, text: str, style: str = "body") -> Paragraph:
+        return Paragraph(paragraph_markup(text, self.fonts, self.missing), self.styles[style])
+
+    def value(self, field_type: FieldType, value: Any, field_spec) -> str:
+        text = display(field_spec, value)
+        if text and self.options.mask_personal and field_type is FieldType.ID_NUMBER:
+            return text[:4] + "*" * (len(text) - 8) + text[-4:]
+        if text and self.options.mask_personal and field_type is FieldType.PHONE:
+            return text[:3] + "*" * (len(text) - 7) + text[-4:]
+        return text
+
+
+def _table(
+    book: _Book, rows: list[list[Any]], widths: list[float], *, header: bool = True, commands: Sequence[tuple] = ()
+) -> Table:
+    cells = [
+        [cell if isinstance(cell, Flowable) else book.para(str(cell or ""), "cell") for cell in row] for row in rows
+    ]
+    table = Table(cells, colWidths=widths, repeatRows=1 if header else 0)
+    style = [
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#808080")),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+    ]
+    if header:
+        style.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#D9E1F2")))
+    table.setStyle(TableStyle([*style, *commands]))
+    return table
+
+
+# The body --------------------------------------------------------------------------------------
+
+
+class _Mark(Flowable):
+    """Takes no room; notes the page it lands on, so the contents and bookmarks can point there."""
+
+    def __init__(self, marks: dict[Any, int], key: Any):
+        super().__init__()
+        self.marks, self.key = marks, key
+        self.width = self.height = 0
+
+    def draw(self) -> None:
+        self.marks.setdefault(self.key, self.canv.getPageNumber())
+
+
+class _Placeholder(Flowable):
+    """A whole page kept for one page of a scan, put in its place after layout."""
+
+    def __init__(self, pages: dict[int, tuple[Path, int]], scan: Path, index: int):
+        super().__init__()
+        self.pages, self.scan, self.index = pages, scan, index
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return available_width, FRAME_HEIGHT - 1
+
+    def draw(self) -> None:
+        self.pages[self.canv.getPageNumber()] = (self.scan, self.index)
+
+
+@dataclass
+class _Body:
+    pdf: bytes
+    pages: int
+    starts: dict[Any, int]  # ("section", number) / ("item", number) / "summary" → page within the body, from 1
+    scans: dict[int, tuple[Path, int]]  # body page → (scan file, page index)
+    sections: list[tuple[int, str]]  # (first body page, running header) in order
+    parts: list[_Part]
+
+
+def _doc(buffer: io.BytesIO, book: _Book, first_page: int) -> BaseDocTemplate:
+    """A document whose odd and even pages swap margins in duplex, so the binding edge stays inside."""
+    doc = BaseDocTemplate(
+        buffer,
+        pagesize=A4,
+        title=book.title,
+        author=book.compiling_unit,
+        creator="协作台账",
+        pageCompression=1,
+        initialFontName=book.fonts.main.name,  # else an unused, unembedded Helvetica is listed in the file
+    )
+
+    def frame(left: float) -> Frame:
+        return Frame(
+            left, BOTTOM, FRAME_WIDTH, FRAME_HEIGHT, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0
+        )
+
+    recto = PageTemplate("recto", [frame(BINDING)])
+    verso = PageTemplate("verso", [frame(OUTER)])
+    if book.options.duplex:
+        # The first page of this document is page `first_page` of the binder: odd pages bind on the left.
+        first, second = (recto, verso) if first_page % 2 else (verso, recto)
+        first.autoNextPageTemplate, second.autoNextPageTemplate = second.id, first.id
+        doc.addPageTemplates([first, second])
+    else:
+        doc.addPageTemplates([recto])
+    return doc
+
+
+def _body(
+    book: _Book,
+    parts: list[_Part],
+    media: dict[str, Photo | Scan | Unusable],
+    opening: list[Flowable],
+    lists: list[tuple[str, str]],
+    *,
+    first_page: int,
+    result: BinderResult,
+) -> _Body:
+    """Everything after the contents: the opening lists (each starting with its own mark), then the sections."""
+    starts = book.starts
+    scans: dict[int, tuple[Path, int]] = {}
+    story: list[Flowable] = list(opening)
+    for part in parts:
+        if story and not isinstance(story[-1], PageBreak):
+            story.append(PageBreak() if part.level == 0 else CondPageBreak(HEADING_ROOM))
+        story += [_Mark(starts, ("section", part.section.number))]
+        story += [book.para(part.section.heading, "heading1" if part.level == 0 else "heading2")]
+        if part.section.help:
+            story += [book.para(part.section.help, "small"), Spacer(0, 3 * mm)]
+        if part.items:
+            story += [_section_list(book, part), PageBreak()]
+        for item in part.items:
+            story += [_Mark(starts, ("item", item.number)), *_sheet(book, part, item, media, result)]
+            story += _evidence(book, item, media, scans)
+            story += [PageBreak()]
+        if not part.items:
+            story += [Spacer(0, 4 * mm)]
+    if not parts:
+        story += [book.para("所选范围内没有记录。")]
+    buffer = io.BytesIO()
+    _doc(buffer, book, first_page).build(story)
+    pdf = buffer.getvalue()
+    pages = len(PdfReader(io.BytesIO(pdf)).pages)
+    headings = {("section", part.section.number): part.section.heading for part in parts} | dict(lists)
+    sections = sorted((page, headings[key]) for key, page in starts.items() if key in headings)
+    return _Body(pdf, pages, dict(starts), scans, sections, parts)
+
+
+def _section_list(book: _Book, part: _Part) -> Table:
+    rows: list[list[Any]] = [["件号", "事项", "日期", "类别", "责任单位", "材料"]]
+    for item in part.items:
+        spec = KINDS[item.record.kind]
+        category = next((f for f in spec.fields if f.type is FieldType.CHOICE and f.name != "record_status"), None)
+        rows.append(
+            [
+                str(item.number),
+                item.record.title,
+                item.when,
+                str(item.values.get(category.name) or "") if category else "",
+                "、".join(item.values.get("responsible_units") or []),
+                str(len(item.attachments)),
+            ]
+        )
+    widths = [10 * mm, 60 * mm, 22 * mm, 22 * mm, 0, 12 * mm]
+    widths[4] = FRAME_WIDTH - sum(widths)
+    return _table(book, rows, widths)
+
+
+def _sheet(
+    book: _Book, part: _Part, item: _Item, media: dict[str, Photo | Scan | Unusable], result: BinderResult
+) -> list[Flowable]:
+    """The record's 登记表: every field of its kind as label and value, then the list of its evidence."""
+    spec = KINDS[item.record.kind]
+    flow: list[Flowable] = [book.para(f"第{item.number}件　{item.record.title}", "heading2")]
+    rows = []
+    for field_spec in spec.fields:
+        value = item.values.get(field_spec.name)
+        rows.append([book.para(field_spec.label, "cell_header"), book.value(field_spec.type, value, field_spec)])
+    flow.append(
+        _table(book, [[book.para(f"{spec.label}登记表", "cell_header"), ""], *rows], [34 * mm, FRAME_WIDTH - 34 * mm])
+    )
+    if not item.attachments:
+        flow += [Spacer(0, 3 * mm), book.para("本件没有佐证材料。", "small")]
+        return flow
+    listing: list[list[Any]] = [["序号", "类别", "说明", "文件", "情况"]]
+    for index, attachment in enumerate(item.attachments, 1):
+        prepared = media.get(attachment.sha256)
+        state = _evidence_state(prepared, book.options.evidence)
+        if isinstance(prepared, Unusable):
+            result.problems.append(Problem(item.number, item.record.title, attachment.original_name, prepared.reason))
+        listing.append([str(index), attachment.role, attachment.caption or "", attachment.original_name, state])
+    widths = [12 * mm, 20 * mm, 52 * mm, 50 * mm]
+    widths.append(FRAME_WIDTH - sum(widths))
+    flow += [Spacer(0, 4 * mm), book.para("佐证材料清单", "cell_header"), _table(book, listing, widths)]
+    return flow
+
+
+def _evidence_state(prepared: Photo | Scan | Unusable | None, included: bool) -> str:
+    if not included:
+        return "未附（本册不含材料）"
+    if isinstance(prepared, Photo):
+        return "照片，附后"
+    if isinstance(prepared, Scan):
+        return f"{prepared.pages}页，附后"
+    if isinstance(prepared, Unusable):
+        return f"未能附入：{prepared.reason}"
+    return "未能附入"
+
+
+def _evidence(
+    book: _Book, item: _Item, media: dict[str, Photo | Scan | Unusable], scans: dict[int, tuple[Path, int]]
+) -> list[Flowable]:
+    """The record's photos two to a page with their captions, and a placeholder for each page of each scan."""
+    flow: list[Flowable] = []
+    photos = [(a, media[a.sha256]) for a in item.attachments if isinstance(media.get(a.sha256), Photo)]
+    for start in range(0, len(photos), 2):
+        flow.append(PageBreak())
+        for attachment, photo in photos[start : start + 2]:
+            flow.append(KeepTogether([_photo(photo), _caption(book, item, attachment)]))
+    for attachment in item.attachments:
+        prepared = media.get(attachment.sha256)
+        if isinstance(prepared, Scan):
+            flow.append(PageBreak())
+            flow += [_Placeholder(scans, prepared.path, index) for index in range(prepared.pages)]
+    return flow
+
+
+def _photo(photo: Photo) -> Image:
+    box_width, box_height = PHOTO_BOX
+    scale = min(box_width / photo.width, box_height / photo.height)
+    # The cached JPEG is embedded as it is: reportlab passes JPEG data through without decoding it.
+    image = Image(str(photo.path), width=photo.width * scale, height=photo.height * scale)
+    image.hAlign = "CENTER"
+    return image
+
+
+def _caption(book: _Book, item: _Item, attachment: Attachment) -> Paragraph:
+    taken = attachment.file.taken_at
+    parts = [f"第{item.number}件", attachment.role, attachment.caption or attachment.original_name]
+    if taken:
+        parts.append(f"{taken:%Y年%m月%d日}")
+    return book.para("　".join(parts), "caption")
+
+
+def _gaps(book: _Book, gaps: list[Gap], numbers: dict[Any, int]) -> list[Flowable]:
+    """佐证材料缺项清单: what is still to be collected, first, so it is seen before the binder is handed in."""
+    if not gaps:
+        return []
+    rows: list[list[Any]] = [["件号", "台账", "事项", "缺少的材料"]]
+    for gap in gaps:
+        number = numbers.get(gap.record.id)
+        rows.append([str(number or "—"), KINDS[gap.record.kind].label, gap.record.title, "、".join(gap.missing)])
+    widths = [14 * mm, 26 * mm, 80 * mm]
+    widths.append(FRAME_WIDTH - sum(widths))
+    return [
+        _Mark(book.starts, "gaps"),
+        book.para(GAPS, "heading1"),
+        book.para(f"以下 {len(gaps)} 件记录缺少考核要求的佐证材料，请补齐后重新编制。", "small"),
+        Spacer(0, 3 * mm),
+        _table(book, rows, widths),
+        PageBreak(),
+    ]
+
+
+def _summary(session: Session, pairing: Pairing, year: int, as_of: date, book: _Book) -> list[Flowable]:
+    """指标完成情况汇总表: each task's targets against the ledger, from the plans of this pairing and year."""
+    plans = list_plans(session, pairing=pairing.name, year=year)
+    if not plans:
+        return []
+    flow: list[Flowable] = [_Mark(book.starts, "summary"), book.para(SUMMARY, "heading1")]
+    flow.append(book.para(f"截至{as_of:%Y年%m月%d日}，按台账记录计算。", "small"))
+    for plan in plans:
+        flow += [Spacer(0, 3 * mm), CondPageBreak(HEADING_ROOM), book.para(plan.title, "heading2")]
+        rows: list[list[Any]] = [["序号", "具体事项", "量化指标", "目标", "完成", "状态"]]
+        spans: list[tuple] = []
+        for task in plan_progress(session, plan, as_of):
+            targets = task.targets or [None]
+            if len(targets) > 1:  # a task's number, item and state once, over the rows of its targets
+                first, last = len(rows), len(rows) + len(targets) - 1
+                spans += [("SPAN", (column, first), (column, last)) for column in (0, 1, 5)]
+            for index, measured in enumerate(targets):
+                own = [task.task.seq, _short(task.task.item, 60)] if index == 0 else ["", ""]
+                if measured is None:
+                    rows.append([*own, "—", "", "", STATES[task.state]])
+                    continue
+                unit = MEASURES[measured.target.measure].unit
+                rows.append(
+                    [
+                        *own,
+                        target_label(measured.target),
+                        f"{number_text(measured.target.threshold)}{unit}",
+                        f"{number_text(measured.actual)}{unit}",
+                        STATES[task.state] if index == 0 else "",
+                    ]
+                )
+        widths = [12 * mm, 58 * mm, 52 * mm, 16 * mm, 16 * mm]
+        widths.append(FRAME_WIDTH - sum(widths))
+        flow.append(_table(book, rows, widths, commands=spans))
+    return [*flow, PageBreak()]
+
+
+def _short(text: str, length: int) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= length else flat[: length - 1] + "…"
+
+
+# The front -------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Front:
+    pdf: bytes
+    pages: int
+    contents_page: int  # within the front, from 1
+
+
+def _front(
+    book: _Book, parts: list[_Part], lists: list[tuple[str, str]], starts: dict[Any, int], *, offset: int = 0
+) -> _Front:
+    """Cover and contents. Without `starts` the page numbers are placeholders of the same width."""
+
+    def page(key: Any) -> str:
+        return str(starts[key] + offset) if key in starts else "000"
+
+    marks: dict[Any, int] = {}
+    story: list[Flowable] = [Spacer(0, 60 * mm), book.para(book.title, "title"), Spacer(0, 20 * mm)]
+    for label, value in (("结对关系", book.pairing), ("年　　度", f"{book.year}年"), ("编制单位", book.compiling_unit)):
+        story.append(book.para(f"{label}：{value}", "cover"))
+    story += [book.para(f"编制日期：{date.today():%Y年%m月%d日}", "cover"), PageBreak()]
+    story += [_Mark(marks, "contents"), book.para("目　　录", "heading1"), Spacer(0, 4 * mm)]
+    rows: list[list[Any]] = [["", book.para(title, "toc1"), page(key)] for key, title in lists]
+    for part in parts:
+        style = "toc1" if part.level == 0 else "toc2"
+        rows.append(["", book.para(part.section.heading, style), page(("section", part.section.number))])
+        for item in part.items:
+            rows.append(
+                [
+                    str(item.number),
+                    book.para(f"{item.record.title}（{item.when}）", "toc3"),
+                    page(("item", item.number)),
+                ]
+            )
+    if rows:
+        table = _table(book, rows, [14 * mm, FRAME_WIDTH - 30 * mm, 16 * mm], header=False)
+        table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0, colors.white), ("ALIGN", (2, 0), (2, -1), "RIGHT")]))
+        story.append(table)
+    buffer = io.BytesIO()
+    _doc(buffer, book, 1).build(story)
+    pdf = buffer.getvalue()
+    return _Front(pdf, len(PdfReader(io.BytesIO(pdf)).pages), marks.get("contents", 2))
+
+
+# Putting it together ---------------------------------------------------------------------------
+
+
+def _assemble(
+    book: _Book,
+    front: _Front,
+    body: _Body,
+    media: dict[str, Photo | Scan | Unusable],
+    result: BinderResult,
+    out: Path,
+    stop: Callable[[], bool],
+) -> None:
+    writer = PdfWriter()
+    for page in PdfReader(io.BytesIO(front.pdf)).pages:
+        writer.add_page(page)
+    readers: dict[Path, PdfReader] = {}
+    for number, page in enumerate(PdfReader(io.BytesIO(body.pdf)).pages, 1):
+        if number in body.scans:
+            scan_path, index = body.scans[number]
+            reader = readers.get(scan_path) or readers.setdefault(scan_path, PdfReader(scan_path, strict=False))
+            _place(writer.add_blank_page(PAGE_WIDTH, PAGE_HEIGHT), reader.pages[index])
+        else:
+            writer.add_page(page)
+        if number % 50 == 0 and stop():
+            raise Cancelled
+    total = len(writer.pages)
+    headers = _headers(book, front, body, total)
+    overlay = PdfReader(io.BytesIO(_overlay(book, headers, total)))
+    for page, stamp in zip(writer.pages, overlay.pages, strict=True):
+        page.merge_page(stamp)
+    _bookmarks(writer, book, front, body)
+    writer.add_metadata({"/Title": book.title, "/Author": book.compiling_unit, "/Creator": "协作台账"})
+    result.pages = total
+    _write(writer, out)
+
+
+def _place(page, source) -> None:
+    """Draws a scan's page on a blank A4 `page` of the writer: upright as it displays, centred, scaled down to
+    fit when larger. The scan's /Rotate is folded into the placement, since merging ignores it."""
+    box = source.cropbox
+    rotation = source.get("/Rotate", 0) % 360
+    width, height = float(box.width), float(box.height)
+    if rotation % 180:
+        width, height = height, width
+    scale = min(1.0, PAGE_WIDTH / width, PAGE_HEIGHT / height)
+    centre_x, centre_y = float(box.left) + float(box.width) / 2, float(box.bottom) + float(box.height) / 2
+    placement = (
+        Transformation()
+        .translate(-centre_x, -centre_y)
+        .rotate(-rotation)
+        .scale(scale)
+        .translate(PAGE_WIDTH / 2, PAGE_HEIGHT / 2)
+    )
+    page.merge_transformed_page(source, placement)
+
+
+def _headers(book: _Book, front: _Front, body: _Body, total: int) -> list[str]:
+    """The running header of every page: the section it belongs to."""
+    headers = [""] * front.pages  # the cover has none; the contents say 目录
+    for index in range(front.contents_page - 1, front.pages):
+        headers[index] = "目录"
+    current = ""
+    starts = dict(body.sections)
+    for page in range(1, body.pages + 1):
+        current = starts.get(page, current)
+        headers.append(current)
+    return headers
+
+
+def _overlay(book: _Book, headers: list[str], total: int) -> bytes:
+    """One page per binder page carrying its running header and 第 X 页 共 Y 页."""
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=A4, initialFontName=book.fonts.main.name)
+    size = 9
+    for number, header in enumerate(headers, 1):
+        recto = not book.options.duplex or number % 2 == 1
+        left = BINDING if recto else OUTER
+        right = PAGE_WIDTH - (OUTER if recto else BINDING)
+        if number > 1:
+            top = f"{book.pairing}　{book.year}年　{header}".rstrip()
+            canvas.setStrokeColor(colors.HexColor("#808080"))
+            canvas.setLineWidth(0.5)
+            canvas.line(left, PAGE_HEIGHT - TOP + 4 * mm, right, PAGE_HEIGHT - TOP + 4 * mm)
+            draw_string(canvas, left, PAGE_HEIGHT - TOP + 6 * mm, top, book.fonts, size)
+        footer = f"第 {number} 页　共 {total} 页"
+        width = string_width(footer, book.fonts, size)
+        x = (left + right - width) / 2
+        # A white band keeps the number legible on a scanned page that prints to its edge.
+        canvas.setFillColor(colors.white)
+        canvas.rect(x - 2 * mm, BOTTOM - 12 * mm, width + 4 * mm, 6 * mm, stroke=0, fill=1)
+        canvas.setFillColor(colors.black)
+        draw_string(canvas, x, BOTTOM - 10 * mm, footer, book.fonts, size)
+        canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def _bookmarks(writer: PdfWriter, book: _Book, front: _Front, body: _Body) -> None:
+    """Bookmarks nested as the contents: sections by level, then their records."""
+    offset = front.pages - 1  # body page 1 is binder page front.pages + 1, index front.pages
+    writer.add_outline_item(title="目录", page_number=front.contents_page - 1)
+    for key, title in (("gaps", GAPS), ("summary", SUMMARY)):
+        if key in body.starts:
+            writer.add_outline_item(title=title, page_number=body.starts[key] + offset)
+    parents: list[Any] = []
+    for part in body.parts:
+        page = body.starts.get(("section", part.section.number))
+        if page is None:
+            continue
+        del parents[part.level :]
+        parent = parents[-1] if parents else None
+        node = writer.add_outline_item(title=part.section.heading, page_number=page + offset, parent=parent)
+        parents.append(node)
+        for item in part.items:
+            writer.add_outline_item(
+                title=f"{item.number}　{item.record.title}",
+                page_number=body.starts[("item", item.number)] + offset,
+                parent=node,
+            )
+
+
+def _write(writer: PdfWriter, out: Path) -> None:
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=".~", suffix=".pdf", dir=out.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            writer.write(stream)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, out)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,173 @@
+"""The evidence binder of the demo year, read back with pypdf: contents, bookmarks, page numbers, fonts, damage."""
+
+import re
+import shutil
+import subprocess
+
+import pytest
+from pypdf import PdfReader, PdfWriter
+from reportlab.pdfgen.canvas import Canvas
+
+from ledger import evidence, records
+from ledger.binder import BinderOptions, build_binder
+from ledger.binder_media import Cancelled
+from ledger.cli import main
+from ledger.folder import Ledger
+
+
+@pytest.fixture(scope="module")
+def binder(demo_build, tmp_path_factory):
+    out = tmp_path_factory.mktemp("binder") / "佐证材料.pdf"
+    with Ledger.open(demo_build[0]) as ledger, ledger.session() as session:
+        result = build_binder(ledger, session, out, BinderOptions())
+        titles = {str(r.id): r.title for kind in ("meeting", "cadre", "dispatch", "training", "disbursement")
+                  for r in records.list_records(session, kind)}  # fmt: skip
+    reader = PdfReader(out)
+    return out, result, reader, _page_texts(reader, out), titles
+
+
+def _page_texts(reader, path):
+    """Each page's text, a line per text block; poppler's pdftotext when installed, ten times pypdf's speed."""
+    if shutil.which("pdftotext"):
+        pages = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+        texts = pages.split("\f")[: len(reader.pages)]
+    else:
+        texts = [page.extract_text() for page in reader.pages]
+    return ["\n".join(line for line in text.splitlines() if line.strip()) for text in texts]
+
+
+def _flat(text):
+    return re.sub(r"\s+", "", text)
+
+
+def _printed(text, result):
+    """`text` as the binder prints it: characters no font on this machine has become 〓."""
+    return "".join("〓" if char in result.missing else char for char in _flat(text))
+
+
+def test_every_record_is_in_the_binder_once_with_its_item_number(binder):
+    out, result, reader, texts, titles = binder
+    assert result.records == len(titles)
+    sheets = [n for n, text in enumerate(texts) if "登记表" in text]
+    assert len(sheets) == len(titles)
+
+
+def test_every_page_carries_its_number_in_one_sequence(binder):
+    out, result, reader, texts, titles = binder
+    total = len(reader.pages)
+    assert result.pages == total
+    for number, text in enumerate(texts, 1):
+        # The footer's halves may be read apart when a table's column reaches down beside them.
+        assert f"第{number}页" in _flat(text) and f"共{total}页" in _flat(text), number
+
+
+def test_bookmarks_point_at_the_pages_of_their_records(binder):
+    out, result, reader, texts, titles = binder
+    found = 0
+
+    def walk(items):
+        nonlocal found
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+                continue
+            page = reader.get_destination_page_number(item)
+            match = re.match(r"(\d+)\s+(.*)", item.title)
+            if match:  # a record: its sheet begins on that page with its item number and title
+                number, title = match.groups()
+                assert f"第{number}件{_printed(title, result)}" in _flat(texts[page]), item.title
+                found += 1
+            elif item.title != "目录":
+                assert _flat(item.title) in _flat(texts[page]), item.title
+
+    walk(reader.outline)
+    assert found == result.records
+
+
+def test_the_contents_name_the_pages_where_records_are(binder):
+    out, result, reader, texts, titles = binder
+    # The contents run from the 目录 bookmark's page to the page before the next bookmark's.
+    first, after = (reader.get_destination_page_number(item) for item in reader.outline[:2])
+    # pypdf reads in drawing order, row by row, where pdftotext may order a row's cells by their position.
+    lines = [line for page in reader.pages[first:after] for line in page.extract_text().splitlines() if line.strip()]
+    assert "目录" in _flat("".join(lines[:5]))
+    # Each entry: item number, title (perhaps wrapped over lines) ending in （date）, page number.
+    entries, at = [], 0
+    while at < len(lines):
+        if lines[at].isdigit() and at + 1 < len(lines) and not lines[at + 1].isdigit():
+            end = next((n for n in range(at + 1, min(at + 4, len(lines))) if _DATED.search(lines[n])), None)
+            if end is not None and end + 1 < len(lines) and lines[end + 1].isdigit():
+                title = _DATED.sub("", "".join(lines[at + 1 : end + 1]))
+                entries.append((lines[at], title, int(lines[end + 1])))
+                at = end + 2
+                continue
+        at += 1
+    assert len(entries) == result.records
+    for number, title, page in entries:
+        assert f"第{number}件{_printed(title, result)}" in _flat(texts[page - 1]), (number, title)
+
+
+_DATED = re.compile(r"（\d{4}\.\d\d\.\d\d(—\d{4}\.\d\d\.\d\d)?）$")
+
+
+def test_the_chinese_font_is_embedded(binder):
+    out = binder[0]
+    if shutil.which("pdffonts") is None:
+        pytest.skip("poppler-utils is not installed")
+    listing = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True, check=True).stdout
+    rows = listing.splitlines()[2:]
+    assert rows and all(row.split()[-5] == "yes" for row in rows if "CID" in row or "TrueType" in row), listing
+
+
+def test_personal_numbers_are_masked_by_default(binder, demo_build):
+    out, result, reader, texts, titles = binder
+    with Ledger.open(demo_build[0]) as ledger, ledger.session() as session:
+        numbers = [c.id_number for c in records.list_records(session, "cadre") if c.id_number]
+    joined = _flat("".join(texts))
+    assert numbers and not any(number in joined for number in numbers)
+    assert numbers[0][:4] + "*" * 10 + numbers[0][-4:] in joined
+
+
+def test_broken_evidence_is_reported_not_fatal(demo_build, tmp_path):
+    path = tmp_path / "ledger"
+    shutil.copytree(demo_build[0], path)
+    broken = tmp_path / "残缺照片.jpg"
+    broken.write_bytes(b"\xff\xd8\xff\xe0" + b"\x00" * 200)
+    secret = tmp_path / "加密纪要.pdf"
+    canvas = Canvas(str(tmp_path / "plain.pdf"))
+    canvas.drawString(100, 700, "minutes")
+    canvas.save()
+    writer = PdfWriter(clone_from=tmp_path / "plain.pdf")
+    writer.encrypt(user_password="secret", algorithm="RC4-128")
+    writer.write(secret)
+    with Ledger.open(path, author="测试员") as ledger, ledger.session() as session:
+        record = next(r for r in records.list_records(session, "meeting") if r.record_status != "已归档")
+        evidence.attach(session, ledger.evidence_dir, record, [broken], role="照片")
+        evidence.attach(session, ledger.evidence_dir, record, [secret], role="会议纪要")
+        session.commit()
+        result = build_binder(ledger, session, tmp_path / "out.pdf", BinderOptions(sections=["一"]))
+    names = {problem.file_name for problem in result.problems}
+    assert names == {"残缺照片.jpg", "加密纪要.pdf"}
+    text = _flat("".join(page.extract_text() for page in PdfReader(tmp_path / "out.pdf").pages))
+    assert "未能附入" in text
+
+
+def test_a_cancelled_binder_leaves_no_file(demo_build, tmp_path):
+    calls = []
+
+    def cancelled():
+        calls.append(1)
+        return len(calls) > 3
+
+    with Ledger.open(demo_build[0]) as ledger, ledger.session() as session, pytest.raises(Cancelled):
+        build_binder(ledger, session, tmp_path / "out.pdf", BinderOptions(), cancelled=cancelled)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_command_lists_what_it_could_not_include(demo_build, tmp_path, capsys):
+    out = tmp_path / "第一部分.pdf"
+    status = main(["--ledger", str(demo_build[0]), "binder", str(out), "--sections", "一", "--no-evidence"])
+    printed = capsys.readouterr()
+    assert status == 0, printed.err
+    assert "已编制" in printed.out and out.is_file()
+    assert main(["--ledger", str(demo_build[0]), "gaps", "--json"]) == 0
