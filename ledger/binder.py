@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import io
 import os
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -56,11 +55,12 @@ from ledger.frameworks import Framework, Section
 from ledger.gaps import Gap, find_gaps, scope
 from ledger.kinds import KINDS, MODELS
 from ledger.measures import MEASURES
-from ledger.models import Attachment, Pairing, Record, Setting
+from ledger.models import Attachment, Pairing, Plan, Record, Setting
+from ledger.outputs import temporary_beside
 from ledger.pdf_fonts import Fonts, find_fonts
 from ledger.pdf_text import draw_string, paragraph_markup, string_width, styles
 from ledger.plans import list_plans, number_text, target_label
-from ledger.progress import STATES, plan_progress
+from ledger.progress import STATES, TaskProgress, plan_progress
 from ledger.records import record_values
 from ledger.validation import display
 
@@ -94,6 +94,7 @@ class BinderOptions:
     as_of: date | None = None
     gaps: bool = True  # open with the list of records missing expected evidence, when there are any
     font: str | None = None  # a font file or family; default: the ledger's setting, else found on the machine
+    volume_pages: int | None = None  # split into volumes (分册) of about this many body pages, at sections
 
 
 @dataclass
@@ -111,8 +112,9 @@ class Problem:
 
 @dataclass
 class BinderResult:
-    path: Path
-    pages: int = 0
+    path: Path  # the binder, or its first volume
+    volumes: list[Path] = field(default_factory=list)  # every file written, in order
+    pages: int = 0  # of all volumes together
     records: int = 0
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -145,6 +147,15 @@ class _Part:
     section: Section
     level: int
     items: list[_Item] = field(default_factory=list)
+    continued: bool = False  # a heading repeated at the start of a volume, its records in the one before
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return ("section", self.section.number)
+
+    @property
+    def heading(self) -> str:
+        return f"{self.section.heading}（续）" if self.continued else self.section.heading
 
 
 def build_binder(
@@ -196,28 +207,105 @@ def build_binder(
 
     report(0.6, "正在排版")
     numbers = {item.record.id: item.number for part in parts for item in part.items}
-    gaps_flow = _gaps(book, gaps, numbers)
-    summary_flow = _summary(session, pairing, year, options.as_of or date.today(), book)
-    # The lists that open the binder, in the contents and bookmarks before the sections.
-    lists = [
-        (key, title) for key, title, flow in (("gaps", GAPS, gaps_flow), ("summary", SUMMARY, summary_flow)) if flow
-    ]
-    front_pages = _front(book, parts, lists, {}).pages
-    body = _body(book, parts, media, gaps_flow + summary_flow, lists, first_page=front_pages + 1, result=result)
-    if stop():
-        raise Cancelled
-    front = _front(book, parts, lists, body.starts, offset=front_pages)
-    if front.pages != front_pages:  # the real numbers never need more lines, but a changed length moves them
-        raise LedgerError("目录页数在排版中发生变化，请重试")
+    as_of = options.as_of or date.today()
+    plans = list_plans(session, pairing=pairing.name, year=year)
+    summaries = [(plan, plan_progress(session, plan, as_of)) for plan in plans]
 
+    def opening() -> list[Flowable]:
+        """The lists that open the binder (its first volume), each a fresh story for each layout."""
+        return _gaps(book, gaps, numbers) + _summary(book, summaries, as_of)
+
+    lists = [(key, title) for key, title, wanted in (("gaps", GAPS, gaps), ("summary", SUMMARY, plans)) if wanted]
+    volumes = [parts]
+    if options.volume_pages and parts:
+        sizing = _body(book, parts, media, opening, lists, first_page=1, result=BinderResult(Path(out)))
+        volumes = _volumes(parts, sizing, options.volume_pages)
+    paths = _volume_paths(Path(out), len(volumes))
+    written: list[tuple[Path, Path]] = []  # (temporary, final)
+    try:
+        for index, (volume, path) in enumerate(zip(volumes, paths, strict=True)):
+            if stop():
+                raise Cancelled
+            book.volume = (index + 1, len(volumes)) if len(volumes) > 1 else None
+            first = index == 0
+            volume_lists = lists if first else []
+            front_pages = _front(book, volume, volume_lists, {}).pages
+            body = _body(
+                book,
+                volume,
+                media,
+                opening if first else list,
+                volume_lists,
+                first_page=front_pages + 1,
+                result=result,
+            )
+            front = _front(book, volume, volume_lists, body.starts, offset=front_pages)
+            if front.pages != front_pages:  # the real numbers never need more lines, but a changed length moves them
+                raise LedgerError("目录页数在排版中发生变化，请重试")
+            report(0.6 + 0.4 * (index + 0.5) / len(volumes), "正在合并扫描件并编页码")
+            written.append((_assemble(book, front, body, result, path, stop), path))
+        for temporary, path in written:
+            os.replace(temporary, path)
+    except BaseException:
+        for temporary, _ in written:
+            temporary.unlink(missing_ok=True)
+        raise
+    result.path, result.volumes = paths[0], paths
     result.missing = set(book.missing)
     if book.missing:
         characters = "".join(sorted(book.missing))
         result.warnings.append(f"本机没有字体能印出这些字符，已印作〓：{characters}（可在设置中另选字体）")
-    report(0.85, "正在合并扫描件并编页码")
-    _assemble(book, front, body, media, result, out, stop)
     report(1.0, "完成")
     return result
+
+
+def _volumes(parts: list[_Part], body: _Body, limit: int) -> list[list[_Part]]:
+    """The parts cut into volumes of at most `limit` body pages where sections allow: a top-level section
+    stays whole unless it alone is longer, when it is cut between its subsections; a section is never cut.
+    A volume that begins inside a top-level section repeats its headings, marked （续）."""
+    begins = [body.starts[part.key] for part in parts]
+    sizes = [end - begin for begin, end in zip(begins, [*begins[1:], body.pages + 1], strict=True)]
+    groups: list[list[int]] = []
+    for index, part in enumerate(parts):
+        if part.level == 0 or not groups:
+            groups.append([index])
+        else:
+            groups[-1].append(index)
+    units = []
+    for group in groups:
+        whole = sum(sizes[index] for index in group) <= limit
+        units += [group] if whole else [[index] for index in group]
+    volumes: list[list[int]] = []
+    used = begins[0] - 1  # the opening lists, in the first volume
+    for unit in units:
+        pages = sum(sizes[index] for index in unit)
+        if volumes and volumes[-1] and used + pages > limit:
+            volumes.append([])
+            used = 0
+        if not volumes:
+            volumes.append([])
+        volumes[-1] += unit
+        used += pages
+    return [_with_headings(parts, volume) for volume in volumes]
+
+
+def _with_headings(parts: list[_Part], indices: list[int]) -> list[_Part]:
+    """The parts at `indices`, preceded by the headings above the first when it is a subsection."""
+    first = indices[0]
+    above: list[_Part] = []
+    level = parts[first].level
+    for part in reversed(parts[:first]):
+        if part.level < level:
+            above.insert(0, _Part(part.section, part.level, continued=True))
+            level = part.level
+    return above + [parts[index] for index in indices]
+
+
+def _volume_paths(out: Path, count: int) -> list[Path]:
+    """`out` itself for one volume; 佐证材料-第1册.pdf, 佐证材料-第2册.pdf … beside it for several."""
+    if count == 1:
+        return [out]
+    return [out.with_name(f"{out.stem}-第{number}册{out.suffix}") for number in range(1, count + 1)]
 
 
 # What goes in ----------------------------------------------------------------------------------
@@ -299,6 +387,7 @@ class _Book:
     compiling_unit: str
     missing: set[str] = field(default_factory=set)
     starts: dict[Any, int] = field(default_factory=dict)  # where marked flowables landed, body pages from 1
+    volume: tuple[int, int] | None = None  # (this volume, of how many) when the binder is split
 
     def __post_init__(self) -> None:
         self.styles = styles(self.fonts)
@@ -406,22 +495,22 @@ def _body(
     book: _Book,
     parts: list[_Part],
     media: dict[str, Photo | Scan | Unusable],
-    opening: list[Flowable],
+    opening: Callable[[], list[Flowable]],
     lists: list[tuple[str, str]],
     *,
     first_page: int,
     result: BinderResult,
 ) -> _Body:
     """Everything after the contents: the opening lists (each starting with its own mark), then the sections."""
-    starts = book.starts
+    starts = book.starts = {}
     scans: dict[int, tuple[Path, int]] = {}
-    story: list[Flowable] = list(opening)
+    story: list[Flowable] = opening()
     for part in parts:
         if story and not isinstance(story[-1], PageBreak):
             story.append(PageBreak() if part.level == 0 else CondPageBreak(HEADING_ROOM))
-        story += [_Mark(starts, ("section", part.section.number))]
-        story += [book.para(part.section.heading, "heading1" if part.level == 0 else "heading2")]
-        if part.section.help:
+        story += [_Mark(starts, part.key)]
+        story += [book.para(part.heading, "heading1" if part.level == 0 else "heading2")]
+        if part.section.help and not part.continued:
             story += [book.para(part.section.help, "small"), Spacer(0, 3 * mm)]
         if part.items:
             story += [_section_list(book, part), PageBreak()]
@@ -437,7 +526,7 @@ def _body(
     _doc(buffer, book, first_page).build(story)
     pdf = buffer.getvalue()
     pages = len(PdfReader(io.BytesIO(pdf)).pages)
-    headings = {("section", part.section.number): part.section.heading for part in parts} | dict(lists)
+    headings = {part.key: part.heading for part in parts} | dict(lists)
     sections = sorted((page, headings[key]) for key, page in starts.items() if key in headings)
     return _Body(pdf, pages, dict(starts), scans, sections, parts)
 
@@ -446,7 +535,8 @@ def _section_list(book: _Book, part: _Part) -> Table:
     rows: list[list[Any]] = [["件号", "事项", "日期", "类别", "责任单位", "材料"]]
     for item in part.items:
         spec = KINDS[item.record.kind]
-        category = next((f for f in spec.fields if f.type is FieldType.CHOICE and f.name != "record_status"), None)
+        # The kind's first required choice says what sort of record it is: 会议类型, 挂职方向, 领域, 培训类型 …
+        category = next((f for f in spec.fields if f.type is FieldType.CHOICE and f.required), None)
         rows.append(
             [
                 str(item.number),
@@ -558,18 +648,17 @@ def _gaps(book: _Book, gaps: list[Gap], numbers: dict[Any, int]) -> list[Flowabl
     ]
 
 
-def _summary(session: Session, pairing: Pairing, year: int, as_of: date, book: _Book) -> list[Flowable]:
+def _summary(book: _Book, summaries: list[tuple[Plan, list[TaskProgress]]], as_of: date) -> list[Flowable]:
     """指标完成情况汇总表: each task's targets against the ledger, from the plans of this pairing and year."""
-    plans = list_plans(session, pairing=pairing.name, year=year)
-    if not plans:
+    if not summaries:
         return []
     flow: list[Flowable] = [_Mark(book.starts, "summary"), book.para(SUMMARY, "heading1")]
     flow.append(book.para(f"截至{as_of:%Y年%m月%d日}，按台账记录计算。", "small"))
-    for plan in plans:
+    for plan, tasks in summaries:
         flow += [Spacer(0, 3 * mm), CondPageBreak(HEADING_ROOM), book.para(plan.title, "heading2")]
         rows: list[list[Any]] = [["序号", "具体事项", "量化指标", "目标", "完成", "状态"]]
         spans: list[tuple] = []
-        for task in plan_progress(session, plan, as_of):
+        for task in tasks:
             targets = task.targets or [None]
             if len(targets) > 1:  # a task's number, item and state once, over the rows of its targets
                 first, last = len(rows), len(rows) + len(targets) - 1
@@ -620,14 +709,18 @@ def _front(
 
     marks: dict[Any, int] = {}
     story: list[Flowable] = [Spacer(0, 60 * mm), book.para(book.title, "title"), Spacer(0, 20 * mm)]
+    if book.volume:
+        story[-1:] = [Spacer(0, 6 * mm), book.para("第{}册　共{}册".format(*book.volume), "cover"), Spacer(0, 14 * mm)]
     for label, value in (("结对关系", book.pairing), ("年　　度", f"{book.year}年"), ("编制单位", book.compiling_unit)):
         story.append(book.para(f"{label}：{value}", "cover"))
     story += [book.para(f"编制日期：{date.today():%Y年%m月%d日}", "cover"), PageBreak()]
     story += [_Mark(marks, "contents"), book.para("目　　录", "heading1"), Spacer(0, 4 * mm)]
     rows: list[list[Any]] = [["", book.para(title, "toc1"), page(key)] for key, title in lists]
+    keep: list[tuple] = []  # a section's line stays on the page of its first record's
     for part in parts:
         style = "toc1" if part.level == 0 else "toc2"
-        rows.append(["", book.para(part.section.heading, style), page(("section", part.section.number))])
+        keep.append(("NOSPLIT", (0, len(rows)), (-1, len(rows) + 1)))
+        rows.append(["", book.para(part.heading, style), page(part.key)])
         for item in part.items:
             rows.append(
                 [
@@ -638,7 +731,8 @@ def _front(
             )
     if rows:
         table = _table(book, rows, [14 * mm, FRAME_WIDTH - 30 * mm, 16 * mm], header=False)
-        table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0, colors.white), ("ALIGN", (2, 0), (2, -1), "RIGHT")]))
+        lines = [("GRID", (0, 0), (-1, -1), 0, colors.white), ("ALIGN", (2, 0), (2, -1), "RIGHT")]
+        table.setStyle(TableStyle(lines + [rule for rule in keep if rule[2][1] < len(rows)]))
         story.append(table)
     buffer = io.BytesIO()
     _doc(buffer, book, 1).build(story)
@@ -653,11 +747,11 @@ def _assemble(
     book: _Book,
     front: _Front,
     body: _Body,
-    media: dict[str, Photo | Scan | Unusable],
     result: BinderResult,
     out: Path,
     stop: Callable[[], bool],
-) -> None:
+) -> Path:
+    """The volume's pages put together in a temporary file beside `out`, returned for renaming."""
     writer = PdfWriter()
     for page in PdfReader(io.BytesIO(front.pdf)).pages:
         writer.add_page(page)
@@ -678,8 +772,8 @@ def _assemble(
         page.merge_page(stamp)
     _bookmarks(writer, book, front, body)
     writer.add_metadata({"/Title": book.title, "/Author": book.compiling_unit, "/Creator": "协作台账"})
-    result.pages = total
-    _write(writer, out)
+    result.pages += total
+    return _write_temporary(writer, out)
 
 
 def _place(page, source) -> None:
@@ -757,7 +851,7 @@ def _bookmarks(writer: PdfWriter, book: _Book, front: _Front, body: _Body) -> No
             continue
         del parents[part.level :]
         parent = parents[-1] if parents else None
-        node = writer.add_outline_item(title=part.section.heading, page_number=page + offset, parent=parent)
+        node = writer.add_outline_item(title=part.heading, page_number=page + offset, parent=parent)
         parents.append(node)
         for item in part.items:
             writer.add_outline_item(
@@ -767,16 +861,14 @@ def _bookmarks(writer: PdfWriter, book: _Book, front: _Front, body: _Body) -> No
             )
 
 
-def _write(writer: PdfWriter, out: Path) -> None:
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".~", suffix=".pdf", dir=out.parent)
+def _write_temporary(writer: PdfWriter, out: Path) -> Path:
+    handle, temporary = temporary_beside(out)
     try:
         with os.fdopen(handle, "wb") as stream:
             writer.write(stream)
             stream.flush()
             os.fsync(stream.fileno())
-        os.replace(temporary, out)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
+    return temporary

@@ -32,6 +32,9 @@ def register(command: Command) -> None:
     mask.add_argument("--no-mask-personal", dest="mask", action="store_false", help="身份证号、电话完整印出")
     sub.add_argument("--dpi", type=int, default=150, help="照片的打印分辨率（默认 150）")
     sub.add_argument("--duplex", action="store_true", help="双面打印：装订边左右交替")
+    sub.add_argument(
+        "--volume-pages", type=int, metavar="N", help="分册：每册正文约 N 页，在小节之间分开，每册有封面和目录"
+    )
     sub.add_argument("--as-of", metavar="DATE", help="指标完成情况按哪一天判断是否逾期（默认今天）")
     sub.add_argument("--font", help="正文字体文件或字体名（默认取台账设置或本机的宋体等中文字体）")
     sub.add_argument("--no-gaps", dest="gaps", action="store_false", help="不在开头列出缺少佐证材料的记录")
@@ -56,10 +59,16 @@ def _binder(args) -> None:
         as_of=parse_date(args.as_of) if args.as_of else None,
         gaps=args.gaps,
         font=args.font,
+        volume_pages=args.volume_pages,
     )
     with open_ledger(args) as ledger, ledger.session() as session:
         result = build_binder(ledger, session, args.file, options, progress=_progress())
-    print(f"\r已编制：{result.path}（{result.records} 件记录，共 {result.pages} 页）")
+    if len(result.volumes) > 1:
+        print(f"\r已编制 {len(result.volumes)} 册（{result.records} 件记录，共 {result.pages} 页）：")
+        for path in result.volumes:
+            print(f"  {path}")
+    else:
+        print(f"\r已编制：{result.path}（{result.records} 件记录，共 {result.pages} 页）")
     for warning in result.warnings:
         print(f"注意：{warning}")
     if result.problems:

@@ -11,7 +11,6 @@ beside the target and renamed at the end.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -35,6 +34,7 @@ from ledger.fields import Field, FieldType, KindSpec
 from ledger.kinds import KINDS, MODELS, kind_spec
 from ledger.measures import MEASURES
 from ledger.models import Attachment, Pairing, Plan, Record, Setting
+from ledger.outputs import temporary_beside
 from ledger.plans import list_plans, target_label
 from ledger.progress import STATES, plan_progress
 from ledger.records import find_pairing, record_values
@@ -566,12 +566,11 @@ def _evidence_sheet(workbook: Workbook, scope: _Scope, kinds: list[str]) -> int:
 
 def _save(workbook: Workbook, path: Path) -> None:
     """Writes beside `path` and renames: an interrupted export leaves the old file, or none, never half a one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".~", suffix=".xlsx", dir=path.parent)
+    handle, temporary = temporary_beside(path)
     os.close(handle)
     try:
         workbook.save(temporary)
         os.replace(temporary, path)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise

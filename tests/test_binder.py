@@ -171,3 +171,41 @@ def test_the_command_lists_what_it_could_not_include(demo_build, tmp_path, capsy
     assert status == 0, printed.err
     assert "已编制" in printed.out and out.is_file()
     assert main(["--ledger", str(demo_build[0]), "gaps", "--json"]) == 0
+
+
+def test_volumes_split_at_sections_each_with_its_cover_contents_and_numbering(demo_build, tmp_path):
+    out = tmp_path / "佐证材料.pdf"
+    options = BinderOptions(evidence=False, gaps=False, volume_pages=40)
+    with Ledger.open(demo_build[0]) as ledger, ledger.session() as session:
+        result = build_binder(ledger, session, out, options)
+    assert len(result.volumes) > 2
+    names = [f"佐证材料-第{n}册.pdf" for n in range(1, len(result.volumes) + 1)]
+    assert [path.name for path in result.volumes] == names
+    assert sorted(tmp_path.iterdir()) == sorted(result.volumes)  # no temporary file left, no unsplit binder
+    items, pages = [], 0
+    for number, path in enumerate(result.volumes, 1):
+        reader = PdfReader(path)
+        texts = _page_texts(reader, path)
+        pages += len(reader.pages)
+        assert f"第{number}册共{len(result.volumes)}册" in _flat(texts[0])
+        assert all(f"第{n}页" in _flat(text) for n, text in enumerate(texts, 1))
+        # Records in this volume, by the item numbers of their sheets, and the contents point at them.
+        sheets = [int(m) for text in texts for m in re.findall(r"^第(\d+)件", text, re.M)]
+        items += sheets
+        outline = [item for item in _walk(reader.outline) if re.match(r"\d+\s", item.title)]
+        assert [int(item.title.split()[0]) for item in outline] == sheets
+        # Each later volume opens with a top-level heading, so its contents keep their shape.
+        assert number == 1 or reader.outline[1].title[0] in "一二三四五六七八九十附", reader.outline[1].title
+    assert items == list(range(1, result.records + 1))
+    assert pages == result.pages
+    # A volume that starts inside a top-level section repeats its heading, marked as continued.
+    headings = [PdfReader(path).outline[1].title for path in result.volumes[1:]]
+    assert any(heading.endswith("（续）") for heading in headings), headings
+
+
+def _walk(items):
+    for item in items:
+        if isinstance(item, list):
+            yield from _walk(item)
+        else:
+            yield item
