@@ -111,14 +111,30 @@ class Problem:
 
 
 @dataclass
+class SectionPages:
+    """A section as printed: its records' item numbers and the pages it fills (its own, not its subsections')."""
+
+    number: str
+    heading: str
+    level: int
+    volume: int  # from 1
+    items: list[int]
+    pages: int
+
+
+@dataclass
 class BinderResult:
     path: Path  # the binder, or its first volume
+    title: str = ""
+    year: int = 0
     volumes: list[Path] = field(default_factory=list)  # every file written, in order
     pages: int = 0  # of all volumes together
     records: int = 0
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     missing: set[str] = field(default_factory=set)  # characters no font has, printed as 〓
+    sections: list[SectionPages] = field(default_factory=list)  # in binder order, a continued one again
+    lacking: list[int] = field(default_factory=list)  # item numbers of records missing expected evidence
 
 
 @dataclass
@@ -173,8 +189,17 @@ def build_binder(
     pairing, year = scope(session, options.pairing, options.year)
     framework = frameworks.load(options.framework) if options.framework else frameworks.for_year(year)
     parts = _parts(session, framework, pairing, year, options.sections)
-    gaps = find_gaps(session, framework, pairing, year) if options.gaps else []
-    result = BinderResult(Path(out), records=sum(len(part.items) for part in parts))
+    gaps = find_gaps(session, framework, pairing, year)
+    numbers = {item.record.id: item.number for part in parts for item in part.items}
+    result = BinderResult(
+        Path(out),
+        title=f"{year}年{pairing.name}东西部协作考核佐证材料",
+        year=year,
+        records=len(numbers),
+        lacking=sorted(numbers[gap.record.id] for gap in gaps if gap.record.id in numbers),
+    )
+    if not options.gaps:
+        gaps = []
 
     setting = session.get(Setting, "pdf_font")
     fonts = find_fonts(options.font or (setting.value if setting else None))
@@ -183,7 +208,7 @@ def build_binder(
     book = _Book(
         fonts=fonts,
         options=options,
-        title=f"{year}年{pairing.name}东西部协作考核佐证材料",
+        title=result.title,
         pairing=pairing.name,
         year=year,
         compiling_unit=compiling.value if compiling else "",
@@ -206,7 +231,6 @@ def build_binder(
         raise Cancelled
 
     report(0.6, "正在排版")
-    numbers = {item.record.id: item.number for part in parts for item in part.items}
     as_of = options.as_of or date.today()
     plans = list_plans(session, pairing=pairing.name, year=year)
     summaries = [(plan, plan_progress(session, plan, as_of)) for plan in plans]
@@ -244,6 +268,7 @@ def build_binder(
                 raise LedgerError("目录页数在排版中发生变化，请重试")
             report(0.6 + 0.4 * (index + 0.5) / len(volumes), "正在合并扫描件并编页码")
             written.append((_assemble(book, front, body, result, path, stop), path))
+            result.sections += _section_pages(volume, body, index + 1)
         for temporary, path in written:
             os.replace(temporary, path)
     except BaseException:
@@ -259,12 +284,23 @@ def build_binder(
     return result
 
 
+def _section_pages(parts: list[_Part], body: _Body, volume: int) -> list[SectionPages]:
+    begins = [body.starts[part.key] for part in parts]
+    ends = [*begins[1:], body.pages + 1]
+    return [
+        SectionPages(
+            part.section.number, part.section.heading, part.level, volume, [i.number for i in part.items], end - begin
+        )
+        for part, begin, end in zip(parts, begins, ends, strict=True)
+    ]
+
+
 def _volumes(parts: list[_Part], body: _Body, limit: int) -> list[list[_Part]]:
     """The parts cut into volumes of at most `limit` body pages where sections allow: a top-level section
     stays whole unless it alone is longer, when it is cut between its subsections; a section is never cut.
     A volume that begins inside a top-level section repeats its headings, marked （续）."""
     begins = [body.starts[part.key] for part in parts]
-    sizes = [end - begin for begin, end in zip(begins, [*begins[1:], body.pages + 1], strict=True)]
+    sizes = [section.pages for section in _section_pages(parts, body, 1)]
     groups: list[list[int]] = []
     for index, part in enumerate(parts):
         if part.level == 0 or not groups:
@@ -412,6 +448,7 @@ def _table(
     ]
     table = Table(cells, colWidths=widths, repeatRows=1 if header else 0)
     style = [
+        ("FONTNAME", (0, 0), (-1, -1), book.fonts.main.name),  # else the cells' Helvetica is put in the file
         ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#808080")),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("LEFTPADDING", (0, 0), (-1, -1), 3),

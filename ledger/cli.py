@@ -23,10 +23,15 @@ from ledger.fields import Problem
 from ledger.folder import Ledger, is_ledger, resolve_ledger_path
 from ledger.kinds import KINDS, kind_spec
 from ledger.models import EVIDENCE_ROLES, Attachment, Pairing, Setting, Unit
+from ledger.pdf_fonts import find_fonts
 from ledger.validation import display, parse_fields
 from ledger.values import display_width
 
-SETTINGS = {"author": "修改人（写入修改记录）", "compiling_unit": "编制单位（印在佐证材料封面）"}
+SETTINGS = {
+    "author": "修改人（写入修改记录）",
+    "compiling_unit": "编制单位（印在佐证材料封面）",
+    "pdf_font": "佐证材料的正文字体（字体文件或字体名，如 宋体、SimSun）",
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -398,6 +403,11 @@ def _config(args) -> None:
             with session.begin():
                 session.merge(Setting(key=args.key, value=args.value))
             print(f"已设置 {SETTINGS[args.key]}：{args.value}")
+            if args.key == "pdf_font":
+                fonts = find_fonts(args.value)
+                for warning in fonts.warnings:
+                    print(f"注意：{warning}")
+                print(f"佐证材料将使用字体：{fonts.main.name}")
             return
         stored = {setting.key: setting.value for setting in session.scalars(select(Setting))}
         for key, label in SETTINGS.items():
