@@ -599,9 +599,9 @@ def _sheet(
     for field_spec in spec.fields:
         value = item.values.get(field_spec.name)
         rows.append([book.para(field_spec.label, "cell_header"), book.value(field_spec.type, value, field_spec)])
-    flow.append(
-        _table(book, [[book.para(f"{spec.label}登记表", "cell_header"), ""], *rows], [34 * mm, FRAME_WIDTH - 34 * mm])
-    )
+    title = [book.para(f"{spec.label}登记表", "cell_header"), ""]
+    widths = [34 * mm, FRAME_WIDTH - 34 * mm]
+    flow.append(_table(book, [title, *rows], widths, commands=[("SPAN", (0, 0), (-1, 0))]))
     if not item.attachments:
         flow += [Spacer(0, 3 * mm), book.para("本件没有佐证材料。", "small")]
         return flow
