@@ -814,12 +814,18 @@ def _assemble(
 
 
 def _place(page, source) -> None:
-    """Draws a scan's page on a blank A4 `page` of the writer: upright as it displays, centred, scaled down to
-    fit when larger. The scan's /Rotate is folded into the placement, since merging ignores it."""
+    """Draws a scan's page on a blank A4 `page` of the writer, centred, scaled down to fit when larger.
+
+    It is turned as it displays (its /Rotate folded into the placement, since merging ignores it), and a
+    landscape page is turned a further quarter with its top to the left, as landscape tables are bound, so
+    it prints at full size instead of shrunk to the width of a portrait page."""
     box = source.cropbox
     rotation = source.get("/Rotate", 0) % 360
     width, height = float(box.width), float(box.height)
     if rotation % 180:
+        width, height = height, width
+    if width > height:
+        rotation = (rotation - 90) % 360
         width, height = height, width
     scale = min(1.0, PAGE_WIDTH / width, PAGE_HEIGHT / height)
     centre_x, centre_y = float(box.left) + float(box.width) / 2, float(box.bottom) + float(box.height) / 2

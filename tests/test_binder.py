@@ -232,3 +232,60 @@ def test_box_labels_follow_the_binder_sections_and_note_the_gaps(demo_build, tmp
     for box, cover in zip(boxes, covers, strict=True):
         assert _flat(box.heading) in cover and f"{box.first_item}—{box.last_item}" in cover
     assert sum("王芳" in text for text in texts) == len(boxes)  # each 备考表 names its checker
+
+
+def _scan(path, size, text, rotate=0):
+    canvas = Canvas(str(path), pagesize=size)
+    canvas.setFont("Helvetica", 40)
+    canvas.drawString(100, size[1] / 2, text)
+    canvas.save()
+    if rotate:
+        writer = PdfWriter(clone_from=path)
+        writer.pages[0].rotate(rotate)
+        writer.write(path)
+    return path
+
+
+def test_large_and_turned_scans_are_merged_on_a4_pages_with_header_and_number(demo_build, tmp_path):
+    path = tmp_path / "ledger"
+    shutil.copytree(demo_build[0], path)
+    a3 = _scan(tmp_path / "大图.pdf", (842, 1191), "SCANONA3")
+    turned = _scan(tmp_path / "横放.pdf", (595, 842), "SCANTURNED", rotate=90)
+    with Ledger.open(path, author="测试员") as ledger, ledger.session() as session:
+        record = next(r for r in records.list_records(session, "meeting") if r.record_status != "已归档")
+        evidence.attach(session, ledger.evidence_dir, record, [a3, turned], role="其他")
+        session.commit()
+        result = build_binder(ledger, session, tmp_path / "out.pdf", BinderOptions(sections=["一"], duplex=True))
+    reader = PdfReader(result.path)
+    for marker in ("SCANONA3", "SCANTURNED"):
+        number, page = next((n, p) for n, p in enumerate(reader.pages, 1) if marker in p.extract_text())
+        assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (595, 842)
+        assert "/Rotate" not in page or page["/Rotate"] == 0
+        text = _flat(page.extract_text())
+        assert f"第{number}页" in text and "鹤山市—龙州县2020年" in text  # footer and running header
+    assert not result.problems
+
+
+def _header_left(page):
+    """Where the running header (the pairing's name) begins on the page, in points from the left."""
+    found = []
+
+    def visit(text, cm, tm, font, size):
+        if "鹤山市" in text and tm[5] > 780:
+            found.append(cm[4] + tm[4])
+
+    page.extract_text(visitor_text=visit)
+    return min(found)
+
+
+def test_duplex_moves_the_binding_margin_to_the_inner_edge(demo_build, tmp_path):
+    with Ledger.open(demo_build[0]) as ledger, ledger.session() as session:
+        single = build_binder(ledger, session, tmp_path / "a.pdf", BinderOptions(sections=["1.1"], evidence=False))
+        duplex = build_binder(
+            ledger, session, tmp_path / "b.pdf", BinderOptions(sections=["1.1"], evidence=False, duplex=True)
+        )
+    single_left = [_header_left(page) for page in PdfReader(single.path).pages[1:5]]
+    duplex_left = [_header_left(page) for page in PdfReader(duplex.path).pages[1:5]]
+    assert len(set(single_left)) == 1  # always the binding margin on the left
+    # Page 2 is a verso, bound on its right: its text starts nearer the left edge; page 3 a recto again.
+    assert duplex_left[0] < duplex_left[1] and duplex_left[0] == duplex_left[2] and duplex_left[1] == single_left[0]
