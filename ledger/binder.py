@@ -242,7 +242,9 @@ def build_binder(
     lists = [(key, title) for key, title, wanted in (("gaps", GAPS, gaps), ("summary", SUMMARY, plans)) if wanted]
     volumes = [parts]
     if options.volume_pages and parts:
+        book.sizing = True
         sizing = _body(book, parts, media, opening, lists, first_page=1, result=BinderResult(Path(out)))
+        book.sizing = False
         volumes = _volumes(parts, sizing, options.volume_pages)
     paths = _volume_paths(Path(out), len(volumes))
     written: list[tuple[Path, Path]] = []  # (temporary, final)
@@ -424,6 +426,7 @@ class _Book:
     missing: set[str] = field(default_factory=set)
     starts: dict[Any, int] = field(default_factory=dict)  # where marked flowables landed, body pages from 1
     volume: tuple[int, int] | None = None  # (this volume, of how many) when the binder is split
+    sizing: bool = False  # laying out only to learn where pages fall
 
     def __post_init__(self) -> None:
         self.styles = styles(self.fonts)
@@ -639,7 +642,7 @@ def _evidence(
     for start in range(0, len(photos), 2):
         flow.append(PageBreak())
         for attachment, photo in photos[start : start + 2]:
-            flow.append(KeepTogether([_photo(photo), _caption(book, item, attachment)]))
+            flow.append(KeepTogether([_photo(photo, book.sizing), _caption(book, item, attachment)]))
     for attachment in item.attachments:
         prepared = media.get(attachment.sha256)
         if isinstance(prepared, Scan):
@@ -648,9 +651,11 @@ def _evidence(
     return flow
 
 
-def _photo(photo: Photo) -> Image:
+def _photo(photo: Photo, sizing: bool) -> Flowable:
     box_width, box_height = PHOTO_BOX
     scale = min(box_width / photo.width, box_height / photo.height)
+    if sizing:  # only the room it takes: a layout for page counts need not read and embed every JPEG
+        return Spacer(photo.width * scale, photo.height * scale)
     # The cached JPEG is embedded as it is: reportlab passes JPEG data through without decoding it.
     image = Image(str(photo.path), width=photo.width * scale, height=photo.height * scale)
     image.hAlign = "CENTER"
