@@ -46,7 +46,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ledger import frameworks
-from ledger.binder_media import Cancelled, Photo, Scan, Unusable, photo_pixels, prepare
+from ledger.binder_media import Cancelled, Listed, Photo, Prepared, Scan, Unusable, photo_pixels, prepare
 from ledger.errors import LedgerError
 from ledger.evidence import live_attachments
 from ledger.fields import FieldType
@@ -214,7 +214,7 @@ def build_binder(
         compiling_unit=compiling.value if compiling else "",
     )
 
-    media: dict[str, Photo | Scan | Unusable] = {}
+    media: dict[str, Prepared] = {}
     if options.evidence:
         files = {a.sha256: a.file for part in parts for item in part.items for a in item.attachments}
         items = [(sha, ledger.evidence_path(stored.relative_path), stored.mime) for sha, stored in files.items()]
@@ -534,7 +534,7 @@ def _doc(buffer: io.BytesIO, book: _Book, first_page: int) -> BaseDocTemplate:
 def _body(
     book: _Book,
     parts: list[_Part],
-    media: dict[str, Photo | Scan | Unusable],
+    media: dict[str, Prepared],
     opening: Callable[[], list[Flowable]],
     lists: list[tuple[str, str]],
     *,
@@ -592,9 +592,7 @@ def _section_list(book: _Book, part: _Part) -> Table:
     return _table(book, rows, widths)
 
 
-def _sheet(
-    book: _Book, part: _Part, item: _Item, media: dict[str, Photo | Scan | Unusable], result: BinderResult
-) -> list[Flowable]:
+def _sheet(book: _Book, part: _Part, item: _Item, media: dict[str, Prepared], result: BinderResult) -> list[Flowable]:
     """The record's 登记表: every field of its kind as label and value, then the list of its evidence."""
     spec = KINDS[item.record.kind]
     flow: list[Flowable] = [book.para(f"第{item.number}件　{item.record.title}", "heading2")]
@@ -621,20 +619,22 @@ def _sheet(
     return flow
 
 
-def _evidence_state(prepared: Photo | Scan | Unusable | None, included: bool) -> str:
+def _evidence_state(prepared: Prepared | None, included: bool) -> str:
     if not included:
         return "未附（本册不含材料）"
     if isinstance(prepared, Photo):
         return "照片，附后"
     if isinstance(prepared, Scan):
         return f"{prepared.pages}页，附后"
+    if isinstance(prepared, Listed):
+        return f"{prepared.kind}，未附入（请另行打印）"
     if isinstance(prepared, Unusable):
         return f"未能附入：{prepared.reason}"
     return "未能附入"
 
 
 def _evidence(
-    book: _Book, item: _Item, media: dict[str, Photo | Scan | Unusable], scans: dict[int, tuple[Path, int]]
+    book: _Book, item: _Item, media: dict[str, Prepared], scans: dict[int, tuple[Path, int]]
 ) -> list[Flowable]:
     """The record's photos two to a page with their captions, and a placeholder for each page of each scan."""
     flow: list[Flowable] = []

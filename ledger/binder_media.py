@@ -51,7 +51,31 @@ ENCRYPTED = "PDF 已加密，无法打开"
 NEEDS_AES = "PDF 使用 AES 加密，本程序缺少解密组件（cryptography），无法打开"
 DAMAGED_PDF = "PDF 文件已损坏，无法读取页面"
 NO_PAGES = "PDF 中没有页面"
-NOT_PRINTABLE = "文件类型无法放入佐证材料：{type}（只在材料清单中列出）"
+NOT_PRINTABLE = "文件类型无法识别：{type}"
+#: Documents a binder names in the record's list rather than prints: they need their own program to lay out.
+DOCUMENTS = {
+    ".doc": "Word 文档",
+    ".docx": "Word 文档",
+    ".wps": "WPS 文字文档",
+    ".odt": "文字文档",
+    ".rtf": "文字文档",
+    ".txt": "文本文件",
+    ".xls": "Excel 表格",
+    ".xlsx": "Excel 表格",
+    ".et": "WPS 表格",
+    ".ods": "表格",
+    ".csv": "表格",
+    ".ppt": "演示文稿",
+    ".pptx": "演示文稿",
+    ".dps": "WPS 演示文稿",
+    ".ofd": "OFD 版式文件",
+    ".zip": "压缩包",
+    ".rar": "压缩包",
+    ".7z": "压缩包",
+    ".mp4": "视频",
+    ".mov": "视频",
+    ".mp3": "音频",
+}
 
 
 @dataclass(frozen=True)
@@ -79,7 +103,14 @@ class Unusable:
     reason: str
 
 
-Prepared = Photo | Scan | Unusable
+@dataclass(frozen=True)
+class Listed:
+    """A document of a known kind that the binder names in the record's list of evidence but does not print."""
+
+    kind: str  # Word 文档, Excel 表格 …
+
+
+Prepared = Photo | Scan | Listed | Unusable
 
 
 class Cancelled(Exception):
@@ -207,6 +238,8 @@ def _prepare_one(sha256: str, path: Path, mime: str, folder: Path, max_size: tup
         return _photo(sha256, path, mime, folder, max_size)
     if mime in _HEIF_TYPES:
         return Unusable(HEIF)
+    if path.suffix.lower() in DOCUMENTS:
+        return Listed(DOCUMENTS[path.suffix.lower()])
     return Unusable(NOT_PRINTABLE.format(type=path.suffix.lower() or mime))
 
 

@@ -4,6 +4,7 @@ import re
 import shutil
 import subprocess
 
+import docx
 import pytest
 from pypdf import PdfReader, PdfWriter
 from reportlab.pdfgen.canvas import Canvas
@@ -145,12 +146,15 @@ def test_broken_evidence_is_reported_not_fatal(demo_build, tmp_path):
         record = next(r for r in records.list_records(session, "meeting") if r.record_status != "已归档")
         evidence.attach(session, ledger.evidence_dir, record, [broken], role="照片")
         evidence.attach(session, ledger.evidence_dir, record, [secret], role="会议纪要")
+        document = tmp_path / "讲话稿.docx"
+        docx.Document().save(document)
+        evidence.attach(session, ledger.evidence_dir, record, [document], role="其他")
         session.commit()
         result = build_binder(ledger, session, tmp_path / "out.pdf", BinderOptions(sections=["一"]))
     names = {problem.file_name for problem in result.problems}
-    assert names == {"残缺照片.jpg", "加密纪要.pdf"}
+    assert names == {"残缺照片.jpg", "加密纪要.pdf"}  # a Word document is named in the list, not a problem
     text = _flat("".join(page.extract_text() for page in PdfReader(tmp_path / "out.pdf").pages))
-    assert "未能附入" in text
+    assert "未能附入" in text and "讲话稿.docx" in text and "Word文档，未附入" in text
 
 
 def test_a_cancelled_binder_leaves_no_file(demo_build, tmp_path):

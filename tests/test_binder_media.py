@@ -18,7 +18,7 @@ from reportlab.lib.pdfencrypt import StandardEncryption
 from reportlab.pdfgen.canvas import Canvas
 
 from ledger import binder_media
-from ledger.binder_media import Cancelled, Photo, Scan, Unusable, photo_pixels, prepare
+from ledger.binder_media import Cancelled, Listed, Photo, Scan, Unusable, photo_pixels, prepare
 
 BOX = (800, 600)
 JPEG = "image/jpeg"
@@ -175,8 +175,8 @@ def test_files_that_cannot_print_are_unusable_with_reasons_and_the_rest_are_prep
     whole = _pdf(tmp_path / "whole.pdf", pages=3).read_bytes()
     cut = tmp_path / "cut.pdf"
     cut.write_bytes(whole[: re.search(rb"\d+ 0 obj\s*<<[^>]*/Type /Pages", whole).start()])
-    docx = tmp_path / "minutes.docx"
-    docx.write_bytes(b"PK\x03\x04" + bytes(100))
+    unknown = tmp_path / "unknown.xyz"
+    unknown.write_bytes(b"PK\x03\x04" + bytes(100))
 
     bad = {
         _item(truncated, JPEG): "照片文件已损坏（JPEG 数据不完整）",
@@ -186,16 +186,18 @@ def test_files_that_cannot_print_are_unusable_with_reasons_and_the_rest_are_prep
         _item(renamed_heic, JPEG): "HEIC/HEIF 格式的照片无法放入佐证材料，请转成 JPEG 后重新添加",
         _item(locked, PDF): "PDF 已加密，无法打开",
         _item(cut, PDF): "PDF 文件已损坏，无法读取页面",
-        _item(
-            docx, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-        ): "文件类型无法放入佐证材料：.docx（只在材料清单中列出）",
+        _item(unknown, "application/octet-stream"): "文件类型无法识别：.xyz",
         _item(tmp_path / "gone.jpg", JPEG): "台账中找不到这份文件，请运行“ledger check”检查",
     }
-    items = [good_photo, *bad, good_scan]
+    docx = tmp_path / "minutes.docx"
+    docx.write_bytes(b"PK\x03\x04" + bytes(100))
+    document = _item(docx, "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    items = [good_photo, *bad, document, good_scan]
 
     prepared = prepare(items, tmp_path / "cache", max_size=BOX, workers=1)
     assert {item[0]: prepared[item[0]] for item in bad} == {item[0]: Unusable(reason) for item, reason in bad.items()}
     assert isinstance(prepared[good_photo[0]], Photo)
+    assert prepared[document[0]] == Listed("Word 文档")  # named in the list, not a problem
     assert prepared[good_scan[0]] == Scan(good_scan[1], 3, password_removed=False)
 
 
