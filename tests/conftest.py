@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -9,6 +10,9 @@ import pytest
 
 from ledger import demo, records
 from ledger.folder import Ledger
+
+# Qt tests draw on no screen; set before anything imports Qt.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 PAIRING = "鹤山市—龙州县"
 AUTHOR = "测试员"

@@ -1,0 +1,193 @@
+"""The open ledger as the window sees it: what every view follows (pairing, year), and every change made
+through one undo stack.
+
+Views read with short sessions of their own. Changes go through `save_record`, `delete_records` and
+`restore_records`, each one transaction, pushed on the undo stack already done, so Ctrl+Z reverses it with the
+same ledger functions (an added record goes to the recycle bin, a deleted one comes back, an edit is edited
+back) and the audit log keeps both.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ledger import records
+from ledger.errors import InvalidInput, LedgerError
+from ledger.fields import Problem
+from ledger.folder import Ledger
+from ledger.kinds import KINDS
+from ledger.models import Pairing, Record
+
+
+class LedgerContext(QObject):
+    #: Records, plans or evidence changed; views reload.
+    changed = Signal()
+    #: The pairing or year every view follows was chosen anew.
+    scope_changed = Signal()
+    #: A change could not be made or undone; the window shows the message.
+    failed = Signal(str)
+
+    def __init__(self, ledger: Ledger, parent: QObject | None = None):
+        super().__init__(parent)
+        self.ledger = ledger
+        self.pairing: str | None = None
+        self.year: int | None = None
+        self.undo_stack = QUndoStack(self)
+        self._choose_default_scope()
+
+    # Reading -------------------------------------------------------------------------------------
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with self.ledger.session() as session:
+            yield session
+
+    def pairings(self) -> list[str]:
+        with self.session() as session:
+            return list(session.scalars(select(Pairing.name).order_by(Pairing.name)))
+
+    def years(self) -> list[int]:
+        with self.session() as session:
+            found = session.scalars(select(Record.year).where(Record.deleted_at.is_(None)).distinct())
+            return sorted({year for year in found if year}, reverse=True)
+
+    def set_scope(self, pairing: str | None, year: int | None) -> None:
+        if (pairing, year) != (self.pairing, self.year):
+            self.pairing, self.year = pairing, year
+            self.scope_changed.emit()
+
+    def _choose_default_scope(self) -> None:
+        pairings, years = self.pairings(), self.years()
+        self.pairing = pairings[0] if len(pairings) == 1 else None
+        self.year = years[0] if years else None
+
+    # Writing -------------------------------------------------------------------------------------
+
+    def save_record(
+        self, kind: str, values: Mapping[str, Any], record_id: uuid.UUID | None = None
+    ) -> uuid.UUID | list[Problem]:
+        """Adds a record (no `record_id`) or changes one; returns its id, or the problems that stopped it."""
+        try:
+            if record_id is None:
+                with self.session() as session, session.begin():
+                    record_id = records.add_record(session, kind, values).id
+                self._push(_Added(self, kind, record_id, values.get("title") or ""))
+            else:
+                with self.session() as session, session.begin():
+                    record = records.get_record(session, record_id)
+                    before = _editable(record)
+                    changes = records.update_record(session, record, values)
+                    title = record.title
+                if changes:
+                    after = {name: value for name, value in values.items() if name in changes}
+                    undo_values = {name: before[name] for name in changes if name in before}
+                    self._push(_Edited(self, record_id, title, undo_values, after))
+        except InvalidInput as error:
+            return error.problems
+        return record_id
+
+    def delete_records(self, record_ids: Sequence[uuid.UUID]) -> bool:
+        """Moves records to the recycle bin; False (and a message) when one cannot go, and then none does."""
+        return self._run(_Deleted(self, list(record_ids), delete=True))
+
+    def restore_records(self, record_ids: Sequence[uuid.UUID]) -> bool:
+        return self._run(_Deleted(self, list(record_ids), delete=False))
+
+    def write(self, action: Callable[[Session], Any]) -> Any:
+        """Runs `action` in one transaction and reports the change; not undoable (attachments, settings)."""
+        with self.session() as session, session.begin():
+            result = action(session)
+        self.changed.emit()
+        return result
+
+    def _run(self, command: _Command) -> bool:
+        try:
+            command.apply(forward=True)
+        except LedgerError as error:
+            self.failed.emit(str(error))
+            return False
+        self._push(command)
+        return True
+
+    def _push(self, command: _Command) -> None:
+        command.done = True
+        self.undo_stack.push(command)
+        self.changed.emit()
+
+
+def _editable(record: Record) -> dict[str, Any]:
+    spec = KINDS[record.kind]
+    values = records.record_values(record)
+    return {field.name: values.get(field.name) for field in spec.fields if not field.derived}
+
+
+class _Command(QUndoCommand):
+    """A change already made when pushed: its first redo is the push itself."""
+
+    def __init__(self, context: LedgerContext, text: str):
+        super().__init__(text)
+        self.context = context
+        self.done = False
+
+    def redo(self) -> None:
+        if self.done:  # pushed after being applied
+            self.done = False
+            return
+        self._safely(forward=True)
+
+    def undo(self) -> None:
+        self._safely(forward=False)
+
+    def _safely(self, forward: bool) -> None:
+        # An exception cannot cross back into Qt's undo stack: say it, and leave the ledger as it is.
+        try:
+            self.apply(forward)
+        except LedgerError as error:
+            self.context.failed.emit(str(error))
+        self.context.changed.emit()
+
+    def apply(self, forward: bool) -> None:
+        raise NotImplementedError
+
+
+class _Added(_Command):
+    def __init__(self, context: LedgerContext, kind: str, record_id: uuid.UUID, title: str):
+        super().__init__(context, f"新增{KINDS[kind].label}记录“{title}”")
+        self.record_id = record_id
+
+    def apply(self, forward: bool) -> None:
+        with self.context.session() as session, session.begin():
+            record = records.get_record(session, self.record_id)
+            (records.restore_record if forward else records.delete_record)(session, record)
+
+
+class _Edited(_Command):
+    def __init__(self, context: LedgerContext, record_id: uuid.UUID, title: str, before: dict, after: dict):
+        super().__init__(context, f"修改“{title}”")
+        self.record_id, self.before, self.after = record_id, before, after
+
+    def apply(self, forward: bool) -> None:
+        with self.context.session() as session, session.begin():
+            record = records.get_record(session, self.record_id)
+            records.update_record(session, record, self.after if forward else self.before)
+
+
+class _Deleted(_Command):
+    def __init__(self, context: LedgerContext, record_ids: list[uuid.UUID], *, delete: bool):
+        verb = "删除" if delete else "恢复"
+        super().__init__(context, f"{verb} {len(record_ids)} 条记录")
+        self.record_ids, self.delete = record_ids, delete
+
+    def apply(self, forward: bool) -> None:
+        moving = records.delete_record if forward == self.delete else records.restore_record
+        with self.context.session() as session, session.begin():
+            for record_id in self.record_ids:
+                moving(session, records.get_record(session, record_id))
