@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -11,8 +12,10 @@ import pytest
 from ledger import demo, records
 from ledger.folder import Ledger
 
-# Qt tests draw on no screen; set before anything imports Qt.
+# Qt tests draw on no screen, and keep their window settings (QSettings) away from the user's; set before
+# anything imports Qt.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="xiezuo-test-config-")
 
 PAIRING = "鹤山市—龙州县"
 AUTHOR = "测试员"

@@ -1,0 +1,133 @@
+"""The main window on a copy of the demo ledger: views follow the scope, 总览 agrees with `ledger progress`,
+records go to the recycle bin and come back, Ctrl+Z undoes, search finds across kinds."""
+
+import shutil
+from datetime import date
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+
+from ledger import records
+from ledger.folder import Ledger
+from ledger.plans import list_plans, number_text
+from ledger.progress import STATES, plan_progress
+from ui.context import LedgerContext
+from ui.main_window import MainWindow
+
+
+@pytest.fixture
+def window(demo_build, tmp_path, qtbot):
+    path = tmp_path / "ledger"
+    shutil.copytree(demo_build[0], path)
+    QSettings().clear()  # each test starts from the window's defaults
+    ledger = Ledger.open(path, author="测试员")
+    main = MainWindow(LedgerContext(ledger))
+    qtbot.addWidget(main)
+    main.resize(1366, 768)
+    main.show()
+    yield main
+    main.close()
+    ledger.close()
+
+
+def _live(window, kind):
+    with window.context.session() as session:
+        return {record.id for record in records.list_records(session, kind)}
+
+
+def _row(table, wanted):
+    """The table's first row whose record is `wanted`."""
+    with table.context.session() as session:
+        for row in range(table.proxy.rowCount()):
+            if wanted(records.get_record(session, table.record_at(table.proxy.index(row, 0)))):
+                return row
+    raise AssertionError("no such row")
+
+
+def test_the_window_opens_on_the_only_pairing_and_the_latest_year(window):
+    assert window.windowTitle().startswith("协作台账")
+    assert window.context.pairing == "鹤山市—龙州县" and window.context.year == 2020
+    assert window.pairing_box.currentText() == "鹤山市—龙州县" and window.year_box.currentText() == "2020年"
+    table = window.show_kind("meeting")
+    assert table.model.rowCount() == len(_live(window, "meeting")) > 0
+
+
+def test_the_overview_shows_what_ledger_progress_computes(window):
+    tree = window.overview.tasks
+    shown = {}
+    for top in range(tree.topLevelItemCount()):
+        plan_item = tree.topLevelItem(top)
+        seq = ""
+        for row in range(plan_item.childCount()):
+            item = plan_item.child(row)
+            seq = item.text(0) or seq
+            if item.text(6):
+                shown[seq] = (item.text(6), item.text(4))
+    with window.context.session() as session:
+        (plan,) = list_plans(session, pairing="鹤山市—龙州县", year=2020)
+        computed = plan_progress(session, plan, date.today())
+    assert len(shown) == len(computed)
+    for task in computed:
+        state, actual = shown[task.task.seq]
+        assert state == STATES[task.state]
+        if task.targets:
+            assert actual.startswith(number_text(task.targets[0].actual))  # as `ledger progress` prints it
+
+
+def test_delete_goes_to_the_recycle_bin_restore_brings_it_back_and_ctrl_z_undoes(window, qtbot):
+    table = window.show_kind("training")
+    before = _live(window, "training")
+    table.table.selectRow(_row(table, lambda record: record.record_status != "已归档"))
+    chosen = table.selected_ids()
+    window.delete_selected()
+    assert _live(window, "training") == before - set(chosen)
+    assert table.model.rowCount() == len(before) - 1
+    bin_table = window.bin.tables["training"]
+    assert bin_table.model.ids == chosen
+    # Restore from the bin, then undo the restore and the delete in turn.
+    window.bin.tabs.setCurrentWidget(bin_table)
+    bin_table.table.selectRow(0)
+    window.bin.restore_selected()
+    assert _live(window, "training") == before and bin_table.model.rowCount() == 0
+    window.context.undo_stack.undo()
+    assert _live(window, "training") == before - set(chosen)
+    window.context.undo_stack.undo()
+    assert _live(window, "training") == before
+    qtbot.keyClick(window, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)  # redo the delete
+    assert _live(window, "training") == before - set(chosen)
+
+
+def test_an_archived_record_cannot_be_deleted_and_the_user_is_told(window, qtbot, monkeypatch):
+    messages = []
+    monkeypatch.setattr("ui.main_window.QMessageBox.warning", lambda parent, title, text: messages.append(text))
+    table = window.show_kind("meeting")
+    table.table.selectRow(_row(table, lambda record: record.record_status == "已归档"))
+    before = _live(window, "meeting")
+    window.delete_selected()
+    assert _live(window, "meeting") == before
+    assert messages and "已归档" in messages[0]
+
+
+def test_the_filter_keeps_rows_holding_every_word_and_totals_follow(window):
+    table = window.show_kind("disbursement")
+    total = table.model.rowCount()
+    table.filter.setText("鹤山市 " + table.model.rows[0][table.model.fields.index(table.model.spec.by_name["title"])])
+    shown = table.proxy.rowCount()
+    assert 0 < shown < total
+    assert f"显示 {shown} / {total} 条" == table.count.text()
+    assert table.totals_text().startswith(f"{shown} 条") and "万元" in table.totals_text()
+    table.filter.setText("鹤山市 不会有这样的词")
+    assert table.proxy.rowCount() == 0
+
+
+def test_choosing_another_year_empties_the_views(window):
+    window.context.set_scope("鹤山市—龙州县", 2019)
+    assert all(table.model.rowCount() < len(_live(window, kind)) for kind, table in window.tables.items())
+
+
+def test_search_finds_records_of_every_kind(window):
+    window.search_box.setText("鹤山市")
+    window.search()
+    assert window.stack.currentWidget() is window.search_results
+    kinds = {window.search_results.table.item(row, 0).text() for row in range(window.search_results.table.rowCount())}
+    assert len(kinds) >= 3

@@ -1,0 +1,879 @@
+"""Long work started from the window: the Excel ledger out and back in, the evidence binder, its box labels.
+
+The ledger's functions do the work and know nothing of Qt. Here each runs on a pool thread with a session
+of its own (a SQLAlchemy session belongs to one thread; the engine is shared), reports progress through
+queued signals, and stops when its cancel flag is set, so the window stays responsive. Every dialog shows
+its outcome in itself rather than in a message box, so a test can drive it from start to finish.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDate,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QStandardPaths,
+    Qt,
+    QThreadPool,
+    QUrl,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import QDesktopServices, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from ledger import frameworks
+from ledger.binder import BinderOptions, BinderResult, build_binder
+from ledger.binder_media import Cancelled
+from ledger.errors import LedgerError
+from ledger.excel_export import EVIDENCE_SHEET, PROGRESS_SHEET, ExportSummary, export_workbook
+from ledger.excel_import import MOST_MISTAKES, ImportFailed, ImportReport, Mistake, import_workbook
+from ledger.folder import Ledger
+from ledger.kinds import KINDS
+from ledger.labels import SPINE_WIDTHS, Box, LabelOptions, labels_for_binder
+from ui.context import LedgerContext
+
+_log = logging.getLogger(__name__)
+
+#: 保管期限 as DA/T 22-2015 names them.
+RETENTIONS = ("永久", "30年", "10年")
+_UNSAFE_IN_NAMES = re.compile(r'[\\/:*?"<>|]')
+_SECTION_SEPARATORS = re.compile(r"[\s,，、;；]+")
+_ROOT = QModelIndex()  # Qt's default `parent` of a table's rows
+
+
+class JobState(StrEnum):
+    IDLE = "idle"
+    RUNNING = "running"
+    DONE = "done"
+    CANCELLED = "cancelled"
+    FAILED = "failed"
+
+
+@dataclass
+class Outcome:
+    state: JobState
+    result: Any = None
+    error: Exception | None = None
+
+
+class Job:
+    """What a job's function is handed on its thread besides its session: where to report, whether to stop."""
+
+    def __init__(self, report: Callable[[float, str], None], stop: threading.Event):
+        self._report, self._stop = report, stop
+
+    def report(self, fraction: float, message: str) -> None:
+        self._report(fraction, message)
+
+    def cancelled(self) -> bool:
+        return self._stop.is_set()
+
+    def progress(self, fraction: float, message: str) -> None:
+        """Reports, then raises Cancelled once asked to stop: for functions whose only way to be stopped is an
+        exception from their progress callback (the Excel export and import)."""
+        self.report(fraction, message)
+        if self.cancelled():
+            raise Cancelled
+
+
+Work = Callable[[Job, Session], Any]
+
+
+class _Signals(QObject):
+    """The worker's voice. It has no parent, so it outlives a dialog closed before its job ends."""
+
+    progressed = Signal(float, str)
+    ended = Signal(object)
+
+
+class JobRunner(QObject):
+    """Runs one job at a time on the global thread pool; its signals arrive on the thread that made it."""
+
+    progressed = Signal(float, str)
+    ended = Signal(object)  # an Outcome
+
+    def __init__(self, ledger: Ledger, parent: QObject | None = None):
+        super().__init__(parent)
+        self._ledger = ledger
+        self._stop: threading.Event | None = None
+        # Kept until the next job, so it is deleted on this thread and not on the worker's.
+        self._signals: _Signals | None = None
+
+    def running(self) -> bool:
+        return self._stop is not None
+
+    def start(self, work: Work) -> None:
+        if self.running():
+            raise RuntimeError("a job is already running")
+        stop, signals, ledger = threading.Event(), _Signals(), self._ledger
+        # Connected to this object's slots, so Qt queues them onto its thread.
+        signals.progressed.connect(self._progressed)
+        signals.ended.connect(self._ended)
+        # A job whose window is gone stops, rather than keeping the program from quitting.
+        self.destroyed.connect(lambda *_: stop.set())
+        self._stop, self._signals = stop, signals
+
+        def run() -> None:
+            job = Job(lambda fraction, message: signals.progressed.emit(fraction, message), stop)
+            try:
+                with ledger.session() as session:
+                    outcome = Outcome(JobState.DONE, work(job, session))
+            except Cancelled:
+                outcome = Outcome(JobState.CANCELLED)
+            except Exception as error:  # anything at all is told to the user, not raised into Qt
+                if not isinstance(error, LedgerError):
+                    _log.exception("job failed")
+                outcome = Outcome(JobState.FAILED, error=error)
+            signals.ended.emit(outcome)
+
+        QThreadPool.globalInstance().start(run)
+
+    def cancel(self) -> None:
+        if self._stop is not None:
+            self._stop.set()
+
+    @Slot(float, str)
+    def _progressed(self, fraction: float, message: str) -> None:
+        self.progressed.emit(fraction, message)
+
+    @Slot(object)
+    def _ended(self, outcome: Outcome) -> None:
+        self._stop = None
+        self.ended.emit(outcome)
+
+
+class MistakesModel(QAbstractTableModel):
+    """The mistakes of a workbook that could not be imported, one a row."""
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self._mistakes: list[Mistake] = []
+        self._headers = (self.tr("工作表"), self.tr("行"), self.tr("列"), self.tr("值"), self.tr("原因"))
+
+    def set_mistakes(self, mistakes: Sequence[Mistake]) -> None:
+        self.beginResetModel()
+        self._mistakes = list(mistakes)
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._mistakes)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._headers)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._mistakes):
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            mistake = self._mistakes[index.row()]
+            row = str(mistake.row) if mistake.row else ""  # 0: the whole sheet
+            return (mistake.sheet, row, mistake.column, mistake.value, mistake.reason)[index.column()]
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        horizontal = orientation == Qt.Orientation.Horizontal
+        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self._headers):
+            return self._headers[section]
+        return None
+
+
+def _documents() -> Path:
+    return Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation))
+
+
+class PathField(QWidget):
+    """A file to write or to read: typed, or chosen with the system's file dialog."""
+
+    #: A file was chosen with the file dialog.
+    picked = Signal()
+
+    def __init__(self, caption: str, file_filter: str, suffix: str, *, save: bool, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._caption, self._filter, self._suffix, self._save = caption, file_filter, suffix, save
+        self._chosen = False  # once the user names a file, suggestions no longer replace it
+        self.edit = QLineEdit()
+        self.edit.setMinimumWidth(360)
+        self.edit.textEdited.connect(self._typed)
+        self.browse = QPushButton(self.tr("浏览…"))
+        self.browse.setAutoDefault(False)
+        self.browse.clicked.connect(self._browse)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.edit, 1)
+        layout.addWidget(self.browse)
+
+    def path(self) -> Path | None:
+        text = self.edit.text().strip()
+        if not text:
+            return None
+        path = Path(text).expanduser()
+        if not path.is_absolute():
+            path = _documents() / path
+        if self._save and path.suffix.lower() != self._suffix:
+            path = path.with_name(path.name + self._suffix)
+        return path
+
+    def set_path(self, path: Path | str) -> None:
+        self._chosen = True
+        self.edit.setText(str(path))
+
+    def suggest(self, path: Path) -> None:
+        if not self._chosen:
+            self.edit.setText(str(path))
+
+    @Slot()
+    def _typed(self) -> None:
+        self._chosen = True
+
+    @Slot()
+    def _browse(self) -> None:
+        start = self.edit.text() or str(_documents())
+        if self._save:
+            chosen, _ = QFileDialog.getSaveFileName(self, self._caption, start, self._filter)
+        else:
+            chosen, _ = QFileDialog.getOpenFileName(self, self._caption, start, self._filter)
+        if chosen:
+            self.set_path(chosen)
+            self.picked.emit()
+
+
+class _JobDialog(QDialog):
+    """Options above, then the job's progress and its outcome, then 开始 / 取消 / 关闭.
+
+    A subclass builds its form and passes it to `_build`; `start()` reads the options on this thread and hands
+    `_run` a function that uses only them, so no widget is touched from the worker."""
+
+    #: The job ended: "done", "cancelled" or "failed".
+    job_ended = Signal(str)
+
+    def __init__(self, context: LedgerContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.context = context
+        self.state = JobState.IDLE
+        self.result: Any = None
+        self._result_path: Path | None = None
+        self._on_done: Callable[[Any], None] = lambda result: None
+        self._cancelled_text = ""
+        self.runner = JobRunner(context.ledger, self)
+        self.runner.progressed.connect(self._show_progress)
+        self.runner.ended.connect(self._ended)
+        # Made without a parent: the tab order follows the order they join the dialog in `_build`.
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setRange(0, 1000)
+        self.progress_bar.hide()
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details = QPlainTextEdit(readOnly=True)
+        self.details.setMaximumHeight(150)
+        self.details.hide()
+        self.open_file_button = QPushButton(self.tr("打开文件"))
+        self.open_folder_button = QPushButton(self.tr("打开所在文件夹"))
+        self.start_button = QPushButton(self.tr("开始"))
+        self.cancel_button = QPushButton(self.tr("取消"))
+        self.close_button = QPushButton(self.tr("关闭"))
+        for button in (self.open_file_button, self.open_folder_button, self.cancel_button, self.close_button):
+            button.setAutoDefault(False)
+        self.start_button.setDefault(True)  # Enter starts
+        self.cancel_button.setEnabled(False)
+        self.open_file_button.clicked.connect(self.open_file)
+        self.open_folder_button.clicked.connect(self.open_folder)
+        self.start_button.clicked.connect(self.start)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.close_button.clicked.connect(self.reject)
+
+    def _build(self, form: QWidget, results: Sequence[QWidget] = (), buttons: Sequence[QPushButton] = ()) -> None:
+        self.form = form
+        # Disabled while a job runs; some styles then draw placeholders as dark as typed text, which misleads.
+        palette = form.palette()
+        dimmed = palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
+        palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.PlaceholderText, dimmed)
+        form.setPalette(palette)
+        layout = QVBoxLayout(self)
+        layout.addWidget(form)
+        layout.addWidget(self.progress_bar)
+        layout.addWidget(self.status)
+        layout.addWidget(self.details)
+        for widget in results:
+            layout.addWidget(widget)
+        opening = QHBoxLayout()
+        opening.addWidget(self.open_file_button)
+        opening.addWidget(self.open_folder_button)
+        opening.addStretch(1)
+        layout.addLayout(opening)
+        layout.addStretch(1)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        for button in (self.start_button, *buttons, self.cancel_button, self.close_button):
+            row.addWidget(button)
+        layout.addLayout(row)
+        self._show_file(None)
+
+    # Running -------------------------------------------------------------------------------------
+
+    @Slot()
+    def start(self) -> None:
+        raise NotImplementedError
+
+    def _run(self, work: Work, on_done: Callable[[Any], None], cancelled_text: str) -> None:
+        if self.runner.running():
+            return
+        self._on_done, self._cancelled_text = on_done, cancelled_text
+        self.result = None
+        self._show_file(None)
+        self.details.clear()
+        self.details.hide()
+        self.status.setText(self.tr("正在准备…"))
+        self.progress_bar.setValue(0)
+        self.progress_bar.show()
+        self._set_running(True)
+        self.state = JobState.RUNNING
+        self.runner.start(work)
+
+    def _set_running(self, running: bool) -> None:
+        self.form.setEnabled(not running)
+        self.start_button.setEnabled(not running)
+        self.cancel_button.setEnabled(running)
+        self.close_button.setEnabled(not running)  # Esc and the window's own close button still cancel
+
+    @Slot()
+    def cancel(self) -> None:
+        if self.runner.running():
+            self.runner.cancel()
+            self.cancel_button.setEnabled(False)
+            self.status.setText(self.tr("正在取消…"))
+
+    def reject(self) -> None:
+        """Esc and the window's close button stop a running job first; the dialog then says how it ended."""
+        if self.runner.running():
+            self.cancel()
+        else:
+            super().reject()
+
+    @Slot(float, str)
+    def _show_progress(self, fraction: float, message: str) -> None:
+        self.progress_bar.setValue(round(min(max(fraction, 0.0), 1.0) * 1000))
+        if self.cancel_button.isEnabled():  # after a cancel, "正在取消…" stays
+            self.status.setText(message)
+
+    @Slot(object)
+    def _ended(self, outcome: Outcome) -> None:
+        self.progress_bar.hide()
+        self._set_running(False)
+        if outcome.state is JobState.DONE:
+            self.result = outcome.result
+            self._on_done(outcome.result)
+        elif outcome.state is JobState.CANCELLED:
+            self.status.setText(self._cancelled_text)
+        else:
+            assert outcome.error is not None
+            self._failed(outcome.error)
+        self.state = outcome.state
+        self.job_ended.emit(str(outcome.state))
+
+    def _failed(self, error: Exception) -> None:
+        self.status.setText(self._describe(error))
+
+    def _describe(self, error: Exception) -> str:
+        if isinstance(error, LedgerError):
+            return self.tr("未能完成：{error}").format(error=error)
+        if isinstance(error, OSError):
+            name = error.filename2 or error.filename  # os.replace names the target second
+            where = f"{name}：" if name else ""
+            reason = error.strerror or str(error)
+            return self.tr("未能完成，无法读写文件：{where}{reason}").format(where=where, reason=reason)
+        return self.tr("未能完成，出现意外错误（{kind}：{error}）。").format(kind=type(error).__name__, error=error)
+
+    # Showing the outcome -------------------------------------------------------------------------
+
+    def _show_lines(self, lines: Sequence[str]) -> None:
+        self.details.setPlainText("\n".join(lines))
+        self.details.setVisible(bool(lines))
+
+    def _show_file(self, path: Path | None) -> None:
+        self._result_path = path
+        self.open_file_button.setVisible(path is not None)
+        self.open_folder_button.setVisible(path is not None)
+
+    @Slot()
+    def open_file(self) -> None:
+        if self._result_path is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._result_path)))
+
+    @Slot()
+    def open_folder(self) -> None:
+        if self._result_path is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._result_path.parent)))
+
+    # Form pieces ---------------------------------------------------------------------------------
+
+    def _pairing_box(self, everything: str | None = None) -> QComboBox:
+        """The ledger's pairings, the context's chosen; `everything`: the label of a first item meaning all."""
+        box = QComboBox()
+        if everything:
+            box.addItem(everything, None)
+        for name in self.context.pairings():
+            box.addItem(name, name)
+        found = box.findData(self.context.pairing)
+        box.setCurrentIndex(max(found, 0))
+        return box
+
+    def _year_box(self, everything: str | None = None) -> QComboBox:
+        box = QComboBox()
+        years = self.context.years()
+        if everything or not years:
+            box.addItem(everything or self.tr("有记录的最近一年"), None)
+        for year in years:
+            box.addItem(self.tr("{year}年").format(year=year), year)
+        found = box.findData(self.context.year)
+        box.setCurrentIndex(max(found, 0))
+        return box
+
+    def _date_box(self) -> QDateEdit:
+        box = QDateEdit(QDate.currentDate())
+        box.setCalendarPopup(True)
+        box.setDisplayFormat("yyyy-MM-dd")
+        return box
+
+    def _suggested(self, pairing: str | None, year: int | None, what: str, suffix: str) -> Path:
+        """A file in the user's Documents named for what it holds, e.g. 2020年鹤山市—龙州县台账.xlsx."""
+        name = (f"{year}年" if year else "") + (pairing or "") + what
+        return _documents() / (_UNSAFE_IN_NAMES.sub("_", name) + suffix)
+
+    def _need_output(self, field: PathField) -> Path | None:
+        path = field.path()
+        if path is None:
+            self.status.setText(self.tr("请先选择保存位置。"))
+        return path
+
+
+class ExcelExportDialog(_JobDialog):
+    """导出 Excel 台账: the options of `ledger export`."""
+
+    def __init__(self, context: LedgerContext, parent: QWidget | None = None):
+        super().__init__(context, parent)
+        self.setWindowTitle(self.tr("导出 Excel 台账"))
+        self.start_button.setText(self.tr("导出"))
+        form = QWidget()
+        fields = QFormLayout(form)
+        fields.setContentsMargins(0, 0, 0, 0)
+        self.output = PathField(self.tr("导出 Excel 台账"), self.tr("Excel 工作簿 (*.xlsx)"), ".xlsx", save=True)
+        self.pairing = self._pairing_box(self.tr("全部结对关系"))
+        self.year = self._year_box(self.tr("全部年度"))
+        kinds = QWidget()
+        grid = QGridLayout(kinds)
+        grid.setContentsMargins(0, 0, 0, 0)
+        self.kinds: dict[str, QCheckBox] = {}
+        for position, spec in enumerate(KINDS.values()):
+            box = QCheckBox(spec.label, checked=True)
+            grid.addWidget(box, position // 3, position % 3)
+            self.kinds[spec.name] = box
+        self.as_of = self._date_box()
+        self.as_of.setToolTip(self.tr("指标完成情况按这一天判断是否逾期"))
+        fields.addRow(self.tr("保存到"), self.output)
+        fields.addRow(self.tr("结对关系"), self.pairing)
+        fields.addRow(self.tr("年度"), self.year)
+        fields.addRow(self.tr("记录类别"), kinds)
+        fields.addRow(self.tr("逾期判断日期"), self.as_of)
+        self._build(form)
+        self.setMinimumWidth(600)
+        self.pairing.currentIndexChanged.connect(self._suggest_output)
+        self.year.currentIndexChanged.connect(self._suggest_output)
+        self._suggest_output()
+
+    def set_output(self, path: Path | str) -> None:
+        self.output.set_path(path)
+
+    @Slot()
+    def _suggest_output(self) -> None:
+        suggested = self._suggested(self.pairing.currentData(), self.year.currentData(), self.tr("台账"), ".xlsx")
+        self.output.suggest(suggested)
+
+    @Slot()
+    def start(self) -> None:
+        kinds = [name for name, box in self.kinds.items() if box.isChecked()]
+        if not kinds:
+            self.status.setText(self.tr("请至少选择一类记录。"))
+            return
+        path = self._need_output(self.output)
+        if path is None:
+            return
+        pairing, year, as_of = self.pairing.currentData(), self.year.currentData(), self.as_of.date().toPython()
+
+        def work(job: Job, session: Session) -> ExportSummary:
+            return export_workbook(
+                session, path, pairing=pairing, year=year, kinds=kinds, as_of=as_of, progress=job.progress
+            )
+
+        self._run(work, self._exported, self.tr("已取消，未生成文件。"))
+
+    def _exported(self, summary: ExportSummary) -> None:
+        self.status.setText(self.tr("已导出：{path}").format(path=summary.path))
+        units = {PROGRESS_SHEET: self.tr("项任务"), EVIDENCE_SHEET: self.tr("个文件")}
+        self._show_lines([f"{sheet}：{count} {units.get(sheet, self.tr('条'))}" for sheet, count in summary.sheets])
+        self._show_file(summary.path)
+
+
+class ExcelImportDialog(_JobDialog):
+    """导入 Excel 台账: every mistake is listed after a dry run, and only a clean file can be imported."""
+
+    def __init__(self, context: LedgerContext, parent: QWidget | None = None):
+        super().__init__(context, parent)
+        self.setWindowTitle(self.tr("导入 Excel 台账"))
+        # The import writes in one long transaction: edits in the window meanwhile would wait on it.
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.start_button.setText(self.tr("检查"))
+        self.start_button.setToolTip(self.tr("试导入：检查每一行，不写入台账"))
+        self._checked: Path | None = None  # the file whose dry run was clean
+        form = QWidget()
+        fields = QFormLayout(form)
+        fields.setContentsMargins(0, 0, 0, 0)
+        self.source = PathField(self.tr("导入 Excel 台账"), self.tr("Excel 工作簿 (*.xlsx *.xlsm)"), "", save=False)
+        fields.addRow(self.tr("文件"), self.source)
+        note = QLabel(self.tr("先检查全部内容；有记录编号的行更新该记录，没有的行新增。有任何错误则全部不导入。"))
+        note.setWordWrap(True)
+        fields.addRow(note)
+        self.mistakes = MistakesModel(self)
+        self.mistakes_view = QTableView()
+        self.mistakes_view.setModel(self.mistakes)
+        self.mistakes_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.mistakes_view.verticalHeader().hide()
+        self.mistakes_view.setMinimumHeight(220)
+        header = self.mistakes_view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.mistakes_view.hide()
+        self.import_button = QPushButton(self.tr("导入"))
+        self.import_button.setAutoDefault(False)
+        self.import_button.setEnabled(False)
+        self.import_button.clicked.connect(self.import_checked)
+        self._build(form, results=[self.mistakes_view], buttons=[self.import_button])
+        self.source.edit.textChanged.connect(self._forget_check)
+        self.source.picked.connect(self.start)
+        self.setMinimumWidth(860)  # room for a mistake's reason beside its sheet, row, column and value
+
+    def set_source(self, path: Path | str) -> None:
+        self.source.set_path(path)
+
+    @Slot()
+    def _forget_check(self) -> None:
+        self._checked = None
+        self._allow_import(False)
+
+    def _allow_import(self, allowed: bool) -> None:
+        self.import_button.setEnabled(allowed)
+        # Enter imports once a clean check has been seen, and checks otherwise.
+        self.import_button.setDefault(allowed)
+        self.start_button.setDefault(not allowed)
+
+    def _set_running(self, running: bool) -> None:
+        super()._set_running(running)
+        if running:
+            self._allow_import(False)
+            self.mistakes.set_mistakes([])
+            self.mistakes_view.hide()
+
+    @Slot()
+    def start(self) -> None:
+        path = self.source.path()
+        if path is None:
+            self.status.setText(self.tr("请先选择要导入的 Excel 文件。"))
+            return
+
+        def work(job: Job, session: Session) -> ImportReport:
+            return import_workbook(session, path, dry_run=True, progress=job.progress)
+
+        self._run(work, lambda report: self._checked_clean(path, report), self.tr("已取消检查。"))
+
+    def _checked_clean(self, path: Path, report: ImportReport) -> None:
+        self._checked = path
+        self.status.setText(self.tr("检查通过，没有错误。确认以下内容后点“导入”："))
+        self._show_lines(report.lines())
+        self._allow_import(True)
+
+    @Slot()
+    def import_checked(self) -> None:
+        path = self._checked
+        if path is None or self.runner.running():
+            return
+
+        def work(job: Job, session: Session) -> ImportReport:
+            return import_workbook(session, path, progress=job.progress)
+
+        self._run(work, self._imported, self.tr("已取消，未导入任何内容。"))
+
+    def _imported(self, report: ImportReport) -> None:
+        self._checked = None
+        self.status.setText(self.tr("导入完成。"))
+        self._show_lines(report.lines())
+        self.context.changed.emit()
+
+    def _failed(self, error: Exception) -> None:
+        if not isinstance(error, ImportFailed):
+            super()._failed(error)
+            return
+        count = len(error.mistakes)
+        text = self.tr("发现 {count} 处错误，未导入任何内容。请在 Excel 中改正后重新检查。").format(count=count)
+        if count >= MOST_MISTAKES:
+            text += self.tr("（只列出前 {count} 处）").format(count=count)
+        self.status.setText(text)
+        self.mistakes.set_mistakes(error.mistakes)
+        self.mistakes_view.show()
+
+
+class _LayoutFields(QGroupBox):
+    """What decides where the binder's pages fall, shared by the binder and its box labels (as in the CLI)."""
+
+    changed = Signal()
+
+    def __init__(self, dialog: _JobDialog):
+        super().__init__(dialog.tr("内容与分册"))
+        defaults = BinderOptions()
+        self.pairing = dialog._pairing_box()
+        self.year = dialog._year_box()
+        self.framework = QComboBox()
+        self.framework.addItem(self.tr("按年度自动选择"), None)
+        for framework in frameworks.available():
+            self.framework.addItem(framework.title, framework.name)
+        self.sections = QLineEdit(placeholderText=self.tr("全部；或写编号，如 一 2.1"))
+        self.evidence = QCheckBox(self.tr("附照片和扫描件"), checked=defaults.evidence)
+        self.gaps = QCheckBox(self.tr("开头列出缺少佐证材料的记录"), checked=defaults.gaps)
+        self.volume_pages = QSpinBox(minimum=0, maximum=100_000, singleStep=50, value=defaults.volume_pages or 0)
+        self.volume_pages.setSpecialValueText(self.tr("不分册"))
+        self.volume_pages.setSuffix(self.tr(" 页"))
+        self.volume_pages.setToolTip(self.tr("每册正文约多少页，在小节之间分开；每册有封面和目录"))
+        self.font = QLineEdit(placeholderText=self.tr("默认：台账设置或本机中文字体"))
+        fields = QFormLayout(self)
+        fields.addRow(self.tr("结对关系"), self.pairing)
+        fields.addRow(self.tr("年度"), self.year)
+        fields.addRow(self.tr("考核指标体系"), self.framework)
+        fields.addRow(self.tr("只编小节"), self.sections)
+        fields.addRow("", self.evidence)
+        fields.addRow("", self.gaps)
+        fields.addRow(self.tr("分册"), self.volume_pages)
+        fields.addRow(self.tr("字体"), self.font)
+        self.pairing.currentIndexChanged.connect(self.changed)
+        self.year.currentIndexChanged.connect(self.changed)
+
+    def options(self, **more: Any) -> BinderOptions:
+        return BinderOptions(
+            pairing=self.pairing.currentData(),
+            year=self.year.currentData(),
+            framework=self.framework.currentData(),
+            sections=[number for number in _SECTION_SEPARATORS.split(self.sections.text()) if number],
+            evidence=self.evidence.isChecked(),
+            gaps=self.gaps.isChecked(),
+            volume_pages=self.volume_pages.value() or None,
+            font=self.font.text().strip() or None,
+            **more,
+        )
+
+
+def _side_by_side(output: QWidget, label: str, groups: Sequence[QWidget], note: str = "") -> QWidget:
+    """The output file across the top, then the groups of options beside each other to keep the dialog low."""
+    form = QWidget()
+    layout = QVBoxLayout(form)
+    layout.setContentsMargins(0, 0, 0, 0)
+    top = QFormLayout()
+    top.addRow(label, output)
+    layout.addLayout(top)
+    row = QHBoxLayout()
+    for group in groups:
+        row.addWidget(group, 1)
+    layout.addLayout(row)
+    if note:
+        below = QLabel(note)
+        below.setWordWrap(True)
+        layout.addWidget(below)
+    return form
+
+
+class BinderDialog(_JobDialog):
+    """编制佐证材料: the options of `ledger binder`."""
+
+    def __init__(self, context: LedgerContext, parent: QWidget | None = None):
+        super().__init__(context, parent)
+        self.setWindowTitle(self.tr("编制佐证材料"))
+        self.start_button.setText(self.tr("开始编制"))
+        defaults = BinderOptions()
+        self.output = PathField(self.tr("保存佐证材料"), self.tr("PDF 文件 (*.pdf)"), ".pdf", save=True)
+        self.layout_fields = _LayoutFields(self)
+        printing = QGroupBox(self.tr("打印"))
+        # No ledger setting says otherwise yet, so the binder's own default (masked) applies.
+        self.mask_personal = QCheckBox(self.tr("身份证号、电话打码"), checked=defaults.mask_personal)
+        self.duplex = QCheckBox(self.tr("双面打印（装订边左右交替）"), checked=defaults.duplex)
+        self.dpi = QSpinBox(minimum=72, maximum=600, singleStep=50, value=defaults.dpi)
+        self.dpi.setSuffix(" dpi")
+        self.as_of = self._date_box()
+        self.as_of.setToolTip(self.tr("指标完成情况按这一天判断是否逾期"))
+        fields = QFormLayout(printing)
+        fields.addRow("", self.mask_personal)
+        fields.addRow("", self.duplex)
+        fields.addRow(self.tr("照片分辨率"), self.dpi)
+        fields.addRow(self.tr("逾期判断日期"), self.as_of)
+        self._build(_side_by_side(self.output, self.tr("保存到"), [self.layout_fields, printing]))
+        self.setMinimumWidth(760)
+        self.layout_fields.changed.connect(self._suggest_output)
+        self._suggest_output()
+
+    def set_output(self, path: Path | str) -> None:
+        self.output.set_path(path)
+
+    @Slot()
+    def _suggest_output(self) -> None:
+        fields = self.layout_fields
+        what = self.tr("佐证材料")
+        self.output.suggest(self._suggested(fields.pairing.currentData(), fields.year.currentData(), what, ".pdf"))
+
+    @Slot()
+    def start(self) -> None:
+        path = self._need_output(self.output)
+        if path is None:
+            return
+        options = self.layout_fields.options(
+            mask_personal=self.mask_personal.isChecked(),
+            dpi=self.dpi.value(),
+            duplex=self.duplex.isChecked(),
+            as_of=self.as_of.date().toPython(),
+        )
+        ledger = self.context.ledger
+
+        def work(job: Job, session: Session) -> BinderResult:
+            return build_binder(ledger, session, path, options, progress=job.report, cancelled=job.cancelled)
+
+        self._run(work, self._built, self.tr("已取消，未生成文件。"))
+
+    def _built(self, result: BinderResult) -> None:
+        if len(result.volumes) > 1:
+            text = self.tr("已编制 {volumes} 册（{records} 件记录，共 {pages} 页）：{path} 等")
+        else:
+            text = self.tr("已编制：{path}（{records} 件记录，共 {pages} 页）")
+        self.status.setText(
+            text.format(volumes=len(result.volumes), records=result.records, pages=result.pages, path=result.path)
+        )
+        lines = [str(path) for path in result.volumes] if len(result.volumes) > 1 else []
+        lines += [self.tr("注意：{warning}").format(warning=warning) for warning in result.warnings]
+        if result.problems:
+            lines.append(self.tr("以下 {count} 个材料未能附入，已在其位置注明：").format(count=len(result.problems)))
+            lines += [f"  {problem}" for problem in result.problems]
+        self._show_lines(lines)
+        self._show_file(result.path)
+
+
+class LabelsDialog(_JobDialog):
+    """档案盒标签: the options of `ledger labels`, with the binder's layout options its page counts follow."""
+
+    def __init__(self, context: LedgerContext, parent: QWidget | None = None):
+        super().__init__(context, parent)
+        self.setWindowTitle(self.tr("档案盒标签（盒脊、封面、备考表）"))
+        self.start_button.setText(self.tr("生成"))
+        defaults = LabelOptions()
+        self.output = PathField(self.tr("保存档案盒标签"), self.tr("PDF 文件 (*.pdf)"), ".pdf", save=True)
+        self.layout_fields = _LayoutFields(self)
+        boxes = QGroupBox(self.tr("档案盒"))
+        self.retention = QComboBox()
+        self.retention.addItems(RETENTIONS)
+        self.retention.setCurrentText(defaults.retention)
+        self.fonds = QLineEdit(placeholderText=self.tr("留空则手填"))
+        self.spine = QComboBox()
+        for width in SPINE_WIDTHS:
+            self.spine.addItem(f"{width} mm", width)
+        self.spine.setCurrentIndex(self.spine.findData(defaults.spine_mm))
+        self.compiled_by = QLineEdit(context.ledger.author)
+        self.checked_by = QLineEdit(placeholderText=self.tr("留空则手填"))
+        fields = QFormLayout(boxes)
+        fields.addRow(self.tr("保管期限"), self.retention)
+        fields.addRow(self.tr("全宗号"), self.fonds)
+        fields.addRow(self.tr("盒脊厚度"), self.spine)
+        fields.addRow(self.tr("整理人"), self.compiled_by)
+        fields.addRow(self.tr("检查人"), self.checked_by)
+        note = self.tr("每个考核指标大项一盒；盒内页数按同样选项编制的佐证材料计算，请用与打印的佐证材料相同的选项。")
+        self._build(_side_by_side(self.output, self.tr("保存到"), [self.layout_fields, boxes], note))
+        self.setMinimumWidth(760)
+        self.layout_fields.changed.connect(self._suggest_output)
+        self._suggest_output()
+
+    def set_output(self, path: Path | str) -> None:
+        self.output.set_path(path)
+
+    @Slot()
+    def _suggest_output(self) -> None:
+        fields = self.layout_fields
+        what = self.tr("档案盒标签")
+        self.output.suggest(self._suggested(fields.pairing.currentData(), fields.year.currentData(), what, ".pdf"))
+
+    @Slot()
+    def start(self) -> None:
+        path = self._need_output(self.output)
+        if path is None:
+            return
+        binder = self.layout_fields.options()
+        options = LabelOptions(
+            retention=self.retention.currentText(),
+            fonds=self.fonds.text().strip(),
+            spine_mm=self.spine.currentData(),
+            compiled_by=self.compiled_by.text().strip(),
+            checked_by=self.checked_by.text().strip(),
+        )
+        ledger = self.context.ledger
+
+        def work(job: Job, session: Session) -> tuple[list[Box], int]:
+            return labels_for_binder(
+                ledger, session, path, binder, options, progress=job.report, cancelled=job.cancelled
+            )
+
+        self._run(work, lambda result: self._made(path, *result), self.tr("已取消，未生成文件。"))
+
+    def _made(self, path: Path, boxes: list[Box], pages: int) -> None:
+        self.status.setText(
+            self.tr("已生成：{path}（{boxes} 盒，共 {pages} 页）").format(path=path, boxes=len(boxes), pages=pages)
+        )
+        line = self.tr("第 {number} 盒  {heading}  件号 {first}—{last}，{items} 件，{pages} 页")
+        self._show_lines(
+            [
+                line.format(
+                    number=box.number,
+                    heading=box.heading,
+                    first=box.first_item,
+                    last=box.last_item,
+                    items=box.items,
+                    pages=box.pages,
+                )
+                for box in boxes
+            ]
+        )
+        self._show_file(path)

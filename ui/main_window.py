@@ -1,0 +1,370 @@
+"""The main window: a sidebar of views, the pairing and year every view follows, menus and shortcuts."""
+
+from __future__ import annotations
+
+import uuid
+
+from PySide6.QtCore import QSettings, QSize, Qt, QUrl
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ledger import __version__, records
+from ledger.backup import snapshot
+from ledger.kinds import KINDS
+from ui.context import LedgerContext
+from ui.overview import Overview
+from ui.record_table import RecordTable
+
+ALL = "全部"
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, context: LedgerContext):
+        super().__init__()
+        self.context = context
+        self.setWindowTitle(self.tr("协作台账 — {0}").format(context.ledger.path))
+        self.setMinimumSize(QSize(900, 600))
+
+        self.sidebar = QListWidget()
+        self.sidebar.setObjectName("sidebar")
+        self.stack = QStackedWidget()
+        self.overview = Overview(context)
+        self.tables: dict[str, RecordTable] = {}
+        self._add_view(self.tr("总览"), self.overview)
+        for kind, spec in KINDS.items():
+            table = RecordTable(context, kind)
+            table.open_requested.connect(lambda record_id, kind=kind: self.edit_record(kind, record_id))
+            table.totals_changed.connect(self._show_totals)
+            self.tables[kind] = table
+            self._add_view(spec.label, table)
+        self.bin = RecycleBin(context)
+        self._add_view(self.tr("回收站"), self.bin)
+        self.search_results = SearchResults(context, self)
+        self._add_view(self.tr("搜索结果"), self.search_results)
+        self.sidebar.setCurrentRow(0)
+        self.sidebar.currentRowChanged.connect(self._show_view)
+        em = self.fontMetrics().horizontalAdvance("中")
+        self.sidebar.setMinimumWidth(em * 7)
+        self.sidebar.setStyleSheet("QListWidget#sidebar::item { padding: 6px 10px; }")
+
+        self.splitter = QSplitter()
+        self.splitter.addWidget(self.sidebar)
+        self.splitter.addWidget(self.stack)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setCollapsible(0, False)
+        self.splitter.setSizes([em * 9, em * 100])
+        self.setCentralWidget(self.splitter)
+
+        self._scope_bar()
+        self._menus()
+        context.changed.connect(self.reload)
+        context.scope_changed.connect(self.reload)
+        context.failed.connect(lambda message: QMessageBox.warning(self, self.tr("未能完成"), message))
+        self._restore_state()
+
+    # Views ---------------------------------------------------------------------------------------
+
+    def _add_view(self, label: str, widget: QWidget) -> None:
+        self.sidebar.addItem(label)
+        self.stack.addWidget(widget)
+
+    def _show_view(self, row: int) -> None:
+        self.stack.setCurrentIndex(row)
+        widget = self.stack.currentWidget()
+        self.statusBar().showMessage(widget.totals_text() if isinstance(widget, RecordTable) else "")
+
+    def _show_totals(self, text: str) -> None:
+        if self.sender() is self.stack.currentWidget():
+            self.statusBar().showMessage(text)
+
+    def show_kind(self, kind: str) -> RecordTable:
+        self.sidebar.setCurrentRow(list(KINDS).index(kind) + 1)
+        return self.tables[kind]
+
+    def current_table(self) -> RecordTable | None:
+        widget = self.stack.currentWidget()
+        return widget if isinstance(widget, RecordTable) else None
+
+    def reload(self) -> None:
+        self._fill_scope()
+        self.overview.reload()
+        for table in self.tables.values():
+            table.reload()
+        self.bin.reload()
+        self._show_view(self.stack.currentIndex())
+
+    # The pairing and year ------------------------------------------------------------------------
+
+    def _scope_bar(self) -> None:
+        bar = QToolBar(self.tr("范围"))
+        bar.setObjectName("scope")
+        bar.setMovable(False)
+        self.pairing_box = QComboBox()
+        self.pairing_box.setMinimumContentsLength(10)
+        self.year_box = QComboBox()
+        self.search_box = QLineEdit(placeholderText=self.tr("搜索全部记录（Ctrl+F）"))
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.setMaximumWidth(self.fontMetrics().horizontalAdvance("中") * 16)
+        self.search_box.returnPressed.connect(self.search)
+        bar.addWidget(QLabel(self.tr(" 结对关系 ")))
+        bar.addWidget(self.pairing_box)
+        bar.addWidget(QLabel(self.tr("  年度 ")))
+        bar.addWidget(self.year_box)
+        spacer = QWidget()
+        spacer.setSizePolicy(spacer.sizePolicy().horizontalPolicy().Expanding, spacer.sizePolicy().verticalPolicy())
+        bar.addWidget(spacer)
+        bar.addWidget(self.search_box)
+        self.addToolBar(bar)
+        self._fill_scope()
+        self.pairing_box.currentIndexChanged.connect(self._scope_chosen)
+        self.year_box.currentIndexChanged.connect(self._scope_chosen)
+
+    def _fill_scope(self) -> None:
+        for box, items, current in (
+            (self.pairing_box, self.context.pairings(), self.context.pairing),
+            (self.year_box, self.context.years(), self.context.year),
+        ):
+            box.blockSignals(True)
+            box.clear()
+            box.addItem(self.tr(ALL), None)
+            for item in items:
+                box.addItem(f"{item}年" if isinstance(item, int) else item, item)
+            box.setCurrentIndex(max(0, box.findData(current)))
+            box.blockSignals(False)
+
+    def _scope_chosen(self) -> None:
+        self.context.set_scope(self.pairing_box.currentData(), self.year_box.currentData())
+
+    # Records -------------------------------------------------------------------------------------
+
+    def new_record(self) -> None:
+        table = self.current_table()
+        kind = table.kind if table is not None and not table.deleted else None
+        if kind is None:
+            QMessageBox.information(self, self.tr("新增记录"), self.tr("请先在左侧选择一类台账（如“会议与互访”）。"))
+            return
+        self._open_form(kind)
+
+    def edit_record(self, kind: str, record_id: uuid.UUID | None) -> None:
+        if record_id is not None:
+            self._open_form(kind, record_id=record_id)
+
+    def duplicate_record(self) -> None:
+        table = self.current_table()
+        if table is not None and not table.deleted and table.current_id() is not None:
+            self._open_form(table.kind, copy_of=table.current_id())
+
+    def _open_form(self, kind: str, **which) -> None:
+        from ui.record_form import RecordDialog
+
+        dialog = RecordDialog(self.context, kind, parent=self, **which)
+        if dialog.exec() and dialog.saved_id is not None:
+            self.tables[kind].reload()
+            self._select(kind, dialog.saved_id)
+
+    def _select(self, kind: str, record_id: uuid.UUID) -> None:
+        table = self.show_kind(kind)
+        for row in range(table.proxy.rowCount()):
+            index = table.proxy.index(row, 0)
+            if table.record_at(index) == record_id:
+                table.table.selectRow(row)
+                table.table.scrollTo(index)
+                return
+
+    def delete_selected(self) -> None:
+        table = self.current_table()
+        if table is None or table.deleted:
+            return
+        chosen = table.selected_ids()
+        if chosen and self.context.delete_records(chosen):
+            message = self.tr("已将 {0} 条记录移入回收站（Ctrl+Z 撤销）").format(len(chosen))
+            self.statusBar().showMessage(message, 5000)
+
+    # Search --------------------------------------------------------------------------------------
+
+    def search(self) -> None:
+        self.search_results.run(self.search_box.text())
+        self.sidebar.setCurrentRow(self.stack.indexOf(self.search_results))
+
+    # Menus ---------------------------------------------------------------------------------------
+
+    def _menus(self) -> None:
+        def action(menu, text: str, slot, shortcut=None) -> QAction:
+            item = menu.addAction(text)
+            item.triggered.connect(slot)
+            if shortcut is not None:
+                item.setShortcuts(shortcut if isinstance(shortcut, list) else [QKeySequence(shortcut)])
+            return item
+
+        files = self.menuBar().addMenu(self.tr("文件(&F)"))
+        action(files, self.tr("打开台账文件夹"), self._open_folder)
+        action(files, self.tr("立即备份"), self._backup)
+        files.addSeparator()
+        action(files, self.tr("退出"), self.close, QKeySequence.StandardKey.Quit)
+
+        edit = self.menuBar().addMenu(self.tr("编辑(&E)"))
+        undo = self.context.undo_stack.createUndoAction(self, self.tr("撤销"))
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.context.undo_stack.createRedoAction(self, self.tr("重做"))
+        redo.setShortcut(QKeySequence.StandardKey.Redo)
+        edit.addActions([undo, redo])
+        edit.addSeparator()
+        action(edit, self.tr("新增记录"), self.new_record, QKeySequence.StandardKey.New)
+        action(edit, self.tr("复制为新记录"), self.duplicate_record, "Ctrl+D")
+        delete = action(edit, self.tr("删除（移入回收站）"), self.delete_selected, QKeySequence.StandardKey.Delete)
+        delete.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        edit.addSeparator()
+        action(edit, self.tr("搜索"), lambda: (self.search_box.setFocus(), self.search_box.selectAll()), "Ctrl+F")
+
+        tools = self.menuBar().addMenu(self.tr("工具(&T)"))
+        for text, name in (
+            (self.tr("导出 Excel 台账…"), "ExcelExportDialog"),
+            (self.tr("导入 Excel 台账…"), "ExcelImportDialog"),
+            (self.tr("编制佐证材料 PDF…"), "BinderDialog"),
+            (self.tr("打印档案盒标签…"), "LabelsDialog"),
+        ):
+            action(tools, text, lambda checked=False, name=name: self.open_job(name))
+
+        help_menu = self.menuBar().addMenu(self.tr("帮助(&H)"))
+        action(help_menu, self.tr("关于协作台账"), self._about)
+
+    def open_job(self, name: str):
+        from ui import jobs
+
+        dialog = getattr(jobs, name)(self.context, self)
+        dialog.show()
+        return dialog
+
+    def _open_folder(self) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.context.ledger.path)))
+
+    def _backup(self) -> None:
+        path = snapshot(self.context.ledger.database, self.context.ledger.backups_dir, "manual")
+        self.statusBar().showMessage(self.tr("已备份到 {0}").format(path), 8000)
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            self.tr("关于协作台账"),
+            self.tr("<b>协作台账</b> {0}<br>东西部协作工作组的台账、佐证材料与考核材料。<br>台账：{1}").format(
+                __version__, self.context.ledger.path
+            ),
+        )
+
+    # State ---------------------------------------------------------------------------------------
+
+    def _restore_state(self) -> None:
+        settings = QSettings()
+        geometry = settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 720)
+        splitter = settings.value("window/splitter")
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+        self.sidebar.setCurrentRow(int(settings.value("window/view", 0)))
+
+    def closeEvent(self, event) -> None:
+        settings = QSettings()
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/splitter", self.splitter.saveState())
+        settings.setValue("window/view", self.sidebar.currentRow())
+        for table in (*self.tables.values(), *self.bin.tables.values()):
+            table.save_state()
+        super().closeEvent(event)
+
+
+class RecycleBin(QWidget):
+    """回收站: deleted records by kind, restored with their evidence."""
+
+    def __init__(self, context: LedgerContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.context = context
+        self.tabs = QTabWidget()
+        self.tables: dict[str, RecordTable] = {}
+        for kind, spec in KINDS.items():
+            self.tables[kind] = RecordTable(context, kind, deleted=True)
+            self.tabs.addTab(self.tables[kind], spec.label)
+        self.restore_button = QPushButton(self.tr("恢复所选记录"))
+        self.restore_button.clicked.connect(self.restore_selected)
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("删除的记录连同其佐证材料保存在这里，可以恢复。")), 1)
+        top.addWidget(self.restore_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.tabs)
+
+    def reload(self) -> None:
+        for kind, table in self.tables.items():
+            table.reload()
+            self.tabs.setTabText(list(KINDS).index(kind), f"{KINDS[kind].label}（{table.model.rowCount()}）")
+
+    def restore_selected(self) -> None:
+        table = self.tabs.currentWidget()
+        chosen = table.selected_ids()
+        if chosen:
+            self.context.restore_records(chosen)
+
+
+class SearchResults(QWidget):
+    """Records of every kind whose texts hold the words searched for."""
+
+    def __init__(self, context: LedgerContext, window: MainWindow):
+        super().__init__()
+        self.context, self.window = context, window
+        self.label = QLabel()
+        self.table = QTableWidget(0, 4)
+        self.table.setHorizontalHeaderLabels([self.tr("台账"), self.tr("日期"), self.tr("事项"), self.tr("状态")])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setStretchLastSection(False)
+        self.table.horizontalHeader().setSectionResizeMode(2, self.table.horizontalHeader().ResizeMode.Stretch)
+        self.table.cellDoubleClicked.connect(self._open)
+        self.found: list[tuple[str, uuid.UUID]] = []
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.label)
+        layout.addWidget(self.table)
+
+    def run(self, text: str) -> None:
+        text = text.strip()
+        self.found = []
+        rows = []
+        if text:
+            with self.context.session() as session:
+                for kind, spec in KINDS.items():
+                    for record in records.list_records(
+                        session, kind, text=text, year=self.context.year, pairing=self.context.pairing
+                    ):
+                        when = getattr(record, spec.date_field)
+                        self.found.append((kind, record.id))
+                        day = f"{when:%Y-%m-%d}" if when else ""
+                        rows.append([spec.label, day, record.title, record.record_status])
+        self.table.setRowCount(len(rows))
+        for row, cells in enumerate(rows):
+            for column, cell in enumerate(cells):
+                self.table.setItem(row, column, QTableWidgetItem(cell or ""))
+        self.label.setText(self.tr("“{0}”：找到 {1} 条记录（双击打开）").format(text, len(rows)))
+
+    def _open(self, row: int, column: int) -> None:
+        kind, record_id = self.found[row]
+        self.window.edit_record(kind, record_id)

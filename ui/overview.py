@@ -1,0 +1,126 @@
+"""总览: each task of the year's plans against its targets, and the totals of each kind of record."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ledger import records
+from ledger.fields import FieldType
+from ledger.kinds import KINDS
+from ledger.measures import MEASURES
+from ledger.plans import list_plans, number_text, target_label
+from ledger.progress import STATES, plan_progress
+from ui.context import LedgerContext
+
+OVERDUE = QColor("#C0392B")
+DONE = QColor("#1E7B34")
+COLUMNS = ("序号", "具体事项", "量化指标", "目标", "完成", "进度", "状态")
+
+
+class Overview(QWidget):
+    def __init__(self, context: LedgerContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.context = context
+        self.as_of = date.today()
+        self.heading = QLabel()
+        self.heading.setWordWrap(True)
+        self.totals = QLabel()
+        self.totals.setWordWrap(True)
+        self.totals.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.tasks = QTreeWidget()
+        self.tasks.setHeaderLabels([self.tr(label) for label in COLUMNS])
+        self.tasks.setAlternatingRowColors(True)
+        self.tasks.setUniformRowHeights(True)
+        self.tasks.setRootIsDecorated(True)
+        header = self.tasks.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        em = self.fontMetrics().horizontalAdvance("中")
+        for column, width in ((0, 7), (2, 18), (3, 6), (4, 6), (5, 9), (6, 6)):
+            header.resizeSection(column, em * width)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.totals)
+        layout.addWidget(self.tasks, 1)
+        self.reload()
+
+    def reload(self) -> None:
+        self.tasks.clear()
+        pairing, year = self.context.pairing, self.context.year
+        with self.context.session() as session:
+            self.totals.setText(self._totals(session))
+            plans = list_plans(session, pairing=pairing, year=year)
+            scope = "　".join(filter(None, [pairing or self.tr("全部结对关系"), f"{year}年" if year else ""]))
+            self.heading.setText(
+                f"<b>{scope}</b>　" + self.tr("截至 {0}，按台账记录计算").format(f"{self.as_of:%Y年%m月%d日}")
+            )
+            if not plans:
+                hint = self.tr("还没有年度计划：在“年度计划”中导入工作要点清单后，这里显示各项任务的完成情况。")
+                item = QTreeWidgetItem([hint])
+                self.tasks.addTopLevelItem(item)
+                item.setFirstColumnSpanned(True)  # only once the item is in the tree
+                return
+            for plan in plans:
+                top = QTreeWidgetItem([plan.title])
+                self.tasks.addTopLevelItem(top)
+                top.setFirstColumnSpanned(True)
+                for task in plan_progress(session, plan, self.as_of):
+                    self._task(top, task)
+                top.setExpanded(True)
+
+    def _task(self, parent: QTreeWidgetItem, task) -> None:
+        state = STATES[task.state]
+        colour = OVERDUE if task.state == "overdue" else DONE if task.state == "done" else None
+        for index, measured in enumerate(task.targets or [None]):
+            first = index == 0
+            cells = [task.task.seq if first else "", " ".join(task.task.item.split()) if first else ""]
+            if measured is None:
+                cells += ["—", "", "", "", state]
+            else:
+                unit = MEASURES[measured.target.measure].unit
+                cells += [
+                    target_label(measured.target),
+                    f"{number_text(measured.target.threshold)}{unit}",
+                    f"{number_text(measured.actual)}{unit}",
+                    "",
+                    state if first else "",
+                ]
+            item = QTreeWidgetItem(parent, cells)
+            item.setToolTip(1, task.task.item)
+            item.setToolTip(2, cells[2])
+            if colour is not None:
+                for column in (4, 6):
+                    item.setForeground(column, QBrush(colour))
+            if measured is not None:
+                bar = QProgressBar()
+                bar.setRange(0, 100)
+                bar.setValue(min(100, int(measured.ratio * 100)))
+                bar.setFormat(f"{measured.ratio * 100:.0f}%")
+                if task.state == "overdue":
+                    bar.setStyleSheet(f"QProgressBar::chunk {{ background: {OVERDUE.name()}; }}")
+                self.tasks.setItemWidget(item, 5, bar)
+
+    def _totals(self, session) -> str:
+        lines = []
+        for kind, spec in KINDS.items():
+            found = records.list_records(session, kind, year=self.context.year, pairing=self.context.pairing)
+            money = [field.name for field in spec.fields if field.type is FieldType.MONEY]
+            text = f"{spec.label} <b>{len(found)}</b> 条"
+            for name in money:
+                total = sum((records.record_values(record)[name] or Decimal(0) for record in found), Decimal(0))
+                text += f"，{spec.by_name[name].label} <b>{total / 10000:,.2f}</b> 万元"
+            lines.append(text)
+        return "　｜　".join(lines)
