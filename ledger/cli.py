@@ -31,6 +31,7 @@ SETTINGS = {
     "author": "修改人（写入修改记录）",
     "compiling_unit": "编制单位（印在佐证材料封面）",
     "pdf_font": "佐证材料的正文字体（字体文件或字体名，如 宋体、SimSun）",
+    "mask_personal": "佐证材料中身份证号、电话默认打码（是/否，默认是）",
 }
 
 

@@ -25,7 +25,7 @@ def register(command: Command) -> None:
     _layout_options(sub)
     mask = sub.add_mutually_exclusive_group()
     mask.add_argument(
-        "--mask-personal", dest="mask", action="store_true", default=True, help="身份证号、电话打码（默认）"
+        "--mask-personal", dest="mask", action="store_true", default=None, help="身份证号、电话打码（默认，见 config）"
     )
     mask.add_argument("--no-mask-personal", dest="mask", action="store_false", help="身份证号、电话完整印出")
     sub.add_argument("--dpi", type=int, default=150, help="照片的打印分辨率（默认 150）")
@@ -77,14 +77,15 @@ def _options(args, **more) -> BinderOptions:
 
 
 def _binder(args) -> None:
-    options = _options(
-        args,
-        mask_personal=args.mask,
-        dpi=args.dpi,
-        duplex=args.duplex,
-        as_of=parse_date(args.as_of) if args.as_of else None,
-    )
     with open_ledger(args) as ledger, ledger.session() as session:
+        masked = session.get(Setting, "mask_personal")
+        options = _options(
+            args,
+            mask_personal=args.mask if args.mask is not None else not (masked and masked.value == "否"),
+            dpi=args.dpi,
+            duplex=args.duplex,
+            as_of=parse_date(args.as_of) if args.as_of else None,
+        )
         result = build_binder(ledger, session, args.file, options, progress=_progress())
     if len(result.volumes) > 1:
         print(f"\r已编制 {len(result.volumes)} 册（{result.records} 件记录，共 {result.pages} 页）：")

@@ -4,6 +4,7 @@ first start."""
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,6 +21,8 @@ from ui.main_window import MainWindow
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # The binder's photo workers are spawned processes; in a frozen build they start by re-running this.
+    multiprocessing.freeze_support()
     parser = argparse.ArgumentParser(prog="ledger-app", description="协作台账窗口")
     parser.add_argument("--ledger", help="台账文件夹（默认：本用户的默认台账）")
     args, qt_args = parser.parse_known_args(argv)

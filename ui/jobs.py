@@ -64,6 +64,7 @@ from ledger.excel_import import MOST_MISTAKES, ImportFailed, ImportReport, Mista
 from ledger.folder import Ledger
 from ledger.kinds import KINDS
 from ledger.labels import SPINE_WIDTHS, Box, LabelOptions, labels_for_binder
+from ledger.models import Setting
 from ui.context import LedgerContext
 
 _log = logging.getLogger(__name__)
@@ -733,8 +734,9 @@ class BinderDialog(_JobDialog):
         self.output = PathField(self.tr("保存佐证材料"), self.tr("PDF 文件 (*.pdf)"), ".pdf", save=True)
         self.layout_fields = _LayoutFields(self)
         printing = QGroupBox(self.tr("打印"))
-        # No ledger setting says otherwise yet, so the binder's own default (masked) applies.
-        self.mask_personal = QCheckBox(self.tr("身份证号、电话打码"), checked=defaults.mask_personal)
+        with context.session() as session:  # the ledger's setting (设置), masked unless it says 否
+            masked = session.get(Setting, "mask_personal")
+        self.mask_personal = QCheckBox(self.tr("身份证号、电话打码"), checked=not (masked and masked.value == "否"))
         self.duplex = QCheckBox(self.tr("双面打印（装订边左右交替）"), checked=defaults.duplex)
         self.dpi = QSpinBox(minimum=72, maximum=600, singleStep=50, value=defaults.dpi)
         self.dpi.setSuffix(" dpi")

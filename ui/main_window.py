@@ -30,8 +30,11 @@ from ledger import __version__, records
 from ledger.backup import snapshot
 from ledger.kinds import KINDS
 from ui.context import LedgerContext
+from ui.evidence_view import EvidenceView
 from ui.overview import Overview
+from ui.plan_view import PlanView
 from ui.record_table import RecordTable
+from ui.settings_view import SettingsView
 
 ALL = "全部"
 
@@ -47,16 +50,23 @@ class MainWindow(QMainWindow):
         self.sidebar.setObjectName("sidebar")
         self.stack = QStackedWidget()
         self.overview = Overview(context)
+        self.plans = PlanView(context)
         self.tables: dict[str, RecordTable] = {}
         self._add_view(self.tr("总览"), self.overview)
+        self._add_view(self.tr("年度计划"), self.plans)
         for kind, spec in KINDS.items():
             table = RecordTable(context, kind)
             table.open_requested.connect(lambda record_id, kind=kind: self.edit_record(kind, record_id))
             table.totals_changed.connect(self._show_totals)
             self.tables[kind] = table
             self._add_view(spec.label, table)
+        self.evidence = EvidenceView(context)
+        self.evidence.open_record.connect(self.edit_record)
+        self._add_view(self.tr("佐证材料"), self.evidence)
         self.bin = RecycleBin(context)
         self._add_view(self.tr("回收站"), self.bin)
+        self.settings = SettingsView(context)
+        self._add_view(self.tr("设置"), self.settings)
         self.search_results = SearchResults(context, self)
         self._add_view(self.tr("搜索结果"), self.search_results)
         self.sidebar.setCurrentRow(0)
@@ -96,7 +106,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(text)
 
     def show_kind(self, kind: str) -> RecordTable:
-        self.sidebar.setCurrentRow(list(KINDS).index(kind) + 1)
+        self.sidebar.setCurrentRow(self.stack.indexOf(self.tables[kind]))
         return self.tables[kind]
 
     def current_table(self) -> RecordTable | None:
@@ -106,8 +116,10 @@ class MainWindow(QMainWindow):
     def reload(self) -> None:
         self._fill_scope()
         self.overview.reload()
+        self.plans.reload()
         for table in self.tables.values():
             table.reload()
+        self.evidence.reload()
         self.bin.reload()
         self._show_view(self.stack.currentIndex())
 

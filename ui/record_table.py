@@ -117,8 +117,9 @@ class _Proxy(QSortFilterProxyModel):
         self.setSortRole(Qt.ItemDataRole.UserRole)
 
     def set_words(self, text: str) -> None:
+        self.beginFilterChange()
         self.words = text.split()
-        self.invalidateFilter()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, row: int, parent: QModelIndex) -> bool:
         if not self.words:

@@ -1,0 +1,308 @@
+"""The 年度计划 view driven as a user would: a task list previewed then imported, a target corrected and cleared
+through its dialog, a plan deleted; the ledger is checked through `ledger.plans` after each step."""
+
+from __future__ import annotations
+
+import shutil
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from plan_samples import HESHAN_LONGZHOU_2020, write_xlsx
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
+
+from ledger import plans, records
+from ledger.folder import Ledger
+from ledger.plan_import import read_task_list
+from ui.context import LedgerContext
+from ui.plan_view import PlanImportPreview, PlanView, TargetDialog
+
+PAIRING = "鹤山市—龙州县"
+
+
+class Asked:
+    """What the view would have shown in message boxes, and the answer its confirmations get."""
+
+    def __init__(self, view: PlanView):
+        self.warnings: list[str] = []
+        self.confirmations: list[str] = []
+        self.answer = True
+        view._warn = lambda title, text: self.warnings.append(text)
+        view._confirm = lambda title, text, detail: self.confirmations.append(text) or self.answer
+
+
+def _view(context: LedgerContext, qtbot) -> PlanView:
+    view = PlanView(context)
+    # As the main window does: every view reloads when the ledger or the scope changes.
+    context.changed.connect(view.reload)
+    context.scope_changed.connect(view.reload)
+    qtbot.addWidget(view)
+    view.resize(1200, 680)
+    view.show()
+    return view
+
+
+@pytest.fixture
+def demo_context(demo_build, tmp_path):
+    path = tmp_path / "demo"
+    shutil.copytree(demo_build[0], path)
+    ledger = Ledger.open(path, author="测试员")
+    yield LedgerContext(ledger)
+    ledger.close()
+
+
+@pytest.fixture
+def context(ledger):
+    return LedgerContext(ledger)
+
+
+@pytest.fixture
+def changes(context) -> list[int]:
+    emitted: list[int] = []
+    context.changed.connect(lambda: emitted.append(1))
+    return emitted
+
+
+@pytest.fixture
+def task_list(tmp_path):
+    return write_xlsx(HESHAN_LONGZHOU_2020, tmp_path / "工作要点清单.xlsx")
+
+
+def _plans(context: LedgerContext) -> list[tuple[str, int, int]]:
+    """Each plan's title, tasks and targets, as the ledger holds them."""
+    with context.session() as session:
+        return [
+            (plan.title, len(plan.tasks), sum(len(task.targets) for task in plan.tasks))
+            for plan in plans.list_plans(session)
+        ]
+
+
+def _targets(context: LedgerContext, task_id) -> list[tuple[str, dict, Decimal]]:
+    with context.session() as session:
+        task = plans.get_task(session, str(task_id))
+        return [(t.measure, plans.target_params(t), t.threshold) for t in task.targets]
+
+
+def _row(view: PlanView, seq: str) -> int:
+    (row,) = [row for row, task in enumerate(view.task_rows) if task.seq == seq]
+    return row
+
+
+def test_the_demo_plan_shows_every_task_with_its_targets(demo_context, qtbot):
+    view = _view(demo_context, qtbot)
+    with demo_context.session() as session:
+        (plan,) = plans.list_plans(session, pairing=PAIRING, year=2020)
+        tasks = [(task.seq, task.item, [plans.target_label(t) for t in task.targets]) for task in plan.tasks]
+        plan_id = plan.id
+
+    assert view.plan_box.count() == 1 and view.current_plan_id() == plan_id
+    assert view.table.rowCount() == len(tasks) > 0
+    for row, (seq, item, labels) in enumerate(tasks):
+        assert view.table.item(row, 0).text() == seq
+        assert view.table.item(row, 2).text() == item
+        shown = view.table.item(row, 6).text()
+        assert all(label in shown for label in labels) and (labels or shown == "—")
+    assert f"工作任务 {len(tasks)} 项" in view.facts.text()
+    assert view.current_task_id() is not None and view.target_button.isEnabled()
+
+
+def test_a_task_list_is_previewed_written_only_on_confirm_and_then_shown(
+    context, changes, task_list, qtbot, monkeypatch
+):
+    view = _view(context, qtbot)
+    Asked(view)
+    assert view.plan_box.count() == 0 and view.hint.isVisibleTo(view)
+    expected = read_task_list(task_list, 2020).tasks
+    seen = {}
+
+    def confirm_in_preview(preview: PlanImportPreview) -> int:
+        # The preview lists every task read, with its proposed targets ticked; nothing is written yet.
+        assert preview.tree.topLevelItemCount() == len(expected)
+        assert [preview.tree.topLevelItem(i).text(0) for i in range(len(expected))] == [t.seq for t in expected]
+        assert preview.tree.topLevelItem(1).text(1) == "组织领导"
+        targets = preview.target_items()
+        assert len(targets) == sum(len(task.targets) for task in preview.reading.tasks) > 0
+        assert all(item.checkState(2) == Qt.CheckState.Checked for item in targets)
+        joint_meetings = [item.text(2) for item in targets if "党政联席会议" in item.text(2)]
+        assert joint_meetings and "≥ 2次" in joint_meetings[0]
+        assert "第27行" in preview.warnings.toPlainText()  # 5.1 cut by a page break
+        assert _plans(context) == [] and changes == []
+
+        targets[0].setCheckState(2, Qt.CheckState.Unchecked)  # the user drops one proposal
+        preview.title_edit.setText("鹤山—龙州2020年工作要点")
+        seen["targets"] = len(targets)
+        preview.import_button.click()
+        return preview.result()
+
+    monkeypatch.setattr(PlanImportPreview, "exec", confirm_in_preview)
+    plan_id = view.import_file(task_list)
+
+    assert plan_id is not None and changes
+    assert _plans(context) == [("鹤山—龙州2020年工作要点", len(expected), seen["targets"] - 1)]
+    assert view.current_plan_id() == plan_id
+    assert view.table.rowCount() == len(expected)
+
+
+def test_with_no_scope_chosen_the_preview_asks_for_pairing_and_year(context, task_list, qtbot, monkeypatch):
+    with context.session() as session, session.begin():
+        records.add_pairing(session, "江海区", "大新县")
+    context.set_scope(None, None)
+    view = _view(context, qtbot)
+
+    def choose(preview: PlanImportPreview) -> int:
+        assert preview.pairing_box.isEnabled() and preview.year_box.isEnabled()
+        preview.pairing_box.setCurrentIndex(preview.pairing_box.findData(PAIRING))
+        preview.year_box.setValue(2020)  # read again: deadlines and directions depend on both
+        assert preview.reading.pairing.name == PAIRING and preview.reading.year == 2020
+        preview.import_button.click()
+        return preview.result()
+
+    monkeypatch.setattr(PlanImportPreview, "exec", choose)
+    plan_id = view.import_file(task_list)
+    with context.session() as session:
+        plan = plans.get_plan(session, str(plan_id))
+        assert (plan.pairing.name, plan.year) == (PAIRING, 2020)
+    assert view.current_plan_id() == plan_id and PAIRING in view.plan_box.currentText()
+
+
+def test_cancelling_the_preview_writes_nothing(context, changes, task_list, qtbot, monkeypatch):
+    view = _view(context, qtbot)
+    monkeypatch.setattr(PlanImportPreview, "exec", lambda preview: QDialog.DialogCode.Rejected)
+
+    assert view.import_file(task_list) is None
+    assert _plans(context) == [] and changes == []
+
+
+def test_a_file_without_a_task_list_is_reported_not_raised(context, changes, tmp_path, qtbot):
+    view = _view(context, qtbot)
+    asked = Asked(view)
+    path = tmp_path / "空表.xlsx"
+    openpyxl.Workbook().save(path)
+
+    assert view.import_file(path) is None
+    assert len(asked.warnings) == 1 and "空表.xlsx" in asked.warnings[0]
+    assert _plans(context) == [] and changes == []
+
+
+def test_a_second_plan_of_the_same_title_is_refused_in_the_preview_until_renamed(
+    demo_context, task_list, qtbot, monkeypatch
+):
+    view = _view(demo_context, qtbot)
+    attempts = []
+
+    def import_twice(preview: PlanImportPreview) -> int:
+        preview.title_edit.setText(_plans(demo_context)[0][0])  # the demo's own plan has this title
+        preview.import_button.click()
+        attempts.append(preview.error.text())
+        preview.title_edit.setText("第二份计划")
+        preview.import_button.click()
+        return preview.result()
+
+    monkeypatch.setattr(PlanImportPreview, "exec", import_twice)
+    assert view.import_file(task_list) is not None
+    assert "已有同名的计划" in attempts[0]
+    assert "第二份计划" in {title for title, _, _ in _plans(demo_context)}
+    assert view.plan_box.count() == 2 and view.plan_box.currentText().startswith("第二份计划")
+
+
+def test_a_target_is_corrected_added_refused_and_cleared_through_its_dialog(demo_context, qtbot, monkeypatch):
+    view = _view(demo_context, qtbot)
+    view.table.selectRow(_row(view, "1.2"))
+    task_id = view.current_task_id()
+    assert _targets(demo_context, task_id) == [("meetings", {"meeting_type": "党政联席会议"}, Decimal(2))]
+    steps = {}
+
+    def correct(dialog: TargetDialog) -> int:
+        dialog.targets_list.setCurrentRow(0)  # loads the target into the editor
+        assert dialog.measure_box.currentData() == "meetings"
+        assert dialog.param_editors["meeting_type"].value() == "党政联席会议"
+        dialog.minimum_edit.setText("3")
+        dialog.save_button.click()
+        steps["corrected"] = _targets(demo_context, task_id)
+
+        dialog.param_editors["meeting_type"].set_value("座谈会")
+        dialog.param_editors["held_in"].set_value("西部")
+        dialog.minimum_edit.setText("1")
+        dialog.save_button.click()
+        steps["added"] = _targets(demo_context, task_id)
+
+        dialog.minimum_edit.setText("两次")
+        dialog.save_button.click()
+        steps["refused"] = (dialog.status.text(), _targets(demo_context, task_id))
+
+        dialog.measure_box.setCurrentIndex(dialog.measure_box.findData("funds"))
+        assert not dialog.clear_button.isEnabled()  # the task has no 资金金额 target
+        dialog.clear_all_button.click()
+        steps["cleared"] = (dialog.targets_list.count(), dialog.clear_all_button.isEnabled())
+        return QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(TargetDialog, "exec", correct)
+    view.edit_targets()
+
+    assert steps["corrected"] == [("meetings", {"meeting_type": "党政联席会议"}, Decimal(3))]
+    assert steps["added"][1] == ("meetings", {"meeting_type": "座谈会", "held_in": "西部"}, Decimal(1))
+    status, unchanged = steps["refused"]
+    assert "目标值" in status and unchanged == steps["added"]
+    assert steps["cleared"] == (1, False)  # only the "(没有量化指标)" line
+    assert _targets(demo_context, task_id) == []
+    assert view.current_task_id() == task_id and view.table.item(_row(view, "1.2"), 6).text() == "—"
+
+
+def test_clearing_one_measure_keeps_the_others(demo_context, qtbot, monkeypatch):
+    view = _view(demo_context, qtbot)
+    view.table.selectRow(_row(view, "2.2"))
+    task_id = view.current_task_id()
+
+    def add_then_clear(dialog: TargetDialog) -> int:
+        dialog.measure_box.setCurrentIndex(dialog.measure_box.findData("trainees"))
+        dialog.minimum_edit.setText("20")
+        dialog.save_button.click()
+        dialog.measure_box.setCurrentIndex(dialog.measure_box.findData("dispatches"))
+        dialog.clear_button.click()
+        return QDialog.DialogCode.Rejected
+
+    assert {measure for measure, _, _ in _targets(demo_context, task_id)} == {"dispatches"}
+    monkeypatch.setattr(TargetDialog, "exec", add_then_clear)
+    view.edit_targets()
+    assert _targets(demo_context, task_id) == [("trainees", {}, Decimal(20))]
+
+
+def test_a_target_with_filters_loads_into_the_editor(demo_context, qtbot):
+    view = _view(demo_context, qtbot)
+    view.table.selectRow(_row(view, "1.1"))
+    dialog = TargetDialog(demo_context, view.current_task_id(), view)
+    qtbot.addWidget(dialog)
+    measure, params, threshold = _targets(demo_context, dialog.task_id)[0]
+
+    dialog.targets_list.setCurrentRow(0)
+    assert dialog.measure_box.currentData() == measure
+    assert dialog.params() == params and params["main_leader_present"] is True
+    assert dialog.minimum_edit.text() == plans.number_text(threshold)
+
+
+def test_f2_opens_the_target_dialog(demo_context, qtbot, monkeypatch):
+    view = _view(demo_context, qtbot)
+    opened = []
+    monkeypatch.setattr(TargetDialog, "exec", lambda dialog: opened.append(dialog.task_id) or 0)
+    view.activateWindow()
+    qtbot.waitUntil(view.isActiveWindow)  # shortcuts reach only the active window
+    view.table.setFocus()
+    qtbot.keyClick(view.table, Qt.Key.Key_F2)
+    assert opened == [view.current_task_id()]
+
+
+def test_deleting_a_plan_asks_first(demo_context, qtbot):
+    view = _view(demo_context, qtbot)
+    asked = Asked(view)
+    title = _plans(demo_context)[0][0]
+
+    asked.answer = False
+    view.delete_plan()
+    assert asked.confirmations == [f"删除计划“{title}”？"] and len(_plans(demo_context)) == 1
+
+    asked.answer = True
+    view.delete_plan()
+    assert _plans(demo_context) == []
+    assert view.plan_box.count() == 0 and view.hint.isVisibleTo(view) and not view.delete_button.isEnabled()
+    assert asked.warnings == []

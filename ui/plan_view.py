@@ -1,0 +1,760 @@
+"""年度计划: the plans of the pairing and year the window follows, their tasks and targets; a task list read
+and shown before it is imported, targets corrected by hand, a plan deleted.
+
+Everything is done by `ledger.plans` inside `LedgerContext.write`; the view reads with short sessions of its
+own into plain rows, so no ORM object outlives its session. Dialogs show the ledger's refusals in themselves
+and stay open, so the user can correct and try again; the view's own message boxes go through `_warn` and
+`_confirm`, which tests replace.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMenu,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from ledger import plans
+from ledger.errors import LedgerError
+from ledger.measures import MEASURES, Measure, Param
+from ledger.models import Pairing, Target, Task
+from ledger.plans import PlanReading, TaskReading
+from ui.context import LedgerContext
+
+COLUMNS = ("序号", "重点工作", "具体事项", "任务指标", "完成时限", "责任单位", "量化指标")
+PREVIEW_COLUMNS = ("序号", "重点工作", "具体事项与读出的指标", "完成时限")
+ERROR_STYLE = "color: #C0392B;"
+NOTE_STYLE = "color: #8A5A00;"
+
+
+def _em(widget: QWidget) -> int:
+    return widget.fontMetrics().horizontalAdvance("中")
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _target_text(target: Target) -> str:
+    return f"{plans.target_label(target)} ≥ {plans.number_text(target.threshold)}{MEASURES[target.measure].unit}"
+
+
+def _deadline(deadline: date | None, written: str) -> str:
+    # The parsed date is what progress uses, so it is shown; the words it was read from are in the tooltip.
+    return f"{deadline:%Y-%m-%d}" if deadline else written or "—"
+
+
+@dataclass(frozen=True)
+class _PlanRow:
+    id: uuid.UUID
+    title: str
+    pairing: str
+    year: int
+    doc_no: str
+    source_name: str
+    tasks: int
+    targets: int
+
+
+@dataclass(frozen=True)
+class _TaskRow:
+    id: uuid.UUID
+    seq: str
+    area: str
+    item: str
+    target_text: str
+    deadline: str
+    deadline_text: str
+    units: str
+    targets: tuple[tuple[str, str], ...]  # (what it counts ≥ how much, the words it was read from)
+
+    @classmethod
+    def of(cls, task: Task) -> _TaskRow:
+        shown = plans.task_json(task)
+        return cls(
+            task.id,
+            task.seq,
+            task.area,
+            task.item,
+            task.target_text,
+            _deadline(task.deadline, task.deadline_text),
+            task.deadline_text,
+            "、".join(shown["responsible_units"] + shown["assisting_units"]),
+            tuple((_target_text(target), target.source) for target in task.targets),
+        )
+
+
+class PlanView(QWidget):
+    def __init__(self, context: LedgerContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.context = context
+        self.plan_rows: list[_PlanRow] = []
+        self.task_rows: list[_TaskRow] = []
+        em = _em(self)
+
+        self.plan_box = QComboBox()
+        self.plan_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.plan_box.setMinimumContentsLength(24)
+        self.plan_box.currentIndexChanged.connect(self._show_plan)
+        self.import_button = QPushButton(self.tr("导入任务清单(&I)…"))
+        self.import_button.clicked.connect(self.choose_file)
+        self.target_button = QPushButton(self.tr("修改指标(&M)…"))
+        self.target_button.clicked.connect(self.edit_targets)
+        self.delete_button = QPushButton(self.tr("删除计划"))
+        self.delete_button.clicked.connect(self.delete_plan)
+        top = QHBoxLayout()
+        label = QLabel(self.tr("计划(&P)"))
+        label.setBuddy(self.plan_box)
+        top.addWidget(label)
+        top.addWidget(self.plan_box, 1)
+        top.addWidget(self.import_button)
+        top.addWidget(self.target_button)
+        top.addWidget(self.delete_button)
+
+        self.facts = QLabel()
+        self.facts.setWordWrap(True)
+        self.facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels([self.tr(name) for name in COLUMNS])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(True)
+        self.table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        for column in (0, 4):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        for column, width in ((1, 6), (3, 13), (5, 10), (6, 26)):
+            header.resizeSection(column, em * width)
+        # Wrapped rows are as tall as their text at the columns' widths, which change with the window.
+        header.sectionResized.connect(self.table.resizeRowsToContents)
+        self.table.activated.connect(self.edit_targets)  # Enter, or a double click
+        self.table.itemSelectionChanged.connect(self._enable)
+
+        self.edit_action = QAction(self.tr("修改指标…"), self)
+        self.edit_action.setShortcut(QKeySequence(Qt.Key.Key_F2))
+        self.edit_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.edit_action.triggered.connect(self.edit_targets)
+        self.table.addAction(self.edit_action)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._menu)
+
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.facts)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.hint, 1)
+        self.reload()
+
+    # Reading -------------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        chosen = self.plan_box.currentData()
+        with self.context.session() as session:
+            found = plans.list_plans(session, pairing=self.context.pairing, year=self.context.year)
+            self.plan_rows = [
+                _PlanRow(
+                    plan.id,
+                    plan.title,
+                    plan.pairing.name,
+                    plan.year,
+                    plan.doc_no or "",
+                    plan.source_name or "",
+                    len(plan.tasks),
+                    sum(len(task.targets) for task in plan.tasks),
+                )
+                for plan in found
+            ]
+        self.plan_box.blockSignals(True)
+        self.plan_box.clear()
+        for row in self.plan_rows:
+            where = f"{row.year}年" if self.context.pairing else f"{row.pairing}，{row.year}年"
+            # Ids as text: a combo box finds Python objects only by identity.
+            self.plan_box.addItem(f"{row.title}（{where}）", str(row.id))
+        self.plan_box.setCurrentIndex(max(0, self.plan_box.findData(chosen)))
+        self.plan_box.blockSignals(False)
+        self._show_plan()
+
+    def current_plan_id(self) -> uuid.UUID | None:
+        chosen = self.plan_box.currentData()
+        return uuid.UUID(chosen) if chosen else None
+
+    def current_task_id(self) -> uuid.UUID | None:
+        row = self.table.currentRow()
+        return self.task_rows[row].id if 0 <= row < len(self.task_rows) and self.table.selectedItems() else None
+
+    def select_plan(self, plan_id: uuid.UUID) -> None:
+        index = self.plan_box.findData(str(plan_id))
+        if index >= 0:
+            self.plan_box.setCurrentIndex(index)
+
+    def _show_plan(self) -> None:
+        chosen_task = self.current_task_id()
+        plan_id = self.current_plan_id()
+        self.task_rows = []
+        if plan_id is not None:
+            with self.context.session() as session:
+                self.task_rows = [_TaskRow.of(task) for task in plans.get_plan(session, str(plan_id)).tasks]
+        self._fill_table()
+        shown = bool(self.plan_rows)
+        self.table.setVisible(shown)
+        self.facts.setVisible(shown)
+        self.hint.setVisible(not shown)
+        if shown:
+            row = self.plan_rows[self.plan_box.currentIndex()]
+            parts = [
+                f"{row.pairing}　{row.year}年",
+                self.tr("工作任务 {0} 项，量化指标 {1} 个").format(row.tasks, row.targets),
+            ]
+            if row.doc_no:
+                parts.append(self.tr("文号：{0}").format(row.doc_no))
+            if row.source_name:
+                parts.append(self.tr("导入自：{0}").format(row.source_name))
+            self.facts.setText("　｜　".join(parts))
+        else:
+            scope = "".join(filter(None, [self.context.pairing, f"{self.context.year}年" if self.context.year else ""]))
+            self.hint.setText(
+                self.tr(
+                    "还没有{0}年度计划。\n点“导入任务清单…”，选择印发的工作要点清单或计划表"
+                    "（Excel .xlsx 或 Word .docx），先预览读到的任务和指标，确认后才写入台账。"
+                ).format(scope + "的" if scope else "")
+            )
+        # The task chosen before stays chosen; otherwise the first, so F2 works as soon as the table has focus.
+        rows = [row for row, task in enumerate(self.task_rows) if task.id == chosen_task] or [0]
+        if self.task_rows:
+            self.table.selectRow(rows[0])
+        self._enable()
+
+    def _fill_table(self) -> None:
+        self.table.setRowCount(len(self.task_rows))
+        area = None
+        for row, task in enumerate(self.task_rows):
+            # The area is written once at the head of its tasks, as the printed list merges it.
+            cells = [
+                task.seq,
+                task.area if task.area != area else "",
+                task.item,
+                task.target_text,
+                task.deadline,
+                task.units,
+                "\n".join(text for text, _ in task.targets) or "—",
+            ]
+            area = task.area
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setTextAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+                self.table.setItem(row, column, item)
+            self.table.item(row, 4).setToolTip(self.tr("原文：{0}").format(task.deadline_text or "—"))
+            sources = [self.tr("{0}（读自“{1}”）").format(*shown) if shown[1] else shown[0] for shown in task.targets]
+            self.table.item(row, 6).setToolTip("\n".join(sources) or self.tr("没有量化指标：按 F2 设置"))
+        self.table.resizeRowsToContents()
+
+    def _enable(self) -> None:
+        has_plan = self.current_plan_id() is not None
+        self.delete_button.setEnabled(has_plan)
+        self.target_button.setEnabled(self.current_task_id() is not None)
+        self.edit_action.setEnabled(self.current_task_id() is not None)
+
+    def _menu(self, position: QPoint) -> None:
+        menu = QMenu(self)
+        menu.addAction(self.edit_action)
+        menu.addSeparator()
+        menu.addAction(self.tr("导入任务清单…"), self.choose_file)
+        menu.addAction(self.tr("删除计划"), self.delete_plan).setEnabled(self.current_plan_id() is not None)
+        menu.exec(self.table.viewport().mapToGlobal(position))
+
+    # Importing -----------------------------------------------------------------------------------
+
+    def choose_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("选择任务清单"), "", self.tr("任务清单 (*.xlsx *.docx);;Excel (*.xlsx);;Word (*.docx)")
+        )
+        if path:
+            self.import_file(Path(path))
+
+    def import_file(self, path: Path) -> uuid.UUID | None:
+        """Reads the task list, shows what was understood, and imports it if the user confirms."""
+        if not self.context.pairings():
+            self._warn(self.tr("无法导入"), self.tr("台账里还没有结对关系，请先登记结对关系再导入计划。"))
+            return None
+        try:
+            preview = PlanImportPreview(self.context, Path(path), self)
+        except LedgerError as error:
+            self._warn(self.tr("无法读取任务清单"), str(error))
+            return None
+        accepted = preview.exec() == QDialog.DialogCode.Accepted
+        plan_id = preview.plan_id if accepted else None
+        preview.deleteLater()
+        if plan_id is not None:
+            self.select_plan(plan_id)  # the list was reloaded on the ledger's `changed`
+        return plan_id
+
+    # Changing ------------------------------------------------------------------------------------
+
+    def edit_targets(self) -> None:
+        task_id = self.current_task_id()
+        if task_id is None:
+            return
+        try:
+            dialog = TargetDialog(self.context, task_id, self)
+        except LedgerError as error:
+            self._warn(self.tr("无法修改指标"), str(error))
+            return
+        dialog.exec()
+        dialog.deleteLater()
+
+    def delete_plan(self) -> None:
+        plan_id = self.current_plan_id()
+        if plan_id is None:
+            return
+        try:
+            with self.context.session() as session:
+                plan = plans.get_plan(session, str(plan_id))
+                title = plan.title
+                linked = sum(len(plans.linked_record_ids(session, task)) for task in plan.tasks)
+        except LedgerError as error:
+            self._warn(self.tr("未能删除"), str(error))
+            return
+        detail = self.tr("删除后不能撤销，可以重新导入任务清单。")
+        if linked:
+            detail += self.tr("关联到其任务的 {0} 条记录将取消关联（记录本身不删除）。").format(linked)
+        if not self._confirm(self.tr("删除计划"), self.tr("删除计划“{0}”？").format(title), detail):
+            return
+        try:
+            self.context.write(lambda session: plans.delete_plan(session, plans.get_plan(session, str(plan_id))))
+        except LedgerError as error:
+            self._warn(self.tr("未能删除"), str(error))
+
+    # Asking --------------------------------------------------------------------------------------
+
+    def _warn(self, title: str, text: str) -> None:
+        QMessageBox.warning(self, title, text)
+
+    def _confirm(self, title: str, text: str, detail: str) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=self)
+        box.setInformativeText(detail)
+        delete = box.addButton(self.tr("删除"), QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(box.addButton(self.tr("取消"), QMessageBox.ButtonRole.RejectRole))
+        box.exec()
+        return box.clickedButton() is delete
+
+
+class PlanImportPreview(QDialog):
+    """What `read_plan` understood of a task list, before anything is written: the tasks, the targets it
+    proposes (each ticked; untick one to leave it out), the numbers no measure took, and its warnings."""
+
+    def __init__(self, context: LedgerContext, path: Path, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.context = context
+        self.path = path
+        self.plan_id: uuid.UUID | None = None
+        self.reading: PlanReading | None = None
+        self.setWindowTitle(self.tr("导入任务清单：{0}").format(path.name))
+        em = _em(self)
+
+        # The pairing and year the window follows are the plan's; only an open choice is asked here.
+        self.pairing_box = QComboBox()
+        for name in context.pairings():
+            self.pairing_box.addItem(name, name)
+        self.pairing_box.setCurrentIndex(max(0, self.pairing_box.findData(context.pairing)))
+        self.pairing_box.setEnabled(context.pairing is None and self.pairing_box.count() > 1)
+        self.pairing_box.setToolTip(self.tr("按窗口上方选定的结对关系和年度导入；选“全部”时可在这里选择"))
+        self.pairing_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.year_box = QSpinBox()
+        self.year_box.setRange(2000, 2100)
+        self.year_box.setSuffix(self.tr(" 年"))
+        self.year_box.setValue(context.year or date.today().year)
+        self.year_box.setKeyboardTracking(False)  # read the file again once, not at every digit typed
+        self.year_box.setEnabled(context.year is None)
+        self.year_box.setToolTip(self.pairing_box.toolTip())
+        self.title_edit = QLineEdit()
+        self.doc_no_edit = QLineEdit(placeholderText=self.tr("可不填"))
+        form = QFormLayout()
+        form.addRow(self.tr("文件"), QLabel(str(path)))
+        scope = QHBoxLayout()
+        scope.addWidget(self.pairing_box)
+        scope.addSpacing(em)
+        scope.addWidget(QLabel(self.tr("年度")))
+        scope.addWidget(self.year_box)
+        scope.addStretch(1)
+        form.addRow(self.tr("结对关系"), scope)
+        form.addRow(self.tr("计划标题"), self.title_edit)
+        form.addRow(self.tr("文号"), self.doc_no_edit)
+
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels([self.tr(name) for name in PREVIEW_COLUMNS])
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setWordWrap(True)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((0, 5), (1, 6), (3, 7)):
+            header.resizeSection(column, em * width)
+        # A list read with the wrong year warns on every row: the warnings scroll rather than push the tasks out.
+        self.warnings = QPlainTextEdit()
+        self.warnings.setReadOnly(True)
+        self.warnings.setStyleSheet(NOTE_STYLE)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet(ERROR_STYLE)
+
+        buttons = QDialogButtonBox()
+        self.import_button = buttons.addButton(self.tr("导入"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.import_button.setDefault(True)
+        buttons.addButton(self.tr("取消"), QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.confirm)
+        buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.tree, 1)
+        layout.addWidget(self.warnings)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.resize(em * 80, em * 50)
+
+        try:
+            self.read()
+        except LedgerError:  # the file holds no task list: the view says so, and this dialog goes
+            self.deleteLater()
+            raise
+        self.pairing_box.currentIndexChanged.connect(self._read_again)
+        self.year_box.valueChanged.connect(self._read_again)
+
+    def read(self) -> None:
+        # Year and pairing change what is read: deadlines without a year, and which side sends whom.
+        with self.context.session() as session:
+            self.reading = plans.read_plan(
+                session, self.path, pairing=self.pairing_box.currentData(), year=self.year_box.value()
+            )
+        if not self.title_edit.isModified():
+            self.title_edit.setText(self.reading.title)
+        self._fill()
+
+    def _read_again(self) -> None:
+        try:
+            self.read()
+            self.error.clear()
+        except LedgerError as error:
+            self.error.setText(str(error))
+
+    def _fill(self) -> None:
+        reading = self.reading
+        self.tree.clear()
+        for task_reading in reading.tasks:
+            task = task_reading.task
+            top = QTreeWidgetItem([task.seq, task.area, _flat(task.item), _deadline(task.deadline, task.deadline_text)])
+            top.setToolTip(2, "\n".join(filter(None, [task.item, task.target_text, task.source])))
+            top.setToolTip(3, self.tr("原文：{0}").format(task.deadline_text or "—"))
+            self.tree.addTopLevelItem(top)
+            for proposed in task_reading.targets:
+                label = MEASURES[proposed.measure].describe(proposed.params)
+                text = f"{label} ≥ {plans.number_text(proposed.threshold)}{proposed.unit}　〔{proposed.source}〕"
+                child = QTreeWidgetItem(top, ["", "", text])
+                child.setCheckState(2, Qt.CheckState.Checked)
+                child.setToolTip(2, self.tr("读自“{0}”；取消勾选则不导入这项指标").format(proposed.source))
+            for words in task_reading.unmatched:
+                child = QTreeWidgetItem(top, ["", "", self.tr("未识别为指标：{0}").format(words)])
+                child.setForeground(2, self.palette().placeholderText())
+            top.setExpanded(True)
+        targets = sum(len(task.targets) for task in reading.tasks)
+        dated = sum(1 for task in reading.tasks if task.task.deadline)
+        self.summary.setText(
+            self.tr(
+                "读到工作任务 <b>{0}</b> 项，重点工作 {1} 类（{2}）；完成时限读出 {3} 项；"
+                "量化指标 <b>{4}</b> 个，取消勾选的不导入，导入后也可逐项修改。尚未写入台账。"
+            ).format(len(reading.tasks), len(reading.areas), "、".join(reading.areas), dated, targets)
+        )
+        self.warnings.setPlainText("\n".join(self.tr("注意：{0}").format(warning) for warning in reading.warnings))
+        self.warnings.setVisible(bool(reading.warnings))
+        lines = min(5, len(reading.warnings))
+        self.warnings.setFixedHeight(self.fontMetrics().lineSpacing() * lines + 2 * self.warnings.frameWidth() + 8)
+
+    def target_items(self) -> list[QTreeWidgetItem]:
+        """The proposed targets' rows, in the reading's order: task by task."""
+        found = []
+        for top in range(self.tree.topLevelItemCount()):
+            task = self.tree.topLevelItem(top)
+            found += [task.child(row) for row in range(len(self.reading.tasks[top].targets))]
+        return found
+
+    def chosen(self) -> PlanReading:
+        """The reading as the user left it: the title typed, the targets still ticked."""
+        tasks = []
+        for top, task_reading in enumerate(self.reading.tasks):
+            item = self.tree.topLevelItem(top)
+            kept = [
+                target
+                for row, target in enumerate(task_reading.targets)
+                if item.child(row).checkState(2) == Qt.CheckState.Checked
+            ]
+            tasks.append(TaskReading(task_reading.task, kept, task_reading.unmatched))
+        title = self.title_edit.text().strip() or self.reading.title
+        return dataclasses.replace(self.reading, title=title, tasks=tasks)
+
+    def confirm(self) -> None:
+        chosen = self.chosen()
+        doc_no = self.doc_no_edit.text().strip() or None
+
+        def add(session: Session) -> uuid.UUID:
+            # The reading's pairing was loaded by a session now closed: write with this one's.
+            reading = dataclasses.replace(chosen, pairing=session.get(Pairing, chosen.pairing.id))
+            return plans.add_plan(session, reading, doc_no=doc_no, source_name=self.path.name).id
+
+        try:
+            self.plan_id = self.context.write(add)
+        except LedgerError as error:
+            self.error.setText(str(error))
+            return
+        self.accept()
+
+
+class _ParamEditor:
+    """One filter of a measure as a widget; an empty choice means the target does not filter on it."""
+
+    def __init__(self, param: Param, parent: QWidget):
+        self.param = param
+        self.widget: QSpinBox | QComboBox
+        if param.kind == "days":
+            self.widget = QSpinBox(parent)
+            self.widget.setRange(0, 3650)
+            self.widget.setSuffix(parent.tr(" 天"))
+            self.widget.setSpecialValueText(parent.tr("不限"))
+            return
+        self.widget = QComboBox(parent)
+        self.widget.addItem(parent.tr("不限"), None)
+        if param.kind == "bool":
+            self.widget.addItem(parent.tr("是"), True)
+            self.widget.addItem(parent.tr("否"), False)
+        for choice in param.choices:
+            self.widget.addItem(choice, choice)
+        if param.kind == "text":  # a programme may be one the list does not name
+            self.widget.setEditable(True)
+            self.widget.setCurrentText("")
+
+    def value(self) -> Any:
+        if isinstance(self.widget, QSpinBox):
+            return self.widget.value() or None
+        if self.param.kind == "text":
+            return self.widget.currentText().strip() or None
+        return self.widget.currentData()
+
+    def set_value(self, value: Any) -> None:
+        if isinstance(self.widget, QSpinBox):
+            self.widget.setValue(int(value or 0))
+        elif self.param.kind == "text":
+            self.widget.setCurrentText(value or "")
+        else:
+            self.widget.setCurrentIndex(max(0, self.widget.findData(value)))
+
+
+class TargetDialog(QDialog):
+    """The targets of one task: pick one to change its minimum, or set a new one; clear some or all.
+
+    A target is its measure and filters: the same measure and filters changes the minimum, other filters add
+    another target (as `ledger plan set-target` does)."""
+
+    def __init__(self, context: LedgerContext, task_id: uuid.UUID, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.context = context
+        self.task_id = task_id
+        self.setWindowTitle(self.tr("修改量化指标"))
+        em = _em(self)
+
+        self.task_label = QLabel()
+        self.task_label.setWordWrap(True)
+        self.words_label = QLabel()
+        self.words_label.setWordWrap(True)
+        self.targets_list = QListWidget()
+        self.targets_list.setWordWrap(True)
+        self.targets_list.currentRowChanged.connect(self._load_target)
+        self.clear_button = QPushButton()
+        self.clear_button.setToolTip(self.tr("清除本任务中这一指标的全部各项（不论条件）"))
+        self.clear_button.clicked.connect(lambda: self.clear(self.measure_box.currentData()))
+        self.clear_all_button = QPushButton(self.tr("清除全部指标"))
+        self.clear_all_button.clicked.connect(lambda: self.clear(None))
+        for button in (self.clear_button, self.clear_all_button):
+            button.setAutoDefault(False)  # Enter in the minimum saves; it never clears
+        current = QGroupBox(self.tr("现有指标（选中一项可改它的目标值）"))
+        current_layout = QVBoxLayout(current)
+        current_layout.addWidget(self.targets_list)
+        clearing = QHBoxLayout()
+        clearing.addStretch(1)
+        clearing.addWidget(self.clear_button)
+        clearing.addWidget(self.clear_all_button)
+        current_layout.addLayout(clearing)
+
+        self.measure_box = QComboBox()
+        for found in MEASURES.values():
+            self.measure_box.addItem(f"{found.label}（{found.unit}）", found.name)
+            self.measure_box.setItemData(self.measure_box.count() - 1, found.help, Qt.ItemDataRole.ToolTipRole)
+        self.measure_box.currentIndexChanged.connect(self._measure_chosen)
+        self.params_form = QFormLayout()
+        self.param_editors: dict[str, _ParamEditor] = {}
+        self.minimum_edit = QLineEdit()
+        self.minimum_edit.setMaximumWidth(em * 10)
+        self.unit_label = QLabel()
+        minimum = QHBoxLayout()
+        minimum.addWidget(self.minimum_edit)
+        minimum.addWidget(self.unit_label)
+        minimum.addStretch(1)
+        self.save_button = QPushButton(self.tr("保存指标"))
+        self.save_button.clicked.connect(self.save)
+        self.save_button.setDefault(True)
+        editor = QGroupBox(self.tr("设置指标"))
+        editor_form = QFormLayout(editor)
+        editor_form.addRow(self.tr("指标"), self.measure_box)
+        editor_form.addRow(self.params_form)
+        editor_form.addRow(self.tr("目标值（不少于）"), minimum)
+        note = QLabel(self.tr("条件相同只改目标值；条件不同则另增一项指标。"))
+        note.setWordWrap(True)
+        note.setStyleSheet(NOTE_STYLE)
+        editor_form.addRow(note)
+        saving = QHBoxLayout()
+        saving.addStretch(1)
+        saving.addWidget(self.save_button)
+        editor_form.addRow(saving)
+
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("关闭"))
+        buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.task_label)
+        layout.addWidget(self.words_label)
+        layout.addWidget(current, 1)
+        layout.addWidget(editor)
+        layout.addWidget(self.status)
+        layout.addWidget(buttons)
+        self.resize(em * 50, em * 46)
+
+        self.targets: list[tuple[str, dict[str, Any], Decimal]] = []
+        self._measure_chosen()
+        try:
+            self.refresh()
+        except LedgerError:  # the task is gone: the view says so, and this dialog goes
+            self.deleteLater()
+            raise
+        self.minimum_edit.setFocus()
+
+    def refresh(self) -> None:
+        with self.context.session() as session:
+            task = plans.get_task(session, str(self.task_id))
+            self.task_label.setText(f"<b>{task.seq}</b> {_flat(task.item)}")
+            self.words_label.setText(self.tr("任务指标：{0}").format(_flat(task.target_text) or "—"))
+            self.targets = [(t.measure, plans.target_params(t), t.threshold) for t in task.targets]
+            shown = [(_target_text(t), t.source) for t in task.targets]
+        self.targets_list.blockSignals(True)
+        self.targets_list.clear()
+        for text, source in shown:
+            item = QListWidgetItem(text)
+            item.setToolTip(self.tr("读自“{0}”").format(source) if source else self.tr("手工设置"))
+            self.targets_list.addItem(item)
+        if not shown:
+            self.targets_list.addItem(self.tr("（没有量化指标）"))
+            self.targets_list.item(0).setFlags(Qt.ItemFlag.NoItemFlags)
+        self.targets_list.blockSignals(False)
+        self._enable()
+
+    def _enable(self) -> None:
+        measures = {name for name, _, _ in self.targets}
+        self.clear_all_button.setEnabled(bool(measures))
+        self.clear_button.setEnabled(self.measure_box.currentData() in measures)
+
+    def _measure_chosen(self) -> None:
+        found: Measure = MEASURES[self.measure_box.currentData()]
+        while self.params_form.rowCount():
+            self.params_form.removeRow(0)
+        self.param_editors = {param.name: _ParamEditor(param, self) for param in found.params}
+        for param in found.params:
+            self.params_form.addRow(param.label, self.param_editors[param.name].widget)
+        self.unit_label.setText(found.unit)
+        self.clear_button.setText(self.tr("清除“{0}”").format(found.label))
+        self._enable()
+
+    def _load_target(self, row: int) -> None:
+        if not 0 <= row < len(self.targets):
+            return
+        name, params, threshold = self.targets[row]
+        self.measure_box.setCurrentIndex(self.measure_box.findData(name))
+        for param_name, editor in self.param_editors.items():
+            editor.set_value(params.get(param_name))
+        self.minimum_edit.setText(plans.number_text(threshold))
+
+    def params(self) -> dict[str, Any]:
+        values = {name: editor.value() for name, editor in self.param_editors.items()}
+        return {name: value for name, value in values.items() if value is not None}
+
+    def save(self) -> None:
+        name, params, minimum = self.measure_box.currentData(), self.params(), self.minimum_edit.text()
+
+        def set_target(session: Session) -> str:
+            target = plans.set_target(session, plans.get_task(session, str(self.task_id)), name, params, minimum)
+            return _target_text(target)
+
+        self._write(set_target, self.tr("已保存：{0}"))
+
+    def clear(self, measure_name: str | None) -> None:
+        def clear_targets(session: Session) -> int:
+            return plans.clear_targets(session, plans.get_task(session, str(self.task_id)), measure_name)
+
+        self._write(clear_targets, self.tr("已清除 {0} 个指标"))
+
+    def _write(self, action: Callable[[Session], Any], done: str) -> None:
+        try:
+            result = self.context.write(action)
+        except LedgerError as error:
+            self.status.setStyleSheet(ERROR_STYLE)
+            self.status.setText(str(error))
+            return
+        self.status.setStyleSheet("")
+        self.status.setText(done.format(result))
+        self.refresh()

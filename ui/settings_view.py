@@ -1,0 +1,132 @@
+"""设置: who is making changes, the compiling unit, the binder's font and masking, and backups."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import select
+
+from ledger.backup import snapshot
+from ledger.models import Setting
+from ledger.pdf_fonts import find_fonts
+from ui.context import LedgerContext
+
+#: The settings this view edits, as `ledger config` names them.
+KEYS = ("author", "compiling_unit", "pdf_font", "mask_personal")
+
+
+class SettingsView(QWidget):
+    def __init__(self, context: LedgerContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.context = context
+        self.author = QLineEdit(placeholderText=self.tr("写入每一次修改记录，如：李娟"))
+        self.compiling_unit = QLineEdit(placeholderText=self.tr("印在佐证材料封面，如：鹤山市东西部协作工作组"))
+        self.pdf_font = QComboBox(editable=True)
+        self.pdf_font.lineEdit().setPlaceholderText(self.tr("自动：本机的宋体等中文字体"))
+        self.font_note = QLabel()
+        self.font_note.setWordWrap(True)
+        self.mask = QCheckBox(self.tr("编制佐证材料时，身份证号、电话默认打码"))
+        self.saved = QLabel()
+        save = QPushButton(self.tr("保存设置"))
+        save.setDefault(True)
+        save.clicked.connect(self.save)
+
+        who = QGroupBox(self.tr("台账"))
+        form = QFormLayout(who)
+        form.addRow(self.tr("修改人"), self.author)
+        form.addRow(self.tr("编制单位"), self.compiling_unit)
+        binder = QGroupBox(self.tr("佐证材料"))
+        form = QFormLayout(binder)
+        form.addRow(self.tr("正文字体"), self.pdf_font)
+        form.addRow("", self.font_note)
+        form.addRow("", self.mask)
+        backups = QGroupBox(self.tr("备份"))
+        self.backup_note = QLabel()
+        self.backup_note.setWordWrap(True)
+        self.backup_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        backup_now = QPushButton(self.tr("立即备份"))
+        backup_now.clicked.connect(self.backup)
+        open_folder = QPushButton(self.tr("打开备份文件夹"))
+        open_folder.clicked.connect(
+            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(context.ledger.backups_dir)))
+        )
+        row = QHBoxLayout()
+        row.addWidget(backup_now)
+        row.addWidget(open_folder)
+        row.addStretch(1)
+        column = QVBoxLayout(backups)
+        column.addWidget(self.backup_note)
+        column.addLayout(row)
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.saved, 1)
+        buttons.addWidget(save)
+        layout = QVBoxLayout(self)
+        for group in (who, binder, backups):
+            layout.addWidget(group)
+        layout.addLayout(buttons)
+        layout.addStretch(1)
+        self.setMaximumWidth(self.fontMetrics().horizontalAdvance("中") * 50)
+        self.reload()
+
+    def reload(self) -> None:
+        with self.context.session() as session:
+            stored = {s.key: s.value for s in session.scalars(select(Setting).where(Setting.key.in_(KEYS)))}
+        self.author.setText(stored.get("author", ""))
+        self.compiling_unit.setText(stored.get("compiling_unit", ""))
+        fonts = find_fonts()
+        self.pdf_font.clear()
+        self.pdf_font.addItems(["", *dict.fromkeys(face.name for face in [fonts.main, *fonts.fallbacks])])
+        self.pdf_font.setCurrentText(stored.get("pdf_font", ""))
+        self.mask.setChecked(stored.get("mask_personal", "是") != "否")
+        self._describe_font()
+        self._describe_backups()
+
+    def save(self) -> None:
+        values = {
+            "author": self.author.text().strip(),
+            "compiling_unit": self.compiling_unit.text().strip(),
+            "pdf_font": self.pdf_font.currentText().strip(),
+            "mask_personal": "是" if self.mask.isChecked() else "否",
+        }
+
+        def store(session) -> None:
+            for key, value in values.items():
+                existing = session.get(Setting, key)
+                if value:
+                    session.merge(Setting(key=key, value=value))
+                elif existing is not None:
+                    session.delete(existing)
+
+        self.context.write(store)
+        self._describe_font()
+        self.saved.setText(self.tr("已保存。"))
+
+    def backup(self) -> None:
+        path = snapshot(self.context.ledger.database, self.context.ledger.backups_dir, "manual")
+        self.saved.setText(self.tr("已备份：{0}").format(path.name))
+        self._describe_backups()
+
+    def _describe_font(self) -> None:
+        fonts = find_fonts(self.pdf_font.currentText().strip() or None)
+        note = self.tr("将使用：{0}").format(fonts.main.name)
+        if fonts.warnings:
+            note += "\n" + "\n".join(fonts.warnings)
+        self.font_note.setText(note)
+
+    def _describe_backups(self) -> None:
+        folder = self.context.ledger.backups_dir
+        count = len(list(folder.glob("*.sqlite")))
+        self.backup_note.setText(self.tr("备份保存在 {0}，现有 {1} 份。").format(folder, count))
