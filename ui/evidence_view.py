@@ -36,7 +36,6 @@ class EvidenceView(QWidget):
         layout.addWidget(self.note)
         layout.addWidget(self.table)
         self.rows: list[tuple[str, object, str]] = []  # (kind, record id, stored path) by the row's first item
-        self.reload()
 
     def reload(self) -> None:
         self.table.setSortingEnabled(False)

@@ -83,6 +83,9 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([em * 9, em * 100])
         self.setCentralWidget(self.splitter)
 
+        # Views load when shown, and again when shown after a change: a large ledger's other kinds are not
+        # read at start or on every edit.
+        self._stale = {self.stack.widget(index) for index in range(self.stack.count())}
         self._scope_bar()
         self._menus()
         context.changed.connect(self.reload)
@@ -99,6 +102,10 @@ class MainWindow(QMainWindow):
     def _show_view(self, row: int) -> None:
         self.stack.setCurrentIndex(row)
         widget = self.stack.currentWidget()
+        if widget in self._stale:
+            self._stale.discard(widget)
+            if hasattr(widget, "reload"):
+                widget.reload()
         self.statusBar().showMessage(widget.totals_text() if isinstance(widget, RecordTable) else "")
 
     def _show_totals(self, text: str) -> None:
@@ -115,12 +122,7 @@ class MainWindow(QMainWindow):
 
     def reload(self) -> None:
         self._fill_scope()
-        self.overview.reload()
-        self.plans.reload()
-        for table in self.tables.values():
-            table.reload()
-        self.evidence.reload()
-        self.bin.reload()
+        self._stale = {self.stack.widget(index) for index in range(self.stack.count())}
         self._show_view(self.stack.currentIndex())
 
     # The pairing and year ------------------------------------------------------------------------
@@ -293,7 +295,9 @@ class MainWindow(QMainWindow):
         splitter = settings.value("window/splitter")
         if splitter is not None:
             self.splitter.restoreState(splitter)
-        self.sidebar.setCurrentRow(int(settings.value("window/view", 0)))
+        view = int(settings.value("window/view", 0))
+        self.sidebar.setCurrentRow(view)
+        self._show_view(view)  # the signal does not fire when the row is already current
 
     def closeEvent(self, event) -> None:
         settings = QSettings()

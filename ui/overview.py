@@ -16,10 +16,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy import func, select
 
 from ledger import records
 from ledger.fields import FieldType
-from ledger.kinds import KINDS
+from ledger.kinds import KINDS, MODELS
 from ledger.measures import MEASURES
 from ledger.plans import list_plans, number_text, target_label
 from ledger.progress import STATES, plan_progress
@@ -55,7 +56,6 @@ class Overview(QWidget):
         layout.addWidget(self.heading)
         layout.addWidget(self.totals)
         layout.addWidget(self.tasks, 1)
-        self.reload()
 
     def reload(self) -> None:
         self.tasks.clear()
@@ -114,13 +114,22 @@ class Overview(QWidget):
                 self.tasks.setItemWidget(item, 5, bar)
 
     def _totals(self, session) -> str:
+        """Counts and sums in SQL: a year of a large ledger is not loaded to add it up."""
+        pairing = records.find_pairing(session, self.context.pairing) if self.context.pairing else None
         lines = []
         for kind, spec in KINDS.items():
-            found = records.list_records(session, kind, year=self.context.year, pairing=self.context.pairing)
-            money = [field.name for field in spec.fields if field.type is FieldType.MONEY]
-            text = f"{spec.label} <b>{len(found)}</b> 条"
-            for name in money:
-                total = sum((records.record_values(record)[name] or Decimal(0) for record in found), Decimal(0))
-                text += f"，{spec.by_name[name].label} <b>{total / 10000:,.2f}</b> 万元"
+            model = MODELS[kind]
+            money = [field for field in spec.fields if field.type is FieldType.MONEY]
+            query = select(func.count(), *(func.sum(getattr(model, field.name)) for field in money))
+            query = query.where(model.kind == kind, model.deleted_at.is_(None))
+            if self.context.year is not None:
+                query = query.where(model.year == self.context.year)
+            if pairing is not None:
+                query = query.where(model.pairing_id == pairing.id)
+            count, *sums = session.execute(query).one()
+            text = f"{spec.label} <b>{count}</b> 条"
+            for field, fen in zip(money, sums, strict=True):
+                total = Decimal(fen or 0) / 100  # a sum of the fen the column holds
+                text += f"，{field.label} <b>{total / 10000:,.2f}</b> 万元"
             lines.append(text)
         return "　｜　".join(lines)

@@ -190,7 +190,6 @@ class RecordTable(QWidget):
         layout.addWidget(self.table)
 
         self._settings_key = f"table/{'deleted-' if deleted else ''}{kind}"
-        self.reload()
         self._restore_columns()
         date_column = self.model.fields.index(self.model.spec.by_name[self.model.spec.date_field])
         self.table.sortByColumn(date_column, Qt.SortOrder.AscendingOrder)

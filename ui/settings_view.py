@@ -79,7 +79,6 @@ class SettingsView(QWidget):
         layout.addLayout(buttons)
         layout.addStretch(1)
         self.setMaximumWidth(self.fontMetrics().horizontalAdvance("中") * 50)
-        self.reload()
 
     def reload(self) -> None:
         with self.context.session() as session:
