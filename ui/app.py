@@ -9,10 +9,19 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
+from PySide6.QtCore import QCoreApplication, QSettings, Qt
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressDialog,
+)
 
-from ledger import __version__
+from ledger import __version__, records
 from ledger.demo import build_demo
 from ledger.errors import LedgerError
 from ledger.folder import Ledger, is_ledger, resolve_ledger_path
@@ -30,19 +39,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     QCoreApplication.setApplicationName("协作台账")
     QCoreApplication.setApplicationVersion(__version__)
     app = QApplication.instance() or QApplication([sys.argv[0], *qt_args])
-    try:
-        ledger = open_ledger(resolve_ledger_path(args.ledger))
-    except LedgerError as error:
-        QMessageBox.critical(None, "协作台账", str(error))
-        return 1
-    if ledger is None:
-        return 0
-    window = MainWindow(LedgerContext(ledger))
-    window.show()
-    try:
-        return app.exec()
-    finally:
-        ledger.close()
+    path: Path | None = resolve_ledger_path(args.ledger)
+    status = 0
+    # One ledger at a time: 新建台账 or 最近的台账 close the window and name the next one to open.
+    while path is not None:
+        try:
+            ledger = open_ledger(path)
+        except LedgerError as error:
+            QMessageBox.critical(None, "协作台账", str(error))
+            return 1
+        if ledger is None:
+            return 0
+        remember(path)
+        window = MainWindow(LedgerContext(ledger))
+        window.show()
+        try:
+            status = app.exec()
+        finally:
+            ledger.close()
+        path = window.next_ledger
+    return status
+
+
+def remember(path: Path) -> None:
+    """Puts `path` first in 最近的台账 (ten at most)."""
+    settings = QSettings()
+    recent = [str(path), *(item for item in settings.value("recent", [], list) if item != str(path))]
+    settings.setValue("recent", recent[:10])
 
 
 def open_ledger(path: Path) -> Ledger | None:
@@ -75,4 +98,37 @@ def open_ledger(path: Path) -> Ledger | None:
         build_demo(path, progress=report)
         progress.close()
         return Ledger.open(path)
-    return Ledger.create(path)
+    pairing = PairingDialog()
+    if not pairing.exec():
+        return None
+    ledger = Ledger.create(path)
+    with ledger.session() as session, session.begin():
+        records.add_pairing(session, pairing.east.text().strip(), pairing.west.text().strip())
+    return ledger
+
+
+class PairingDialog(QDialog):
+    """The pairing a new ledger keeps records of: every record belongs to one (鹤山市—龙州县)."""
+
+    def __init__(self):
+        super().__init__()
+        self.setWindowTitle("新建台账：结对关系")
+        self.east = QLineEdit(placeholderText="如：鹤山市")
+        self.west = QLineEdit(placeholderText="如：龙州县")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setEnabled(False)
+        for field in (self.east, self.west):
+            field.textChanged.connect(self._check)
+        form = QFormLayout(self)
+        note = QLabel("台账按结对关系记录。请填写东部和西部的市县（以后可用 ledger pairing add 添加更多）：")
+        note.setWordWrap(True)
+        form.addRow(note)
+        form.addRow("东部", self.east)
+        form.addRow("西部", self.west)
+        form.addRow(buttons)
+
+    def _check(self) -> None:
+        self.ok.setEnabled(bool(self.east.text().strip() and self.west.text().strip()))

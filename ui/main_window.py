@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
 from PySide6.QtCore import QSettings, QSize, Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -28,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from ledger import __version__, records
 from ledger.backup import snapshot
+from ledger.folder import is_ledger
 from ledger.kinds import KINDS
 from ui.context import LedgerContext
 from ui.evidence_view import EvidenceView
@@ -43,6 +46,7 @@ class MainWindow(QMainWindow):
     def __init__(self, context: LedgerContext):
         super().__init__()
         self.context = context
+        self.next_ledger: Path | None = None  # the ledger to open once this window closes
         self.setWindowTitle(self.tr("协作台账 — {0}").format(context.ledger.path))
         self.setMinimumSize(QSize(900, 600))
 
@@ -229,6 +233,11 @@ class MainWindow(QMainWindow):
             return item
 
         files = self.menuBar().addMenu(self.tr("文件(&F)"))
+        action(files, self.tr("新建台账…"), self._new_ledger)
+        action(files, self.tr("打开台账…"), self._choose_ledger, QKeySequence.StandardKey.Open)
+        self.recent_menu = files.addMenu(self.tr("最近的台账"))
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        files.addSeparator()
         action(files, self.tr("打开台账文件夹"), self._open_folder)
         action(files, self.tr("立即备份"), self._backup)
         files.addSeparator()
@@ -266,6 +275,38 @@ class MainWindow(QMainWindow):
         dialog = getattr(jobs, name)(self.context, self)
         dialog.show()
         return dialog
+
+    def switch_to(self, path: Path) -> None:
+        """Closes this window; the application then opens the ledger at `path` (made there if new)."""
+        self.next_ledger = path
+        self.close()
+
+    def _new_ledger(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, self.tr("选择一个空文件夹存放新台账"))
+        if not folder:
+            return
+        path = Path(folder)
+        if is_ledger(path) or any(path.iterdir()):
+            QMessageBox.warning(self, self.tr("新建台账"), self.tr("请选择一个空文件夹。"))
+            return
+        self.switch_to(path)
+
+    def _choose_ledger(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, self.tr("选择台账文件夹"))
+        if folder and not is_ledger(Path(folder)):
+            QMessageBox.warning(self, self.tr("打开台账"), self.tr("这个文件夹里没有台账。"))
+        elif folder:
+            self.switch_to(Path(folder))
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        current = str(self.context.ledger.path)
+        for item in QSettings().value("recent", [], list):
+            if item != current and is_ledger(Path(item)):
+                chosen = self.recent_menu.addAction(item)
+                chosen.triggered.connect(lambda checked=False, item=item: self.switch_to(Path(item)))
+        if self.recent_menu.isEmpty():
+            self.recent_menu.addAction(self.tr("（没有其他台账）")).setEnabled(False)
 
     def _open_folder(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.context.ledger.path)))
