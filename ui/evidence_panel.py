@@ -181,8 +181,8 @@ class EvidencePanel(QWidget):
 
     def _icon(self, shown: _Shown) -> QIcon:
         if shown.sha256 not in self._icons:
-            thumbnail = _thumbnail(shown.path) if shown.is_image else None
-            self._icons[shown.sha256] = QIcon(thumbnail) if thumbnail else _badge_icon(shown.path)
+            picture = thumbnail(shown.path) if shown.is_image else None
+            self._icons[shown.sha256] = QIcon(picture) if picture else badge_icon(shown.path)
         return self._icons[shown.sha256]
 
     def _update_buttons(self) -> None:
@@ -353,7 +353,7 @@ def _local_files(urls: Sequence[QUrl]) -> list[Path]:
     return [Path(url.toLocalFile()) for url in urls if url.isLocalFile() and Path(url.toLocalFile()).is_file()]
 
 
-def _thumbnail(path: Path) -> QPixmap | None:
+def thumbnail(path: Path) -> QPixmap | None:
     # Decoding at the thumbnail's size is a fraction of a full decode for camera JPEGs.
     reader = QImageReader(str(path))
     reader.setAutoTransform(True)  # EXIF orientation
@@ -375,7 +375,7 @@ def _thumbnail(path: Path) -> QPixmap | None:
 _BADGE_COLORS = {"PDF": "#c0392b", "DOC": "#2b5797", "DOCX": "#2b5797", "XLS": "#1e7145", "XLSX": "#1e7145"}
 
 
-def _badge_icon(path: Path) -> QIcon:
+def badge_icon(path: Path) -> QIcon:
     """A page with the file's type on a band: the same on every platform, and unlike the generic icon
     Linux desktops without an icon theme offer, it tells a PDF from a Word file at a glance."""
     label = path.suffix.lstrip(".").upper()[:4] or "FILE"

@@ -47,12 +47,11 @@ class RecordTableModel(QAbstractTableModel):
         self.rows: list[list[str]] = []
         self.keys: list[list[Any]] = []
         self.status: list[str] = []
-        self.sums: dict[str, Decimal] = {}
+        self.values: list[list[Any]] = []  # the exact amounts and counts, for totals
 
     def reload(self) -> None:
         self.beginResetModel()
-        self.ids, self.rows, self.keys, self.status = [], [], [], []
-        self.sums = {field.name: Decimal(0) for field in self.fields if field.type in _SUMMED}
+        self.ids, self.rows, self.keys, self.status, self.values = [], [], [], [], []
         with self.context.session() as session:
             found = records.list_records(
                 session, self.kind, year=self.context.year, pairing=self.context.pairing, deleted=self.deleted
@@ -61,10 +60,9 @@ class RecordTableModel(QAbstractTableModel):
                 values = records.record_values(record)
                 self.ids.append(record.id)
                 self.rows.append([display(field, values.get(field.name)) for field in self.fields])
-                self.keys.append([_sort_key(values.get(field.name)) for field in self.fields])
+                self.keys.append([_sort_key(field, values.get(field.name)) for field in self.fields])
+                self.values.append([values.get(f.name) if f.type in _SUMMED else None for f in self.fields])
                 self.status.append(record.record_status or "")
-                for name in self.sums:
-                    self.sums[name] += Decimal(values.get(name) or 0)
         self.endResetModel()
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
@@ -98,14 +96,16 @@ class RecordTableModel(QAbstractTableModel):
         return None
 
 
-def _sort_key(value: Any) -> Any:
-    if value is None or value == "":
+def _sort_key(field: Field, value: Any) -> float | str:
+    """One type per column, so Qt compares keys itself instead of calling back into Python per comparison:
+    numbers as floats (empty first), everything else as text (dates as ISO text sort as dates)."""
+    if field.type in _SUMMED:
+        return float(value) if value is not None else float("-inf")
+    if value is None:
         return ""
     if isinstance(value, list):
         return "、".join(map(str, value))
-    if isinstance(value, Decimal | int):
-        return float(value)
-    return value if isinstance(value, str) else value.isoformat() if hasattr(value, "isoformat") else str(value)
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
 class _Proxy(QSortFilterProxyModel):
@@ -126,12 +126,6 @@ class _Proxy(QSortFilterProxyModel):
             return True
         line = " ".join(self.sourceModel().rows[row])
         return all(word in line for word in self.words)
-
-    def lessThan(self, left: QModelIndex, right: QModelIndex) -> bool:
-        a, b = left.data(Qt.ItemDataRole.UserRole), right.data(Qt.ItemDataRole.UserRole)
-        if type(a) is not type(b):  # an empty cell against a value: empties first
-            return a == ""
-        return a < b
 
 
 class RecordTable(QWidget):
@@ -238,7 +232,7 @@ class RecordTable(QWidget):
         for column, field in enumerate(self.model.fields):
             if field.type not in _SUMMED or field.name == "year":
                 continue
-            total = sum((Decimal(str(self.model.keys[row][column] or 0)) for row in rows), Decimal(0))
+            total = sum((self.model.values[row][column] or Decimal(0) for row in rows), Decimal(0))
             if not total:
                 continue
             if field.type is FieldType.MONEY:
