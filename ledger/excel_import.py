@@ -74,6 +74,7 @@ class ImportFailed(LedgerError):
 
     def __init__(self, mistakes: Sequence[Mistake], more: bool = False):
         self.mistakes = list(mistakes)
+        self.more = more  # there were more than those listed
         heading = f"工作簿有 {len(self.mistakes)}{' 多' if more else ''} 处错误，未导入任何内容："
         lines = [heading, *(f"  {mistake}" for mistake in self.mistakes)]
         if more:

@@ -67,7 +67,8 @@ def scope(session: Session, pairing: str | None, year: int | None) -> tuple[Pair
     else:
         pairings = session.scalars(select(Pairing).limit(2)).all()
         if len(pairings) != 1:
-            raise LedgerError("台账里有多个结对关系，请用 --pairing 指定" if pairings else "台账里还没有结对关系")
+            several = "台账里有多个结对关系，请指定其中一个（命令行用 --pairing）"
+            raise LedgerError(several if pairings else "台账里还没有结对关系")
         found = pairings[0]
     if year is None:
         year = session.scalar(
@@ -77,5 +78,5 @@ def scope(session: Session, pairing: str | None, year: int | None) -> tuple[Pair
             .limit(1)
         )
         if year is None:
-            raise LedgerError(f"{found.name}还没有任何记录，请用 --year 指定年度")
+            raise LedgerError(f"{found.name}还没有任何记录，请指定年度（命令行用 --year）")
     return found, year

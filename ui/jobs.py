@@ -60,7 +60,7 @@ from ledger.binder import BinderOptions, BinderResult, build_binder
 from ledger.binder_media import Cancelled
 from ledger.errors import LedgerError
 from ledger.excel_export import EVIDENCE_SHEET, PROGRESS_SHEET, ExportSummary, export_workbook
-from ledger.excel_import import MOST_MISTAKES, ImportFailed, ImportReport, Mistake, import_workbook
+from ledger.excel_import import ImportFailed, ImportReport, Mistake, import_workbook
 from ledger.folder import Ledger
 from ledger.kinds import KINDS
 from ledger.labels import SPINE_WIDTHS, Box, LabelOptions, labels_for_binder
@@ -649,7 +649,7 @@ class ExcelImportDialog(_JobDialog):
             return
         count = len(error.mistakes)
         text = self.tr("发现 {count} 处错误，未导入任何内容。请在 Excel 中改正后重新检查。").format(count=count)
-        if count >= MOST_MISTAKES:
+        if error.more:
             text += self.tr("（只列出前 {count} 处）").format(count=count)
         self.status.setText(text)
         self.mistakes.set_mistakes(error.mistakes)
