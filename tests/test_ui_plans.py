@@ -1,22 +1,26 @@
 """The 年度计划 view driven as a user would: a task list previewed then imported, a target corrected and cleared
-through its dialog, a plan deleted; the ledger is checked through `ledger.plans` after each step."""
+through its dialog, records linked to a task and unlinked, a plan deleted; the ledger is checked through
+`ledger.plans` (and `ledger.progress`) after each step."""
 
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from decimal import Decimal
 
 import openpyxl
 import pytest
 from plan_samples import HESHAN_LONGZHOU_2020, write_xlsx
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QTreeWidget
 
 from ledger import plans, records
 from ledger.folder import Ledger
+from ledger.kinds import KINDS
 from ledger.plan_import import read_task_list
+from ledger.progress import task_progress
 from ui.context import LedgerContext
-from ui.plan_view import PlanImportPreview, PlanView, TargetDialog
+from ui.plan_view import PlanImportPreview, PlanView, TargetDialog, TaskLinksDialog
 
 PAIRING = "鹤山市—龙州县"
 
@@ -290,6 +294,85 @@ def test_f2_opens_the_target_dialog(demo_context, qtbot, monkeypatch):
     view.table.setFocus()
     qtbot.keyClick(view.table, Qt.Key.Key_F2)
     assert opened == [view.current_task_id()]
+
+
+def _linked(context: LedgerContext, task_id) -> tuple[set, list[Decimal]]:
+    """The records filed under the task, and each target's actual as progress computes it."""
+    with context.session() as session:
+        task = plans.get_task(session, str(task_id))
+        actuals = [measured.actual for measured in task_progress(session, task, date(2020, 12, 31)).targets]
+        return set(plans.linked_record_ids(session, task)), actuals
+
+
+def _shown(tree: QTreeWidget) -> list[str]:
+    """The record ids a list of the links dialog shows (its placeholder line has none)."""
+    items = [tree.topLevelItem(row) for row in range(tree.topLevelItemCount())]
+    return [found for item in items if (found := item.data(0, Qt.ItemDataRole.UserRole))]
+
+
+def _select(tree: QTreeWidget, record_ids) -> None:
+    tree.clearSelection()
+    for row in range(tree.topLevelItemCount()):
+        item = tree.topLevelItem(row)
+        item.setSelected(item.data(0, Qt.ItemDataRole.UserRole) in {str(i) for i in record_ids})
+
+
+def test_records_are_linked_and_unlinked_through_the_links_dialog(demo_context, qtbot, monkeypatch):
+    view = _view(demo_context, qtbot)
+    row = _row(view, "1.2")  # 党政联席会议 ≥ 2次, met by the year's two joint meetings
+    view.table.selectRow(row)
+    task_id = view.current_task_id()
+    with demo_context.session() as session:
+        meetings = records.list_records(session, "meeting", pairing=PAIRING, year=2020)
+        joint = next(r.id for r in meetings if r.meeting_type == "党政联席会议")
+        other = next(r.id for r in meetings if r.meeting_type != "党政联席会议")
+        total = sum(len(records.list_records(session, kind, pairing=PAIRING, year=2020)) for kind in KINDS)
+    assert _linked(demo_context, task_id) == (set(), [Decimal(2)])
+    assert view.table.item(row, 7).text() == "—"
+    steps = {}
+
+    def link_two_then_unlink_one(dialog: TaskLinksDialog) -> int:
+        # At first only the kind the target counts is offered; every kind is a choice away.
+        assert dialog.kind_box.currentText().startswith("指标所计")
+        assert len(_shown(dialog.candidates)) == len(meetings)
+        dialog.kind_box.setCurrentIndex(dialog.kind_box.findText("全部类型"))
+        assert len(_shown(dialog.candidates)) == total
+        dialog.filter_edit.setText("联席会议")
+        assert str(joint) in _shown(dialog.candidates) and str(other) not in _shown(dialog.candidates)
+        dialog.filter_edit.clear()
+        assert "全部记录" in dialog.progress_label.text()
+
+        _select(dialog.candidates, [joint, other])
+        dialog.link_button.click()
+        steps["linked"] = (_linked(demo_context, task_id), set(_shown(dialog.linked)), dialog.status.text())
+        assert {str(joint), str(other)}.isdisjoint(_shown(dialog.candidates))
+        assert "关联的 2 条记录" in dialog.progress_label.text() and "现计 1次" in dialog.progress_label.text()
+
+        _select(dialog.linked, [joint])
+        dialog.unlink_button.click()
+        steps["unlinked"] = (_linked(demo_context, task_id), _shown(dialog.linked))
+        assert str(joint) in _shown(dialog.candidates)
+        return QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(TaskLinksDialog, "exec", link_two_then_unlink_one)
+    view.edit_links()
+
+    (ids, actuals), shown, status = steps["linked"]
+    assert ids == {joint, other} and shown == {str(joint), str(other)} and status == "已关联 2 条记录"
+    assert actuals == [Decimal(1)]  # only the linked joint meeting counts now
+    assert steps["unlinked"] == (({other}, [Decimal(0)]), [str(other)])
+    assert view.current_task_id() == task_id and view.table.item(row, 7).text() == "1 条"
+
+
+def test_f3_opens_the_links_dialog(demo_context, qtbot, monkeypatch):
+    view = _view(demo_context, qtbot)
+    opened = []
+    monkeypatch.setattr(TaskLinksDialog, "exec", lambda dialog: opened.append(dialog.task_id) or 0)
+    view.activateWindow()
+    qtbot.waitUntil(view.isActiveWindow)
+    view.table.setFocus()
+    qtbot.keyClick(view.table, Qt.Key.Key_F3)
+    assert opened == [view.current_task_id()] and view.links_button.isEnabled()
 
 
 def test_deleting_a_plan_asks_first(demo_context, qtbot):
