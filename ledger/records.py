@@ -145,16 +145,9 @@ def list_records(
 ) -> Sequence[Record]:
     """Records of one kind in date order; `deleted` lists the recycle bin instead."""
     spec, model = kind_spec(kind), MODELS[kind]
-    # The kind is implied by the join, but saying it lets SQLite use the (kind, year, date) index.
-    query = select(model).where(model.kind == kind)
-    query = query.where(model.deleted_at.is_not(None) if deleted else model.deleted_at.is_(None))
-    if year is not None:
-        query = query.where(model.year == year)
-    if pairing:
-        found = find_pairing(session, pairing)
-        if found is None:
-            return []
-        query = query.where(model.pairing_id == found.id)
+    query = _scoped(session, select(model), kind, year=year, pairing=pairing, deleted=deleted)
+    if query is None:
+        return []
     if text:
         pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         columns = [
@@ -163,10 +156,59 @@ def list_records(
             if field.type in (FieldType.TEXT, FieldType.PERSON, FieldType.UNIT)
         ]
         query = query.where(or_(*(column.like(pattern, escape="\\") for column in columns)))
-    query = query.order_by(getattr(model, spec.date_field), model.created_at, model.id)
+    query = query.order_by(*_date_order(spec, model))
     if limit is not None:
         query = query.limit(limit)
     return session.scalars(query).all()
+
+
+def value_rows(
+    session: Session, kind: str, *, year: int | None = None, pairing: str | None = None, deleted: bool = False
+) -> list[tuple[uuid.UUID, dict[str, Any]]]:
+    """(id, values) of a kind's records in date order, the values as `record_values` gives them, read column
+    by column: a table of a hundred thousand records without an ORM object for each."""
+    spec, model = kind_spec(kind), MODELS[kind]
+    plain = [field for field in spec.fields if field.type not in (FieldType.PAIRING, FieldType.UNITS)]
+    query = select(model.id, Pairing.name, *(getattr(model, field.name) for field in plain))
+    query = _scoped(session, query.join(Pairing, model.pairing_id == Pairing.id), kind, year, pairing, deleted)
+    if query is None:
+        return []
+    units: dict[uuid.UUID, list[str]] = {}
+    if any(field.type is FieldType.UNITS for field in spec.fields):
+        linked = select(RecordUnit.record_id, Unit.name).join(Unit, RecordUnit.unit_id == Unit.id)
+        linked = _scoped(session, linked.join(model, model.id == RecordUnit.record_id), kind, year, pairing, deleted)
+        for record_id, name in session.execute(linked.order_by(RecordUnit.record_id, RecordUnit.position)):
+            units.setdefault(record_id, []).append(name)
+    rows = []
+    for record_id, pairing_name, *columns in session.execute(query.order_by(*_date_order(spec, model))):
+        values = dict(zip((field.name for field in plain), columns, strict=True))
+        for field in spec.fields:
+            if field.type is FieldType.PAIRING:
+                values[field.name] = pairing_name
+            elif field.type is FieldType.UNITS:
+                values[field.name] = units.get(record_id, [])
+        rows.append((record_id, {field.name: values[field.name] for field in spec.fields}))
+    return rows
+
+
+def _scoped(session: Session, query, kind: str, year: int | None, pairing: str | None, deleted: bool):
+    """`query` of a kind's model narrowed to the year, pairing and bin asked for; None for an unknown pairing."""
+    model = MODELS[kind]
+    # The kind is implied by the join, but saying it lets SQLite use the (kind, year, date) index.
+    query = query.where(model.kind == kind)
+    query = query.where(model.deleted_at.is_not(None) if deleted else model.deleted_at.is_(None))
+    if year is not None:
+        query = query.where(model.year == year)
+    if pairing:
+        found = find_pairing(session, pairing)
+        if found is None:
+            return None
+        query = query.where(model.pairing_id == found.id)
+    return query
+
+
+def _date_order(spec: KindSpec, model) -> tuple:
+    return getattr(model, spec.date_field), model.created_at, model.id
 
 
 # Writing --------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from ledger import records
 from ledger.errors import InvalidInput, NotFound, RecordLocked
+from ledger.folder import Ledger
 from ledger.models import AuditEntry, Record, Unit
 
 
@@ -133,3 +134,21 @@ def test_add_many_checks_everything_before_writing_anything(session):
     session.commit()
     assert len(records.list_records(session, "training")) == 3
     assert all(_entries(session, record_id)[0][0] == "insert" for record_id in ids)
+
+
+@pytest.mark.parametrize("deleted", [False, True])
+def test_value_rows_give_what_record_values_give_in_the_same_order(demo_build, deleted):
+    with Ledger.open(demo_build[0]) as ledger, ledger.session() as session:
+        if deleted:  # a few in the bin, on a session that is rolled back
+            for record in records.list_records(session, "meeting")[:3]:
+                if record.record_status != "已归档":
+                    records.delete_record(session, record)
+        compared = 0
+        for kind in ("meeting", "cadre", "dispatch", "training", "disbursement"):
+            for scope in ({}, {"year": 2020, "pairing": "鹤山市—龙州县"}, {"pairing": "没有这个"}):
+                listed = records.list_records(session, kind, deleted=deleted, **scope)
+                rows = records.value_rows(session, kind, deleted=deleted, **scope)
+                assert rows == [(record.id, records.record_values(record)) for record in listed]
+                compared += len(rows)
+        assert compared > 0
+        session.rollback()

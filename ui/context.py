@@ -78,8 +78,9 @@ class LedgerContext(QObject):
         try:
             if record_id is None:
                 with self.session() as session, session.begin():
-                    record_id = records.add_record(session, kind, values).id
-                self._push(_Added(self, kind, record_id, values.get("title") or ""))
+                    record = records.add_record(session, kind, values)
+                    record_id, title = record.id, record.title  # a cadre's title is composed on adding
+                self._push(_Added(self, kind, record_id, title))
             else:
                 with self.session() as session, session.begin():
                     record = records.get_record(session, record_id)

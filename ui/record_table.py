@@ -53,16 +53,15 @@ class RecordTableModel(QAbstractTableModel):
         self.beginResetModel()
         self.ids, self.rows, self.keys, self.status, self.values = [], [], [], [], []
         with self.context.session() as session:
-            found = records.list_records(
+            found = records.value_rows(
                 session, self.kind, year=self.context.year, pairing=self.context.pairing, deleted=self.deleted
             )
-            for record in found:
-                values = records.record_values(record)
-                self.ids.append(record.id)
-                self.rows.append([display(field, values.get(field.name)) for field in self.fields])
-                self.keys.append([_sort_key(field, values.get(field.name)) for field in self.fields])
-                self.values.append([values.get(f.name) if f.type in _SUMMED else None for f in self.fields])
-                self.status.append(record.record_status or "")
+        for record_id, values in found:
+            self.ids.append(record_id)
+            self.rows.append([display(field, values.get(field.name)) for field in self.fields])
+            self.keys.append([_sort_key(field, values.get(field.name)) for field in self.fields])
+            self.values.append([values.get(f.name) if f.type in _SUMMED else None for f in self.fields])
+            self.status.append(values.get("record_status") or "")
         self.endResetModel()
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
