@@ -31,6 +31,7 @@ def main() -> int:
         from ledger.demo import build_demo
         from ledger.folder import Ledger
         from ledger.kinds import KINDS
+        from ui.app import install_chinese
         from ui.context import LedgerContext
         from ui.main_window import MainWindow
         from ui.record_form import RecordDialog
@@ -38,6 +39,7 @@ def main() -> int:
         QCoreApplication.setOrganizationName("xiezuo")
         QCoreApplication.setApplicationName("协作台账")
         app = QApplication(sys.argv[:1])
+        install_chinese(app)
         path = Path(folder) / "ledger"
         build_demo(path)
         with Ledger.open(path) as ledger:

@@ -46,3 +46,13 @@ def test_switching_names_the_next_ledger_and_recent_ones_are_remembered(ledger, 
     app.remember(tmp_path / "另一个")
     app.remember(ledger_path)
     assert QSettings().value("recent", [], list) == [str(ledger_path), str(tmp_path / "另一个")]
+
+
+def test_qt_s_own_buttons_speak_chinese(qapp, qtbot):
+    translator = app.install_chinese(qapp)
+    try:
+        dialog = app.PairingDialog()
+        qtbot.addWidget(dialog)
+        assert translator is not None and dialog.ok.text() == "确定"
+    finally:
+        qapp.removeTranslator(translator)

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QSettings, Qt
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, Qt, QTranslator
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -39,6 +39,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     QCoreApplication.setApplicationName("协作台账")
     QCoreApplication.setApplicationVersion(__version__)
     app = QApplication.instance() or QApplication([sys.argv[0], *qt_args])
+    install_chinese(app)
     path: Path | None = resolve_ledger_path(args.ledger)
     status = 0
     # One ledger at a time: 新建台账 or 最近的台账 close the window and name the next one to open.
@@ -59,6 +60,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             ledger.close()
         path = window.next_ledger
     return status
+
+
+def install_chinese(app: QApplication) -> QTranslator | None:
+    """Qt's own words (确定, 取消, 是, 否, the file dialogs, the context menus of text fields) in Chinese:
+    the interface is Chinese whatever the system's language. None when Qt's translations are missing."""
+    translator = QTranslator(app)
+    if not translator.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_", _qt_translations()):
+        return None
+    app.installTranslator(translator)
+    return translator
+
+
+def _qt_translations() -> str:
+    return QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
 
 
 def remember(path: Path) -> None:
@@ -113,6 +128,7 @@ class PairingDialog(QDialog):
     def __init__(self):
         super().__init__()
         self.setWindowTitle("新建台账：结对关系")
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("中") * 28)
         self.east = QLineEdit(placeholderText="如：鹤山市")
         self.west = QLineEdit(placeholderText="如：龙州县")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
