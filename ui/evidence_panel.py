@@ -120,6 +120,8 @@ class EvidencePanel(QWidget):
         self.list.setSpacing(2)
         self.list.setUniformItemSizes(True)
         self.list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        # Long captions are shortened in place (the full text is the tooltip), never scrolled sideways.
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
         self.list.itemActivated.connect(self._open)  # double-click and Enter
         self.list.itemSelectionChanged.connect(self._update_buttons)
