@@ -94,11 +94,7 @@ def _sync_dir(folder: Path) -> None:
 
 
 def _place(evidence_dir: Path, copied: _Copied, ext: str) -> Path:
-    final = stored_path(evidence_dir, copied.sha256, ext)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    os.replace(copied.temp, final)
-    _sync_dir(final.parent)
-    return final
+    return _place_existing(evidence_dir, copied.temp, copied.sha256, ext)
 
 
 def _intact(path: Path, stored: EvidenceFile) -> bool:
@@ -223,6 +219,38 @@ def discard_unreferenced(session: Session, evidence_dir: Path) -> list[Path]:
             path.unlink(missing_ok=True)
             removed.append(path)
     return removed
+
+
+def reconcile_store(session: Session, evidence_dir: Path, quarantine: Path) -> tuple[list[Path], list[Path]]:
+    """Moves stored files no row names into `quarantine`, and back those a row names again.
+
+    A process killed between placing a file and committing its row leaves such a file; so does
+    restoring an older database. Nothing is deleted: a file set aside comes back when a restored or
+    merged database names it."""
+    known = {sha256: ext for sha256, ext in session.execute(select(EvidenceFile.sha256, EvidenceFile.ext))}
+    present = {path.stem: path for path in stored_files(evidence_dir)}
+    set_aside = []
+    for stem, path in present.items():
+        if stem not in known:
+            target = quarantine / path.name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, target)
+            set_aside.append(target)
+    recovered = []
+    if quarantine.is_dir():
+        for path in quarantine.iterdir():
+            ext = known.get(path.stem)
+            if ext is not None and path.stem not in present and path.suffix == ext:
+                recovered.append(_place_existing(evidence_dir, path, path.stem, ext))
+    return set_aside, recovered
+
+
+def _place_existing(evidence_dir: Path, path: Path, sha256: str, ext: str) -> Path:
+    final = stored_path(evidence_dir, sha256, ext)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(path, final)
+    _sync_dir(final.parent)
+    return final
 
 
 def stored_files(evidence_dir: Path) -> list[Path]:

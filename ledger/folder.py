@@ -18,6 +18,7 @@ from ledger import schema
 from ledger.backup import snapshot
 from ledger.db import LedgerSession, make_engine, make_session_factory, sqlite_url
 from ledger.errors import NotALedger
+from ledger.evidence import reconcile_store
 from ledger.lock import LedgerLock
 from ledger.models import Setting
 
@@ -54,6 +55,8 @@ class Ledger:
         self.evidence_dir = path / EVIDENCE
         self.backups_dir = path / BACKUPS
         self.cache_dir = path / CACHE
+        # Stored files no row names (a write killed before its commit), kept rather than deleted.
+        self.orphans_dir = path / BACKUPS / "orphaned-evidence"
         self._lock = LedgerLock(path / LOCK)
         self._author = author
         self.engine = None
@@ -97,6 +100,8 @@ class Ledger:
                 snapshot(self.database, self.backups_dir, f"before-upgrade-{schema.head_revision()}")
             schema.upgrade(self.engine)
         self._sessions = make_session_factory(self.engine, self.author)
+        with self.session() as session:
+            reconcile_store(session, self.evidence_dir, self.orphans_dir)
 
     @property
     def author(self) -> str:

@@ -215,3 +215,27 @@ def test_an_archived_records_evidence_is_locked_until_it_is_reopened(ledger, ses
 )
 def test_original_names_are_cleaned(given, shown):
     assert evidence.clean_name(given) == shown
+
+
+def test_opening_sets_aside_files_a_killed_write_left_and_brings_them_back_when_named(ledger_path, photo):
+    from ledger.folder import Ledger
+
+    with Ledger.open(ledger_path) as opened, opened.session() as session:
+        record = records.add_record(session, "meeting", VALID["meeting"])
+        session.commit()
+        evidence.attach(session, opened.evidence_dir, record, [photo])
+        session.rollback()  # as if the process died before its commit
+        [left] = evidence.stored_files(opened.evidence_dir)
+
+    with Ledger.open(ledger_path) as opened:
+        assert evidence.stored_files(opened.evidence_dir) == []
+        assert (opened.orphans_dir / left.name).read_bytes() == photo.read_bytes()
+        assert check_ledger(opened) == []
+        with opened.session() as session:
+            # A restored or merged database that names the content again finds it back in the store.
+            session.add(EvidenceFile(sha256=left.stem, ext=left.suffix, size=photo.stat().st_size, mime="image/jpeg"))
+            session.commit()
+
+    with Ledger.open(ledger_path) as opened:
+        assert evidence.stored_files(opened.evidence_dir) == [left]
+        assert not (opened.orphans_dir / left.name).exists()
