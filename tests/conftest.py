@@ -18,6 +18,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="xiezuo-test-config-")
 
 PAIRING = "鹤山市—龙州县"
+
+# Figures the robustness tests measure (kills survived, files refused, records merged), printed after the run.
+_FIGURES: dict[str, str] = {}
 AUTHOR = "测试员"
 
 
@@ -57,3 +60,16 @@ def demo_build(tmp_path_factory):
     reports = []
     counts = demo.build_demo(path, seed=2020, progress=lambda fraction, message: reports.append((fraction, message)))
     return path, counts, reports
+
+
+@pytest.fixture
+def figures() -> dict[str, str]:
+    """Where a test leaves a figure for the summary at the end of the run: figures["kills survived"] = "200"."""
+    return _FIGURES
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    if _FIGURES:
+        terminalreporter.section("figures")
+        for name, value in sorted(_FIGURES.items()):
+            terminalreporter.write_line(f"{name}: {value}")
