@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from ledger import __version__, cli_binder, cli_excel, cli_plans, records
+from ledger import __version__, cli_backup, cli_binder, cli_excel, cli_plans, records
 from ledger.cli_support import assignments, open_ledger, print_json, print_table
 from ledger.errors import InvalidInput, LedgerError, NotALedger, NotFound
 from ledger.evidence import attach, detach, discard_unreferenced, live_attachments
@@ -138,6 +138,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_plans.register(command, common)
     cli_excel.register(command)
     cli_binder.register(command)
+    cli_backup.register(command)
 
     sub = command("config", _config, "查看或修改台账设置：" + "；".join(f"{k} {v}" for k, v in SETTINGS.items()))
     sub.add_argument("key", nargs="?", choices=list(SETTINGS))

@@ -9,18 +9,22 @@ from __future__ import annotations
 import getpass
 import os
 import shutil
+import sqlite3
+import tempfile
+import zipfile
+from datetime import datetime
 from pathlib import Path
 
 import platformdirs
 from sqlalchemy import select
+from sqlalchemy.exc import DatabaseError
 
-from ledger import schema
-from ledger.backup import snapshot
+from ledger import backup, schema
 from ledger.db import LedgerSession, make_engine, make_session_factory, sqlite_url
 from ledger.errors import NotALedger
 from ledger.evidence import reconcile_store
 from ledger.lock import LedgerLock
-from ledger.models import Setting
+from ledger.models import EvidenceFile, Setting
 
 DATABASE = "ledger.sqlite"
 LOCK = "ledger.lock"
@@ -59,6 +63,7 @@ class Ledger:
         self.orphans_dir = path / BACKUPS / "orphaned-evidence"
         self._lock = LedgerLock(path / LOCK)
         self._author = author
+        self.backup_error: str | None = None
         self.engine = None
         self._sessions = None
 
@@ -87,17 +92,81 @@ class Ledger:
             raise
         return ledger
 
+    @classmethod
+    def restore(
+        cls,
+        path: str | os.PathLike,
+        source: str | os.PathLike,
+        *,
+        author: str | None = None,
+        progress: backup.Progress | None = None,
+    ) -> tuple[Ledger, Path | None]:
+        """Replaces a ledger's database with a verified backup and opens it.
+
+        `source` is a database backup or a full backup (zip), whose evidence files are added to the
+        store. It is verified whole before anything changes; the database it replaces is kept in
+        `backups/` first, even a damaged one. A missing or empty folder becomes a new ledger, which
+        is how a full backup moves to another laptop. Returns the ledger and the copy kept."""
+        folder = Path(path)
+        if folder.exists() and not is_ledger(folder) and (not folder.is_dir() or any(folder.iterdir())):
+            raise NotALedger(f"“{folder}”不是台账，也不是空文件夹，不能恢复到这里。")
+        source = Path(source)
+        if not source.exists() and (folder / BACKUPS / source.name).is_file():
+            source = folder / BACKUPS / source.name
+        if not source.is_file():
+            raise NotALedger(f"找不到备份“{source}”。可用 ledger backup --list 查看已有的备份。")
+        folder.mkdir(parents=True, exist_ok=True)
+        ledger = cls(folder, author=author)
+        ledger._lock.acquire()
+        try:
+            for made in (ledger.evidence_dir, ledger.backups_dir, ledger.cache_dir):
+                made.mkdir(exist_ok=True)
+            with tempfile.TemporaryDirectory(prefix="restore-", dir=ledger.cache_dir) as work:
+                if zipfile.is_zipfile(source):
+                    database, files = backup.read_full_backup(source, Path(work), progress=progress)
+                else:
+                    # Read from a copy: the rotation after the copy kept below may remove an old source.
+                    database, files = Path(work) / DATABASE, []
+                    try:
+                        backup.copy_database(source, database)
+                    except sqlite3.Error as error:
+                        raise backup.BadBackup(f"“{source.name}”不是台账的数据库，或已损坏：{error}") from None
+                backup.verify_database(database, schema.known_revisions(), source.name)
+                kept = backup.keep_current(ledger.database, ledger.backups_dir) if ledger.database.exists() else None
+                backup.place_database(database, ledger.database)
+                backup.move_into_store(files, ledger.evidence_dir)
+            ledger._prepare()
+        except BaseException:
+            if ledger.engine is not None:
+                ledger.engine.dispose()
+            ledger._lock.release()
+            raise
+        return ledger, kept
+
     def _prepare(self) -> None:
         for folder in (self.evidence_dir, self.backups_dir, self.cache_dir):
             folder.mkdir(exist_ok=True)
         # Copies interrupted by a crash never became evidence; we hold the lock, so nobody is writing.
         shutil.rmtree(self.evidence_dir / ".tmp", ignore_errors=True)
-        existed = self.database.exists()
+        self._start(existed=self.database.exists())
+
+    def _start(self, *, existed: bool) -> None:
         self.engine = make_engine(sqlite_url(self.database))
-        if schema.needs_upgrade(self.engine):
-            if existed:
-                self.engine.dispose()
-                snapshot(self.database, self.backups_dir, f"before-upgrade-{schema.head_revision()}")
+        try:
+            upgrade = schema.needs_upgrade(self.engine)
+        except DatabaseError as error:
+            self.engine.dispose()
+            raise NotALedger(
+                f"台账“{self.path}”的数据库已损坏，无法打开（{error.orig}）。"
+                "可用“ledger restore 备份文件”从 backups 文件夹中的备份恢复。"
+            ) from None
+        # A copy on open is the one that survives a session that ends in a crash, before any upgrade.
+        if existed and (upgrade or backup.changed_since_backup(self.database, self.backups_dir)):
+            self.engine.dispose()
+            backup.snapshot(
+                self.database, self.backups_dir, f"before-upgrade-{schema.head_revision()}" if upgrade else "open"
+            )
+        if upgrade:
             schema.upgrade(self.engine)
         self._sessions = make_session_factory(self.engine, self.author)
         with self.session() as session:
@@ -128,12 +197,39 @@ class Ledger:
     def evidence_path(self, relative: str) -> Path:
         return self.evidence_dir / relative
 
+    def backup(self, reason: str = "manual", *, to: Path | None = None) -> Path:
+        """A consistent copy of the database now, in `backups/` (kept by the rotation) or in `to`."""
+        if to is not None:
+            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+            return backup.copy_database(self.database, Path(to) / f"{self.path.name}-{stamp}.sqlite")
+        return backup.snapshot(self.database, self.backups_dir, reason)
+
+    def backup_if_changed(self, reason: str) -> Path | None:
+        if self.database.exists() and backup.changed_since_backup(self.database, self.backups_dir):
+            return self.backup(reason)
+        return None
+
+    def full_backup(self, target: Path, progress: backup.Progress | None = None) -> Path:
+        """The database and every evidence file in one zip with a SHA-256 manifest."""
+        with self.session() as session:
+            files = [stored.relative_path for stored in session.scalars(select(EvidenceFile))]
+        return backup.write_full_backup(
+            self.database, self.evidence_dir, files, Path(target), author=self.author, progress=progress
+        )
+
     def close(self) -> None:
-        if self.engine is not None:
-            self.engine.dispose()
-            self.engine = None
-            self._sessions = None
-        self._lock.release()
+        try:
+            if self.engine is not None:
+                self.engine.dispose()
+                self.engine = None
+                self._sessions = None
+                try:
+                    self.backup_if_changed("close")
+                except (OSError, sqlite3.Error) as error:
+                    # The session's work is committed already; a failed copy must not make closing fail.
+                    self.backup_error = f"关闭时备份失败：{error}"
+        finally:
+            self._lock.release()
 
     def __enter__(self) -> Ledger:
         return self

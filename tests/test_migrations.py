@@ -22,7 +22,8 @@ def test_an_empty_database_is_migrated_to_exactly_the_models(tmp_path):
     with Ledger.create(tmp_path / "new") as ledger, ledger.engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
         assert schema.current_revision(ledger.engine) == schema.head_revision()
-    assert list((tmp_path / "new" / "backups").iterdir()) == []  # nothing to back up yet
+    # Nothing to back up on creation; the new ledger is copied once it is closed.
+    assert [path.name.rsplit("-", 1)[1] for path in (tmp_path / "new" / "backups").iterdir()] == ["close.sqlite"]
 
 
 @pytest.fixture
@@ -49,8 +50,8 @@ def test_an_older_ledger_is_backed_up_then_upgraded_with_its_data(old_ledger):
             records.update_record(session, meeting, {"summary": "升级后修改"})
             session.commit()
 
-    backups = list((old_ledger / "backups").iterdir())
-    assert len(backups) == 1 and "before-upgrade" in backups[0].name
+    backups = sorted((old_ledger / "backups").iterdir())
+    assert len(backups) == 2 and "before-upgrade" in backups[0].name and "close" in backups[1].name
     backup = sqlite3.connect(backups[0])
     assert backup.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
     assert backup.execute("SELECT count(*) FROM record").fetchone() == (2,)

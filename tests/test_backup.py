@@ -1,0 +1,208 @@
+"""Backups: when they are made, the rotation, restoring a database or a full backup, and refusing bad ones."""
+
+import json
+import sqlite3
+import zipfile
+from datetime import datetime, timedelta
+
+import pytest
+from samples import VALID
+
+from ledger import backup, evidence, records
+from ledger.check import check_ledger
+from ledger.cli import main
+from ledger.folder import Ledger
+
+
+def _titles(ledger) -> list[str]:
+    with ledger.session() as session:
+        return sorted(record.title for record in records.list_records(session, "meeting"))
+
+
+def _add_meeting(ledger, title: str, attach=()) -> None:
+    with ledger.session() as session:
+        record = records.add_record(session, "meeting", {**VALID["meeting"], "title": title})
+        evidence.attach(session, ledger.evidence_dir, record, list(attach))
+        session.commit()
+
+
+def test_a_backup_is_made_on_close_and_on_open_only_when_the_ledger_changed(ledger_path):
+    before = {item.path for item in backup.list_backups(ledger_path / "backups")}
+    with Ledger.open(ledger_path) as ledger:
+        _add_meeting(ledger, "第一次会议")
+    made = [item for item in backup.list_backups(ledger_path / "backups") if item.path not in before]
+    assert [item.reason for item in made] == ["close"]
+
+    with Ledger.open(ledger_path) as ledger:
+        _titles(ledger)  # reading changes nothing worth a copy
+    assert len(backup.list_backups(ledger_path / "backups")) == len(before) + 1
+
+    # A session that ended without closing (a crash) is copied when the ledger is next opened.
+    connection = sqlite3.connect(ledger_path / "ledger.sqlite")
+    connection.execute("UPDATE record SET title = '崩溃前的修改'")
+    connection.commit()
+    connection.close()
+    with Ledger.open(ledger_path) as ledger:
+        newest = backup.list_backups(ledger.backups_dir)[0]
+        assert newest.reason == "open" and newest.label == "打开时"
+        copy = sqlite3.connect(newest.path)
+        assert copy.execute("SELECT title FROM record").fetchall() == [("崩溃前的修改",)]
+        copy.close()
+
+
+def test_the_rotation_keeps_the_last_ten_and_one_a_day_for_thirty_days(tmp_path):
+    now = datetime(2020, 12, 31, 18, 0)
+    for day in range(40):
+        for hour in (9, 12, 17):
+            made = now - timedelta(days=day, hours=18 - hour)
+            (tmp_path / f"ledger-{made:%Y%m%d-%H%M%S}-000000-close.sqlite").write_bytes(b"")
+    (tmp_path / "notes.txt").write_text("不是备份")
+
+    removed = backup.rotate(tmp_path, now=now)
+
+    kept = backup.list_backups(tmp_path)
+    assert len(removed) == 120 - len(kept)
+    assert [item.made for item in kept[:10]] == sorted((item.made for item in kept[:10]), reverse=True)
+    days = sorted({item.made.date() for item in kept[10:]})
+    assert len(kept) == 10 + len(days)
+    # Ten recent copies span four days; each other day of the last thirty keeps its newest, the rest go.
+    assert days[0] == (now - timedelta(days=29)).date() and days[-1] == (now - timedelta(days=4)).date()
+    assert all(item.made.hour == 17 for item in kept[10:])
+    assert (tmp_path / "notes.txt").exists()
+
+
+def test_a_database_backup_is_restored_and_the_replaced_database_kept(ledger_path):
+    with Ledger.open(ledger_path) as ledger:
+        _add_meeting(ledger, "备份前的会议")
+        saved = ledger.backup()
+        _add_meeting(ledger, "备份后的会议")
+
+    restored, kept = Ledger.restore(ledger_path, saved.name)  # a name in backups/ is enough
+    with restored:
+        assert _titles(restored) == ["备份前的会议"]
+        assert check_ledger(restored) == []
+        assert kept.name.endswith("-before-restore.sqlite")
+    # The database restored over is one more backup: restoring it undoes the restore.
+    restored, _ = Ledger.restore(ledger_path, kept)
+    with restored:
+        assert _titles(restored) == ["备份前的会议", "备份后的会议"]
+
+
+def test_a_full_backup_carries_every_evidence_file_to_another_laptop(ledger_path, tmp_path, figures):
+    photo = tmp_path / "现场.jpg"
+    photo.write_bytes(b"\xff\xd8\xff\xe0" + bytes(range(256)) * 40)
+    with Ledger.open(ledger_path) as ledger:
+        _add_meeting(ledger, "有照片的会议", [photo])
+        full = ledger.full_backup(tmp_path / "usb" / "台账完整备份.zip")
+
+    with zipfile.ZipFile(full) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+        assert set(manifest["files"]) == {name for name in archive.namelist() if name != "manifest.json"}
+        assert len(manifest["files"]) == 2
+
+    restored, kept = Ledger.restore(tmp_path / "另一台电脑", full)
+    with restored:
+        assert kept is None
+        assert _titles(restored) == ["有照片的会议"]
+        assert check_ledger(restored) == []
+        assert [path.read_bytes() for path in evidence.stored_files(restored.evidence_dir)] == [photo.read_bytes()]
+
+
+def _rewritten(full, target, change):
+    """A copy of a full backup with its members passed through `change(name, data) -> (name, data) | None`."""
+    with zipfile.ZipFile(full) as source, zipfile.ZipFile(target, "w") as copy:
+        for name in source.namelist():
+            changed = change(name, source.read(name))
+            if changed:
+                copy.writestr(*changed)
+    return target
+
+
+def _manifest_with(name, data, extra):
+    manifest = json.loads(data)
+    manifest["files"].update(extra)
+    return name, json.dumps(manifest)
+
+
+BAD_FULL_BACKUPS = {
+    "altered": lambda name, data: (name, data[:-1] + b"!") if name.startswith("evidence/") else (name, data),
+    "missing": lambda name, data: None if name.startswith("evidence/") else (name, data),
+    "escaping": lambda name, data: (
+        _manifest_with(name, data, {"../../outside.txt": "0" * 64}) if name == "manifest.json" else (name, data)
+    ),
+    "no manifest": lambda name, data: None if name == "manifest.json" else (name, data),
+}
+
+
+@pytest.mark.parametrize("damage", BAD_FULL_BACKUPS)
+def test_a_damaged_full_backup_is_refused_whole(ledger_path, tmp_path, damage, capsys):
+    photo = tmp_path / "现场.jpg"
+    photo.write_bytes(b"\xff\xd8\xff\xe0" + b"photo" * 500)
+    with Ledger.open(ledger_path) as ledger:
+        _add_meeting(ledger, "原有会议", [photo])
+        full = ledger.full_backup(tmp_path / "full.zip")
+        _add_meeting(ledger, "之后的会议")
+    bad = _rewritten(full, tmp_path / "坏的备份.zip", BAD_FULL_BACKUPS[damage])
+    database = (ledger_path / "ledger.sqlite").read_bytes()
+
+    assert main(["--ledger", str(ledger_path), "restore", str(bad)]) == 1
+    message = capsys.readouterr().err
+    assert "坏的备份.zip" in message
+    assert (ledger_path / "ledger.sqlite").read_bytes() == database
+    with Ledger.open(ledger_path) as ledger:
+        assert _titles(ledger) == ["之后的会议", "原有会议"]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"", b"not a database at all" * 100, b"SQLite format 3\x00" + b"\x00" * 200],
+    ids=["empty", "text", "truncated"],
+)
+def test_a_file_that_is_no_ledger_database_is_refused(ledger_path, tmp_path, content, capsys):
+    bad = tmp_path / "备份.sqlite"
+    bad.write_bytes(content)
+    assert main(["--ledger", str(ledger_path), "restore", str(bad)]) == 1
+    assert "备份.sqlite" in capsys.readouterr().err
+    with Ledger.open(ledger_path) as ledger:
+        assert check_ledger(ledger) == []
+
+
+def test_a_database_of_another_program_is_refused(ledger_path, tmp_path, capsys):
+    other = tmp_path / "other.sqlite"
+    connection = sqlite3.connect(other)
+    connection.execute("CREATE TABLE notes (text)")
+    connection.commit()
+    connection.close()
+    assert main(["--ledger", str(ledger_path), "restore", str(other)]) == 1
+    assert "不是台账的数据库" in capsys.readouterr().err
+
+
+def test_a_damaged_ledger_says_how_to_restore_and_restore_keeps_the_damaged_copy(ledger_path, capsys):
+    with Ledger.open(ledger_path) as ledger:
+        _add_meeting(ledger, "损坏前的会议")
+        saved = ledger.backup()
+    (ledger_path / "ledger.sqlite").write_bytes(b"\x00" * 4096)
+
+    assert main(["--ledger", str(ledger_path), "list", "meeting"]) == 1
+    assert "ledger restore" in capsys.readouterr().err
+
+    assert main(["--ledger", str(ledger_path), "restore", str(saved)]) == 0
+    kept = [item for item in backup.list_backups(ledger_path / "backups") if "damaged" in item.reason]
+    assert len(kept) == 1 and kept[0].path.read_bytes() == b"\x00" * 4096
+    with Ledger.open(ledger_path) as ledger:
+        assert _titles(ledger) == ["损坏前的会议"]
+
+
+def test_backup_commands(ledger_path, tmp_path, capsys):
+    assert main(["--ledger", str(ledger_path), "backup"]) == 0
+    assert main(["--ledger", str(ledger_path), "backup", "--to", str(tmp_path / "U盘")]) == 0
+    assert main(["--ledger", str(ledger_path), "backup", "--full", str(tmp_path / "完整.zip")]) == 0
+    capsys.readouterr()
+    assert main(["--ledger", str(ledger_path), "backup", "--list"]) == 0
+    listed = capsys.readouterr().out
+    assert "手动" in listed and "-manual.sqlite" in listed
+    [copy] = (tmp_path / "U盘").iterdir()
+    connection = sqlite3.connect(copy)
+    assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    connection.close()
+    assert zipfile.is_zipfile(tmp_path / "完整.zip")
