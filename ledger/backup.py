@@ -177,43 +177,49 @@ def write_full_backup(
 ) -> Path:
     """Writes the database and the named evidence files (relative paths) into one zip with a manifest."""
     report = progress or (lambda fraction, message: None)
-    files: dict[str, str] = {}
     handle, partial = temporary_beside(target)
     os.close(handle)
     try:
-        with (
-            tempfile.TemporaryDirectory(prefix="xiezuo-backup-") as work,
-            zipfile.ZipFile(partial, "w", allowZip64=True) as archive,
-        ):
+        with tempfile.TemporaryDirectory(prefix="xiezuo-backup-") as work:
             copy = copy_database(database, Path(work) / "ledger.sqlite")
             report(0.05, "数据库已复制")
-            files["ledger.sqlite"] = _add(archive, copy, "ledger.sqlite", zipfile.ZIP_DEFLATED)
-            for number, relative in enumerate(evidence_files, start=1):
-                source = evidence_dir / relative
-                stem = PurePosixPath(relative).stem
-                if not source.is_file():
-                    raise BadBackup(f"佐证材料文件缺失：{source}。请先运行 ledger check。")
-                # Photos and PDFs are compressed already; storing them keeps the backup quick.
-                digest = _add(archive, source, f"evidence/{relative}", zipfile.ZIP_STORED)
-                if digest != stem:
-                    raise BadBackup(f"佐证材料文件已被改动或损坏：{source}。请先运行 ledger check。")
-                files[f"evidence/{relative}"] = digest
-                report(0.05 + 0.9 * number / max(len(evidence_files), 1), f"佐证材料 {number}/{len(evidence_files)}")
+            members = {"ledger.sqlite": copy}
+            members |= {f"evidence/{relative}": evidence_dir / relative for relative in evidence_files}
             manifest = {
                 "format": FULL_FORMAT,
                 "version": 1,
                 "program": __version__,
                 "made": datetime.now().isoformat(timespec="seconds"),
                 "author": author,
-                "files": files,
             }
-            archive.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
+            write_archive(partial, members, manifest, progress=lambda f, m: report(0.05 + 0.95 * f, m))
         os.replace(partial, target)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
     report(1.0, "完整备份已写好")
     return target
+
+
+def write_archive(path: Path, members: dict[str, Path], manifest: dict, *, progress: Progress | None = None) -> None:
+    """Writes `members` (name in the zip: file) and a manifest naming each one's SHA-256.
+
+    Evidence files are named by their SHA-256; one whose bytes no longer match is refused, so an
+    archive never carries damage forward."""
+    report = progress or (lambda fraction, message: None)
+    files: dict[str, str] = {}
+    with zipfile.ZipFile(path, "w", allowZip64=True) as archive:
+        for number, (name, source) in enumerate(members.items(), start=1):
+            if not source.is_file():
+                raise BadBackup(f"佐证材料文件缺失：{source}。请先运行 ledger check。")
+            evidence = name.startswith("evidence/")
+            # Photos and PDFs are compressed already; storing them keeps the archive quick.
+            digest = _add(archive, source, name, zipfile.ZIP_STORED if evidence else zipfile.ZIP_DEFLATED)
+            if evidence and digest != PurePosixPath(name).stem:
+                raise BadBackup(f"佐证材料文件已被改动或损坏：{source}。请先运行 ledger check。")
+            files[name] = digest
+            report(number / len(members), f"写入 {number}/{len(members)}")
+        archive.writestr(MANIFEST, json.dumps({**manifest, "files": files}, ensure_ascii=False, indent=1))
 
 
 def _add(archive: zipfile.ZipFile, source: Path, name: str, compression: int) -> str:
@@ -229,36 +235,49 @@ def _add(archive: zipfile.ZipFile, source: Path, name: str, compression: int) ->
 
 
 def read_full_backup(path: Path, work: Path, *, progress: Progress | None = None) -> tuple[Path, list[Path]]:
-    """Unpacks a full backup into `work`, checking every member against the manifest before use.
+    """Unpacks a full backup into `work`, every member checked against the manifest before use;
+    returns the database and the evidence files."""
+    _, unpacked = unpack_verified(path, work, FULL_FORMAT, "完整备份", "ledger.sqlite", progress=progress)
+    database = unpacked.pop("ledger.sqlite")
+    return database, list(unpacked.values())
 
-    Returns the database and the evidence files; refuses the whole archive on any missing, extra,
-    escaping or altered member."""
+
+def unpack_verified(
+    path: Path, work: Path, format_id: str, noun: str, main: str, *, progress: Progress | None = None
+) -> tuple[dict, dict[str, Path]]:
+    """Unpacks an archive of ours (a manifest naming each member's SHA-256, `main` and evidence files)
+    into `work`. Refuses the whole archive, before anything is used, on a member that is missing, extra,
+    outside the allowed names (no `..`, no absolute paths), altered, or larger than the disk can take."""
     report = progress or (lambda fraction, message: None)
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as error:
-        raise BadBackup(f"“{path.name}”不是完整备份（zip 文件）：{error}") from None
+        raise BadBackup(f"“{path.name}”不是{noun}（zip 文件）：{error}") from None
     with archive:
         try:
             manifest = json.loads(archive.read(MANIFEST))
         except KeyError:
-            raise BadBackup(f"“{path.name}”中没有清单 {MANIFEST}，不是协作台账的完整备份。") from None
-        except (ValueError, zipfile.BadZipFile) as error:
+            raise BadBackup(f"“{path.name}”中没有清单 {MANIFEST}，不是协作台账的{noun}。") from None
+        except (ValueError, zipfile.BadZipFile, OSError) as error:
             raise BadBackup(f"“{path.name}”的清单无法读取：{error}") from None
-        if not isinstance(manifest, dict) or manifest.get("format") != FULL_FORMAT:
-            raise BadBackup(f"“{path.name}”不是协作台账的完整备份。")
+        if not isinstance(manifest, dict) or manifest.get("format") != format_id:
+            raise BadBackup(f"“{path.name}”不是协作台账的{noun}。")
         files = manifest.get("files")
-        if not isinstance(files, dict) or "ledger.sqlite" not in files:
+        if not isinstance(files, dict) or main not in files or not all(isinstance(v, str) for v in files.values()):
             raise BadBackup(f"“{path.name}”的清单不完整。")
-        members = {info.filename for info in archive.infolist() if not info.is_dir()} - {MANIFEST}
         for name in files:
-            if not _safe_member(name):
-                raise BadBackup(f"“{path.name}”含有不安全的路径“{name}”，已拒绝。")
-        if missing := sorted(set(files) - members):
+            if not (name == main or _evidence_member(name)):
+                raise BadBackup(f"“{path.name}”含有不安全或不认识的路径“{name}”，已拒绝。")
+        infos = {info.filename: info for info in archive.infolist() if not info.is_dir()}
+        if missing := sorted(set(files) - set(infos)):
             raise BadBackup(f"“{path.name}”缺少清单中的文件：{'、'.join(missing[:5])}")
-        if extra := sorted(members - set(files)):
+        if extra := sorted(set(infos) - set(files) - {MANIFEST}):
             raise BadBackup(f"“{path.name}”含有清单以外的文件：{'、'.join(extra[:5])}")
-        unpacked = []
+        needed = sum(infos[name].file_size for name in files)
+        free = shutil.disk_usage(work).free
+        if needed > free:
+            raise BadBackup(f"“{path.name}”解开需要 {needed / 1e9:.1f} GB，磁盘只剩 {free / 1e9:.1f} GB。")
+        unpacked = {}
         for number, (name, expected) in enumerate(sorted(files.items()), start=1):
             target = work / PurePosixPath(name)
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -268,29 +287,18 @@ def read_full_backup(path: Path, work: Path, *, progress: Progress | None = None
                     while chunk := source.read(_CHUNK):
                         digest.update(chunk)
                         sink.write(chunk)
-            except (zipfile.BadZipFile, OSError, EOFError) as error:
+            except (zipfile.BadZipFile, OSError, EOFError, RuntimeError) as error:
                 raise BadBackup(f"“{path.name}”中的“{name}”无法读出：{error}") from None
             if digest.hexdigest() != expected:
-                raise BadBackup(f"“{path.name}”中的“{name}”校验值不符，备份已损坏，未作任何更改。")
-            unpacked.append(target)
+                raise BadBackup(f"“{path.name}”中的“{name}”校验值不符，文件已损坏或被改动，未作任何更改。")
+            unpacked[name] = target
             report(0.9 * number / len(files), f"核对 {number}/{len(files)}")
-    database = work / "ledger.sqlite"
-    return database, [file for file in unpacked if file != database]
+    return manifest, unpacked
 
 
-def _safe_member(name: object) -> bool:
-    if not isinstance(name, str) or "\\" in name or "\x00" in name:
-        return False
-    parts = PurePosixPath(name).parts
-    if name == "ledger.sqlite":
-        return True
-    return (
-        len(parts) == 3
-        and parts[0] == "evidence"
-        and re.fullmatch(r"[0-9a-f]{2}", parts[1]) is not None
-        and re.fullmatch(r"[0-9a-f]{64}(\.[a-z0-9]{1,10})?", parts[2]) is not None
-        and parts[2].startswith(parts[1])
-    )
+def _evidence_member(name: str) -> bool:
+    """evidence/ab/abcdef….ext and nothing else: no folders of its own, no `..`, no backslashes."""
+    return re.fullmatch(r"evidence/([0-9a-f]{2})/\1[0-9a-f]{62}(\.[a-z0-9]{1,10})?", name) is not None
 
 
 def place_database(source: Path, database: Path) -> None:

@@ -358,6 +358,47 @@ def restore_record(session: Session, record: Record) -> None:
     audit(session, "restore", "record", record.id, record.kind, {})
 
 
+def put_record(
+    session: Session, kind: str, record_id: uuid.UUID, values: Mapping[str, Any], stamps: Mapping[str, Any]
+) -> tuple[Record, dict[str, list[Any]]]:
+    """Puts a record as another ledger has it (a merge): added under its own id, or overwritten whatever
+    its state, archived too, since the other side's change came after ours. Its stamps travel with it
+    (created_at/by, updated_at/by, deleted_at/by). Returns the record and its changes as {field: [old, new]}."""
+    spec = kind_spec(kind)
+    given = {name: value for name, value in values.items() if name in spec.by_name and not spec.by_name[name].derived}
+    merged, pairing = _validated(session, spec, complete(spec, _prepare(spec, given)), ())
+    record = session.get(Record, record_id)
+    if record is None:
+        record = MODELS[kind](id=record_id)
+        before = dict.fromkeys(merged)
+        action = "insert"
+        session.add(record)
+    elif record.kind != kind:
+        raise InvalidInput(
+            [Problem("kind", "记录种类", kind, f"编号 {record_id} 在本台账是{KINDS[record.kind].label}")]
+        )
+    else:
+        before = record_values(record)
+        action = "update"
+    was_deleted = record.deleted_at is not None
+    _apply(session, record, spec, merged, pairing)
+    for name, value in stamps.items():
+        setattr(record, name, value)
+    session.flush()
+    changes = {
+        field.name: [json_value(field, before.get(field.name)), json_value(field, merged.get(field.name))]
+        for field in spec.fields
+        if before.get(field.name) != merged.get(field.name)
+    }
+    if action == "insert":
+        audit(session, action, "record", record.id, kind, {name: new for name, (_, new) in changes.items()})
+    elif changes:
+        audit(session, action, "record", record.id, kind, changes)
+    if (record.deleted_at is not None) != was_deleted:
+        audit(session, "delete" if record.deleted_at else "restore", "record", record.id, kind, {})
+    return record, changes
+
+
 def add_many(session: Session, kind: str, rows: Sequence[Mapping[str, Any]]) -> list[uuid.UUID]:
     """Adds many records at once (imports, generators): all are checked first, then written in bulk."""
     spec, model = kind_spec(kind), MODELS[kind]

@@ -197,3 +197,25 @@ def json_value(field: Field, value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     return value
+
+
+def from_json(field: Field, value: Any) -> Any:
+    """The typed value `json_value` wrote; raises ValueError for a value of the wrong type."""
+    if value is None:
+        return [] if field.type is FieldType.UNITS else None
+    match field.type:
+        case FieldType.DATE if isinstance(value, str):
+            return date.fromisoformat(value)
+        case FieldType.MONEY if isinstance(value, str | int) and not isinstance(value, bool):
+            return to_money(value)
+        case FieldType.INT if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        case FieldType.BOOL if isinstance(value, bool):
+            return value
+        case FieldType.UNITS if isinstance(value, list) and all(isinstance(name, str) for name in value):
+            return value
+        case FieldType.DATE | FieldType.MONEY | FieldType.INT | FieldType.BOOL | FieldType.UNITS:
+            pass
+        case _ if isinstance(value, str):
+            return value
+    raise ValueError(f"{field.label}的值类型不对：{value!r}")

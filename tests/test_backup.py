@@ -6,6 +6,7 @@ import zipfile
 from datetime import datetime, timedelta
 
 import pytest
+from PIL import Image
 from samples import VALID
 
 from ledger import backup, evidence, records
@@ -90,7 +91,7 @@ def test_a_database_backup_is_restored_and_the_replaced_database_kept(ledger_pat
 
 def test_a_full_backup_carries_every_evidence_file_to_another_laptop(ledger_path, tmp_path, figures):
     photo = tmp_path / "现场.jpg"
-    photo.write_bytes(b"\xff\xd8\xff\xe0" + bytes(range(256)) * 40)
+    Image.new("RGB", (64, 48), (200, 90, 40)).save(photo, "JPEG")
     with Ledger.open(ledger_path) as ledger:
         _add_meeting(ledger, "有照片的会议", [photo])
         full = ledger.full_backup(tmp_path / "usb" / "台账完整备份.zip")
@@ -137,7 +138,7 @@ BAD_FULL_BACKUPS = {
 @pytest.mark.parametrize("damage", BAD_FULL_BACKUPS)
 def test_a_damaged_full_backup_is_refused_whole(ledger_path, tmp_path, damage, capsys):
     photo = tmp_path / "现场.jpg"
-    photo.write_bytes(b"\xff\xd8\xff\xe0" + b"photo" * 500)
+    Image.new("RGB", (64, 48), (20, 90, 40)).save(photo, "JPEG")
     with Ledger.open(ledger_path) as ledger:
         _add_meeting(ledger, "原有会议", [photo])
         full = ledger.full_backup(tmp_path / "full.zip")
