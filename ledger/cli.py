@@ -22,6 +22,8 @@ from ledger.evidence import attach, detach, discard_unreferenced, live_attachmen
 from ledger.fields import Problem
 from ledger.folder import Ledger, is_ledger, resolve_ledger_path
 from ledger.kinds import KINDS, kind_spec
+from ledger.limits import SETTINGS as LIMIT_SETTINGS
+from ledger.limits import parse_setting
 from ledger.models import EVIDENCE_ROLES, Attachment, Pairing, Setting, Unit
 from ledger.pdf_fonts import find_fonts
 from ledger.validation import display, parse_fields
@@ -32,6 +34,7 @@ SETTINGS = {
     "compiling_unit": "编制单位（印在佐证材料封面）",
     "pdf_font": "佐证材料的正文字体（字体文件或字体名，如 宋体、SimSun）",
     "mask_personal": "佐证材料中身份证号、电话默认打码（是/否，默认是）",
+    **LIMIT_SETTINGS,
 }
 
 
@@ -402,6 +405,8 @@ def _units(args) -> None:
 def _config(args) -> None:
     with open_ledger(args) as ledger, ledger.session() as session:
         if args.key and args.value is not None:
+            if args.key in LIMIT_SETTINGS:
+                args.value = str(parse_setting(args.key, args.value))
             with session.begin():
                 session.merge(Setting(key=args.key, value=args.value))
             print(f"已设置 {SETTINGS[args.key]}：{args.value}")
