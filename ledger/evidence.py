@@ -2,7 +2,9 @@
 
 A file is copied into `evidence/.tmp` while it is hashed, synced to disk, then renamed into
 `evidence/ab/abcdef….ext`, so a crash leaves either nothing or a whole file, never half of one.
-Stored files are never modified; the same photo attached to three records is stored once.
+Stored files are never modified; the same photo attached to three records is stored once. A file that
+could never be printed (damaged, locked, of absurd size) is refused, and so are the others of the same
+attach: nothing is stored until every file has been copied and looked at.
 """
 
 from __future__ import annotations
@@ -20,15 +22,36 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ledger.errors import InvalidInput, NotFound, RecordLocked
+from ledger.errors import InvalidInput, LedgerError, RecordLocked
 from ledger.fields import Problem
 from ledger.kinds.common import ARCHIVED
-from ledger.media import probe
+from ledger.limits import Limits, file_problem
+from ledger.media import MediaInfo, probe
 from ledger.models import EVIDENCE_ROLES, Attachment, EvidenceFile, Record, utc_now
 from ledger.records import audit, author_of
 
 CHUNK = 1 << 20
 TEMP = ".tmp"
+NAME_LENGTH = 200
+
+
+class EvidenceRefused(LedgerError):
+    """Files that cannot be evidence, each with its reason; none of the files given was attached."""
+
+    def __init__(self, refused: Sequence[tuple[str, str]], given: int):
+        self.refused = list(refused)  # (name as shown, reason)
+        if given == len(self.refused) == 1:
+            text = "未能添加 {}：{}".format(*self.refused[0])
+        else:
+            lines = [f"{len(self.refused)} 个文件不能作为佐证材料，本次未添加任何文件："]
+            text = "\n".join(lines + [f"  {name}：{reason}" for name, reason in self.refused])
+        super().__init__(text)
+
+
+class _Unreadable(Exception):
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
 
 
 def sha256_of(path: Path) -> str:
@@ -44,10 +67,15 @@ def stored_path(evidence_dir: Path, sha256: str, ext: str) -> Path:
 
 
 def clean_name(name: str) -> str:
-    """The file name alone, without folders or control characters, as it will be shown."""
+    """The file name alone, without folders or control characters, as it will be shown; a long one is
+    shortened before its extension, which says what the file is."""
     base = re.split(r"[\\/]", name)[-1]
     base = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C").strip(" .")
-    return base[:200] or "未命名文件"
+    if len(base) > NAME_LENGTH:
+        stem, dot, suffix = base.rpartition(".")
+        keep = f".{suffix}" if dot and stem and len(suffix) <= 10 else ""
+        base = (stem if keep else base)[: NAME_LENGTH - len(keep)] + keep
+    return base or "未命名文件"
 
 
 def _extension(name: str) -> str:
@@ -63,24 +91,65 @@ class _Copied:
     size: int
 
 
-def _copy_in(evidence_dir: Path, source: Path) -> _Copied:
+def _copy_in(evidence_dir: Path, source: Path, most_bytes: int) -> _Copied:
+    try:
+        stream = source.open("rb")
+    except FileNotFoundError:
+        raise _Unreadable("找不到文件（可能刚被移动或删除）") from None
+    except PermissionError:
+        raise _Unreadable("没有权限读取这个文件") from None
     temp_dir = evidence_dir / TEMP
     temp_dir.mkdir(parents=True, exist_ok=True)
     digest, size = hashlib.sha256(), 0
     handle, temp_name = tempfile.mkstemp(dir=temp_dir)
     temp = Path(temp_name)
     try:
-        with os.fdopen(handle, "wb") as target, source.open("rb") as stream:
+        with os.fdopen(handle, "wb") as target, stream:
             while chunk := stream.read(CHUNK):
+                size += len(chunk)
+                if size > most_bytes:  # it grew after its size was checked
+                    raise _Unreadable(f"文件在读入时变大，超过上限 {most_bytes // 2**20} MB")
                 digest.update(chunk)
                 target.write(chunk)
-                size += len(chunk)
             target.flush()
             os.fsync(target.fileno())
+        if size == 0:
+            raise _Unreadable("文件是空的（0 字节）")
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
     return _Copied(source, temp, digest.hexdigest(), size)
+
+
+def _take_in(
+    session: Session, evidence_dir: Path, sources: Sequence[Path], limits: Limits
+) -> list[tuple[_Copied, MediaInfo | None]]:
+    """Copies every file into the store's temporary folder and probes the contents the store lacks; if any file
+    cannot be evidence, removes the copies and refuses them all, naming each refused file."""
+    taken: list[tuple[_Copied, MediaInfo | None]] = []
+    refused: list[tuple[str, str]] = []
+    probed: dict[str, MediaInfo] = {}
+    try:
+        for source in sources:
+            try:
+                copied = _copy_in(evidence_dir, source, limits.evidence_mb * 2**20)
+            except _Unreadable as error:
+                refused.append((clean_name(source.name), error.reason))
+                continue
+            info = None
+            if session.get(EvidenceFile, copied.sha256) is None:
+                info = probed.get(copied.sha256) or probe(copied.temp, source.name, limits.image_megapixels)
+                probed[copied.sha256] = info
+                if info.refusal:
+                    refused.append((clean_name(source.name), info.refusal))
+            taken.append((copied, info))
+        if refused:
+            raise EvidenceRefused(refused, len(sources))
+    except BaseException:
+        for copied, _ in taken:
+            copied.temp.unlink(missing_ok=True)
+        raise
+    return taken
 
 
 def _sync_dir(folder: Path) -> None:
@@ -117,29 +186,35 @@ def attach(
     caption: str | None = None,
 ) -> list[Attachment]:
     """Attaches files to a record; content the record already has is not attached again, and its
-    attachment comes back with a warning. Files are in the store before the caller commits; if the
-    transaction fails, `discard_unreferenced` removes the ones that no row came to reference."""
+    attachment comes back with a warning. Raises EvidenceRefused, having stored nothing, when any file
+    cannot be evidence. Files are in the store before the caller commits; if the transaction fails,
+    `discard_unreferenced` removes the ones that no row came to reference."""
     if role not in EVIDENCE_ROLES:
         raise InvalidInput([Problem("role", "材料类型", role, f"只能是：{'、'.join(EVIDENCE_ROLES)}")])
     if record.deleted:
         raise InvalidInput([Problem("record", "记录", record.title, "记录在回收站里，请先恢复")])
     _refuse_if_archived(record, "添加")
-    missing = [str(path) for path in sources if not Path(path).is_file()]
-    if missing:
-        raise NotFound("找不到这些文件：" + "、".join(missing))
+    limits = Limits.of(session)
+    sources = [Path(path) for path in sources]
+    # Sizes and kinds from the directory first: a 2 GB file or a pipe is refused without reading a byte.
+    problems = [(path, file_problem(path, limits.evidence_mb, "max_evidence_mb")) for path in sources]
+    refused = [(clean_name(path.name), problem) for path, problem in problems if problem]
+    if refused:
+        raise EvidenceRefused(refused, len(sources))
+    taken = _take_in(session, evidence_dir, sources, limits)
     author = author_of(session)
     position = session.scalar(select(func.max(Attachment.position)).where(Attachment.record_id == record.id))
     position = -1 if position is None else position
     already = {attachment.sha256: attachment for attachment in live_attachments(record)}
     attachments = []
-    for source in map(Path, sources):
-        copied = _copy_in(evidence_dir, source)
+    for copied, info in taken:
+        source = copied.source
         stored = session.get(EvidenceFile, copied.sha256)
         warning = None
         if stored is None:
+            assert info is not None
             ext = _extension(source.name)
-            final = _place(evidence_dir, copied, ext)
-            info = probe(final, source.name)
+            _place(evidence_dir, copied, ext)
             warning = info.warning
             stored = EvidenceFile(
                 sha256=copied.sha256,

@@ -6,6 +6,7 @@ import subprocess
 
 import docx
 import pytest
+from PIL import Image
 from pypdf import PdfReader, PdfWriter
 from reportlab.pdfgen.canvas import Canvas
 
@@ -133,19 +134,21 @@ def test_personal_numbers_are_masked_by_default(binder, demo_build):
 def test_broken_evidence_is_reported_not_fatal(demo_build, tmp_path):
     path = tmp_path / "ledger"
     shutil.copytree(demo_build[0], path)
-    broken = tmp_path / "残缺照片.jpg"
-    broken.write_bytes(b"\xff\xd8\xff\xe0" + b"\x00" * 200)
-    secret = tmp_path / "加密纪要.pdf"
-    canvas = Canvas(str(tmp_path / "plain.pdf"))
+    canvas = Canvas(str(tmp_path / "加密纪要.pdf"))
     canvas.drawString(100, 700, "minutes")
     canvas.save()
-    writer = PdfWriter(clone_from=tmp_path / "plain.pdf")
+    writer = PdfWriter(clone_from=tmp_path / "加密纪要.pdf")
     writer.encrypt(user_password="secret", algorithm="RC4-128")
-    writer.write(secret)
+    writer.write(tmp_path / "secret.pdf")
+    Image.new("RGB", (64, 48), "white").save(tmp_path / "残缺照片.jpg")
     with Ledger.open(path, author="测试员") as ledger, ledger.session() as session:
         record = next(r for r in records.list_records(session, "meeting") if r.record_status != "已归档")
-        evidence.attach(session, ledger.evidence_dir, record, [broken], role="照片")
-        evidence.attach(session, ledger.evidence_dir, record, [secret], role="会议纪要")
+        # Attach refuses such files, so sound ones are attached and then spoilt in the store, as a failing
+        # disk, or a version of the program that took them in, would leave them.
+        [photo] = evidence.attach(session, ledger.evidence_dir, record, [tmp_path / "残缺照片.jpg"], role="照片")
+        [secret] = evidence.attach(session, ledger.evidence_dir, record, [tmp_path / "加密纪要.pdf"], role="会议纪要")
+        ledger.evidence_path(photo.file.relative_path).write_bytes(b"\xff\xd8\xff\xe0" + b"\x00" * 200)
+        ledger.evidence_path(secret.file.relative_path).write_bytes((tmp_path / "secret.pdf").read_bytes())
         document = tmp_path / "讲话稿.docx"
         docx.Document().save(document)
         evidence.attach(session, ledger.evidence_dir, record, [document], role="其他")

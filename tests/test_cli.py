@@ -117,14 +117,15 @@ def test_attach_then_check_passes_and_fails_after_tampering(run, ledger_path, tm
     assert status == 1 and str(stored) in out
 
 
-def test_attach_warns_about_a_damaged_photo_but_keeps_it(run, tmp_path):
+def test_attach_refuses_a_damaged_photo_and_stores_nothing(run, ledger_path, tmp_path):
     record_id = _add_meeting(run)
     photo = tmp_path / "会场.jpg"
     Image.new("RGB", (320, 240), "white").save(photo, quality=95)
     photo.write_bytes(photo.read_bytes()[: photo.stat().st_size * 2 // 3])
     status, out, err = run("attach", record_id, str(photo))
-    assert status == 0 and "会场.jpg" in out
-    assert "注意：会场.jpg：图片数据不完整" in err
+    assert status == 1 and "错误：未能添加 会场.jpg：图片数据不完整" in err
+    assert json.loads(run("show", record_id, "--json")[1])["attachments"] == []
+    assert not any(path.is_file() for path in (ledger_path / "evidence").rglob("*"))
 
 
 def test_missing_record_and_unknown_kind(run):

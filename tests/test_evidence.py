@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from ledger import evidence, records
 from ledger.check import check_ledger
-from ledger.errors import InvalidInput, NotFound, RecordLocked
+from ledger.errors import InvalidInput, RecordLocked
 from ledger.models import Attachment, EvidenceFile
 
 
@@ -179,7 +179,7 @@ def test_bad_requests_are_refused_before_copying(ledger, session, photo, tmp_pat
     record = records.add_record(session, "meeting", VALID["meeting"])
     with pytest.raises(InvalidInput, match="材料类型"):
         evidence.attach(session, ledger.evidence_dir, record, [photo], role="自拍")
-    with pytest.raises(NotFound, match="找不到"):
+    with pytest.raises(evidence.EvidenceRefused, match="nope.jpg：找不到文件"):
         evidence.attach(session, ledger.evidence_dir, record, [photo, tmp_path / "nope.jpg"])
     records.delete_record(session, record)
     with pytest.raises(InvalidInput, match="回收站"):

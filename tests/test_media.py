@@ -58,21 +58,21 @@ def test_other_types_by_content_then_name(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("name", "content", "warning"),
+    ("name", "content", "refusal"),
     [
         ("truncated.jpg", None, "不完整"),
         ("random.jpg", bytes(range(256)) * 4, "不是可识别的图片"),
-        ("empty.pdf", b"", "不是可识别的PDF"),
+        ("empty.pdf", b"", "空的"),
         ("empty.txt", b"", "空的"),
         ("fake.pdf", b"this is not a pdf at all", "不是可识别的PDF"),
-        ("broken.pdf", b"%PDF-1.4\n1 0 obj garbage", "PDF"),
+        ("broken.pdf", b"%PDF-1.4\n1 0 obj garbage", "PDF 文件已损坏"),
     ],
 )
-def test_bad_content_gives_a_warning_not_an_error(tmp_path, name, content, warning):
+def test_bad_content_gives_the_reason_it_cannot_be_evidence_not_an_error(tmp_path, name, content, refusal):
     path = tmp_path / name
     path.write_bytes(content if content is not None else _photo(1)[:600])
     info = probe(path)
-    assert warning in (info.warning or ""), info
+    assert refusal in (info.refusal or ""), info
 
 
 def test_generated_files_are_deterministic():
