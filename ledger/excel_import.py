@@ -8,14 +8,15 @@ workbook lands in one transaction.
 
 Cells are read with python-calamine, about ten times faster than openpyxl on large sheets; merged cells
 (only the title rows here) do not matter to this layout. Calamine reads a cell holding an Excel error
-(#REF!, #VALUE!) as an empty one, which would quietly clear a field, so those are found in the sheet's
-XML (`_ErrorCells`).
+(#REF!, #VALUE!), or a formula saved without its result, as an empty one, which would quietly clear a
+field, so those are found in the sheet's XML. Before calamine opens anything, the file's size, the
+package's inflated size and each ledger sheet's extent are checked against the ledger's limits
+(`ledger.office_zip`): calamine would abort the whole process on a sheet with two cells far apart.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import posixpath
 import re
 import unicodedata
 import uuid
@@ -33,9 +34,11 @@ from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook, Pass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ledger import office_zip
 from ledger.errors import InvalidInput, LedgerError, RecordLocked
 from ledger.fields import Field, FieldType, KindSpec, Problem
 from ledger.kinds import KINDS, MODELS
+from ledger.limits import Limits, file_problem
 from ledger.models import Pairing, Record, RecordUnit, Unit
 from ledger.records import add_many, find_pairing, update_record
 from ledger.sheets import ID_HEADER, SEQ_HEADER, SHEET_NAMES, TOTAL_LABEL, column_of_header, header_key, sheet_kind
@@ -50,6 +53,13 @@ NEW_BATCH = 5000
 MOST_MISTAKES = 500
 #: The header is looked for in this many rows from the top (title and date lines come first).
 HEADER_WITHIN = 30
+#: A ledger sheet has about thirty columns; past this many, calamine's grid of the sheet would be huge.
+MOST_COLUMNS = 100
+#: A workbook may inflate to this many times the size limit on the file: ten times is usual.
+MOST_INFLATION = 20
+#: Why a cell calamine reads as empty is a mistake.
+FORMULA_ERROR = "公式出错，请改正公式或直接填写"
+FORMULA_WITHOUT_VALUE = "公式没有保存计算结果（文件不是由 Excel 或 WPS 保存的），请在 Excel 或 WPS 中打开、保存后再导入"
 
 Progress = Callable[[float, str], None]
 
@@ -72,10 +82,11 @@ class Mistake:
 class ImportFailed(LedgerError):
     """The workbook has mistakes; nothing was written."""
 
-    def __init__(self, mistakes: Sequence[Mistake], more: bool = False):
+    def __init__(self, mistakes: Sequence[Mistake], more: bool = False, name: str = ""):
         self.mistakes = list(mistakes)
         self.more = more  # there were more than those listed
-        heading = f"工作簿有 {len(self.mistakes)}{' 多' if more else ''} 处错误，未导入任何内容："
+        workbook = f"工作簿 {name} " if name else "工作簿"
+        heading = f"{workbook}有 {len(self.mistakes)}{' 多' if more else ''} 处错误，未导入任何内容："
         lines = [heading, *(f"  {mistake}" for mistake in self.mistakes)]
         if more:
             lines.append(f"  ……只列出前 {len(self.mistakes)} 处，请先改正这些")
@@ -125,6 +136,9 @@ def import_workbook(
     `progress` is called with the fraction done and the sheet being read; an exception raised from it
     stops the import, and nothing is written."""
     path = Path(path)
+    with session.begin():  # a read of its own: the import's transaction begins once the file has passed
+        limits = Limits.of(session)
+    package = _Package(path, limits)
     with _open(path) as workbook:
         names = workbook.sheet_names
         kinds = {name: sheet_kind(name) for name in names}
@@ -133,12 +147,11 @@ def import_workbook(
             sheets = "、".join(SHEET_NAMES.values())
             raise LedgerError(f"工作簿 {path.name} 里没有台账工作表（应名为 {sheets} 之一），未导入任何内容")
         report = ImportReport(ignored_sheets=[name for name in names if not kinds[name]], dry_run=dry_run)
-        errors = _ErrorCells(path)
         with session.begin() as transaction:
             state = _State(session, progress, len(wanted))
             for position, name in enumerate(wanted):
                 sheet = _sheet(path, workbook, name)
-                reader = _SheetReader(state, position, name, KINDS[kinds[name]], sheet, errors.of(name))
+                reader = _SheetReader(state, position, name, KINDS[kinds[name]], sheet, package.unread_cells(name))
                 report.sheets.append(reader.run())
                 report.ignored_columns.extend((name, header) for header in reader.ignored)
                 if len(state.mistakes) >= MOST_MISTAKES:
@@ -146,7 +159,7 @@ def import_workbook(
             if state.mistakes:
                 order = {name: position for position, name in enumerate(wanted)}
                 mistakes = sorted(state.mistakes, key=lambda mistake: (order[mistake.sheet], mistake.row))
-                raise ImportFailed(mistakes[:MOST_MISTAKES], more=len(mistakes) >= MOST_MISTAKES)
+                raise ImportFailed(mistakes[:MOST_MISTAKES], more=len(mistakes) >= MOST_MISTAKES, name=path.name)
             if dry_run:
                 transaction.rollback()
     return report
@@ -156,8 +169,6 @@ def import_workbook(
 
 
 def _open(path: Path) -> CalamineWorkbook:
-    if not path.is_file():
-        raise LedgerError(f"找不到文件：{path}")
     try:
         return CalamineWorkbook.from_path(path)
     except PasswordError:
@@ -200,85 +211,86 @@ def _unreadable(path: Path, error: Exception) -> LedgerError:
     return LedgerError(f"无法读取工作簿 {path.name}：它不是 Excel 或 WPS 表格文件，或已损坏（{error}）")
 
 
-class _ErrorCells:
-    """Where the sheets of an .xlsx hold Excel errors (#REF!, #VALUE!), which calamine reads as empty cells
-    (python-calamine issue 105). A sheet's XML is parsed only when it mentions an error at all, so a clean
-    workbook costs one quick scan. Other formats (.xls, .ods) cannot be checked this way."""
+class _Package:
+    """The workbook file checked before calamine reads it, and where its ledger sheets hold cells calamine reads
+    as empty: Excel errors (#REF!, python-calamine issue 105) and formulas saved without their result. A
+    sheet's XML is parsed for them only when the scan found some. Other formats than .xlsx (.xls, .ods) are
+    left to calamine."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, limits: Limits):
         self.path = path
+        self.parts: dict[str, str] = {}  # sheet name → part
+        self.flagged: set[str] = set()  # sheets with cells calamine reads as empty
+        problem = file_problem(path, limits.import_mb, "max_import_mb")
+        if problem:
+            raise LedgerError(f"无法读取工作簿 {path.name}：{problem}")
         try:
-            with zipfile.ZipFile(path) as archive:
-                self.parts = _sheet_parts(archive)
-        except (zipfile.BadZipFile, KeyError, StopIteration, ElementTree.ParseError, OSError):
-            self.parts = {}
+            archive = zipfile.ZipFile(path)
+        except (zipfile.BadZipFile, OSError):
+            return  # no zip package: calamine reads it as what it is, or says it is no workbook
+        with archive:
+            try:
+                office_zip.check_sizes(archive, limits.import_mb * MOST_INFLATION * 2**20)
+                self._scan(archive, limits)
+            except office_zip.Refused as refused:
+                raise LedgerError(f"无法读取工作簿 {path.name}：{refused}") from None
+            except (*office_zip.DAMAGED, ValueError, OSError) as error:
+                raise _unreadable(path, error) from None
 
-    def of(self, sheet: str) -> dict[int, dict[int, str]]:
-        """{Excel row: {column index from A = 0: the error as written}}."""
+    def _scan(self, archive: zipfile.ZipFile, limits: Limits) -> None:
+        self.parts = office_zip.worksheets(archive)
+        # Only the ledger sheets are read; where the workbook's list of sheets could not be read, all are checked.
+        scanned = {name: part for name, part in self.parts.items() if sheet_kind(name) or name == part}
+        for name, part in scanned.items():
+            facts = office_zip.scan_sheet(archive, part, empty_cells=False)
+            if facts.rows > limits.sheet_rows:
+                raise office_zip.Refused(
+                    f"工作表 {name} 的内容延伸到第 {facts.rows} 行，超过上限 {limits.sheet_rows} 行（台账设置 "
+                    "max_sheet_rows）。如果下面多是空行或只填了序号，请在 Excel 中删去这些行后再导入"
+                )
+            if facts.columns > MOST_COLUMNS:
+                letters = office_zip.column_letters(facts.columns)
+                raise office_zip.Refused(
+                    f"工作表 {name} 的内容延伸到 {letters} 列（第 {facts.columns} 列），超过上限 {MOST_COLUMNS} 列。"
+                    "请在 Excel 中删去右侧多余的列后再导入"
+                )
+            if facts.errors or facts.formulas_without_values:
+                self.flagged.add(name)
+
+    def unread_cells(self, sheet: str) -> dict[int, dict[int, tuple[str, str]]]:
+        """{Excel row: {column index from A = 0: (the cell as written, why it is a mistake)}}."""
         part = self.parts.get(sheet)
-        if part is None:
+        if part is None or sheet not in self.flagged:
             return {}
         try:
-            with zipfile.ZipFile(self.path) as archive:
-                with archive.open(part) as stream:
-                    if not _mentions_error(stream):
-                        return {}
-                with archive.open(part) as stream:
-                    return _errors_in(stream)
+            with zipfile.ZipFile(self.path) as archive, archive.open(part) as stream:
+                return _unread_in(stream)
         except (zipfile.BadZipFile, KeyError, ValueError, ElementTree.ParseError, OSError, zlib.error) as error:
             raise _unreadable(self.path, error) from None
 
 
-def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Each sheet's name and the part of the package that holds it (xl/worksheets/sheet1.xml)."""
-    workbook = next(target for kind, target in _relations(archive, "").values() if kind == "officeDocument")
-    relations = _relations(archive, workbook)
-    parts = {}
-    for element in ElementTree.fromstring(archive.read(workbook)).iter():
-        if _local(element.tag) == "sheet":
-            relation = next(value for key, value in element.attrib.items() if _local(key) == "id")
-            parts[element.get("name", "")] = relations[relation][1]
-    return parts
-
-
-def _relations(archive: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
-    """The relationships of `part` ("" for the package): {id: (type, target part)}."""
-    folder, name = posixpath.split(part)
-    found = {}
-    for element in ElementTree.fromstring(archive.read(posixpath.join(folder, "_rels", f"{name}.rels"))):
-        target = element.get("Target", "")
-        target = target[1:] if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
-        found[element.get("Id", "")] = (element.get("Type", "").rsplit("/", 1)[-1], target)
-    return found
-
-
-def _mentions_error(stream: IO[bytes]) -> bool:
-    tail = b""
-    while chunk := stream.read(1 << 20):
-        block = tail + chunk
-        if b't="e"' in block or b"t='e'" in block:
-            return True
-        tail = block[-5:]
-    return False
-
-
-def _errors_in(stream: IO[bytes]) -> dict[int, dict[int, str]]:
-    errors: dict[int, dict[int, str]] = {}
+def _unread_in(stream: IO[bytes]) -> dict[int, dict[int, tuple[str, str]]]:
+    cells: dict[int, dict[int, tuple[str, str]]] = {}
     row = column = 0
     for event, element in ElementTree.iterparse(stream, events=("start", "end")):
-        tag = _local(element.tag)
+        tag = office_zip.local_name(element.tag)
         if event == "start":
             if tag == "row":  # a row or cell may leave out its reference and follow the one before
                 row, column = int(element.get("r") or row + 1), -1
             elif tag == "c":
                 reference = _CELL_REFERENCE.match(element.get("r") or "")
                 column = _column_index(reference[1]) if reference else column + 1
-        elif tag == "c" and element.get("t") == "e":
-            value = next((child.text for child in element if _local(child.tag) == "v"), None)
-            errors.setdefault(row, {})[column] = value or "#N/A"
+        elif tag == "c":
+            children = {office_zip.local_name(child.tag): child for child in element}
+            if element.get("t") == "e":
+                value = children["v"].text if "v" in children else None
+                cells.setdefault(row, {})[column] = (value or "#N/A", FORMULA_ERROR)
+            elif "f" in children and "v" not in children and "is" not in children:
+                formula = children["f"].text
+                cells.setdefault(row, {})[column] = (f"={formula}" if formula else "（公式）", FORMULA_WITHOUT_VALUE)
         elif tag == "row":
             element.clear()
-    return errors
+    return cells
 
 
 _CELL_REFERENCE = re.compile(r"([A-Z]+)(\d+)$")
@@ -289,10 +301,6 @@ def _column_index(letters: str) -> int:
     for letter in letters:
         index = index * 26 + ord(letter) - ord("A") + 1
     return index - 1
-
-
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
 
 
 # Sheets -----------------------------------------------------------------------------------------
@@ -328,7 +336,7 @@ class _SheetReader:
         name: str,
         spec: KindSpec,
         sheet: CalamineSheet,
-        errors: dict[int, dict[int, str]],
+        errors: dict[int, dict[int, tuple[str, str]]],
     ):
         self.state, self.session, self.position, self.name, self.spec = state, state.session, position, name, spec
         self.sheet = sheet
@@ -437,7 +445,7 @@ class _SheetReader:
             raw = cells[index] if index < len(cells) else ""
             if index in errors:
                 unread.add(field.name)
-                self._mistake(number, field, errors[index], "公式出错，请改正公式或直接填写")
+                self._mistake(number, field, *errors[index])
                 continue
             try:
                 values[field.name] = cell_value(field, raw)
@@ -448,7 +456,7 @@ class _SheetReader:
         if self.id_column is None:
             text = ""
         elif self.id_column in errors:
-            self._add_mistake(number, ID_HEADER, errors[self.id_column], "公式出错，请改正公式或直接填写")
+            self._add_mistake(number, ID_HEADER, *errors[self.id_column])
             return
         else:
             text = _text(cells[self.id_column] if self.id_column < len(cells) else "")

@@ -16,6 +16,9 @@ merged cells marked, so one set of rules reads them:
   cells are added to that task, with a warning so the user can check.
 - A cell listing several items as paragraphs, with a 完成时限 cell listing as many deadlines, holds that
   many tasks; otherwise a cell's paragraphs are one task's text.
+
+openpyxl and python-docx load the whole file, so its size, its inflated size and the rows and columns of
+its tables are checked first (`ledger.office_zip`): a task list is a few hundred rows, never a million.
 """
 
 from __future__ import annotations
@@ -33,8 +36,15 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.text.paragraph import Paragraph
 from lxml.etree import XMLSyntaxError
 
+from ledger import office_zip
 from ledger.deadlines import parse_deadline
 from ledger.errors import LedgerError
+from ledger.limits import Limits, file_problem
+
+#: Far more than any task list; openpyxl and python-docx hold every row and cell in memory.
+MOST_ROWS = 10_000
+MOST_COLUMNS = 50
+MOST_INFLATED = 100 * 2**20
 
 
 class UnreadableTaskList(LedgerError):
@@ -105,14 +115,19 @@ class _Table:
     preamble: list[str] = field(default_factory=list)  # the document's paragraphs right before it (.docx)
 
 
-def read_task_list(path: Path, year: int) -> ImportedPlan:
-    """The tasks of the plan in `path` (.xlsx or .docx); `year` is the plan's, for deadlines without one."""
+def read_task_list(path: Path, year: int, limits: Limits | None = None) -> ImportedPlan:
+    """The tasks of the plan in `path` (.xlsx or .docx); `year` is the plan's, for deadlines without one.
+    `limits` are the ledger's (the defaults when None)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in (".xls", ".doc", ".et", ".wps"):
         raise UnreadableTaskList(f"{path.name} 是旧格式文件：请在 Excel、Word 或 WPS 中另存为 .xlsx 或 .docx 后再导入")
     if suffix not in (".xlsx", ".xlsm", ".docx"):
         raise UnreadableTaskList(f"不能导入 {path.name}：任务清单应为 .xlsx 或 .docx 文件")
+    problem = file_problem(path, (limits or Limits()).import_mb, "max_import_mb")
+    if problem:
+        raise UnreadableTaskList(f"无法导入 {path.name}：{problem}")
+    _check_package(path, suffix)
     try:
         # A workbook's sheets are separate lists, the first with a header being the plan; a document's
         # tables are the pages of one list.
@@ -129,6 +144,51 @@ def read_task_list(path: Path, year: int) -> ImportedPlan:
             return plan
     names = "、".join(HEADER_NAMES["item"][1:])
     raise UnreadableTaskList(f"{path.name} 中没有找到任务清单：需要一行表头，其中有“具体事项”（或{names}）一列")
+
+
+def _check_package(path: Path, suffix: str) -> None:
+    """Refuses a package too large to load, or whose sheets hold formulas saved without their results (openpyxl
+    reads those as empty cells). A file that is no package is left to the reader, which says it is damaged."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        return
+    with archive:
+        try:
+            office_zip.check_sizes(archive, MOST_INFLATED)
+            if suffix == ".docx":
+                parts = [part for part in archive.namelist() if part.startswith("word/") and part.endswith(".xml")]
+                rows = sum(office_zip.table_rows(archive, part) for part in parts)
+                if rows > MOST_ROWS:
+                    raise office_zip.Refused(f"文档中的表格共有 {rows} 行，任务清单最多 {MOST_ROWS} 行")
+                return
+            for name, part in office_zip.worksheets(archive).items():
+                _check_sheet(name, office_zip.scan_sheet(archive, part, empty_cells=True))
+        except office_zip.Refused as refused:
+            raise UnreadableTaskList(f"无法导入 {path.name}：{refused}") from None
+        except (*office_zip.DAMAGED, ValueError, OSError):
+            raise UnreadableTaskList(f"无法打开 {path.name}：文件已损坏") from None
+
+
+def _check_sheet(name: str, facts: office_zip.SheetFacts) -> None:
+    # Cells that carry only a style count: openpyxl loads them, and walks every row and column up to the last.
+    if facts.rows > MOST_ROWS:
+        raise office_zip.Refused(
+            f"工作表 {name} 延伸到第 {facts.rows} 行，任务清单最多 {MOST_ROWS} 行。"
+            "如果下面多是空行，请在 Excel 中删去这些行后再导入"
+        )
+    if facts.columns > MOST_COLUMNS:
+        letters = office_zip.column_letters(facts.columns)
+        raise office_zip.Refused(
+            f"工作表 {name} 延伸到 {letters} 列（第 {facts.columns} 列），任务清单最多 {MOST_COLUMNS} 列。"
+            "请在 Excel 中删去右侧多余的列后再导入"
+        )
+    if facts.formulas_without_values:
+        cells = "、".join(facts.formulas_without_values[:5])
+        raise office_zip.Refused(
+            f"工作表 {name} 的 {cells} 是公式，但文件没有保存计算结果（不是由 Excel 或 WPS 保存的）："
+            "请在 Excel 或 WPS 中打开、保存后再导入"
+        )
 
 
 @dataclass

@@ -410,7 +410,7 @@ def test_a_workbook_with_mistakes_lists_every_one_and_writes_nothing(demo):
     for mistake, words in zip(failed.value.mistakes, [e[4] for e in expected], strict=True):
         assert words in mistake.reason
     message = str(failed.value)
-    assert message.startswith("工作簿有 11 处错误，未导入任何内容：\n")
+    assert message.startswith("工作簿 台账.xlsx 有 11 处错误，未导入任何内容：\n")
     assert f"{cadre_sheet} 第{cadre_row}行 身份证号“440784199206164000”：Excel 把身份证号存成了数字" in message
     assert _state(path) == before
 
@@ -475,7 +475,7 @@ def test_progress_is_reported_and_raising_from_it_cancels_the_import(ledger_path
     ("name", "content", "words"),
     [
         ("not-a-workbook.xlsx", b"just some text, not a zip", "不是 Excel 或 WPS 表格文件"),
-        ("empty.xlsx", b"", "不是 Excel 或 WPS 表格文件"),
+        ("empty.xlsx", b"", "文件是空的（0 字节）"),
         ("truncated.xlsx", b"PK\x03\x04", "不是 Excel 或 WPS 表格文件"),
         ("locked.xls", PASSWORD_PROTECTED_XLS, "它设有打开密码"),
         ("locked.xlsx", PASSWORD_PROTECTED_XLS, "它可能设有打开密码"),
@@ -509,5 +509,5 @@ def test_the_cli_round_trip_and_its_mistakes(demo, capsys):
     book_.save(book)
     assert main(["--ledger", str(path), "import", str(book)]) == 1
     err = capsys.readouterr().err
-    assert "工作簿有 1 处错误，未导入任何内容" in err
+    assert "工作簿 台账.xlsx 有 1 处错误，未导入任何内容" in err
     assert f"{SHEET_NAMES['training']} 第4行 培训人次“很多”：应为整数" in err

@@ -1,0 +1,162 @@
+"""Checks an Office file (.xlsx, .docx: a zip package) before a reader opens it.
+
+The readers trust the package. A sheet whose XML inflates to gigabytes (a zip bomb) fills memory; two
+cells far apart (A1 and XFD1048576) make python-calamine allocate a grid of 17 billion cells, which aborts
+the whole process; openpyxl walks every row up to the last one. All of this shows in the zip directory and
+in one streaming pass over the parts that matter, done here first. Both zip readers (Python's and the
+Rust one in calamine) stop at a member's declared size, so the declared sizes can be trusted.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from xml.etree import ElementTree
+
+#: A member this large is a bomb when it inflates more than `MOST_RATIO` times; real sheets inflate 5 to 20
+#: times, since every row has its own number.
+_BIG_MEMBER = 16 * 2**20
+MOST_RATIO = 100
+_CHUNK = 1 << 20
+
+# A cell reference in a cell's start tag; a row's own r="12" has no letters. `[^>/]*>` keeps cells with
+# content (a value, a formula), not the empty ones <c r="A5" s="1"/> that only carry a style.
+_ANY_CELL = re.compile(rb'\sr="([A-Z]{1,3})([0-9]{1,7})"')
+_CONTENT_CELL = re.compile(rb'\sr="([A-Z]{1,3})([0-9]{1,7})"[^>/]*>')
+# A formula cell without a computed value, which every reader takes for an empty cell.
+_FORMULA_WITHOUT_VALUE = re.compile(
+    rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3}[0-9]{1,7})"[^>]*>\s*'
+    rb"<(?:\w+:)?f(?:\s[^>]*)?(?:/>|>[^<]*</(?:\w+:)?f>)\s*</(?:\w+:)?c>"
+)
+_ERROR_CELL = (b't="e"', b"t='e'")
+
+
+class Refused(Exception):
+    """The package is not safe to read; the message says why, in Chinese, without the file's name."""
+
+
+@dataclass
+class SheetFacts:
+    """What one worksheet part holds, as far as a reader's cost goes."""
+
+    rows: int = 0  # the last row that holds a cell
+    columns: int = 0  # the last column
+    errors: bool = False  # some cell holds an Excel error (#REF!)
+    formulas_without_values: list[str] = field(default_factory=list)  # their cell references
+
+
+def check_sizes(archive: zipfile.ZipFile, most_bytes: int) -> None:
+    """Refuses a package that would inflate past `most_bytes`, or holds a member compressed like a bomb."""
+    total = 0
+    for member in archive.infolist():
+        total += member.file_size
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size > _BIG_MEMBER and ratio > MOST_RATIO:
+            raise Refused(
+                f"其中的 {member.filename} 压缩比异常（{ratio:.0f} 倍，解压后 {member.file_size / 2**20:.0f} MB），"
+                "可能是恶意构造的文件（zip 炸弹）"
+            )
+    if total > most_bytes:
+        raise Refused(
+            f"解压后有 {total / 2**20:.0f} MB，超过上限 {most_bytes / 2**20:.0f} MB，可能是恶意构造的文件（zip 炸弹）"
+        )
+
+
+def scan_sheet(archive: zipfile.ZipFile, part: str, *, empty_cells: bool) -> SheetFacts:
+    """The extent of a worksheet part. With `empty_cells`, cells that only carry a style count too: openpyxl
+    loads them all, calamine skips them. Raises zipfile.BadZipFile, KeyError or zlib.error on a damaged part."""
+    cells = _ANY_CELL if empty_cells else _CONTENT_CELL
+    facts = SheetFacts()
+    for block in _blocks(archive, part, b"row>"):
+        found = cells.findall(block)
+        if found:
+            facts.rows = max(facts.rows, max(int(digits) for digits in {digits for _, digits in found}))
+            facts.columns = max(facts.columns, max(map(column_number, {letters for letters, _ in found})))
+        facts.errors = facts.errors or any(marker in block for marker in _ERROR_CELL)
+        if (b"<f" in block or b":f" in block) and len(facts.formulas_without_values) < 10:
+            facts.formulas_without_values += [ref.decode() for ref in _FORMULA_WITHOUT_VALUE.findall(block)]
+    return facts
+
+
+def table_rows(archive: zipfile.ZipFile, part: str) -> int:
+    """How many table rows a Word document part holds."""
+    return sum(block.count(b"<w:tr>") + block.count(b"<w:tr ") for block in _blocks(archive, part, b">"))
+
+
+def _blocks(archive: zipfile.ZipFile, part: str, cut: bytes):
+    """The part in blocks of about a megabyte, each cut just after `cut`, so no element of interest is split."""
+    rest = b""
+    with archive.open(part) as stream:
+        while chunk := stream.read(_CHUNK):
+            block = rest + chunk
+            end = block.rfind(cut)
+            if end >= 0:
+                end += len(cut)
+            elif len(block) > 16 * _CHUNK:
+                end = len(block)  # one element of 16 MB is no sheet a person made; cut it anywhere
+            else:
+                end = 0
+            yield block[:end]
+            rest = block[end:]
+    yield rest
+
+
+def worksheets(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Each sheet's name and the part that holds it (xl/worksheets/sheet1.xml). Where the workbook's list of
+    sheets cannot be read, every worksheet part, named by itself: a lenient reader may still find them."""
+    try:
+        return _sheet_parts(archive)
+    except (KeyError, StopIteration, ElementTree.ParseError):
+        return {part: part for part in archive.namelist() if re.search(r"worksheets/[^/]+\.xml$", part)}
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Each sheet's name and the part of the package that holds it (xl/worksheets/sheet1.xml)."""
+    workbook = next(target for kind, target in _relations(archive, "").values() if kind == "officeDocument")
+    relations = _relations(archive, workbook)
+    parts = {}
+    for element in ElementTree.fromstring(archive.read(workbook)).iter():
+        if local_name(element.tag) == "sheet":
+            relation = next(value for key, value in element.attrib.items() if local_name(key) == "id")
+            parts[element.get("name", "")] = relations[relation][1]
+    return parts
+
+
+def _relations(archive: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
+    """The relationships of `part` ("" for the package): {id: (type, target part)}."""
+    folder, name = posixpath.split(part)
+    found = {}
+    for element in ElementTree.fromstring(archive.read(posixpath.join(folder, "_rels", f"{name}.rels"))):
+        target = element.get("Target", "")
+        target = target[1:] if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+        found[element.get("Id", "")] = (element.get("Type", "").rsplit("/", 1)[-1], target)
+    return found
+
+
+def local_name(tag: str) -> str:
+    """A tag or attribute name without its namespace."""
+    return tag.rsplit("}", 1)[-1]
+
+
+def column_number(letters: bytes | str) -> int:
+    """1 for A, 27 for AA, 16384 for XFD."""
+    number = 0
+    for letter in letters.decode() if isinstance(letters, bytes) else letters:
+        number = number * 26 + ord(letter) - ord("A") + 1
+    return number
+
+
+def column_letters(number: int) -> str:
+    """A for 1, AA for 27, XFD for 16384."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+#: What reading a damaged package raises, besides OSError.
+DAMAGED = (zipfile.BadZipFile, zlib.error, KeyError, EOFError, RuntimeError, NotImplementedError)
