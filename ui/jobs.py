@@ -1,19 +1,15 @@
 """Long work started from the window: the Excel ledger out and back in, the evidence binder, its box labels.
 
-The ledger's functions do the work and know nothing of Qt. Here each runs on a pool thread with a session
-of its own (a SQLAlchemy session belongs to one thread; the engine is shared), reports progress through
-queued signals, and stops when its cancel flag is set, so the window stays responsive. Every dialog shows
+The ledger's functions do the work and know nothing of Qt. Here each runs on the worker (`ui.worker`): a pool
+thread with a session of its own (a SQLAlchemy session belongs to one thread; the engine is shared), progress
+through queued signals, stopped when its cancel flag is set, so the window stays responsive. Every dialog shows
 its outcome in itself rather than in a message box, so a test can drive it from start to finish.
 """
 
 from __future__ import annotations
 
-import logging
 import re
-import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +21,6 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QStandardPaths,
     Qt,
-    QThreadPool,
     QUrl,
     Signal,
     Slot,
@@ -57,124 +52,20 @@ from sqlalchemy.orm import Session
 
 from ledger import frameworks
 from ledger.binder import BinderOptions, BinderResult, build_binder
-from ledger.binder_media import Cancelled
 from ledger.errors import LedgerError
 from ledger.excel_export import EVIDENCE_SHEET, PROGRESS_SHEET, ExportSummary, export_workbook
 from ledger.excel_import import ImportFailed, ImportReport, Mistake, import_workbook
-from ledger.folder import Ledger
 from ledger.kinds import KINDS
 from ledger.labels import SPINE_WIDTHS, Box, LabelOptions, labels_for_binder
 from ledger.models import Setting
 from ui.context import LedgerContext
-
-_log = logging.getLogger(__name__)
+from ui.worker import Job, JobRunner, JobState, Outcome, Work
 
 #: 保管期限 as DA/T 22-2015 names them.
 RETENTIONS = ("永久", "30年", "10年")
 _UNSAFE_IN_NAMES = re.compile(r'[\\/:*?"<>|]')
 _SECTION_SEPARATORS = re.compile(r"[\s,，、;；]+")
 _ROOT = QModelIndex()  # Qt's default `parent` of a table's rows
-
-
-class JobState(StrEnum):
-    IDLE = "idle"
-    RUNNING = "running"
-    DONE = "done"
-    CANCELLED = "cancelled"
-    FAILED = "failed"
-
-
-@dataclass
-class Outcome:
-    state: JobState
-    result: Any = None
-    error: Exception | None = None
-
-
-class Job:
-    """What a job's function is handed on its thread besides its session: where to report, whether to stop."""
-
-    def __init__(self, report: Callable[[float, str], None], stop: threading.Event):
-        self._report, self._stop = report, stop
-
-    def report(self, fraction: float, message: str) -> None:
-        self._report(fraction, message)
-
-    def cancelled(self) -> bool:
-        return self._stop.is_set()
-
-    def progress(self, fraction: float, message: str) -> None:
-        """Reports, then raises Cancelled once asked to stop: for functions whose only way to be stopped is an
-        exception from their progress callback (the Excel export and import)."""
-        self.report(fraction, message)
-        if self.cancelled():
-            raise Cancelled
-
-
-Work = Callable[[Job, Session], Any]
-
-
-class _Signals(QObject):
-    """The worker's voice. It has no parent, so it outlives a dialog closed before its job ends."""
-
-    progressed = Signal(float, str)
-    ended = Signal(object)
-
-
-class JobRunner(QObject):
-    """Runs one job at a time on the global thread pool; its signals arrive on the thread that made it."""
-
-    progressed = Signal(float, str)
-    ended = Signal(object)  # an Outcome
-
-    def __init__(self, ledger: Ledger, parent: QObject | None = None):
-        super().__init__(parent)
-        self._ledger = ledger
-        self._stop: threading.Event | None = None
-        # Kept until the next job, so it is deleted on this thread and not on the worker's.
-        self._signals: _Signals | None = None
-
-    def running(self) -> bool:
-        return self._stop is not None
-
-    def start(self, work: Work) -> None:
-        if self.running():
-            raise RuntimeError("a job is already running")
-        stop, signals, ledger = threading.Event(), _Signals(), self._ledger
-        # Connected to this object's slots, so Qt queues them onto its thread.
-        signals.progressed.connect(self._progressed)
-        signals.ended.connect(self._ended)
-        # A job whose window is gone stops, rather than keeping the program from quitting.
-        self.destroyed.connect(lambda *_: stop.set())
-        self._stop, self._signals = stop, signals
-
-        def run() -> None:
-            job = Job(lambda fraction, message: signals.progressed.emit(fraction, message), stop)
-            try:
-                with ledger.session() as session:
-                    outcome = Outcome(JobState.DONE, work(job, session))
-            except Cancelled:
-                outcome = Outcome(JobState.CANCELLED)
-            except Exception as error:  # anything at all is told to the user, not raised into Qt
-                if not isinstance(error, LedgerError):
-                    _log.exception("job failed")
-                outcome = Outcome(JobState.FAILED, error=error)
-            signals.ended.emit(outcome)
-
-        QThreadPool.globalInstance().start(run)
-
-    def cancel(self) -> None:
-        if self._stop is not None:
-            self._stop.set()
-
-    @Slot(float, str)
-    def _progressed(self, fraction: float, message: str) -> None:
-        self.progressed.emit(fraction, message)
-
-    @Slot(object)
-    def _ended(self, outcome: Outcome) -> None:
-        self._stop = None
-        self.ended.emit(outcome)
 
 
 class MistakesModel(QAbstractTableModel):
@@ -272,7 +163,7 @@ class PathField(QWidget):
             self.picked.emit()
 
 
-class _JobDialog(QDialog):
+class JobDialog(QDialog):
     """Options above, then the job's progress and its outcome, then 开始 / 取消 / 关闭.
 
     A subclass builds its form and passes it to `_build`; `start()` reads the options on this thread and hands
@@ -350,9 +241,13 @@ class _JobDialog(QDialog):
     def start(self) -> None:
         raise NotImplementedError
 
-    def _run(self, work: Work, on_done: Callable[[Any], None], cancelled_text: str) -> None:
+    def _run(
+        self, work: Work, on_done: Callable[[Any], None], cancelled_text: str, *, needs_ledger: bool = True
+    ) -> None:
         if self.runner.running():
             return
+        # The context's ledger, not the one the dialog opened with: a restore reopens it meanwhile.
+        self.runner.ledger = self.context.ledger if needs_ledger else None
         self._on_done, self._cancelled_text = on_done, cancelled_text
         self.result = None
         self._show_file(None)
@@ -482,7 +377,7 @@ class _JobDialog(QDialog):
         return path
 
 
-class ExcelExportDialog(_JobDialog):
+class ExcelExportDialog(JobDialog):
     """导出 Excel 台账: the options of `ledger export`."""
 
     def __init__(self, context: LedgerContext, parent: QWidget | None = None):
@@ -549,7 +444,7 @@ class ExcelExportDialog(_JobDialog):
         self._show_file(summary.path)
 
 
-class ExcelImportDialog(_JobDialog):
+class ExcelImportDialog(JobDialog):
     """导入 Excel 台账: every mistake is listed after a dry run, and only a clean file can be imported."""
 
     def __init__(self, context: LedgerContext, parent: QWidget | None = None):
@@ -661,7 +556,7 @@ class _LayoutFields(QGroupBox):
 
     changed = Signal()
 
-    def __init__(self, dialog: _JobDialog):
+    def __init__(self, dialog: JobDialog):
         super().__init__(dialog.tr("内容与分册"))
         defaults = BinderOptions()
         self.pairing = dialog._pairing_box()
@@ -723,7 +618,7 @@ def _side_by_side(output: QWidget, label: str, groups: Sequence[QWidget], note: 
     return form
 
 
-class BinderDialog(_JobDialog):
+class BinderDialog(JobDialog):
     """编制佐证材料: the options of `ledger binder`."""
 
     def __init__(self, context: LedgerContext, parent: QWidget | None = None):
@@ -796,7 +691,7 @@ class BinderDialog(_JobDialog):
         self._show_file(result.path)
 
 
-class LabelsDialog(_JobDialog):
+class LabelsDialog(JobDialog):
     """档案盒标签: the options of `ledger labels`, with the binder's layout options its page counts follow."""
 
     def __init__(self, context: LedgerContext, parent: QWidget | None = None):

@@ -1,0 +1,129 @@
+"""The worker every long task of the window runs on: one job at a time on Qt's thread pool, with a session of
+its own, progress and the end sent back as queued signals, and a cancel flag the job reads.
+
+Kept apart from the dialogs so the window can start its periodic backup without importing what they need.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
+from sqlalchemy.orm import Session
+
+from ledger.binder_media import Cancelled
+from ledger.errors import LedgerError
+from ledger.folder import Ledger
+
+_log = logging.getLogger(__name__)
+
+
+class JobState(StrEnum):
+    IDLE = "idle"
+    RUNNING = "running"
+    DONE = "done"
+    CANCELLED = "cancelled"
+    FAILED = "failed"
+
+
+@dataclass
+class Outcome:
+    state: JobState
+    result: Any = None
+    error: Exception | None = None
+
+
+class Job:
+    """What a job's function is handed on its thread besides its session: where to report, whether to stop."""
+
+    def __init__(self, report: Callable[[float, str], None], stop: threading.Event):
+        self._report, self._stop = report, stop
+
+    def report(self, fraction: float, message: str) -> None:
+        self._report(fraction, message)
+
+    def cancelled(self) -> bool:
+        return self._stop.is_set()
+
+    def progress(self, fraction: float, message: str) -> None:
+        """Reports, then raises Cancelled once asked to stop: for functions whose only way to be stopped is an
+        exception from their progress callback (the Excel export and import)."""
+        self.report(fraction, message)
+        if self.cancelled():
+            raise Cancelled
+
+
+#: A job: handed its `Job` and a session of its own (None on a runner without a ledger).
+Work = Callable[[Job, Session | None], Any]
+
+
+class _Signals(QObject):
+    """The worker's voice. It has no parent, so it outlives a dialog closed before its job ends."""
+
+    progressed = Signal(float, str)
+    ended = Signal(object)
+
+
+class JobRunner(QObject):
+    """Runs one job at a time on the global thread pool; its signals arrive on the thread that made it."""
+
+    progressed = Signal(float, str)
+    ended = Signal(object)  # an Outcome
+
+    def __init__(self, ledger: Ledger | None, parent: QObject | None = None):
+        super().__init__(parent)
+        #: Where the next job's session comes from; None for work on a closed ledger (a restore): no session.
+        self.ledger = ledger
+        self._stop: threading.Event | None = None
+        # Kept until the next job, so it is deleted on this thread and not on the worker's.
+        self._signals: _Signals | None = None
+
+    def running(self) -> bool:
+        return self._stop is not None
+
+    def start(self, work: Work) -> None:
+        if self.running():
+            raise RuntimeError("a job is already running")
+        stop, signals, ledger = threading.Event(), _Signals(), self.ledger
+        # Connected to this object's slots, so Qt queues them onto its thread.
+        signals.progressed.connect(self._progressed)
+        signals.ended.connect(self._ended)
+        # A job whose window is gone stops, rather than keeping the program from quitting.
+        self.destroyed.connect(lambda *_: stop.set())
+        self._stop, self._signals = stop, signals
+
+        def run() -> None:
+            job = Job(lambda fraction, message: signals.progressed.emit(fraction, message), stop)
+            try:
+                if ledger is None:
+                    outcome = Outcome(JobState.DONE, work(job, None))
+                else:
+                    with ledger.session() as session:
+                        outcome = Outcome(JobState.DONE, work(job, session))
+            except Cancelled:
+                outcome = Outcome(JobState.CANCELLED)
+            except Exception as error:  # anything at all is told to the user, not raised into Qt
+                if not isinstance(error, LedgerError):
+                    _log.exception("job failed")
+                outcome = Outcome(JobState.FAILED, error=error)
+            signals.ended.emit(outcome)
+
+        QThreadPool.globalInstance().start(run)
+
+    def cancel(self) -> None:
+        if self._stop is not None:
+            self._stop.set()
+
+    @Slot(float, str)
+    def _progressed(self, fraction: float, message: str) -> None:
+        self.progressed.emit(fraction, message)
+
+    @Slot(object)
+    def _ended(self, outcome: Outcome) -> None:
+        self._stop = None
+        self.ended.emit(outcome)
