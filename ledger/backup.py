@@ -33,6 +33,7 @@ Progress = Callable[[float, str], None]
 KEEP_LAST = 10
 KEEP_DAYS = 30
 MANIFEST = "manifest.json"
+ORPHANS = "orphaned-evidence"
 FULL_FORMAT = "xiezuo-ledger-full-backup"
 _NAME = re.compile(r"ledger-(\d{8}-\d{6}-\d{6})-([\w.-]+)\.sqlite")
 _STAMP = "%Y%m%d-%H%M%S-%f"
@@ -126,6 +127,13 @@ def rotate(backups: Path, *, now: datetime | None = None) -> list[Path]:
             continue
         backup.path.unlink(missing_ok=True)
         removed.append(backup.path)
+    # Files set aside at open go as the databases that could name them leave the rotation.
+    orphans = backups / ORPHANS
+    if orphans.is_dir():
+        for path in orphans.iterdir():
+            if (now - datetime.fromtimestamp(path.stat().st_mtime)).days >= KEEP_DAYS:
+                path.unlink(missing_ok=True)
+                removed.append(path)
     return removed
 
 

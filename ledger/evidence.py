@@ -125,12 +125,17 @@ def _take_in(
     session: Session, evidence_dir: Path, sources: Sequence[Path], limits: Limits
 ) -> list[tuple[_Copied, MediaInfo | None]]:
     """Copies every file into the store's temporary folder and probes the contents the store lacks; if any file
-    cannot be evidence, removes the copies and refuses them all, naming each refused file."""
+    cannot be evidence, removes the copies and refuses them all, naming every file refused and why."""
     taken: list[tuple[_Copied, MediaInfo | None]] = []
     refused: list[tuple[str, str]] = []
     probed: dict[str, MediaInfo] = {}
     try:
         for source in sources:
+            # Size and kind from the directory first: a 2 GB file or a pipe is refused without reading a byte.
+            problem = file_problem(source, limits.evidence_mb, "max_evidence_mb")
+            if problem:
+                refused.append((clean_name(source.name), problem))
+                continue
             try:
                 copied = _copy_in(evidence_dir, source, limits.evidence_mb * 2**20)
             except _Unreadable as error:
@@ -194,14 +199,7 @@ def attach(
     if record.deleted:
         raise InvalidInput([Problem("record", "记录", record.title, "记录在回收站里，请先恢复")])
     _refuse_if_archived(record, "添加")
-    limits = Limits.of(session)
-    sources = [Path(path) for path in sources]
-    # Sizes and kinds from the directory first: a 2 GB file or a pipe is refused without reading a byte.
-    problems = [(path, file_problem(path, limits.evidence_mb, "max_evidence_mb")) for path in sources]
-    refused = [(clean_name(path.name), problem) for path, problem in problems if problem]
-    if refused:
-        raise EvidenceRefused(refused, len(sources))
-    taken = _take_in(session, evidence_dir, sources, limits)
+    taken = _take_in(session, evidence_dir, [Path(path) for path in sources], Limits.of(session))
     author = author_of(session)
     position = session.scalar(select(func.max(Attachment.position)).where(Attachment.record_id == record.id))
     position = -1 if position is None else position
@@ -310,6 +308,7 @@ def reconcile_store(session: Session, evidence_dir: Path, quarantine: Path) -> t
             target = quarantine / path.name
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(path, target)
+            os.utime(target)  # the rotation counts a set-aside file's days from now
             set_aside.append(target)
     recovered = []
     if quarantine.is_dir():

@@ -60,7 +60,7 @@ class Ledger:
         self.backups_dir = path / BACKUPS
         self.cache_dir = path / CACHE
         # Stored files no row names (a write killed before its commit), kept rather than deleted.
-        self.orphans_dir = path / BACKUPS / "orphaned-evidence"
+        self.orphans_dir = path / BACKUPS / backup.ORPHANS
         self._lock = LedgerLock(path / LOCK)
         self._author = author
         self.backup_error: str | None = None

@@ -1,6 +1,7 @@
 """Backups: when they are made, the rotation, restoring a database or a full backup, and refusing bad ones."""
 
 import json
+import os
 import sqlite3
 import zipfile
 from datetime import datetime, timedelta
@@ -58,8 +59,16 @@ def test_the_rotation_keeps_the_last_ten_and_one_a_day_for_thirty_days(tmp_path)
             made = now - timedelta(days=day, hours=18 - hour)
             (tmp_path / f"ledger-{made:%Y%m%d-%H%M%S}-000000-close.sqlite").write_bytes(b"")
     (tmp_path / "notes.txt").write_text("不是备份")
+    orphans = tmp_path / backup.ORPHANS
+    orphans.mkdir()
+    for name, days in (("recent.jpg", 29), ("old.jpg", 30)):
+        (orphans / name).write_bytes(b"")
+        stamp = (now - timedelta(days=days, hours=1)).timestamp()
+        os.utime(orphans / name, (stamp, stamp))
 
     removed = backup.rotate(tmp_path, now=now)
+    assert sorted(path.name for path in orphans.iterdir()) == ["recent.jpg"]
+    removed.remove(orphans / "old.jpg")
 
     kept = backup.list_backups(tmp_path)
     assert len(removed) == 120 - len(kept)
