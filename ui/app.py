@@ -57,7 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             status = app.exec()
         finally:
-            ledger.close()
+            window.context.ledger.close()  # a restore in the window reopens the ledger as another object
         path = window.next_ledger
     return status
 

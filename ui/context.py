@@ -69,6 +69,21 @@ class LedgerContext(QObject):
         self.pairing = pairings[0] if len(pairings) == 1 else None
         self.year = years[0] if years else None
 
+    def renew(self, ledger: Ledger | None = None) -> None:
+        """After a merge or a restore (`ledger`: the restored one, reopened) the records are not those the undo
+        stack's commands were made on, so those go; a pairing or year the ledger no longer has is chosen anew,
+        and every view reloads."""
+        if ledger is not None:
+            self.ledger = ledger
+        self.undo_stack.clear()
+        pairing, year = self.pairing, self.year
+        self._choose_default_scope()
+        if pairing is None or pairing in self.pairings():  # None: all of them
+            self.pairing = pairing
+        if year is None or year in self.years():
+            self.year = year
+        self.changed.emit()
+
     # Writing -------------------------------------------------------------------------------------
 
     def save_record(

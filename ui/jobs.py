@@ -103,7 +103,7 @@ class MistakesModel(QAbstractTableModel):
         return None
 
 
-def _documents() -> Path:
+def documents() -> Path:
     return Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation))
 
 
@@ -134,7 +134,7 @@ class PathField(QWidget):
             return None
         path = Path(text).expanduser()
         if not path.is_absolute():
-            path = _documents() / path
+            path = documents() / path
         if self._save and path.suffix.lower() != self._suffix:
             path = path.with_name(path.name + self._suffix)
         return path
@@ -153,7 +153,7 @@ class PathField(QWidget):
 
     @Slot()
     def _browse(self) -> None:
-        start = self.edit.text() or str(_documents())
+        start = self.edit.text() or str(documents())
         if self._save:
             chosen, _ = QFileDialog.getSaveFileName(self, self._caption, start, self._filter)
         else:
@@ -368,7 +368,7 @@ class JobDialog(QDialog):
     def _suggested(self, pairing: str | None, year: int | None, what: str, suffix: str) -> Path:
         """A file in the user's Documents named for what it holds, e.g. 2020年鹤山市—龙州县台账.xlsx."""
         name = (f"{year}年" if year else "") + (pairing or "") + what
-        return _documents() / (_UNSAFE_IN_NAMES.sub("_", name) + suffix)
+        return documents() / (_UNSAFE_IN_NAMES.sub("_", name) + suffix)
 
     def _need_output(self, field: PathField) -> Path | None:
         path = field.path()
