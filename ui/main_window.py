@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
 import uuid
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QSize, Qt, QUrl
+from PySide6.QtCore import QSettings, QSize, Qt, QTimer, QUrl, Slot
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -29,17 +30,31 @@ from PySide6.QtWidgets import (
 )
 
 from ledger import __version__, records
-from ledger.backup import snapshot
 from ledger.folder import is_ledger
 from ledger.kinds import KINDS
+from ui.audit_log import AuditLog
 from ui.context import LedgerContext
 from ui.evidence_view import EvidenceView
 from ui.overview import Overview
 from ui.plan_view import PlanView
 from ui.record_table import RecordTable
 from ui.settings_view import SettingsView
+from ui.worker import JobRunner, JobState, Outcome
 
 ALL = "全部"
+#: While the window stays open the ledger is copied this often, when it changed (it is also copied on open and close).
+BACKUP_EVERY_MS = 60 * 60 * 1000
+#: The dialogs of long work, by name, and the module each is in: imported when first opened.
+DIALOGS = {
+    "ExcelExportDialog": "ui.jobs",
+    "ExcelImportDialog": "ui.jobs",
+    "BinderDialog": "ui.jobs",
+    "LabelsDialog": "ui.jobs",
+    "PackDialog": "ui.exchange_dialogs",
+    "MergeDialog": "ui.exchange_dialogs",
+    "FullBackupDialog": "ui.backup_dialogs",
+    "RestoreDialog": "ui.backup_dialogs",
+}
 
 
 class MainWindow(QMainWindow):
@@ -69,7 +84,11 @@ class MainWindow(QMainWindow):
         self._add_view(self.tr("佐证材料"), self.evidence)
         self.bin = RecycleBin(context)
         self._add_view(self.tr("回收站"), self.bin)
+        self.audit = AuditLog(context)
+        self.audit.open_record.connect(self.edit_record)
+        self._add_view(self.tr("修改记录"), self.audit)
         self.settings = SettingsView(context)
+        self.settings.restore_requested.connect(lambda: self.open_job("RestoreDialog"))
         self._add_view(self.tr("设置"), self.settings)
         self.search_results = SearchResults(context, self)
         self._add_view(self.tr("搜索结果"), self.search_results)
@@ -96,6 +115,11 @@ class MainWindow(QMainWindow):
         context.scope_changed.connect(self.reload)
         context.failed.connect(lambda message: QMessageBox.warning(self, self.tr("未能完成"), message))
         self._restore_state()
+        self.backup_runner = JobRunner(None, self)
+        self.backup_runner.ended.connect(self._backed_up)
+        self.backup_timer = QTimer(self, interval=BACKUP_EVERY_MS)
+        self.backup_timer.timeout.connect(self.periodic_backup)
+        self.backup_timer.start()
 
     # Views ---------------------------------------------------------------------------------------
 
@@ -238,8 +262,13 @@ class MainWindow(QMainWindow):
         self.recent_menu = files.addMenu(self.tr("最近的台账"))
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         files.addSeparator()
+        action(files, self.tr("打包交换…"), lambda: self.open_job("PackDialog"))
+        action(files, self.tr("合并台账…"), lambda: self.open_job("MergeDialog"))
+        files.addSeparator()
         action(files, self.tr("打开台账文件夹"), self._open_folder)
         action(files, self.tr("立即备份"), self._backup)
+        action(files, self.tr("完整备份…"), lambda: self.open_job("FullBackupDialog"))
+        action(files, self.tr("从备份恢复…"), lambda: self.open_job("RestoreDialog"))
         files.addSeparator()
         action(files, self.tr("退出"), self.close, QKeySequence.StandardKey.Quit)
 
@@ -270,9 +299,7 @@ class MainWindow(QMainWindow):
         action(help_menu, self.tr("关于协作台账"), self._about)
 
     def open_job(self, name: str):
-        from ui import jobs
-
-        dialog = getattr(jobs, name)(self.context, self)
+        dialog = getattr(importlib.import_module(DIALOGS[name]), name)(self.context, self)
         dialog.show()
         return dialog
 
@@ -312,8 +339,22 @@ class MainWindow(QMainWindow):
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.context.ledger.path)))
 
     def _backup(self) -> None:
-        path = snapshot(self.context.ledger.database, self.context.ledger.backups_dir, "manual")
+        path = self.context.ledger.backup("manual")
         self.statusBar().showMessage(self.tr("已备份到 {0}").format(path), 8000)
+
+    @Slot()
+    def periodic_backup(self) -> None:
+        """A copy on the worker when the ledger changed since the newest backup; none while a job (a restore, a
+        merge) has the ledger, the next hour's copy catches up."""
+        if any(runner.running() for runner in self.findChildren(JobRunner)):
+            return
+        ledger = self.context.ledger
+        self.backup_runner.start(lambda job, session: ledger.backup_if_changed("periodic"))
+
+    @Slot(object)
+    def _backed_up(self, outcome: Outcome) -> None:
+        if outcome.state is JobState.FAILED:
+            self.statusBar().showMessage(self.tr("定时备份未能完成：{0}").format(outcome.error))
 
     def _about(self) -> None:
         QMessageBox.about(
@@ -347,6 +388,7 @@ class MainWindow(QMainWindow):
         settings.setValue("window/view", self.sidebar.currentRow())
         for table in (*self.tables.values(), *self.bin.tables.values()):
             table.save_state()
+        self.backup_timer.stop()  # the ledger is closed once the window is: no copy of it after that
         super().closeEvent(event)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -18,16 +18,21 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import select
 
-from ledger.backup import snapshot
+from ledger.backup import list_backups
 from ledger.models import Setting
 from ledger.pdf_fonts import find_fonts
 from ui.context import LedgerContext
 
 #: The settings this view edits, as `ledger config` names them.
 KEYS = ("author", "compiling_unit", "pdf_font", "mask_personal")
+#: How many of the newest backups are listed.
+NEWEST = 5
 
 
 class SettingsView(QWidget):
+    #: 从备份恢复… was clicked; the window opens the dialog.
+    restore_requested = Signal()
+
     def __init__(self, context: LedgerContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.context = context
@@ -56,18 +61,24 @@ class SettingsView(QWidget):
         self.backup_note = QLabel()
         self.backup_note.setWordWrap(True)
         self.backup_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.newest = QLabel()
+        self.newest.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         backup_now = QPushButton(self.tr("立即备份"))
         backup_now.clicked.connect(self.backup)
+        restore = QPushButton(self.tr("从备份恢复…"))
+        restore.clicked.connect(self.restore_requested)
         open_folder = QPushButton(self.tr("打开备份文件夹"))
         open_folder.clicked.connect(
-            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(context.ledger.backups_dir)))
+            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.context.ledger.backups_dir)))
         )
         row = QHBoxLayout()
         row.addWidget(backup_now)
+        row.addWidget(restore)
         row.addWidget(open_folder)
         row.addStretch(1)
         column = QVBoxLayout(backups)
         column.addWidget(self.backup_note)
+        column.addWidget(self.newest)
         column.addLayout(row)
 
         buttons = QHBoxLayout()
@@ -114,7 +125,7 @@ class SettingsView(QWidget):
         self.saved.setText(self.tr("已保存。"))
 
     def backup(self) -> None:
-        path = snapshot(self.context.ledger.database, self.context.ledger.backups_dir, "manual")
+        path = self.context.ledger.backup("manual")
         self.saved.setText(self.tr("已备份：{0}").format(path.name))
         self._describe_backups()
 
@@ -127,5 +138,13 @@ class SettingsView(QWidget):
 
     def _describe_backups(self) -> None:
         folder = self.context.ledger.backups_dir
-        count = len(list(folder.glob("*.sqlite")))
-        self.backup_note.setText(self.tr("备份保存在 {0}，现有 {1} 份。").format(folder, count))
+        found = list_backups(folder)
+        self.backup_note.setText(
+            self.tr("打开和关闭台账时、开着时每小时，有改动就自动备份。备份保存在 {0}，现有 {1} 份，最新的：").format(
+                folder, len(found)
+            )
+        )
+        self.newest.setText(
+            "\n".join(f"{backup.made:%Y-%m-%d %H:%M:%S}　{backup.label}" for backup in found[:NEWEST])
+            or self.tr("（还没有备份）")
+        )
