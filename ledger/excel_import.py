@@ -285,12 +285,20 @@ def _unread_in(stream: IO[bytes]) -> dict[int, dict[int, tuple[str, str]]]:
             if element.get("t") == "e":
                 value = children["v"].text if "v" in children else None
                 cells.setdefault(row, {})[column] = (value or "#N/A", FORMULA_ERROR)
-            elif "f" in children and "v" not in children and "is" not in children:
+            elif "f" in children and _without_result(element, children):
                 formula = children["f"].text
                 cells.setdefault(row, {})[column] = (f"={formula}" if formula else "（公式）", FORMULA_WITHOUT_VALUE)
         elif tag == "row":
             element.clear()
     return cells
+
+
+def _without_result(cell: ElementTree.Element, children: dict[str, ElementTree.Element]) -> bool:
+    """Whether a formula cell was saved without its result: no <v>, or an empty one that is no empty text."""
+    if "is" in children:
+        return False
+    value = children.get("v")
+    return value is None or (not value.text and cell.get("t") != "str")
 
 
 _CELL_REFERENCE = re.compile(r"([A-Z]+)(\d+)$")

@@ -9,6 +9,7 @@ still has the original, not found out the night the binder is printed.
 
 from __future__ import annotations
 
+import logging
 import mimetypes
 import warnings
 from dataclasses import dataclass
@@ -140,6 +141,10 @@ def _probe_pdf(path: Path) -> MediaInfo:
     from pypdf.errors import DependencyError
 
     pdf = "application/pdf"
+    # pypdf logs what it repairs ("EOF marker not found"); the refusal says it in Chinese instead.
+    quiet = logging.getLogger("pypdf")
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)
     try:
         reader = PdfReader(path)
         if reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
@@ -157,6 +162,8 @@ def _probe_pdf(path: Path) -> MediaInfo:
             mime=pdf,
             refusal="PDF 文件已损坏，无法读取页面：请用 PDF 阅读器打开确认，或重新扫描、导出后再添加",
         )
+    finally:
+        quiet.setLevel(level)
     if pages == 0:
         return MediaInfo(mime=pdf, refusal="PDF 中没有页面")
     return MediaInfo(mime=pdf, page_count=pages)

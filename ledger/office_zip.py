@@ -26,10 +26,12 @@ _CHUNK = 1 << 20
 # content (a value, a formula), not the empty ones <c r="A5" s="1"/> that only carry a style.
 _ANY_CELL = re.compile(rb'\sr="([A-Z]{1,3})([0-9]{1,7})"')
 _CONTENT_CELL = re.compile(rb'\sr="([A-Z]{1,3})([0-9]{1,7})"[^>/]*>')
-# A formula cell without a computed value, which every reader takes for an empty cell.
+# A formula cell without a computed value (no <v>, or an empty one as openpyxl writes them), which every
+# reader takes for an empty cell. An empty <v> of a cell of type str is a formula whose result is empty text.
 _FORMULA_WITHOUT_VALUE = re.compile(
-    rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3}[0-9]{1,7})"[^>]*>\s*'
-    rb"<(?:\w+:)?f(?:\s[^>]*)?(?:/>|>[^<]*</(?:\w+:)?f>)\s*</(?:\w+:)?c>"
+    rb'(?P<tag><(?:\w+:)?c\s[^>]*?\br="(?P<ref>[A-Z]{1,3}[0-9]{1,7})"[^>]*>)\s*'
+    rb"<(?:\w+:)?f(?:\s[^>]*)?(?:/>|>[^<]*</(?:\w+:)?f>)\s*"
+    rb"(?P<value><(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>"
 )
 _ERROR_CELL = (b't="e"', b"t='e'")
 
@@ -77,7 +79,9 @@ def scan_sheet(archive: zipfile.ZipFile, part: str, *, empty_cells: bool) -> She
             facts.columns = max(facts.columns, max(map(column_number, {letters for letters, _ in found})))
         facts.errors = facts.errors or any(marker in block for marker in _ERROR_CELL)
         if (b"<f" in block or b":f" in block) and len(facts.formulas_without_values) < 10:
-            facts.formulas_without_values += [ref.decode() for ref in _FORMULA_WITHOUT_VALUE.findall(block)]
+            for found in _FORMULA_WITHOUT_VALUE.finditer(block):
+                if not (found["value"] and b't="str"' in found["tag"]):
+                    facts.formulas_without_values.append(found["ref"].decode())
     return facts
 
 
