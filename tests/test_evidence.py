@@ -211,6 +211,8 @@ def test_an_archived_records_evidence_is_locked_until_it_is_reopened(ledger, ses
         ("C:\\Users\\a\\照片.jpg", "照片.jpg"),
         ("a\x00b\x1f.jpg", "ab.jpg"),
         ("...", "未命名文件"),
+        ("\u202egpj.exe", "gpj.exe"),  # the override would show it as exe.jpg
+        ("a" * 240 + ".jpeg", "a" * 195 + ".jpeg"),  # shortened before its extension
     ],
 )
 def test_original_names_are_cleaned(given, shown):
