@@ -2,7 +2,8 @@
 [--out DIR]`.
 
 It makes a demo ledger in a temporary folder, opens the window at 1366×768 (the smallest laptop screen the
-users have) and saves a PNG of each main view, a record form with its evidence, and the binder dialog.
+users have) and saves a PNG of each main view, a record form with its evidence, the binder dialog, the preview
+of merging a colleague's package with a conflict, and the audit log after that merge.
 Window settings go to a temporary folder too, so the pictures show the defaults a new user sees.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -28,6 +30,7 @@ def main() -> int:
         from PySide6.QtCore import QCoreApplication
         from PySide6.QtWidgets import QApplication
 
+        from ledger import records
         from ledger.demo import build_demo
         from ledger.folder import Ledger
         from ledger.kinds import KINDS
@@ -42,7 +45,8 @@ def main() -> int:
         install_chinese(app)
         path = Path(folder) / "ledger"
         build_demo(path)
-        with Ledger.open(path) as ledger:
+        package = colleagues_package(path, Path(folder))
+        with Ledger.open(path, author="李娟") as ledger:
             window = MainWindow(LedgerContext(ledger))
             window.resize(1366, 768)
             window.show()
@@ -66,8 +70,6 @@ def main() -> int:
 
             table = window.show_kind("meeting")
             with window.context.session() as session:
-                from ledger import records
-
                 record = next(r for r in records.list_records(session, "meeting") if r.attachments)
             form = RecordDialog(window.context, "meeting", record.id, parent=window)
             form.show()
@@ -78,9 +80,54 @@ def main() -> int:
             dialog = window.open_job("BinderDialog")
             save(dialog, "binder-dialog")
             dialog.close()
+
+            # The same meeting changed here too: the package's change of it is then a conflict.
+            with window.context.session() as session:
+                shared = _shared_meeting(session)
+            window.context.save_record("meeting", {"location": "龙州县人民政府第一会议室"}, shared.id)
+            merge = window.open_job("MergeDialog")
+            merge.resize(1000, 640)
+            merge.set_source(package)
+            merge.start()
+            while merge.runner.running():
+                app.processEvents()
+            merge.source.edit.deselect()
+            save(merge, "merge-preview")
+            merge.merge_previewed()
+            while merge.runner.running():
+                app.processEvents()
+            merge.close()
+
+            window.sidebar.setCurrentRow(window.stack.indexOf(window.audit))
+            save(window, "audit-log")
             window.close()
         app.quit()
     return 0
+
+
+def _shared_meeting(session):
+    """The first meeting of 2020 that is not archived: both laptops change it."""
+    from ledger import records
+
+    return next(r for r in records.list_records(session, "meeting", year=2020) if r.record_status != "已归档")
+
+
+def colleagues_package(path: Path, folder: Path) -> Path:
+    """A package from a copy of the demo ledger, where a colleague added a meeting and changed another."""
+    from ledger import exchange, records
+    from ledger.folder import Ledger
+
+    other = folder / "colleague"
+    shutil.copytree(path, other)
+    with Ledger.open(other, author="王海") as ledger:
+        with ledger.session() as session, session.begin():
+            shared = _shared_meeting(session)
+            values = records.record_values(shared)
+            values.pop("record_status")
+            records.add_record(session, "meeting", {**values, "title": "鹤山市工作组赴龙州县调研对接座谈会"})
+            changes = {"location": "龙州县委常委会议室", "attendees": "两地工作组全体成员"}
+            records.update_record(session, shared, changes)
+        return exchange.write_pack(ledger, folder / "王海的交换包.zip").path
 
 
 if __name__ == "__main__":
