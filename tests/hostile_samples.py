@@ -14,6 +14,7 @@ import io
 import os
 import random
 import re
+import sqlite3
 import struct
 import zipfile
 import zlib
@@ -662,3 +663,15 @@ def build(sample: Sample, folder: Path, book: Path) -> Path:
     path = place / sample.name
     sample.make(path, book)
     return path
+
+
+def fingerprint(path: Path) -> tuple[list[str], list[str]]:
+    """Every row of every table of the ledger at `path` and every file of its evidence store: what a refusal
+    must leave as it was. The backups and the cache are left out: opening a ledger may change them."""
+    database = sqlite3.connect(f"file:{path / 'ledger.sqlite'}?mode=ro", uri=True)
+    try:
+        rows = sorted(database.iterdump())
+    finally:
+        database.close()
+    stored = sorted(str(file.relative_to(path)) for file in (path / "evidence").rglob("*") if file.is_file())
+    return rows, stored

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import sqlite3
 import subprocess
 import time
 from pathlib import Path
@@ -24,6 +23,7 @@ from hostile_samples import (
     broken_xref_pdf,
     build,
     cmyk_jpeg,
+    fingerprint,
     grey16_png,
     million_empty_rows,
     noise_photo,
@@ -65,18 +65,6 @@ def fresh(hostile, tmp_path):
     path, meeting, book = hostile
     shutil.copytree(path, tmp_path / "ledger")
     return tmp_path / "ledger", meeting, book
-
-
-def fingerprint(path: Path) -> tuple[list[str], list[str]]:
-    """Every row of every table and every file of the evidence store: what a refusal must leave as it was.
-    The backups and the cache are left out: opening a ledger may change them."""
-    database = sqlite3.connect(f"file:{path / 'ledger.sqlite'}?mode=ro", uri=True)
-    try:
-        rows = sorted(database.iterdump())
-    finally:
-        database.close()
-    stored = sorted(str(file.relative_to(path)) for file in (path / "evidence").rglob("*") if file.is_file())
-    return rows, stored
 
 
 def command(sample: Sample, path: Path, meeting: str) -> list[str]:
