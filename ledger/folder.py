@@ -135,7 +135,7 @@ class Ledger:
                 kept = backup.keep_current(ledger.database, ledger.backups_dir) if ledger.database.exists() else None
                 backup.place_database(database, ledger.database)
                 backup.move_into_store(files, ledger.evidence_dir)
-            ledger._prepare()
+            ledger._prepare(copy_on_open=False)  # the database just placed is a backup already
         except BaseException:
             if ledger.engine is not None:
                 ledger.engine.dispose()
@@ -143,14 +143,14 @@ class Ledger:
             raise
         return ledger, kept
 
-    def _prepare(self) -> None:
+    def _prepare(self, *, copy_on_open: bool = True) -> None:
         for folder in (self.evidence_dir, self.backups_dir, self.cache_dir):
             folder.mkdir(exist_ok=True)
         # Copies interrupted by a crash never became evidence; we hold the lock, so nobody is writing.
         shutil.rmtree(self.evidence_dir / ".tmp", ignore_errors=True)
-        self._start(existed=self.database.exists())
+        self._start(copy_first=copy_on_open and self.database.exists())
 
-    def _start(self, *, existed: bool) -> None:
+    def _start(self, *, copy_first: bool) -> None:
         self.engine = make_engine(sqlite_url(self.database))
         try:
             upgrade = schema.needs_upgrade(self.engine)
@@ -161,7 +161,7 @@ class Ledger:
                 "可用“ledger restore 备份文件”从 backups 文件夹中的备份恢复。"
             ) from None
         # A copy on open is the one that survives a session that ends in a crash, before any upgrade.
-        if existed and (upgrade or backup.changed_since_backup(self.database, self.backups_dir)):
+        if copy_first and (upgrade or backup.changed_since_backup(self.database, self.backups_dir)):
             self.engine.dispose()
             backup.snapshot(
                 self.database, self.backups_dir, f"before-upgrade-{schema.head_revision()}" if upgrade else "open"

@@ -92,6 +92,7 @@ def test_a_database_backup_is_restored_and_the_replaced_database_kept(ledger_pat
         assert _titles(restored) == ["备份前的会议"]
         assert check_ledger(restored) == []
         assert kept.name.endswith("-before-restore.sqlite")
+        assert backup.list_backups(restored.backups_dir)[0].path == kept  # no copy of what was just restored
     # The database restored over is one more backup: restoring it undoes the restore.
     restored, _ = Ledger.restore(ledger_path, kept)
     with restored:

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, Qt, QTranslator
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -25,6 +26,7 @@ from ledger import __version__, records
 from ledger.demo import build_demo
 from ledger.errors import LedgerError
 from ledger.folder import Ledger, is_ledger, resolve_ledger_path
+from ledger.resources import resource_path
 from ui.context import LedgerContext
 from ui.main_window import MainWindow
 
@@ -34,12 +36,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     multiprocessing.freeze_support()
     parser = argparse.ArgumentParser(prog="ledger-app", description="协作台账窗口")
     parser.add_argument("--ledger", help="台账文件夹（默认：本用户的默认台账）")
+    parser.add_argument(
+        "--self-test", action="store_true", help="在临时文件夹中自检（演示数据、检查、Excel、PDF、窗口）后退出"
+    )
     args, qt_args = parser.parse_known_args(argv)
+    if args.self_test:
+        from ui.self_test import run_self_test
+
+        return run_self_test()
     QCoreApplication.setOrganizationName("xiezuo")
     QCoreApplication.setApplicationName("协作台账")
     QCoreApplication.setApplicationVersion(__version__)
     app = QApplication.instance() or QApplication([sys.argv[0], *qt_args])
     install_chinese(app)
+    app.setWindowIcon(QIcon(str(resource_path("icons", "app.png"))))
     path: Path | None = resolve_ledger_path(args.ledger)
     status = 0
     # One ledger at a time: 新建台账 or 最近的台账 close the window and name the next one to open.

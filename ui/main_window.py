@@ -377,7 +377,9 @@ class MainWindow(QMainWindow):
         splitter = settings.value("window/splitter")
         if splitter is not None:
             self.splitter.restoreState(splitter)
-        view = int(settings.value("window/view", 0))
+        # Remembered by name, so a view added to the sidebar does not shift it.
+        named = self.sidebar.findItems(str(settings.value("window/view", "")), Qt.MatchFlag.MatchExactly)
+        view = self.sidebar.row(named[0]) if named else 0
         self.sidebar.setCurrentRow(view)
         self._show_view(view)  # the signal does not fire when the row is already current
 
@@ -385,7 +387,7 @@ class MainWindow(QMainWindow):
         settings = QSettings()
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/splitter", self.splitter.saveState())
-        settings.setValue("window/view", self.sidebar.currentRow())
+        settings.setValue("window/view", self.sidebar.currentItem().text() if self.sidebar.currentItem() else "")
         for table in (*self.tables.values(), *self.bin.tables.values()):
             table.save_state()
         self.backup_timer.stop()  # the ledger is closed once the window is: no copy of it after that
