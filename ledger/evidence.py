@@ -49,6 +49,8 @@ class EvidenceRefused(LedgerError):
 
 
 class _Unreadable(Exception):
+    """A file that cannot be read in; the reason is in Chinese."""
+
     def __init__(self, reason: str):
         super().__init__(reason)
         self.reason = reason
@@ -98,26 +100,27 @@ def _copy_in(evidence_dir: Path, source: Path, most_bytes: int) -> _Copied:
         raise _Unreadable("找不到文件（可能刚被移动或删除）") from None
     except PermissionError:
         raise _Unreadable("没有权限读取这个文件") from None
-    temp_dir = evidence_dir / TEMP
-    temp_dir.mkdir(parents=True, exist_ok=True)
-    digest, size = hashlib.sha256(), 0
-    handle, temp_name = tempfile.mkstemp(dir=temp_dir)
-    temp = Path(temp_name)
-    try:
-        with os.fdopen(handle, "wb") as target, stream:
-            while chunk := stream.read(CHUNK):
-                size += len(chunk)
-                if size > most_bytes:  # it grew after its size was checked
-                    raise _Unreadable(f"文件在读入时变大，超过上限 {most_bytes // 2**20} MB")
-                digest.update(chunk)
-                target.write(chunk)
-            target.flush()
-            os.fsync(target.fileno())
-        if size == 0:
-            raise _Unreadable("文件是空的（0 字节）")
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
+    with stream:
+        temp_dir = evidence_dir / TEMP
+        temp_dir.mkdir(parents=True, exist_ok=True)
+        digest, size = hashlib.sha256(), 0
+        handle, temp_name = tempfile.mkstemp(dir=temp_dir)
+        temp = Path(temp_name)
+        try:
+            with os.fdopen(handle, "wb") as target:
+                while chunk := stream.read(CHUNK):
+                    size += len(chunk)
+                    if size > most_bytes:  # it grew after its size was checked
+                        raise _Unreadable(f"文件在读入时变大，超过上限 {most_bytes // 2**20} MB")
+                    digest.update(chunk)
+                    target.write(chunk)
+                target.flush()
+                os.fsync(target.fileno())
+            if size == 0:
+                raise _Unreadable("文件是空的（0 字节）")
+        except BaseException:
+            temp.unlink(missing_ok=True)
+            raise
     return _Copied(source, temp, digest.hexdigest(), size)
 
 

@@ -279,13 +279,13 @@ def _unread_in(stream: IO[bytes]) -> dict[int, dict[int, tuple[str, str]]]:
                 row, column = int(element.get("r") or row + 1), -1
             elif tag == "c":
                 reference = _CELL_REFERENCE.match(element.get("r") or "")
-                column = _column_index(reference[1]) if reference else column + 1
+                column = office_zip.column_number(reference[1]) - 1 if reference else column + 1
         elif tag == "c":
             children = {office_zip.local_name(child.tag): child for child in element}
             if element.get("t") == "e":
                 value = children["v"].text if "v" in children else None
                 cells.setdefault(row, {})[column] = (value or "#N/A", FORMULA_ERROR)
-            elif "f" in children and _without_result(element, children):
+            elif office_zip.formula_without_result(element, children):
                 formula = children["f"].text
                 cells.setdefault(row, {})[column] = (f"={formula}" if formula else "（公式）", FORMULA_WITHOUT_VALUE)
         elif tag == "row":
@@ -293,22 +293,7 @@ def _unread_in(stream: IO[bytes]) -> dict[int, dict[int, tuple[str, str]]]:
     return cells
 
 
-def _without_result(cell: ElementTree.Element, children: dict[str, ElementTree.Element]) -> bool:
-    """Whether a formula cell was saved without its result: no <v>, or an empty one that is no empty text."""
-    if "is" in children:
-        return False
-    value = children.get("v")
-    return value is None or (not value.text and cell.get("t") != "str")
-
-
 _CELL_REFERENCE = re.compile(r"([A-Z]+)(\d+)$")
-
-
-def _column_index(letters: str) -> int:
-    index = 0
-    for letter in letters:
-        index = index * 26 + ord(letter) - ord("A") + 1
-    return index - 1
 
 
 # Sheets -----------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
+from operator import itemgetter
 from xml.etree import ElementTree
 
 #: A member this large is a bomb when it inflates more than `MOST_RATIO` times; real sheets inflate 5 to 20
@@ -22,10 +23,14 @@ _BIG_MEMBER = 16 * 2**20
 MOST_RATIO = 100
 _CHUNK = 1 << 20
 
-# A cell reference in a cell's start tag; a row's own r="12" has no letters. `[^>/]*>` keeps cells with
-# content (a value, a formula), not the empty ones <c r="A5" s="1"/> that only carry a style.
-_ANY_CELL = re.compile(rb'\sr="([A-Z]{1,3})([0-9]{1,7})"')
-_CONTENT_CELL = re.compile(rb'\sr="([A-Z]{1,3})([0-9]{1,7})"[^>/]*>')
+# Cells as every common writer saves them (Excel, WPS, LibreOffice, openpyxl): r first, in double quotes.
+# `[^>/]*>` keeps cells with content (a value, a formula), not the empty ones <c r="A5" s="1"/> that only
+# carry a style. A sheet written otherwise is parsed as XML instead, placing cells as the readers do.
+_ANY_CELL = re.compile(rb'<c r="([A-Za-z]+)([0-9]+)"')
+_CONTENT_CELL = re.compile(rb'<c r="([A-Za-z]+)([0-9]+)"[^>/]*>')
+_CELL_STARTS = tuple(b"<c" + bytes([end]) for end in b" \t\r\n/>")
+_REFERENCE = re.compile(r"([A-Za-z]+)([0-9]+)")
+_PREFIXED_CELL = re.compile(rb"<\w+:c[\s/>]")
 # A formula cell without a computed value (no <v>, or an empty one as openpyxl writes them), which every
 # reader takes for an empty cell. An empty <v> of a cell of type str is a formula whose result is empty text.
 _FORMULA_WITHOUT_VALUE = re.compile(
@@ -38,6 +43,10 @@ _ERROR_CELL = (b't="e"', b"t='e'")
 
 class Refused(Exception):
     """The package is not safe to read; the message says why, in Chinese, without the file's name."""
+
+
+#: What reading a damaged package raises, besides OSError (RuntimeError: a member locked with a password).
+DAMAGED = (zipfile.BadZipFile, zlib.error, KeyError, EOFError, RuntimeError, NotImplementedError)
 
 
 @dataclass
@@ -69,20 +78,68 @@ def check_sizes(archive: zipfile.ZipFile, most_bytes: int) -> None:
 
 def scan_sheet(archive: zipfile.ZipFile, part: str, *, empty_cells: bool) -> SheetFacts:
     """The extent of a worksheet part. With `empty_cells`, cells that only carry a style count too: openpyxl
-    loads them all, calamine skips them. Raises zipfile.BadZipFile, KeyError or zlib.error on a damaged part."""
+    loads them all, calamine skips them. Raises zipfile.BadZipFile, KeyError, zlib.error or
+    ElementTree.ParseError on a damaged part."""
     cells = _ANY_CELL if empty_cells else _CONTENT_CELL
     facts = SheetFacts()
     for block in _blocks(archive, part, b"row>"):
+        if not _plain(block):
+            return _parsed(archive, part, empty_cells)
         found = cells.findall(block)
         if found:
-            facts.rows = max(facts.rows, max(int(digits) for digits in {digits for _, digits in found}))
-            facts.columns = max(facts.columns, max(map(column_number, {letters for letters, _ in found})))
+            facts.rows = max(facts.rows, max(map(int, set(map(itemgetter(1), found)))))
+            facts.columns = max(facts.columns, max(map(column_number, set(map(itemgetter(0), found)))))
         facts.errors = facts.errors or any(marker in block for marker in _ERROR_CELL)
         if (b"<f" in block or b":f" in block) and len(facts.formulas_without_values) < 10:
             for found in _FORMULA_WITHOUT_VALUE.finditer(block):
                 if not (found["value"] and b't="str"' in found["tag"]):
                     facts.formulas_without_values.append(found["ref"].decode())
     return facts
+
+
+def _plain(block: bytes) -> bool:
+    """Whether every cell of `block` starts with its reference in double quotes, with no namespace prefix."""
+    plain = block.count(b'<c r="')
+    # Other tags that start so (<col>, <cfRule>) are rare in sheet data: only then are cell tags counted exactly.
+    if block.count(b"<c") != plain and sum(block.count(start) for start in _CELL_STARTS) != plain:
+        return False
+    return b":c" not in block or not _PREFIXED_CELL.search(block)
+
+
+def _parsed(archive: zipfile.ZipFile, part: str, empty_cells: bool) -> SheetFacts:
+    """`scan_sheet` for a part written in an unusual way, by parsing it: a cell without a reference follows the
+    one before, as the readers place it."""
+    facts = SheetFacts()
+    row = column = 0
+    with archive.open(part) as stream:
+        for event, element in ElementTree.iterparse(stream, events=("start", "end")):
+            tag = local_name(element.tag)
+            if event == "start":
+                if tag == "row":
+                    row, column = int(element.get("r") or row + 1), 0
+                elif tag == "c":
+                    found = _REFERENCE.fullmatch(element.get("r") or "")
+                    row, column = (int(found[2]), column_number(found[1])) if found else (row, column + 1)
+                continue
+            if tag == "c":
+                children = {local_name(child.tag): child for child in element}
+                if empty_cells or children:
+                    facts.rows, facts.columns = max(facts.rows, row), max(facts.columns, column)
+                facts.errors = facts.errors or element.get("t") == "e"
+                if formula_without_result(element, children):
+                    facts.formulas_without_values.append(f"{column_letters(column)}{row}")
+                element.clear()
+            elif tag == "row":
+                element.clear()
+    return facts
+
+
+def formula_without_result(cell: ElementTree.Element, children: dict[str, ElementTree.Element]) -> bool:
+    """Whether a cell holds a formula saved without its result: no <v>, or an empty one that is no empty text."""
+    if "f" not in children or "is" in children:
+        return False
+    value = children.get("v")
+    return value is None or (not value.text and cell.get("t") != "str")
 
 
 def table_rows(archive: zipfile.ZipFile, part: str) -> int:
@@ -148,7 +205,7 @@ def local_name(tag: str) -> str:
 def column_number(letters: bytes | str) -> int:
     """1 for A, 27 for AA, 16384 for XFD."""
     number = 0
-    for letter in letters.decode() if isinstance(letters, bytes) else letters:
+    for letter in (letters.decode() if isinstance(letters, bytes) else letters).upper():
         number = number * 26 + ord(letter) - ord("A") + 1
     return number
 
@@ -160,7 +217,3 @@ def column_letters(number: int) -> str:
         number, rest = divmod(number - 1, 26)
         letters = chr(ord("A") + rest) + letters
     return letters
-
-
-#: What reading a damaged package raises, besides OSError.
-DAMAGED = (zipfile.BadZipFile, zlib.error, KeyError, EOFError, RuntimeError, NotImplementedError)

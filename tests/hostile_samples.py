@@ -447,6 +447,16 @@ def _far_cells(last: str) -> Callable[[], Iterator[bytes]]:
     return rows
 
 
+def _unusual(last: bytes) -> Callable[[], Iterator[bytes]]:
+    """The header and one record, then a row as few writers save it: `last` is read by parsing the XML."""
+
+    def rows() -> Iterator[bytes]:
+        yield from ledger_rows()
+        yield last
+
+    return rows
+
+
 def _task_rows(*extra: bytes) -> Callable[[], Iterator[bytes]]:
     def rows() -> Iterator[bytes]:
         yield row(1, ["2020年东西部协作工作要点任务清单"])
@@ -627,6 +637,20 @@ def workbook_samples() -> list[Sample]:
         Sample("million-numbered-rows", IMPORT, "百万行.xlsx", ("第 1048576 行",), _sheet(_million_numbered_rows)),
         Sample("far-cell", IMPORT, "远处一格.xlsx", ("第 1048576 行",), _sheet(_far_cells("XFD1048576"))),
         Sample("wide", IMPORT, "很宽.xlsx", ("XFD 列",), _sheet(_far_cells("XFD3"))),
+        Sample(
+            "far-cell-without-reference",
+            IMPORT,
+            "无坐标.xlsx",
+            ("第 1048576 行",),
+            _sheet(_unusual(b'<row r="1048576"><c t="inlineStr"><is><t>x</t></is></c></row>')),
+        ),
+        Sample(
+            "reference-not-first",
+            IMPORT,
+            "属性次序.xlsx",
+            ("XFD 列",),
+            _sheet(_unusual(b"<row r='9'><c t='inlineStr' r='XFD9'><is><t>x</t></is></c></row>")),
+        ),
         Sample("formulas", IMPORT, "公式台账.xlsx", ("公式没有保存计算结果", "=1300000*1"), _formulas),
         Sample("error-cell", IMPORT, "错误值.xlsx", ("#REF!", "公式出错"), _error_cell),
         *wrong_types(),
