@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from ledger.errors import InvalidInput, LedgerError, NotFound
 from ledger.fields import Problem
+from ledger.limits import Limits
 from ledger.measures import MEASURES, measure, parse_params
 from ledger.models import Pairing, Plan, Record, RecordTask, Target, Task, utc_now
 from ledger.plan_import import ImportedPlan, ImportedTask, read_task_list
@@ -76,7 +77,7 @@ def _pairing(session: Session, name: str | None) -> Pairing:
 def read_plan(session: Session, path: Path, *, pairing: str | None, year: int, title: str | None = None) -> PlanReading:
     """Reads a task list and its targets without writing anything."""
     found = _pairing(session, pairing)
-    imported: ImportedPlan = read_task_list(Path(path), year)
+    imported: ImportedPlan = read_task_list(Path(path), year, Limits.of(session))
     if not imported.tasks:
         raise InvalidInput([Problem("file", "文件", Path(path).name, "没有读到任何工作任务")], "无法导入：")
     tasks = []
