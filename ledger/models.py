@@ -231,7 +231,7 @@ class Attachment(Stamped, Base):
     record: Mapped[Record] = relationship(back_populates="attachments")
     file: Mapped[EvidenceFile] = relationship(lazy="joined")
 
-    #: Set by `evidence.attach` for the user to read (the same content attached already, a note on the file); not stored.
+    #: Set by `evidence.attach` for the user to read (content attached already, a note on the file); not stored.
     warning = None
 
 
