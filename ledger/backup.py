@@ -185,49 +185,60 @@ def write_full_backup(
 ) -> Path:
     """Writes the database and the named evidence files (relative paths) into one zip with a manifest."""
     report = progress or (lambda fraction, message: None)
-    handle, partial = temporary_beside(target)
-    os.close(handle)
-    try:
-        with tempfile.TemporaryDirectory(prefix="xiezuo-backup-") as work:
-            copy = copy_database(database, Path(work) / "ledger.sqlite")
-            report(0.05, "数据库已复制")
-            members = {"ledger.sqlite": copy}
-            members |= {f"evidence/{relative}": evidence_dir / relative for relative in evidence_files}
-            manifest = {
-                "format": FULL_FORMAT,
-                "version": 1,
-                "program": __version__,
-                "made": datetime.now().isoformat(timespec="seconds"),
-                "author": author,
-            }
-            write_archive(partial, members, manifest, progress=lambda f, m: report(0.05 + 0.95 * f, m))
-        os.replace(partial, target)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+    with tempfile.TemporaryDirectory(prefix="xiezuo-backup-") as work:
+        copy = copy_database(database, Path(work) / "ledger.sqlite")
+        report(0.05, "数据库已复制")
+        members = {"ledger.sqlite": copy}
+        members |= {f"evidence/{relative}": evidence_dir / relative for relative in evidence_files}
+        write_archive(target, members, FULL_FORMAT, author, progress=lambda f, m: report(0.05 + 0.95 * f, m))
     report(1.0, "完整备份已写好")
     return target
 
 
-def write_archive(path: Path, members: dict[str, Path], manifest: dict, *, progress: Progress | None = None) -> None:
-    """Writes `members` (name in the zip: file) and a manifest naming each one's SHA-256.
+def write_archive(
+    target: Path,
+    members: dict[str, Path],
+    format_id: str,
+    author: str,
+    about: dict | None = None,
+    *,
+    progress: Progress | None = None,
+) -> None:
+    """Writes `members` (name in the zip: file) and a manifest naming each one's SHA-256, who made the
+    archive and when, and `about`; beside `target` first, then renamed over it.
 
     Evidence files are named by their SHA-256; one whose bytes no longer match is refused, so an
     archive never carries damage forward."""
     report = progress or (lambda fraction, message: None)
     files: dict[str, str] = {}
-    with zipfile.ZipFile(path, "w", allowZip64=True) as archive:
-        for number, (name, source) in enumerate(members.items(), start=1):
-            if not source.is_file():
-                raise BadBackup(f"佐证材料文件缺失：{source}。请先运行 ledger check。")
-            evidence = name.startswith("evidence/")
-            # Photos and PDFs are compressed already; storing them keeps the archive quick.
-            digest = _add(archive, source, name, zipfile.ZIP_STORED if evidence else zipfile.ZIP_DEFLATED)
-            if evidence and digest != PurePosixPath(name).stem:
-                raise BadBackup(f"佐证材料文件已被改动或损坏：{source}。请先运行 ledger check。")
-            files[name] = digest
-            report(number / len(members), f"写入 {number}/{len(members)}")
-        archive.writestr(MANIFEST, json.dumps({**manifest, "files": files}, ensure_ascii=False, indent=1))
+    handle, partial = temporary_beside(target)
+    os.close(handle)
+    try:
+        with zipfile.ZipFile(partial, "w", allowZip64=True) as archive:
+            for number, (name, source) in enumerate(members.items(), start=1):
+                if not source.is_file():
+                    raise BadBackup(f"佐证材料文件缺失：{source}。请先运行 ledger check。")
+                evidence = name.startswith("evidence/")
+                # Photos and PDFs are compressed already; storing them keeps the archive quick.
+                digest = _add(archive, source, name, zipfile.ZIP_STORED if evidence else zipfile.ZIP_DEFLATED)
+                if evidence and digest != PurePosixPath(name).stem:
+                    raise BadBackup(f"佐证材料文件已被改动或损坏：{source}。请先运行 ledger check。")
+                files[name] = digest
+                report(number / len(members), f"写入 {number}/{len(members)}")
+            manifest = {
+                "format": format_id,
+                "version": 1,
+                "program": __version__,
+                "made": datetime.now().isoformat(timespec="seconds"),
+                "author": author,
+                **(about or {}),
+                "files": files,
+            }
+            archive.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
+        os.replace(partial, target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
 
 
 def _add(archive: zipfile.ZipFile, source: Path, name: str, compression: int) -> str:

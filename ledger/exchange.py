@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import tempfile
 import uuid
@@ -32,7 +31,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from ledger import __version__, backup
+from ledger import backup
 from ledger.backup import BadBackup
 from ledger.errors import InvalidInput, LedgerError
 from ledger.evidence import stored_path
@@ -50,7 +49,6 @@ from ledger.models import (
     Task,
     utc_now,
 )
-from ledger.outputs import temporary_beside
 from ledger.records import add_pairing, audit, find_pairing, put_record, record_json
 from ledger.validation import from_json
 
@@ -229,27 +227,21 @@ def write_pack(
 
     report(0.3, "写入佐证材料")
     summary = PackSummary(Path(target), len(record_items), len(attachment_items), len(files), len(plans))
-    handle, partial = temporary_beside(Path(target))
-    os.close(handle)
-    try:
-        with tempfile.TemporaryDirectory(prefix="xiezuo-pack-") as work:
-            data_path = Path(work) / DATA
-            data_path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-            members = {DATA: data_path, **files}
-            manifest = {
-                "format": PACK_FORMAT,
-                "version": 1,
-                "program": __version__,
-                "made": datetime.now().isoformat(timespec="seconds"),
-                "author": author,
-                "scope": {"pairing": pairing, "year": year, "since": since.isoformat() if since else None},
-                "counts": {"records": summary.records, "attachments": summary.attachments, "plans": summary.plans},
-            }
-            backup.write_archive(partial, members, manifest, progress=lambda f, m: report(0.3 + 0.7 * f, m))
-        os.replace(partial, target)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+    with tempfile.TemporaryDirectory(prefix="xiezuo-pack-") as work:
+        data_path = Path(work) / DATA
+        data_path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        about = {
+            "scope": {"pairing": pairing, "year": year, "since": since.isoformat() if since else None},
+            "counts": {"records": summary.records, "attachments": summary.attachments, "plans": summary.plans},
+        }
+        backup.write_archive(
+            Path(target),
+            {DATA: data_path, **files},
+            PACK_FORMAT,
+            author,
+            about,
+            progress=lambda f, m: report(0.3 + 0.7 * f, m),
+        )
     return summary
 
 

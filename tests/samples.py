@@ -1,5 +1,6 @@
 """One valid record of each kind, as typed values, for tests to start from and spoil."""
 
+import zipfile
 from datetime import date
 from decimal import Decimal
 
@@ -64,3 +65,14 @@ VALID = {
         "deep_poverty": True,
     },
 }
+
+
+def rewrite_zip(source, target, change):
+    """A copy of the zip `source` whose members pass through `change(name, data)`, which returns the
+    (name, data) to write or None to leave the member out: for damaged backups and tampered packages."""
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(target, "w") as copy:
+        for name in original.namelist():
+            changed = change(name, original.read(name))
+            if changed:
+                copy.writestr(*changed)
+    return target

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from PIL import Image
-from samples import VALID
+from samples import VALID, rewrite_zip
 
 from ledger import backup, evidence, records
 from ledger.check import check_ledger
@@ -119,16 +119,6 @@ def test_a_full_backup_carries_every_evidence_file_to_another_laptop(ledger_path
         assert [path.read_bytes() for path in evidence.stored_files(restored.evidence_dir)] == [photo.read_bytes()]
 
 
-def _rewritten(full, target, change):
-    """A copy of a full backup with its members passed through `change(name, data) -> (name, data) | None`."""
-    with zipfile.ZipFile(full) as source, zipfile.ZipFile(target, "w") as copy:
-        for name in source.namelist():
-            changed = change(name, source.read(name))
-            if changed:
-                copy.writestr(*changed)
-    return target
-
-
 def _manifest_with(name, data, extra):
     manifest = json.loads(data)
     manifest["files"].update(extra)
@@ -153,7 +143,7 @@ def test_a_damaged_full_backup_is_refused_whole(ledger_path, tmp_path, damage, c
         _add_meeting(ledger, "原有会议", [photo])
         full = ledger.full_backup(tmp_path / "full.zip")
         _add_meeting(ledger, "之后的会议")
-    bad = _rewritten(full, tmp_path / "坏的备份.zip", BAD_FULL_BACKUPS[damage])
+    bad = rewrite_zip(full, tmp_path / "坏的备份.zip", BAD_FULL_BACKUPS[damage])
     database = (ledger_path / "ledger.sqlite").read_bytes()
 
     assert main(["--ledger", str(ledger_path), "restore", str(bad)]) == 1

@@ -2,12 +2,11 @@
 
 import json
 import shutil
-import zipfile
 
 import pytest
 from PIL import Image
 from plan_samples import HESHAN_LONGZHOU_2020, write_xlsx
-from samples import VALID
+from samples import VALID, rewrite_zip
 from sqlalchemy import select
 
 from ledger import evidence, exchange, plans, records
@@ -193,15 +192,6 @@ def test_a_package_since_a_date_carries_only_what_changed(two_ledgers, tmp_path)
         assert (later.records, later.files) == (0, 0)
 
 
-def _tampered(package, target, change):
-    with zipfile.ZipFile(package) as source, zipfile.ZipFile(target, "w") as copy:
-        for name in source.namelist():
-            changed = change(name, source.read(name))
-            if changed:
-                copy.writestr(*changed)
-    return target
-
-
 def _with_manifest(extra):
     def change(name, data):
         if name != "manifest.json":
@@ -232,7 +222,7 @@ def test_a_tampered_package_is_refused_whole(two_ledgers, tmp_path, damage, caps
     with Ledger.open(first) as a:
         _add(a, title="甲新增的会议", attach=[_photo(tmp_path, "甲.jpg", 4)])
         package = exchange.write_pack(a, tmp_path / "甲.zip").path
-    bad = _tampered(package, tmp_path / "坏包.zip", TAMPERED[damage]())
+    bad = rewrite_zip(package, tmp_path / "坏包.zip", TAMPERED[damage]())
     with Ledger.open(second) as b:
         before = _state(b)
     assert main(["--ledger", str(second), "merge", str(bad)]) == 1
