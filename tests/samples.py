@@ -1,4 +1,4 @@
-"""One valid record of each kind, as typed values, for tests to start from and spoil."""
+"""What tests start from and spoil: one valid record of each kind as typed values, and zips rewritten."""
 
 import zipfile
 from datetime import date
