@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from ledger import evidence, records
 from ledger.models import Record
+from ui import evidence_panel
 from ui.context import LedgerContext
 from ui.evidence_panel import EvidencePanel, guess_role
 from ui.record_form import RecordDialog
@@ -273,6 +274,21 @@ def test_dropped_files_are_attached_with_the_role_asked(qtbot, context, ledger, 
     texts = [panel.list.item(row).text() for row in range(2)]
     assert all("照片 · 会场" in text for text in texts) and "2 页" in texts[1]
     assert not panel.list.item(0).icon().isNull()
+
+
+def test_large_files_are_attached_on_the_worker_while_the_window_is_drawn(qtbot, context, ledger, photo, monkeypatch):
+    monkeypatch.setattr(evidence_panel, "COPY_IN_BACKGROUND", 0)  # the photo counts as large
+    record_id = _add(ledger)
+    panel = EvidencePanel(context, record_id)
+    qtbot.addWidget(panel)
+    panel.ask_details = lambda paths, role: ("照片", "")
+    with qtbot.waitSignal(context.changed, timeout=10_000):
+        panel.add_files([photo])
+        assert panel.list.count() == 0  # not yet: the copy runs on the worker
+    qtbot.waitUntil(lambda: panel.list.count() == 1)
+    with ledger.session() as session:
+        [attached] = evidence.live_attachments(records.get_record(session, record_id))
+        assert attached.original_name == "会场.jpg"
 
 
 def test_a_removed_attachment_goes_after_confirmation(qtbot, context, ledger, photo):

@@ -43,18 +43,24 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMessageBox,
+    QProgressDialog,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from ledger import evidence, records
 from ledger.errors import LedgerError
 from ledger.kinds.common import ARCHIVED
+from ledger.limits import Limits
 from ledger.models import EVIDENCE_ROLES, Attachment
 from ui.context import LedgerContext
+from ui.worker import JobRunner, JobState, Outcome
 
 THUMBNAIL = 72
+# Above this the copy and hash would freeze the window for a second or more: the worker does them.
+COPY_IN_BACKGROUND = 32 * 2**20
 _ATTACHMENT_ID = Qt.ItemDataRole.UserRole
 _STORED_PATH = Qt.ItemDataRole.UserRole + 1
 _NAME = Qt.ItemDataRole.UserRole + 2
@@ -235,17 +241,52 @@ class EvidencePanel(QWidget):
                 f"{attachment.original_name}：{attachment.warning}" for attachment in attached if attachment.warning
             ]
 
+        with self.context.session() as session:
+            most = Limits.of(session).evidence_mb * 2**20
+        # Files past the limit are refused before any copy, at once: only the others take time.
+        if _total_size(paths, most) > COPY_IN_BACKGROUND:
+            self._attach_in_background(attach, paths)
+            return
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             warnings = self.context.write(attach)
         except (LedgerError, OSError) as error:
-            self._discard_copies()
-            self._tell(self.tr("未能添加佐证材料"), str(error))
+            self._attached(Outcome(JobState.FAILED, error=error))
             return
         finally:
             QApplication.restoreOverrideCursor()
-        if warnings:
-            self._tell(self.tr("已添加，但请注意"), "\n".join(warnings), QMessageBox.Icon.Information)
+        self._attached(Outcome(JobState.DONE, warnings))
+
+    def _attach_in_background(self, attach: Callable[[Session], list[str]], paths: Sequence[Path]) -> None:
+        """Large files (a video, a scanned volume) are copied and hashed on the worker, the window still drawn."""
+        progress = QProgressDialog(
+            self.tr("正在复制并核对 {0} 个文件（{1}）…").format(len(paths), _size(_total_size(paths))), "", 0, 0, self
+        )
+        progress.setCancelButton(None)  # a copy half done is discarded anyway; stopping it would gain nothing
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(0)
+        self.runner = JobRunner(self.context.ledger, self)
+
+        def work(job, session) -> list[str]:
+            with session.begin():
+                return attach(session)
+
+        def ended(outcome: Outcome) -> None:
+            progress.close()
+            if outcome.state is JobState.DONE:
+                self.context.changed.emit()
+            self._attached(outcome)
+
+        self.runner.ended.connect(ended)
+        progress.show()
+        self.runner.start(work)
+
+    def _attached(self, outcome: Outcome) -> None:
+        if outcome.state is JobState.FAILED:
+            self._discard_copies()
+            self._tell(self.tr("未能添加佐证材料"), str(outcome.error))
+        elif outcome.result:
+            self._tell(self.tr("已添加，但请注意"), "\n".join(outcome.result), QMessageBox.Icon.Information)
 
     def _discard_copies(self) -> None:
         # A failed attach may have stored some files already; no row names them now.
@@ -397,6 +438,11 @@ def badge_icon(path: Path) -> QIcon:
     painter.drawText(QRectF(18, 70, 108, 38), Qt.AlignmentFlag.AlignCenter, label)
     painter.end()
     return QIcon(pixmap)
+
+
+def _total_size(paths: Sequence[Path], most: int | None = None) -> int:
+    sizes = (path.stat().st_size for path in paths if path.is_file())
+    return sum(size for size in sizes if most is None or size <= most)
 
 
 def _size(size: int) -> str:
