@@ -25,6 +25,7 @@ class FieldType(StrEnum):
     PAIRING = "pairing"
     ID_NUMBER = "id_number"  # masked in printed binders
     PHONE = "phone"  # masked in printed binders
+    ENTRIES = "entries"  # dated entries, one a line: 2020-05-12 捐赠图书 200册 3.5万元 (ledger.activities)
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from ledger import activities
 from ledger.values import fen_to_money, money_to_fen
 
 
@@ -52,6 +53,19 @@ class DecimalText(TypeDecorator[Decimal]):
 
     def process_result_value(self, value: str | None, dialect) -> Decimal | None:
         return None if value is None else Decimal(value)
+
+
+class ActivityList(TypeDecorator[list[activities.Activity]]):
+    """A list of dated entries, kept as JSON text (amounts in fen) in one column of its record."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: list[activities.Activity] | None, dialect) -> str:
+        return activities.dumps(value or [])
+
+    def process_result_value(self, value: str | None, dialect) -> list[activities.Activity]:
+        return activities.loads(value or "[]")
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -245,6 +259,9 @@ EVIDENCE_ROLES = (
     "收据",
     "任职文件",
     "花名册",
+    "协议书",
+    "销售凭证",
+    "报道截图",
     "其他",
 )
 

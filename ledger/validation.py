@@ -13,10 +13,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from ledger.activities import Activity, activity_problem, parse_activities, parse_activity
 from ledger.fields import Field, FieldType, KindSpec, Problem, Values
 from ledger.identity import id_number_problem, normalize_id_number, normalize_phone, phone_problem
 from ledger.values import format_money, parse_bool, parse_date, parse_int, parse_money, to_money
 
+#: Field types whose empty value is an empty list.
+LISTS = (FieldType.UNITS, FieldType.ENTRIES)
 _UNIT_SEPARATORS = re.compile(r"[、，,；;\n]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
@@ -29,7 +32,7 @@ def parse_field(field: Field, text: str) -> Any:
     """The value of `field` written as `text`; empty text is None. Raises ValueError in Chinese."""
     text = text.strip()
     if not text:
-        return [] if field.type is FieldType.UNITS else None
+        return [] if field.type in LISTS else None
     match field.type:
         case FieldType.DATE:
             return parse_date(text)
@@ -41,6 +44,8 @@ def parse_field(field: Field, text: str) -> Any:
             return parse_bool(text)
         case FieldType.UNITS:
             return split_units(text)
+        case FieldType.ENTRIES:
+            return parse_activities(text)
         case _:
             return text
 
@@ -77,6 +82,12 @@ def normalize(field: Field, value: Any) -> Any:
         names = [value] if isinstance(value, str) else list(value or [])
         unique = dict.fromkeys(name.strip() for name in names if name and name.strip())
         return list(unique)
+    if field.type is FieldType.ENTRIES and (value is None or isinstance(value, list | tuple)):
+        entries = list(value or [])
+        # In date order however they were typed; what is no entry is left for the check to name.
+        if all(isinstance(entry, Activity) for entry in entries):
+            entries.sort(key=lambda entry: entry.date)
+        return entries
     return value
 
 
@@ -85,7 +96,7 @@ def complete(spec: KindSpec, values: dict[str, Any]) -> dict[str, Any]:
     for field in spec.fields:
         if values.get(field.name) is None and field.default is not None:
             values[field.name] = field.default
-        elif field.type is FieldType.UNITS and values.get(field.name) is None:
+        elif field.type in LISTS and values.get(field.name) is None:
             values[field.name] = []
     if values.get("year") is None and isinstance(values.get(spec.date_field), date):
         values["year"] = values[spec.date_field].year
@@ -156,6 +167,10 @@ def _type_problem(field: Field, value: Any) -> str | None:
             too_long = [name for name in value if len(name) > 100]
             if too_long:
                 return f"单位名称过长：{too_long[0][:20]}…"
+        case FieldType.ENTRIES:
+            if not isinstance(value, list):
+                return "应为活动列表"
+            return next(filter(None, map(activity_problem, value)), None)
         case FieldType.ID_NUMBER:
             return id_number_problem(str(value))
         case FieldType.PHONE:
@@ -183,15 +198,20 @@ def display(field: Field, value: Any) -> str:
         return "是" if value else "否"
     if isinstance(value, date):
         return value.isoformat()
+    if field.type is FieldType.ENTRIES and isinstance(value, list):
+        return "\n".join(str(item) for item in value)
     if isinstance(value, list):
         return "、".join(str(item) for item in value)
     return str(value)
 
 
 def json_value(field: Field, value: Any) -> Any:
-    """`value` for JSON output and the audit log: dates as ISO text, money as yuan text with two decimals."""
+    """`value` for JSON output and the audit log: dates as ISO text, money as yuan text with two decimals,
+    dated entries as the lines people type."""
     if value is None:
         return None
+    if field.type is FieldType.ENTRIES:
+        return [str(entry) for entry in value]
     if isinstance(value, Decimal):
         return format_money(value)
     if isinstance(value, date):
@@ -202,7 +222,7 @@ def json_value(field: Field, value: Any) -> Any:
 def from_json(field: Field, value: Any) -> Any:
     """The typed value `json_value` wrote; raises ValueError for a value of the wrong type."""
     if value is None:
-        return [] if field.type is FieldType.UNITS else None
+        return [] if field.type in LISTS else None
     match field.type:
         case FieldType.DATE if isinstance(value, str):
             return date.fromisoformat(value)
@@ -214,7 +234,9 @@ def from_json(field: Field, value: Any) -> Any:
             return value
         case FieldType.UNITS if isinstance(value, list) and all(isinstance(name, str) for name in value):
             return value
-        case FieldType.DATE | FieldType.MONEY | FieldType.INT | FieldType.BOOL | FieldType.UNITS:
+        case FieldType.ENTRIES if isinstance(value, list) and all(isinstance(line, str) for line in value):
+            return [parse_activity(line) for line in value]
+        case FieldType.DATE | FieldType.MONEY | FieldType.INT | FieldType.BOOL | FieldType.UNITS | FieldType.ENTRIES:
             pass
         case _ if isinstance(value, str):
             return value

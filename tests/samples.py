@@ -4,6 +4,7 @@ import zipfile
 from datetime import date
 from decimal import Decimal
 
+from ledger.activities import Activity
 from ledger.identity import id_check_char
 
 ID_NUMBER = "45142319850312001" + id_check_char("45142319850312001")
@@ -63,6 +64,61 @@ VALID = {
         "date": date(2020, 3, 10),
         "voucher_no": "鹤财预〔2020〕12号",
         "deep_poverty": True,
+    },
+    "industry": {
+        "pairing": "鹤山市—龙州县",
+        "title": "广东雅图仕印刷有限公司在龙州县投资建设帮扶车间",
+        "cooperation_type": "帮扶车间",
+        "enterprise": "广东雅图仕印刷有限公司",
+        "enterprise_home": "广东省鹤山市",
+        "investment": Decimal("3200000.00"),
+        "pledged_investment": Decimal("5000000.00"),
+        "park": "龙州县粤桂扶贫协作产业园",
+        "employed": 86,
+        "poor_employed": 41,
+        "date": date(2020, 4, 16),
+        "production_date": date(2020, 7, 1),
+    },
+    "labour": {
+        "pairing": "鹤山市—龙州县",
+        "title": "龙州县贫困劳动力“点对点”输送到鹤山市务工（第一批）",
+        "date": date(2020, 3, 5),
+        "labour_type": "转移就业",
+        "to_east": True,
+        "people": 58,
+        "poor_people": 37,
+        "destination": "广东省鹤山市",
+        "employer": "鹤山市雅图仕印刷有限公司",
+    },
+    "consumption": {
+        "pairing": "鹤山市—龙州县",
+        "title": "鹤山市机关饭堂采购龙州县农产品",
+        "channel": "机关采购",
+        "products": "龙州坚果、甘蔗牛肉、八角",
+        "amount": Decimal("128000.00"),
+        "buyer": "鹤山市机关事务管理局",
+        "date": date(2020, 6, 30),
+    },
+    "tie": {
+        "pairing": "鹤山市—龙州县",
+        "level": "学校",
+        "east_party": "鹤山市纪元中学",
+        "west_party": "龙州县高级中学",
+        "date": date(2020, 3, 20),
+        "activities": [
+            Activity(date(2020, 5, 12), "捐赠图书", Decimal(200), "册", Decimal("35000.00")),
+            Activity(date(2020, 9, 8), "送教下乡，开设公开课"),
+        ],
+    },
+    "publicity": {
+        "pairing": "鹤山市—龙州县",
+        "title": "鹤山龙州携手打好脱贫攻坚战",
+        "date": date(2020, 8, 18),
+        "outlet": "广西日报",
+        "level": "省",
+        "medium": "报刊",
+        "side": "西部",
+        "edition": "第5版",
     },
 }
 

@@ -8,10 +8,12 @@ from samples import ID_NUMBER, VALID
 from sqlalchemy import Boolean, Date, Integer, String, Text
 
 from ledger import records
+from ledger.activities import Activity
 from ledger.errors import InvalidInput
 from ledger.fields import FieldType
 from ledger.kinds import KINDS, MODELS
-from ledger.models import Money, Record
+from ledger.models import ActivityList, Money, Record
+from ledger.validation import display, from_json, json_value, parse_field
 
 
 def _problems(session, kind, **changes):
@@ -127,6 +129,75 @@ def test_text_limits(session):
     assert "控制字符" in _problems(session, "meeting", title="会议\x07")["title"]
 
 
+def test_labour_counts_hold_together(session):
+    assert "人数" in _problems(session, "labour", people=None)["people"]
+    assert "不能多于人数 58" in _problems(session, "labour", poor_people=60)["poor_people"]
+    fair = {"labour_type": "招聘会", "people": None, "to_east": False, "stalls": 40, "jobs": 1200}
+    assert "转移就业" in _problems(session, "labour", **{**fair, "to_east": True})["to_east"]
+    assert "招聘会" in _problems(session, "labour", disabled_only=True)["disabled_only"]
+    record = records.add_record(session, "labour", {**VALID["labour"], **fair, "disabled_only": True})
+    assert record.people is None and record.jobs == 1200
+    assert _problems(session, "labour", labour_type="稳岗补贴", subsidy=Decimal(0))["subsidy"] == "金额应大于0"
+
+
+def test_industry_investment_and_dates_hold_together(session):
+    assert _problems(session, "industry", investment=Decimal("-1"))["investment"] == "金额应大于0"
+    assert "不能多于吸纳就业人数 86" in _problems(session, "industry", poor_employed=87)["poor_employed"]
+    problems = _problems(session, "industry", production_date=date(2020, 4, 1))
+    assert "不能早于签约日期 2020-04-16" in problems["production_date"]
+    assert "精确到分" in _problems(session, "consumption", amount=Decimal("0.001"))["amount"]
+
+
+def test_a_tie_keeps_its_activities_in_date_order_with_exact_amounts(session):
+    typed = "2020-09-08 送教下乡，开设公开课\n2020年5月12日 捐赠图书 200册 3.5万元\n2020-06-01 义诊 300人次"
+    field = KINDS["tie"].field("activities")
+    record = records.add_record(session, "tie", {**VALID["tie"], "activities": parse_field(field, typed)})
+    session.commit()
+    assert record.title == "鹤山市纪元中学与龙州县高级中学结对帮扶"  # composed, as for people
+    kept = records.get_record(session, record.id).activities
+    assert [(a.date, a.text, a.count, a.unit, a.amount) for a in kept] == [
+        (date(2020, 5, 12), "捐赠图书", 200, "册", Decimal("35000.00")),
+        (date(2020, 6, 1), "义诊", 300, "人次", None),
+        (date(2020, 9, 8), "送教下乡，开设公开课", None, "", None),
+    ]
+    stored = session.connection().exec_driver_sql("SELECT activities FROM tie").scalar_one()
+    assert '"amount": 3500000' in stored  # fen, exact in SQL as in Python
+    lines = json_value(field, kept)
+    assert lines == ["2020-05-12 捐赠图书 200册 3.5万元", "2020-06-01 义诊 300人次", "2020-09-08 送教下乡，开设公开课"]
+    assert display(field, kept) == "\n".join(lines)
+    assert from_json(field, lines) == kept == parse_field(field, display(field, kept))
+
+
+@pytest.mark.parametrize(
+    ("typed", "reason"),
+    [
+        ("捐赠图书 200册", "应以日期开头"),
+        ("2020-02-30 义诊", "没有这一天"),
+        ("2020-05-12", "日期后应写做了什么"),
+        ("2020-05-12 捐款 0元", "金额应大于0"),
+        ("2020-05-12 捐款 1.005元", "精确到分"),
+        ("2020-05-12 义诊\n送教", "第2条“送教”应以日期开头"),
+    ],
+)
+def test_activities_that_cannot_be_read_say_which_line_and_why(typed, reason):
+    with pytest.raises(ValueError, match=reason):
+        parse_field(KINDS["tie"].field("activities"), typed)
+
+
+def test_activities_typed_on_one_line_split_before_each_date():
+    activities = parse_field(KINDS["tie"].field("activities"), "2020-05-12 捐赠图书；2020-06-01 义诊；分两批")
+    assert [a.text for a in activities] == ["捐赠图书", "义诊；分两批"]
+    # Amounts in 元 and counts with a unit are read from the end only when they stand apart.
+    [gift] = parse_field(KINDS["tie"].field("activities"), "2020-05-12 慰问困难户捐款5万元")
+    assert gift.text == "慰问困难户捐款5万元" and gift.amount is None
+
+
+def test_activities_given_as_something_else_are_refused(session):
+    assert "活动" in _problems(session, "tie", activities="2020-05-12 义诊")["activities"]
+    wrong = [Activity(date(1900, 1, 1), "义诊")]
+    assert "1990" in _problems(session, "tie", activities=wrong)["activities"]
+
+
 _SQL_TYPES = {
     FieldType.TEXT: (String, Text),
     FieldType.PERSON: (String,),
@@ -138,6 +209,7 @@ _SQL_TYPES = {
     FieldType.INT: (Integer,),
     FieldType.BOOL: (Boolean,),
     FieldType.MONEY: (Money,),
+    FieldType.ENTRIES: (ActivityList,),
 }
 
 

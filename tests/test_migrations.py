@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from samples import VALID
 
 from ledger import records, schema
 from ledger.db import make_engine, sqlite_url
@@ -56,6 +57,16 @@ def test_an_older_ledger_is_backed_up_then_upgraded_with_its_data(old_ledger):
     assert backup.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
     assert backup.execute("SELECT count(*) FROM record").fetchone() == (2,)
     assert backup.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_an_upgraded_ledger_takes_records_of_the_kinds_added_later(old_ledger):
+    with Ledger.open(old_ledger, author="测试员") as ledger, ledger.session() as session:
+        for kind in ("labour", "industry", "consumption", "tie", "publicity"):
+            records.add_record(session, kind, VALID[kind])
+        session.commit()
+        [tie] = records.list_records(session, "tie")
+        assert [activity.text for activity in tie.activities] == ["捐赠图书", "送教下乡，开设公开课"]
+        assert len(records.list_records(session, "meeting")) == 1
 
 
 def test_upgrades_keep_child_rows_and_leave_foreign_keys_on(old_ledger):

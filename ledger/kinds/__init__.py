@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 from ledger.fields import KindSpec
-from ledger.kinds import cadre, disbursement, dispatch, meeting, training
+from ledger.kinds import (
+    cadre,
+    consumption,
+    disbursement,
+    dispatch,
+    industry,
+    labour,
+    meeting,
+    publicity,
+    tie,
+    training,
+)
 from ledger.models import Record
 
-_MODULES = (meeting, cadre, dispatch, training, disbursement)
+# The order the interface lists them in: the assessment's order of work, 组织领导 first.
+_MODULES = (meeting, cadre, dispatch, training, disbursement, industry, labour, consumption, tie, publicity)
 
 #: Kinds by name, in the order the interface lists them.
 KINDS: dict[str, KindSpec] = {module.SPEC.name: module.SPEC for module in _MODULES}
-MODELS: dict[str, type[Record]] = {
-    "meeting": meeting.Meeting,
-    "cadre": cadre.Cadre,
-    "dispatch": dispatch.Dispatch,
-    "training": training.Training,
-    "disbursement": disbursement.Disbursement,
-}
+#: Each kind's table, as its module maps it on `record`.
+MODELS: dict[str, type[Record]] = {name: Record.__mapper__.polymorphic_map[name].class_ for name in KINDS}
 
 
 def kind_spec(name: str) -> KindSpec:

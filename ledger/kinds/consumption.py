@@ -1,0 +1,50 @@
+"""消费协作: the west's farm products bought or sold in the east — by offices, unions, shops, fairs and online."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from sqlalchemy import ForeignKey, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ledger.fields import Field, FieldType, KindSpec, Values
+from ledger.kinds.common import HEAD, TAIL
+from ledger.models import Record
+
+CHANNELS = ("机关采购", "工会", "电商", "展销会", "专柜", "直播", "其他")
+
+
+class Consumption(Record):
+    __tablename__ = "consumption"
+    __mapper_args__ = {"polymorphic_identity": "consumption"}
+
+    id: Mapped[uuid.UUID] = mapped_column(ForeignKey("record.id", ondelete="CASCADE"), primary_key=True)
+    channel: Mapped[str]
+    products: Mapped[str] = mapped_column(Text)
+    amount: Mapped[Decimal]
+    buyer: Mapped[str | None]
+    poor_benefited: Mapped[int | None]
+
+
+def _amount_positive(values: Values) -> list[tuple[str, str]]:
+    amount = values.get("amount")
+    return [("amount", "金额应大于0")] if amount is not None and amount <= 0 else []
+
+
+SPEC = KindSpec(
+    name="consumption",
+    label="消费协作",
+    date_field="date",
+    fields=(
+        *HEAD,
+        Field("channel", "渠道", FieldType.CHOICE, required=True, choices=CHANNELS),
+        Field("products", "产品", required=True, max_length=1000, help="例如 龙州坚果、甘蔗牛肉"),
+        Field("amount", "金额（元）", FieldType.MONEY, required=True, help="采购或销售金额；可写 128000 或 12.8万"),
+        Field("buyer", "采购或销售单位"),
+        Field("date", "日期", FieldType.DATE, required=True, help="成交或统计截止日期"),
+        Field("poor_benefited", "带动建档立卡/脱贫人口", FieldType.INT),
+        *TAIL,
+    ),
+    checks=(_amount_positive,),
+)

@@ -1,0 +1,69 @@
+"""产业合作: enterprises brought to invest in the west, industrial parks, 帮扶车间 and the poor people they employ."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+
+from sqlalchemy import ForeignKey
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ledger.fields import Field, FieldType, KindSpec, Values
+from ledger.kinds.common import HEAD, TAIL
+from ledger.models import Record
+
+COOPERATION_TYPES = ("引进企业投资", "产业园区", "帮扶车间", "特色产业项目", "文化旅游合作")
+ENTERPRISE, WORKSHOP = COOPERATION_TYPES[0], COOPERATION_TYPES[2]
+
+
+class Industry(Record):
+    __tablename__ = "industry"
+    __mapper_args__ = {"polymorphic_identity": "industry"}
+
+    id: Mapped[uuid.UUID] = mapped_column(ForeignKey("record.id", ondelete="CASCADE"), primary_key=True)
+    cooperation_type: Mapped[str]
+    enterprise: Mapped[str]
+    enterprise_home: Mapped[str | None]
+    investment: Mapped[Decimal | None]
+    pledged_investment: Mapped[Decimal | None]
+    park: Mapped[str | None]
+    employed: Mapped[int | None]
+    poor_employed: Mapped[int | None]
+    production_date: Mapped[dt.date | None]
+
+
+def _consistent(values: Values) -> list[tuple[str, str]]:
+    problems = []
+    for name in ("investment", "pledged_investment"):
+        if values.get(name) is not None and values[name] <= 0:
+            problems.append((name, "金额应大于0"))
+    employed, poor = values.get("employed"), values.get("poor_employed")
+    if employed is not None and poor is not None and poor > employed:
+        problems.append(("poor_employed", f"不能多于吸纳就业人数 {employed}"))
+    signed, producing = values.get("date"), values.get("production_date")
+    if signed and producing and producing < signed:
+        problems.append(("production_date", f"投产日期不能早于签约日期 {signed.isoformat()}"))
+    return problems
+
+
+SPEC = KindSpec(
+    name="industry",
+    label="产业合作",
+    date_field="date",
+    fields=(
+        *HEAD,
+        Field("cooperation_type", "合作类型", FieldType.CHOICE, required=True, choices=COOPERATION_TYPES),
+        Field("enterprise", "企业名称", required=True, max_length=100),
+        Field("enterprise_home", "企业所在地", suggestions=("广东省鹤山市", "广东省江门市", "广东省广州市")),
+        Field("investment", "实际到位投资（元）", FieldType.MONEY, help="可写 5000000 或 500万"),
+        Field("pledged_investment", "协议投资额（元）", FieldType.MONEY),
+        Field("park", "落户园区或帮扶车间"),
+        Field("employed", "吸纳就业人数", FieldType.INT),
+        Field("poor_employed", "其中建档立卡/脱贫人口", FieldType.INT),
+        Field("date", "签约日期", FieldType.DATE, required=True),
+        Field("production_date", "投产日期", FieldType.DATE),
+        *TAIL,
+    ),
+    checks=(_consistent,),
+)

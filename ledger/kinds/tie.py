@@ -1,0 +1,54 @@
+"""结对帮扶 (携手奔小康): towns, villages, enterprises, schools, hospitals and organisations paired east with
+west, and what each pair did in the year, as dated entries of one field (ledger.activities)."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import ForeignKey
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ledger.activities import EXAMPLE, Activity
+from ledger.fields import Field, FieldType, KindSpec, Values
+from ledger.kinds.common import HEAD, TAIL
+from ledger.models import ActivityList, Record
+
+LEVELS = ("乡镇", "村", "村企", "学校", "医院", "社会组织")
+
+
+class PairingTie(Record):
+    __tablename__ = "tie"
+    __mapper_args__ = {"polymorphic_identity": "tie"}
+
+    id: Mapped[uuid.UUID] = mapped_column(ForeignKey("record.id", ondelete="CASCADE"), primary_key=True)
+    level: Mapped[str]
+    east_party: Mapped[str]
+    west_party: Mapped[str]
+    activities: Mapped[list[Activity]] = mapped_column(ActivityList(), default=list)
+
+
+def _title(values: Values) -> str:
+    return f"{values.get('east_party') or ''}与{values.get('west_party') or ''}结对帮扶"
+
+
+SPEC = KindSpec(
+    name="tie",
+    label="结对帮扶",
+    date_field="date",
+    fields=(
+        *HEAD,
+        Field("level", "结对类型", FieldType.CHOICE, required=True, choices=LEVELS),
+        Field("east_party", "东部结对方", required=True, max_length=100),
+        Field("west_party", "西部结对方", required=True, max_length=100),
+        Field("date", "签订协议日期", FieldType.DATE, required=True, help="多年的结对，年度按记录所属年度填写"),
+        Field(
+            "activities",
+            "帮扶活动",
+            FieldType.ENTRIES,
+            multiline=True,
+            help=f"每行一项：日期 做了什么 数量 金额，如 {EXAMPLE}",
+        ),
+        *TAIL,
+    ),
+    compose_title=_title,
+)
