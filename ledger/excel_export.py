@@ -208,7 +208,7 @@ class _Column:
     hidden: bool = False
 
 
-_WRAPPING = (FieldType.TEXT, FieldType.PERSON, FieldType.UNIT, FieldType.UNITS, FieldType.PAIRING)
+_WRAPPING = (FieldType.TEXT, FieldType.PERSON, FieldType.UNIT, FieldType.UNITS, FieldType.PAIRING, FieldType.ENTRIES)
 #: Width units of the printed columns beyond which a sheet would print too small to read when fitted
 #: to a landscape A4 page (about 140 fit at full size).
 PAGE_WIDTH = 210

@@ -15,14 +15,10 @@ from decimal import Decimal
 from typing import Any
 
 from ledger.fields import Field, FieldType, KindSpec
+from ledger.kinds import KINDS
 
-SHEET_NAMES = {
-    "meeting": "会议与互访台账",
-    "cadre": "干部挂职台账",
-    "dispatch": "专业技术人才台账",
-    "training": "培训台账",
-    "disbursement": "资金拨付台账",
-}
+#: 会议与互访台账, 干部挂职台账 …: each kind's label, as offices name their ledgers.
+SHEET_NAMES = {kind: f"{spec.label}台账" for kind, spec in KINDS.items()}
 KIND_OF_SHEET = {name: kind for kind, name in SHEET_NAMES.items()}
 PROGRESS_SHEET = "指标完成情况"
 EVIDENCE_SHEET = "佐证材料"
@@ -74,6 +70,8 @@ def cell_value(field: Field, value: Any) -> Any:
         return "是" if value else "否"
     if field.type is FieldType.UNITS:
         return "、".join(value)
+    if field.type is FieldType.ENTRIES:
+        return "\n".join(map(str, value))  # one wrapped cell, a line each, read back by parse_field
     if isinstance(value, Decimal | int | date):
         return value
     return str(value)

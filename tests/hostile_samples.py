@@ -502,6 +502,8 @@ def wrong_value(field: Field) -> str:
             return "无此市—无此县"
         case FieldType.UNITS:
             return "单" * 101
+        case FieldType.ENTRIES:
+            return "九月 送教下乡"
         case _:
             return "字" * (field.max_length + 1)
 

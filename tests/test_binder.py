@@ -9,12 +9,14 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 from reportlab.pdfgen.canvas import Canvas
+from samples import VALID
 
 from ledger import evidence, labels, records
 from ledger.binder import BinderOptions, build_binder
 from ledger.binder_media import Cancelled
 from ledger.cli import main
 from ledger.folder import Ledger
+from ledger.kinds import KINDS
 
 
 @pytest.fixture(scope="module")
@@ -22,8 +24,7 @@ def binder(demo_build, tmp_path_factory):
     out = tmp_path_factory.mktemp("binder") / "佐证材料.pdf"
     with Ledger.open(demo_build[0]) as ledger, ledger.session() as session:
         result = build_binder(ledger, session, out, BinderOptions())
-        titles = {str(r.id): r.title for kind in ("meeting", "cadre", "dispatch", "training", "disbursement")
-                  for r in records.list_records(session, kind)}  # fmt: skip
+        titles = {str(r.id): r.title for kind in KINDS for r in records.list_records(session, kind)}
     reader = PdfReader(out)
     return out, result, reader, _page_texts(reader, out), titles
 
@@ -52,6 +53,26 @@ def test_every_record_is_in_the_binder_once_with_its_item_number(binder):
     assert result.records == len(titles)
     sheets = [n for n, text in enumerate(texts) if "登记表" in text]
     assert len(sheets) == len(titles)
+
+
+def test_the_kinds_added_later_have_their_sections_and_sheets(ledger, tmp_path):
+    with ledger.session() as session, session.begin():
+        for kind in ("industry", "labour", "consumption", "tie", "publicity"):
+            records.add_record(session, kind, VALID[kind])
+    out = tmp_path / "佐证材料.pdf"
+    with ledger.session() as session:
+        result = build_binder(ledger, session, out, BinderOptions())
+    assert result.records == 5
+    text = _flat("\n".join(_page_texts(PdfReader(out), out)))
+    for heading, sheet, value in (
+        ("1.6宣传报道", "宣传登记表", "广西日报"),
+        ("4.2产业园区和扶贫车间", "产业合作登记表", "广东雅图仕印刷有限公司"),
+        ("4.3消费扶贫", "消费协作登记表", "龙州坚果、甘蔗牛肉、八角"),
+        ("5.1转移就业", "劳务协作登记表", "广东省鹤山市"),
+        ("6.2学校和医院结对", "结对帮扶登记表", "2020-05-12捐赠图书200册3.5万元2020-09-08送教下乡，开设公开课"),
+    ):
+        assert text.count(heading) >= 2, heading  # in the contents and over its section
+        assert sheet in text and value in text, sheet
 
 
 def test_every_page_carries_its_number_in_one_sequence(binder):

@@ -69,6 +69,8 @@ def test_each_kind_sheet_holds_every_live_record_field_by_field(book, demo_workb
                 assert value == ("是" if expected else "否")
             elif field.type == "units":
                 assert value == ("、".join(expected) or None)
+            elif field.type == "entries":
+                assert value == ("\n".join(expected) or None)
             else:
                 assert value == expected, field.name
 

@@ -198,6 +198,49 @@ def test_an_unchanged_row_is_left_alone_and_three_edited_cells_change_those_fiel
     ]
 
 
+LATER_KINDS = ("industry", "labour", "consumption", "tie", "publicity")
+
+
+def test_the_kinds_added_later_come_back_from_their_export_and_take_edits(ledger_path, tmp_path):
+    ids = {kind: _add(ledger_path, kind)[0] for kind in LATER_KINDS}
+    with Ledger.open(ledger_path) as ledger, ledger.session() as session:
+        export_workbook(session, tmp_path / "台账.xlsx")
+    assert {kind: counts[:2] for kind, counts in _counts(_import(ledger_path, tmp_path / "台账.xlsx")).items()} == {
+        kind: (0, 0) for kind in KINDS
+    }
+    book = openpyxl.load_workbook(tmp_path / "台账.xlsx")
+    ties = book[SHEET_NAMES["tie"]]
+    cell = ties.cell(_row_of(ties, str(ids["tie"])), columns_of(ties)["帮扶活动"])
+    assert cell.value == "2020-05-12 捐赠图书 200册 3.5万元\n2020-09-08 送教下乡，开设公开课"
+    assert cell.alignment.wrap_text
+    cell.value += "\n2020年10月9日 义诊 120人次 0.8万元"
+    labour = book[SHEET_NAMES["labour"]]
+    labour.cell(_row_of(labour, str(ids["labour"])), columns_of(labour)["人数"]).value = 60
+    book.save(tmp_path / "edited.xlsx")
+
+    report = _import(ledger_path, tmp_path / "edited.xlsx")
+    assert {kind: counts for kind, counts in _counts(report).items() if counts[1]} == {
+        "tie": (0, 1, 0),
+        "labour": (0, 1, 0),
+    }
+    assert _updates(ledger_path, ids["labour"]) == [{"people": [58, 60]}]
+    [(old, new)] = _updates(ledger_path, ids["tie"])[0].values()
+    assert new == [*old, "2020-10-09 义诊 120人次 8000元"]
+
+
+def test_an_activity_that_cannot_be_read_is_a_mistake_naming_its_line(ledger_path, tmp_path):
+    book = workbook()
+    typed = "2020-05-12 捐赠图书 200册\n九月 送教下乡"
+    ledger_sheet(book, "tie", [row("tie", {**VALID["tie"], "activities": None})])
+    sheet = book[SHEET_NAMES["tie"]]
+    sheet.cell(4, columns_of(sheet)["帮扶活动"]).value = typed
+    book.save(tmp_path / "ties.xlsx")
+    with pytest.raises(ImportFailed) as failed:
+        _import(ledger_path, tmp_path / "ties.xlsx")
+    [mistake] = failed.value.mistakes
+    assert "帮扶活动" in str(mistake) and "第2条“九月 送教下乡”应以日期开头" in str(mistake)
+
+
 def test_columns_left_out_of_the_file_leave_their_fields_as_they_are(ledger_path, tmp_path):
     record_id, values = _add(ledger_path, "meeting", location="龙州县政府", summary="研究帮扶项目")
     book = workbook()
