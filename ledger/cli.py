@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 
 from ledger import __version__, cli_backup, cli_binder, cli_excel, cli_plans, records
+from ledger.audit_log import read_log
 from ledger.cli_support import assignments, open_ledger, print_json, print_table
 from ledger.errors import InvalidInput, LedgerError, NotALedger, NotFound
 from ledger.evidence import attach, detach, discard_unreferenced, live_attachments
@@ -129,6 +130,7 @@ def _parser() -> argparse.ArgumentParser:
 
     sub = command("history", _history, "查看修改记录")
     sub.add_argument("id", nargs="?", help="只看这条记录的")
+    sub.add_argument("--search", metavar="WORDS", help="按修改人、事项或修改内容查找（空格分开多个词），以文字列出")
     sub.add_argument("--limit", type=int, default=50)
 
     sub = command("pairing", _pairing, "结对关系：列出或添加")
@@ -372,6 +374,15 @@ def _check(args) -> int:
 
 
 def _history(args) -> None:
+    if args.search is not None:
+        with open_ledger(args) as ledger, ledger.session() as session:
+            lines = read_log(session, args.search.split(), limit=args.limit)
+        rows = [
+            [line.at.astimezone().strftime("%Y-%m-%d %H:%M"), line.author, line.action, line.what, line.summary]
+            for line in lines
+        ]
+        print_table(["时间", "修改人", "操作", "对象", "内容"], rows)
+        return
     with open_ledger(args) as ledger, ledger.session() as session:
         target = records.get_record(session, args.id).id if args.id else None
         for entry in records.history(session, target, limit=args.limit):
