@@ -264,6 +264,29 @@ def clear_targets(session: Session, task: Task, measure_name: str | None = None)
     return len(gone)
 
 
+def target_snapshot(task: Task) -> list[tuple[str, str, Decimal, str]]:
+    """A task's targets as values (measure, params JSON, threshold, source), to put back with `put_targets`."""
+    return [(t.measure, t.params, t.threshold, t.source) for t in task.targets]
+
+
+def put_targets(session: Session, task: Task, snapshot: Sequence[tuple[str, str, Decimal, str]]) -> None:
+    """Gives a task exactly the targets of a snapshot: how an edit of its targets is undone or redone."""
+    before = {target_label(t): number_text(t.threshold) for t in task.targets}
+    task.targets.clear()
+    session.flush()
+    for position, (name, params, threshold, source) in enumerate(snapshot):
+        task.targets.append(_target(position, name, json.loads(params), threshold, source))
+    _touch(session, task)
+    after = {target_label(t): number_text(t.threshold) for t in task.targets}
+    changes = {
+        label: [before.get(label), after.get(label)]
+        for label in {**before, **after}
+        if before.get(label) != after.get(label)
+    }
+    if changes:
+        audit(session, "update", "task", task.id, None, changes)
+
+
 def link_records(session: Session, task: Task, records: Sequence[Record]) -> int:
     """Files records under a task; returns how many were new. Only records of the plan's pairing and year."""
     problems = [

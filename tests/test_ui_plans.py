@@ -252,6 +252,17 @@ def test_a_target_is_corrected_added_refused_and_cleared_through_its_dialog(demo
     assert _targets(demo_context, task_id) == []
     assert view.current_task_id() == task_id and view.table.item(_row(view, "1.2"), 6).text() == "—"
 
+    # Each save or clear is one step back on the window's undo stack.
+    stack = demo_context.undo_stack
+    assert stack.undoText().startswith("修改指标“1.2")
+    stack.undo()
+    assert _targets(demo_context, task_id) == steps["added"]
+    stack.undo()
+    stack.undo()
+    assert _targets(demo_context, task_id) == [("meetings", {"meeting_type": "党政联席会议"}, Decimal(2))]
+    stack.redo()
+    assert _targets(demo_context, task_id) == steps["corrected"]
+
 
 def test_clearing_one_measure_keeps_the_others(demo_context, qtbot, monkeypatch):
     view = _view(demo_context, qtbot)
@@ -362,6 +373,14 @@ def test_records_are_linked_and_unlinked_through_the_links_dialog(demo_context, 
     assert actuals == [Decimal(1)]  # only the linked joint meeting counts now
     assert steps["unlinked"] == (({other}, [Decimal(0)]), [str(other)])
     assert view.current_task_id() == task_id and view.table.item(row, 7).text() == "1 条"
+
+    stack = demo_context.undo_stack
+    assert stack.undoText().startswith("取消关联 1 条记录")
+    stack.undo()
+    assert _linked(demo_context, task_id)[0] == {joint, other}
+    stack.undo()
+    assert _linked(demo_context, task_id) == (set(), [Decimal(2)])
+    assert view.table.item(row, 7).text() == "—"
 
 
 def test_f3_opens_the_links_dialog(demo_context, qtbot, monkeypatch):

@@ -19,12 +19,12 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ledger import records
+from ledger import plans, records
 from ledger.errors import InvalidInput, LedgerError
 from ledger.fields import Problem
 from ledger.folder import Ledger
 from ledger.kinds import KINDS
-from ledger.models import Pairing, Record
+from ledger.models import Pairing, Record, Task
 
 
 class LedgerContext(QObject):
@@ -117,6 +117,31 @@ class LedgerContext(QObject):
     def restore_records(self, record_ids: Sequence[uuid.UUID]) -> bool:
         return self._run(_Deleted(self, list(record_ids), delete=False))
 
+    def change_targets(self, task_id: uuid.UUID, action: Callable[[Session, Task], Any]) -> Any:
+        """Runs `action` on a plan task's targets (set, correct, clear) as one undoable change."""
+        with self.session() as session, session.begin():
+            task = plans.get_task(session, str(task_id))
+            before = plans.target_snapshot(task)
+            result = action(session, task)
+            after = plans.target_snapshot(task)
+            name = f"{task.seq} {task.item}".strip()
+        if before != after:
+            self._push(_TargetsChanged(self, task_id, name, before, after))
+        return result
+
+    def link_records(self, task_id: uuid.UUID, record_ids: Sequence[uuid.UUID], *, link: bool) -> int:
+        """Files records under a plan task, or takes them off it, as one undoable change."""
+        with self.session() as session, session.begin():
+            task = plans.get_task(session, str(task_id))
+            linked = set(plans.linked_record_ids(session, task))
+            chosen = [records.get_record(session, record_id) for record_id in record_ids]
+            count = (plans.link_records if link else plans.unlink_records)(session, task, chosen)
+            name = f"{task.seq} {task.item}".strip()
+        moved = [record_id for record_id in record_ids if (record_id in linked) != link]
+        if moved:
+            self._push(_Linked(self, task_id, name, moved, link=link))
+        return count
+
     def write(self, action: Callable[[Session], Any]) -> Any:
         """Runs `action` in one transaction and reports the change; not undoable (attachments, settings)."""
         with self.session() as session, session.begin():
@@ -207,3 +232,31 @@ class _Deleted(_Command):
         with self.context.session() as session, session.begin():
             for record_id in self.record_ids:
                 moving(session, records.get_record(session, record_id))
+
+
+class _TargetsChanged(_Command):
+    def __init__(self, context: LedgerContext, task_id: uuid.UUID, name: str, before: list, after: list):
+        super().__init__(context, f"修改指标“{_short(name)}”")
+        self.task_id, self.before, self.after = task_id, before, after
+
+    def apply(self, forward: bool) -> None:
+        with self.context.session() as session, session.begin():
+            task = plans.get_task(session, str(self.task_id))
+            plans.put_targets(session, task, self.after if forward else self.before)
+
+
+class _Linked(_Command):
+    def __init__(self, context: LedgerContext, task_id: uuid.UUID, name: str, record_ids: list, *, link: bool):
+        verb = "关联" if link else "取消关联"
+        super().__init__(context, f"{verb} {len(record_ids)} 条记录（{_short(name)}）")
+        self.task_id, self.record_ids, self.link = task_id, record_ids, link
+
+    def apply(self, forward: bool) -> None:
+        with self.context.session() as session, session.begin():
+            task = plans.get_task(session, str(self.task_id))
+            chosen = [records.get_record(session, record_id) for record_id in self.record_ids]
+            (plans.link_records if forward == self.link else plans.unlink_records)(session, task, chosen)
+
+
+def _short(text: str, most: int = 24) -> str:
+    return text if len(text) <= most else text[: most - 1] + "…"

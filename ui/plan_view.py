@@ -770,21 +770,20 @@ class TargetDialog(QDialog):
     def save(self) -> None:
         name, params, minimum = self.measure_box.currentData(), self.params(), self.minimum_edit.text()
 
-        def set_target(session: Session) -> str:
-            target = plans.set_target(session, plans.get_task(session, str(self.task_id)), name, params, minimum)
-            return _target_text(target)
+        def set_target(session: Session, task: Task) -> str:
+            return _target_text(plans.set_target(session, task, name, params, minimum))
 
-        self._write(set_target, self.tr("已保存：{0}"))
+        self._write(set_target, self.tr("已保存：{0}（可用 Ctrl+Z 撤销）"))
 
     def clear(self, measure_name: str | None) -> None:
-        def clear_targets(session: Session) -> int:
-            return plans.clear_targets(session, plans.get_task(session, str(self.task_id)), measure_name)
+        def clear_targets(session: Session, task: Task) -> int:
+            return plans.clear_targets(session, task, measure_name)
 
-        self._write(clear_targets, self.tr("已清除 {0} 个指标"))
+        self._write(clear_targets, self.tr("已清除 {0} 个指标（可用 Ctrl+Z 撤销）"))
 
-    def _write(self, action: Callable[[Session], Any], done: str) -> None:
+    def _write(self, action: Callable[[Session, Task], Any], done: str) -> None:
         try:
-            result = self.context.write(action)
+            result = self.context.change_targets(self.task_id, action)
         except LedgerError as error:
             self.status.setStyleSheet(ERROR_STYLE)
             self.status.setText(str(error))
@@ -1068,27 +1067,21 @@ class TaskLinksDialog(QDialog):
     def link(self) -> None:
         chosen = self.chosen(self.candidates)
         if chosen:
-            self._write(plans.link_records, chosen, self.tr("已关联 {0} 条记录"))
+            self._write(True, chosen, self.tr("已关联 {0} 条记录"))
 
     def unlink(self) -> None:
         chosen = self.chosen(self.linked)
         if chosen:
-            self._write(plans.unlink_records, chosen, self.tr("已取消关联 {0} 条记录"))
+            self._write(False, chosen, self.tr("已取消关联 {0} 条记录"))
 
-    def _write(
-        self, change: Callable[[Session, Task, Sequence[Record]], int], record_ids: list[uuid.UUID], done: str
-    ) -> None:
-        def action(session: Session) -> int:
-            task = plans.get_task(session, str(self.task_id))
-            return change(session, task, [records.get_record(session, record_id) for record_id in record_ids])
-
+    def _write(self, link: bool, record_ids: list[uuid.UUID], done: str) -> None:
         try:
-            count = self.context.write(action)
+            count = self.context.link_records(self.task_id, record_ids, link=link)
         except LedgerError as error:
             self.status.setStyleSheet(ERROR_STYLE)
             self.status.setText(str(error))
             return
         self.status.setStyleSheet("")
         self.status.setText(done.format(count))
-        self.refresh(selected=record_ids if change is plans.link_records else ())
+        self.refresh(selected=record_ids if link else ())
         self._enable()
