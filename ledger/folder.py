@@ -31,6 +31,7 @@ LOCK = "ledger.lock"
 EVIDENCE = "evidence"
 BACKUPS = "backups"
 CACHE = "cache"
+VIEWING = "open"  # in cache/: copies of evidence handed to the system viewer
 ENV_LEDGER = "XIEZUO_LEDGER"
 ENV_AUTHOR = "XIEZUO_AUTHOR"
 
@@ -148,6 +149,8 @@ class Ledger:
             folder.mkdir(exist_ok=True)
         # Copies interrupted by a crash never became evidence; we hold the lock, so nobody is writing.
         shutil.rmtree(self.evidence_dir / ".tmp", ignore_errors=True)
+        # Read-only copies opened in a viewer last time; one still open elsewhere stays (ignore_errors).
+        shutil.rmtree(self.cache_dir / VIEWING, ignore_errors=True)
         self._start(copy_first=copy_on_open and self.database.exists())
 
     def _start(self, *, copy_first: bool) -> None:

@@ -307,11 +307,13 @@ def link_records(session: Session, task: Task, records: Sequence[Record]) -> int
 
 
 def unlink_records(session: Session, task: Task, records: Sequence[Record]) -> int:
-    ids = [record.id for record in records]
-    result = session.execute(delete(RecordTask).where(RecordTask.task_id == task.id, RecordTask.record_id.in_(ids)))
-    if result.rowcount:
-        audit(session, "update", "task", task.id, None, {"linked": [[str(i) for i in ids], None]})
-    return result.rowcount
+    linked = set(linked_record_ids(session, task))
+    ids = [record.id for record in records if record.id in linked]
+    if not ids:
+        return 0
+    session.execute(delete(RecordTask).where(RecordTask.task_id == task.id, RecordTask.record_id.in_(ids)))
+    audit(session, "update", "task", task.id, None, {"linked": [[str(i) for i in ids], None]})
+    return len(ids)
 
 
 def linked_record_ids(session: Session, task: Task) -> list[uuid.UUID]:

@@ -107,3 +107,12 @@ def test_the_ledger_is_found_from_option_environment_or_default(monkeypatch, tmp
     assert resolve_ledger_path(None) == tmp_path / "from-env"
     monkeypatch.delenv("XIEZUO_LEDGER")
     assert resolve_ledger_path(None).name == "ledger"
+
+
+def test_opening_clears_the_viewing_copies_of_the_last_session(ledger_path):
+    copy = ledger_path / "cache" / "open" / "ab12" / "会议纪要.pdf"
+    copy.parent.mkdir(parents=True)
+    copy.write_bytes(b"%PDF-1.4")
+    with Ledger.open(ledger_path) as ledger:
+        assert not (ledger.cache_dir / "open").exists()
+        assert ledger.cache_dir.is_dir()

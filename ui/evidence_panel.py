@@ -52,6 +52,7 @@ from sqlalchemy.orm import Session
 
 from ledger import evidence, records
 from ledger.errors import LedgerError
+from ledger.folder import VIEWING
 from ledger.kinds.common import ARCHIVED
 from ledger.limits import Limits
 from ledger.models import EVIDENCE_ROLES, Attachment
@@ -316,7 +317,7 @@ class EvidencePanel(QWidget):
     def _viewing_copy(self, stored: Path, name: str) -> Path:
         """A read-only copy under its original name: the viewer shows a real name, and an editor that
         saves in place cannot change the evidence store, whose files must never change."""
-        copy = self.context.ledger.cache_dir / "open" / stored.stem[:16] / evidence.clean_name(name)
+        copy = self.context.ledger.cache_dir / VIEWING / stored.stem[:16] / evidence.clean_name(name)
         if not copy.is_file():
             copy.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(stored, copy)
