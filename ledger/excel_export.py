@@ -566,7 +566,11 @@ def _evidence_sheet(workbook: Workbook, scope: _Scope, kinds: list[str]) -> int:
 
 def _save(workbook: Workbook, path: Path) -> None:
     """Writes beside `path` and renames: an interrupted export leaves the old file, or none, never half a one."""
-    handle, temporary = temporary_beside(path)
+    try:
+        handle, temporary = temporary_beside(path)
+    except BaseException:
+        _abandon(workbook)  # a folder that cannot be made: the sheets' temporary files go all the same
+        raise
     os.close(handle)
     try:
         workbook.save(temporary)

@@ -4,6 +4,7 @@ import shutil
 import subprocess
 from datetime import datetime
 from decimal import Decimal
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -188,3 +189,17 @@ def test_libreoffice_prints_every_sheet_landscape_one_page_wide_with_headers_rep
         # Each page carries the whole header, first column to last: one page wide, header repeated.
         assert "序号" in text and ("状态" in text or "拍摄时间" in text), text[:200]
         assert "第" in text and "页" in text
+
+
+def test_a_folder_that_cannot_be_made_leaves_no_temporary_sheets_behind(session, tmp_path):
+    import tempfile
+
+    def leftovers():
+        return {path.name for path in Path(tempfile.gettempdir()).glob("openpyxl.*")}
+
+    before = leftovers()
+    blocker = tmp_path / "不是文件夹"
+    blocker.write_text("")
+    with pytest.raises(OSError):
+        export_workbook(session, blocker / "台账.xlsx")
+    assert leftovers() <= before
