@@ -76,15 +76,15 @@ def test_writes_reported_done_survive_sigkill(template_ledger, tmp_path, figures
     seconds = time.monotonic() - started
     inside = sum(count for moment, count in moments.items() if moment != "between writes")
     figures["kills survived"] = f"{KILLS}/{KILLS}"
-    figures["kills survived: writes verified"] = (
+    figures["kill test: writes verified"] = (
         f"{durable.added} records added, {len(durable.attachments)} attachments, {durable.imported} imported rows"
     )
-    figures["kills survived: where they landed"] = (
+    figures["kill test: where the kills landed"] = (
         f"{inside} inside a write ({moments['add']} adding, {moments['attach']} attaching, "
         f"{moments['import']} importing), {moments['between writes']} between writes; "
         f"{set_aside} placed files set aside as uncommitted; {seconds:.0f} s"
     )
-    figures["kills survived: imports killed"] = (
+    figures["kill test: imports killed"] = (
         f"{killed_imports['whole']} landed whole (killed before reporting), {killed_imports['none']} not at all"
     )
 
