@@ -3,12 +3,13 @@
 A small registry rather than free code, so that targets can be stored as data (a measure's name and its
 parameters), checked when they are set, listed for the user, and shown the same in progress, Excel and the
 binder. Each measure counts or sums one record kind; its parameters narrow the records by the fields the
-plans name (meeting type, direction of a dispatch, a minimum stay, fund type …).
+plans name (meeting type, direction of a dispatch, a minimum stay, fund type …). A few count or sum what is
+inside records: a pairing tie's activities, which a tie keeps as dated entries.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -16,16 +17,23 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
+from ledger.activities import Activity
 from ledger.errors import InvalidInput
 from ledger.fields import Problem
 from ledger.kinds import MODELS
 from ledger.kinds.cadre import DIRECTIONS as CADRE_DIRECTIONS
 from ledger.kinds.cadre import RANKS
 from ledger.kinds.common import SIDES
+from ledger.kinds.consumption import CHANNELS
 from ledger.kinds.disbursement import FUND_LEVELS, FUND_TYPES, USES
 from ledger.kinds.dispatch import DIRECTIONS as DISPATCH_DIRECTIONS
 from ledger.kinds.dispatch import FIELDS_OF_WORK, ROLES
+from ledger.kinds.industry import COOPERATION_TYPES
+from ledger.kinds.labour import EMPLOYMENT, JOB_FAIR, LABOUR_TYPES
 from ledger.kinds.meeting import LEVELS, MEETING_TYPES
+from ledger.kinds.publicity import LEVELS as MEDIA_LEVELS
+from ledger.kinds.publicity import MEDIA, PROVINCIAL_OR_ABOVE
+from ledger.kinds.tie import LEVELS as TIE_LEVELS
 from ledger.kinds.training import PROGRAMMES, TRAINING_TYPES
 from ledger.values import parse_bool
 
@@ -41,6 +49,8 @@ class Param:
     choices: tuple[str, ...] = ()
     kind: str = "choice"  # "choice", "text", "bool" or "days"
     shown: str = "{}"  # how a chosen value reads in a target's label
+    #: Narrows a tie's activities by their text (义诊) rather than the records; the measure's `compute` applies it.
+    on_activities: bool = False
 
     def parse(self, value: Any) -> Any:
         """The value in its stored form; raises ValueError with a Chinese reason."""
@@ -80,8 +90,11 @@ class Measure:
     total: str | None = None
     # Divides the sum: amounts are kept in yuan and plans speak in 万元.
     scale: Decimal = Decimal(1)
-    # A share (per cent) rather than a count or a sum: computed by `compute` from the filtered records.
-    compute: Callable[[Session, list[ColumnElement[bool]]], Decimal] | None = None
+    # Neither a count nor a sum of a column (a share, the activities inside records): computed by `compute`
+    # from the conditions on the records and the measure's parameters.
+    compute: Callable[[Session, list[ColumnElement[bool]], Mapping[str, Any]], Decimal] | None = None
+    # Conditions every target of the measure has, not chosen by a plan: a field and the values it may hold.
+    fixed: tuple[tuple[str, tuple[str, ...]], ...] = ()
     help: str = ""
 
     def param(self, name: str) -> Param:
@@ -100,12 +113,30 @@ def _days_param(label: str = "在岗") -> Param:
     return Param("min_days", label, kind="days")
 
 
-def _deep_poverty_share(session: Session, conditions: list[ColumnElement[bool]]) -> Decimal:
+def _deep_poverty_share(session: Session, conditions: list[ColumnElement[bool]], params: Mapping[str, Any]) -> Decimal:
     model = MODELS["disbursement"]
     amount = func.coalesce(func.sum(model.amount), 0)
     deep = func.coalesce(func.sum(model.amount).filter(model.deep_poverty.is_(True)), 0)
     total, share = session.execute(select(amount, deep).where(*conditions)).one()
     return Decimal(0) if not total else (Decimal(share) * 100 / Decimal(total)).quantize(Decimal("0.01"))
+
+
+def _activities(
+    session: Session, conditions: list[ColumnElement[bool]], params: Mapping[str, Any]
+) -> Iterator[Activity]:
+    """The activities of the ties selected, those whose text holds the `activity` words when a target names them."""
+    words = params.get("activity")
+    for activities in session.scalars(select(MODELS["tie"].activities).where(*conditions)):
+        yield from (activity for activity in activities if not words or words in activity.text)
+
+
+def _activity_count(session: Session, conditions: list[ColumnElement[bool]], params: Mapping[str, Any]) -> Decimal:
+    return Decimal(sum(1 for _ in _activities(session, conditions, params)))
+
+
+def _activity_amount(session: Session, conditions: list[ColumnElement[bool]], params: Mapping[str, Any]) -> Decimal:
+    amounts = (activity.amount for activity in _activities(session, conditions, params) if activity.amount)
+    return sum(amounts, Decimal(0)) / TEN_THOUSAND
 
 
 MEETING_PARAMS = (
@@ -124,6 +155,20 @@ FUND_PARAMS = (
     Param("fund_level", "资金层级", FUND_LEVELS, shown="{}资金"),
     Param("use", "资金用途", USES, shown="用于{}"),
     Param("deep_poverty", "投向深度贫困地区", kind="bool"),
+)
+
+WORKER_PARAMS = (
+    Param("labour_type", "类型", EMPLOYMENT),
+    Param("to_east", "转移到东部", kind="bool"),
+)
+INDUSTRY_PARAMS = (Param("cooperation_type", "合作类型", COOPERATION_TYPES),)
+TIE_PARAMS = (
+    Param("level", "结对类型", TIE_LEVELS, shown="{}结对"),
+    Param("activity", "活动内容", kind="text", shown="“{}”", on_activities=True),
+)
+REPORT_PARAMS = (
+    Param("side", "供稿方", SIDES, shown="{}供稿"),
+    Param("medium", "媒体形式", MEDIA),
 )
 
 MEASURES: dict[str, Measure] = {
@@ -183,6 +228,105 @@ MEASURES: dict[str, Measure] = {
             FUND_PARAMS[:3],
             compute=_deep_poverty_share,
         ),
+        Measure(
+            "enterprises",
+            "产业合作企业数",
+            "家",
+            "industry",
+            INDUSTRY_PARAMS,
+            help="引进投资、入驻园区、开办帮扶车间等产业合作的企业（每条记录一家）",
+        ),
+        Measure(
+            "investment", "实际到位投资", "万元", "industry", INDUSTRY_PARAMS, total="investment", scale=TEN_THOUSAND
+        ),
+        Measure("poor_employed", "产业带动贫困人口就业", "人", "industry", INDUSTRY_PARAMS, total="poor_employed"),
+        Measure(
+            "workers",
+            "就业人数",
+            "人",
+            "labour",
+            WORKER_PARAMS,
+            total="people",
+            fixed=(("labour_type", EMPLOYMENT),),
+            help="转移就业和就近就地就业的人数",
+        ),
+        Measure(
+            "poor_workers",
+            "建档立卡/脱贫人口就业人数",
+            "人",
+            "labour",
+            WORKER_PARAMS,
+            total="poor_people",
+            fixed=(("labour_type", EMPLOYMENT),),
+        ),
+        Measure(
+            "job_fairs",
+            "招聘会场次",
+            "场",
+            "labour",
+            (Param("disabled_only", "残疾人专场", kind="bool"),),
+            fixed=(("labour_type", (JOB_FAIR,)),),
+        ),
+        Measure(
+            "jobs_offered",
+            "提供岗位数",
+            "个",
+            "labour",
+            (Param("labour_type", "类型", LABOUR_TYPES),),
+            total="jobs",
+            help="招聘会和劳务协作站提供或推送的岗位",
+        ),
+        Measure(
+            "subsidies",
+            "劳务补贴金额",
+            "万元",
+            "labour",
+            (),
+            total="subsidy",
+            scale=TEN_THOUSAND,
+            help="稳岗、交通等补贴",
+        ),
+        Measure(
+            "sales",
+            "消费帮扶金额",
+            "万元",
+            "consumption",
+            (Param("channel", "渠道", CHANNELS),),
+            total="amount",
+            scale=TEN_THOUSAND,
+            help="采购和帮助销售西部农产品的金额",
+        ),
+        Measure("ties", "结对数", "对", "tie", TIE_PARAMS[:1], help="本年度有记录的结对帮扶关系"),
+        Measure(
+            "tie_activities",
+            "结对帮扶活动次数",
+            "次",
+            "tie",
+            TIE_PARAMS,
+            compute=_activity_count,
+            help="结对双方开展的帮扶活动，按每条活动记录计",
+        ),
+        Measure(
+            "tie_amounts",
+            "结对帮扶资金和物资",
+            "万元",
+            "tie",
+            TIE_PARAMS,
+            compute=_activity_amount,
+            help="帮扶活动中写明的金额，以万元计",
+        ),
+        Measure(
+            "reports", "宣传报道篇数", "篇", "publicity", (Param("level", "媒体级别", MEDIA_LEVELS), *REPORT_PARAMS)
+        ),
+        Measure(
+            "provincial_reports",
+            "省级以上媒体报道篇数",
+            "篇",
+            "publicity",
+            REPORT_PARAMS,
+            fixed=(("level", PROVINCIAL_OR_ABOVE),),
+            help="中央和省级媒体的报道",
+        ),
     )
 }
 
@@ -218,8 +362,10 @@ def parse_params(measure: Measure, given: Mapping[str, Any]) -> dict[str, Any]:
 
 def _conditions(measure: Measure, params: Mapping[str, Any]) -> list[ColumnElement[bool]]:
     model = MODELS[measure.kind]
-    conditions = []
+    conditions = [getattr(model, name).in_(values) for name, values in measure.fixed]
     for name, value in params.items():
+        if measure.param(name).on_activities:
+            continue
         if name != "min_days":
             conditions.append(getattr(model, name) == value)
         elif measure.kind == "dispatch":
@@ -251,7 +397,7 @@ def actual(
     if record_ids is not None:
         conditions.append(model.id.in_(list(record_ids)))
     if measure.compute is not None:
-        return measure.compute(session, conditions)
+        return measure.compute(session, conditions, params)
     if measure.total is None:
         value = session.scalar(select(func.count()).select_from(model).where(*conditions))
         return Decimal(value or 0)

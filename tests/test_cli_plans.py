@@ -112,6 +112,10 @@ def test_a_docx_task_list_imports_as_the_workbook_does(run, task_list, tmp_path)
                 ("人才支援", "cadres", {"direction": "东部派往西部"}, 18),
                 ("人才支援", "dispatches", {"field": "教育"}, 15),
                 ("劳务协作", "poor_trainees", {}, 3000),
+                ("产业合作", "enterprises", {"cooperation_type": "引进企业投资"}, 2),
+                ("劳务协作", "poor_workers", {"labour_type": "转移就业"}, 1180),
+                ("劳务协作", "jobs_offered", {}, 2500),
+                ("携手奔小康", "ties", {"level": "村企"}, 10),
             ],
         ),
         (
@@ -120,6 +124,8 @@ def test_a_docx_task_list_imports_as_the_workbook_does(run, task_list, tmp_path)
                 ("组织领导", "meetings", {"meeting_type": "调研对接/互访"}, 4),
                 ("人才交流", "cadres", {"direction": "西部派往东部"}, 2),
                 ("人才交流", "trainees", {"training_type": "党政干部培训"}, 20),
+                ("劳务协作", "job_fairs", {}, 1),
+                ("劳务协作", "poor_workers", {"labour_type": "转移就业", "to_east": True}, 155),
             ],
         ),
     ],
@@ -142,29 +148,29 @@ def test_other_pairings_plans_import_with_their_targets(run, tmp_path, write, la
 
 def test_set_target_corrects_a_task_and_clear_removes_it(run, task_list):
     plan = _imported(run, task_list)
-    publicity = _task(plan, "1.5")
-    assert publicity["targets"] == []  # media reports are no record kind: left as text
+    library = _task(plan, "3.2")
+    assert library["targets"] == []  # the project library: nothing to count
 
     status, out, err = run(
-        "plan", "set-target", publicity["task_id"], "--measure", "meetings", "--min", "3",
+        "plan", "set-target", library["task_id"], "--measure", "meetings", "--min", "3",
         "--where", "meeting_type=座谈会", "--where", "held_in=西部",
     )  # fmt: skip
     assert status == 0, err
     assert "≥ 3次" in out
-    targets = _task(_json(run, "plan", "show", plan["id"]), "1.5")["targets"]
+    targets = _task(_json(run, "plan", "show", plan["id"]), "3.2")["targets"]
     assert [(t["measure"], t["params"], t["threshold"]) for t in targets] == [
         ("meetings", {"meeting_type": "座谈会", "held_in": "西部"}, 3)
     ]
 
     # The same measure and filters again changes the threshold instead of adding a second target.
-    assert run("plan", "set-target", publicity["task_id"], "--measure", "meetings", "--min", "4",
+    assert run("plan", "set-target", library["task_id"], "--measure", "meetings", "--min", "4",
                "--where", "held_in=西部", "--where", "meeting_type=座谈会")[0] == 0  # fmt: skip
-    targets = _task(_json(run, "plan", "show", plan["id"]), "1.5")["targets"]
+    targets = _task(_json(run, "plan", "show", plan["id"]), "3.2")["targets"]
     assert [t["threshold"] for t in targets] == [4]
 
-    status, out, err = run("plan", "set-target", publicity["task_id"], "--clear")
+    status, out, err = run("plan", "set-target", library["task_id"], "--clear")
     assert status == 0 and "已清除 1 个指标" in out
-    assert _task(_json(run, "plan", "show", plan["id"]), "1.5")["targets"] == []
+    assert _task(_json(run, "plan", "show", plan["id"]), "3.2")["targets"] == []
 
 
 @pytest.mark.parametrize(

@@ -130,7 +130,8 @@ def test_guangzhou_plan_with_heading_rows_assisting_units_and_a_deadline_that_is
     assert plan.title == "广州市东西部扶贫协作对口帮扶黔南州2018年度工作要点任务分解表"
     assert [(task.area, task.seq) for task in plan.tasks] == [
         ("组织领导", "1"), ("组织领导", "2"), ("资金支持", "1"), ("资金支持", "2"), ("人才支援", "1"),
-        ("人才支援", "2"), ("人才支援", "5"), ("人才支援", "6"), ("劳务协作", "2"), ("劳务协作", "4"),
+        ("人才支援", "2"), ("人才支援", "5"), ("人才支援", "6"), ("产业合作", "3"), ("劳务协作", "2"),
+        ("劳务协作", "4"), ("携手奔小康", "5"),
     ]  # fmt: skip
     visit = plan.tasks[0]
     assert visit.item.startswith("市领导赴黔南州调研对接工作。")

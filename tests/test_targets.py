@@ -88,6 +88,90 @@ def test_targets_are_read_from_the_words_around_each_number(target_text, item, e
         assert parse_params(MEASURES[measure], params) == params
 
 
+# Seeds 002, 001 and 004 on the other kinds: labour, industry, consumption, pairing ties and publicity.
+GUANGZHOU, QIANNAN = "广州市", "黔南布依族苗族自治州"
+
+
+@pytest.mark.parametrize(
+    ("target_text", "item", "places", "expected"),
+    [
+        (
+            "两地分别在省级以\n上媒体宣传报道粤\n桂扶贫工作经验做\n法、特色亮点 5个以\n上。",
+            "加大宣传力度，总结鹤山-龙州扶贫协作的经验做法。",
+            (HESHAN, LONGZHOU),
+            [("provincial_reports", {"side": side}, 5, "篇") for side in ("东部", "西部")],
+        ),
+        (
+            "联合举办残疾人招\n聘专场不少于 1场\n次，现场或网络招\n聘会 5场次。",
+            "举办粤桂扶贫协作招聘会。",
+            (HESHAN, LONGZHOU),
+            [("job_fairs", {"disabled_only": True}, 1, "场"), ("job_fairs", {"disabled_only": False}, 5, "场")],
+        ),
+        (
+            "1次以上。",
+            "鹤山市组织名师精品课程，到龙州县开展课堂教学、听课评课，开设公开课、研讨课或专题讲座，指导当地学校。",
+            (HESHAN, LONGZHOU),
+            [("tie_activities", {"level": "学校"}, 1, "次")],
+        ),
+        (
+            "年内开展义诊活动\n1次",
+            "推动鹤山、龙州两地医院结对帮扶，积极组织鹤山市人民医院医生前往龙州县开展义诊活动。",
+            (HESHAN, LONGZHOU),
+            [("tie_activities", {"level": "医院", "activity": "义诊"}, 1, "次")],
+        ),
+        (
+            "",
+            "促进贫困人口就业，两地联合举办1期以上粤桂扶贫协作招聘会。2019年新增转移到东部地区就业贫困人口不低于155人。",
+            ("江门市江海区", "大新县"),
+            [
+                ("job_fairs", {}, 1, "场"),
+                ("poor_workers", {"labour_type": "转移就业", "to_east": True}, 155, "人"),
+            ],
+        ),
+        (
+            "",
+            "通过发布用工信息、提供就业岗位、举行就业培训、举办专场招聘会等多种方式，各区帮助各结对县至少完成118名贫困"
+            "人口转移就业，全市帮助黔南州完成1180名以上贫困人口转移就业。市人力资源市场服务中心向黔南州推送适合当地劳动"
+            "力就业岗位不少于2500个。",
+            (GUANGZHOU, QIANNAN),
+            [
+                ("poor_workers", {"labour_type": "转移就业"}, 118, "人"),  # each county's, beside the city's
+                ("poor_workers", {"labour_type": "转移就业"}, 1180, "人"),
+                ("jobs_offered", {}, 2500, "个"),
+            ],
+        ),
+        (
+            "",
+            "至少为每个结对帮扶县引导2个以上劳动力密集型、文化旅游、农产品深加工等能带动贫困户发展的企业落户黔南。",
+            (GUANGZHOU, QIANNAN),
+            [("enterprises", {"cooperation_type": "引进企业投资"}, 2, "家")],
+        ),
+        (
+            "",
+            "开展村企结对帮扶。完成 10 家企业或商会、协会与 10 个黔南州深度贫困村结对开展帮扶工作。",
+            (GUANGZHOU, QIANNAN),
+            [("ties", {"level": "村企"}, 10, "对")],
+        ),
+        ("", "带动贫困户农产品销售500万元以上。", (HESHAN, LONGZHOU), [("sales", {}, 500, "万元")]),
+        (
+            "", "帮助贫困劳动力转移就业1180名以上。", (HESHAN, LONGZHOU),
+            [("poor_workers", {"labour_type": "转移就业"}, 1180, "人")],
+        ),
+    ],
+)  # fmt: skip
+def test_the_other_kinds_targets_are_read_from_the_seeds(target_text, item, places, expected):
+    targets, unmatched = _read(target_text, item, *places)
+    assert targets == [(m, p, Decimal(n), u) for m, p, n, u in expected]
+    assert unmatched == []
+    for measure, params, _, _ in targets:
+        assert parse_params(MEASURES[measure], params) == params
+
+
+def test_trainees_of_poor_villages_are_not_counted_as_poor_people():
+    targets, _ = _read("", "每年至少组织1期50人的贫困村创业致富带头人培训工作。", GUANGZHOU, QIANNAN)
+    assert ("trainees", {}, Decimal(50), "人次") in targets
+
+
 def test_several_meeting_types_share_a_number_and_each_side_is_counted():
     targets, _ = _read(
         "两地分别召开党委\n常委会议、政府常务\n会议各 4次、扶贫开\n发领导小组会议 3\n次。",
@@ -115,11 +199,10 @@ def test_a_target_restated_in_the_same_task_is_proposed_once():
 @pytest.mark.parametrize(
     ("target_text", "item"),
     [
-        ("两地分别在省级以上媒体宣传报道经验做法、特色亮点 5个以上。", "加大宣传力度。"),
-        ("联合举办残疾人招聘专场不少于 1场次，现场或网络招聘会 5场次。", "举办粤桂扶贫协作招聘会。"),
-        ("", "帮助贫困劳动力转移就业1180名以上。"),
-        ("", "带动贫困户农产品销售500万元以上。"),
         ("每屯 1名环卫保洁。", "全县每个屯设置由贫困户组成的环卫保洁扶贫岗位。"),
+        # One workshop in each township is twelve in a county of twelve: no total the ledger can count.
+        ("", "引导企业把扶贫车间建到乡镇，争取每个乡镇都有1个扶贫车间。"),
+        ("", "共建3-5个示范学校和3-5个特色专业。"),
     ],
 )
 def test_numbers_no_measure_counts_stay_as_text(target_text, item):
