@@ -12,11 +12,9 @@ come from one `random.Random(seed)`, so the same seed gives the same ledger.
 from __future__ import annotations
 
 import json
-import random
 import shutil
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -25,9 +23,9 @@ from typing import Any
 from openpyxl import Workbook
 
 from ledger import evidence, plans, records
-from ledger.demo_files import demo_pdf, demo_photo
+from ledger.demo_files import demo_photo
+from ledger.demo_year import ORDINALS, Document, Entry, Values, Year, held_in, other, spoken, wan
 from ledger.folder import Ledger
-from ledger.identity import id_check_char
 from ledger.kinds import KINDS
 from ledger.kinds.common import ARCHIVED
 from ledger.models import Setting
@@ -35,13 +33,9 @@ from ledger.resources import resource_path
 
 AUTHOR = "示范数据"
 Progress = Callable[[float, str], None]
-Values = dict[str, Any]
 # An evidence file as a clerk would have kept it: original name, role, caption, content.
 File = tuple[str, str, str, bytes]
 
-ORDINALS = "一二三四五六七八九十"
-# Administrative division codes (GB/T 2260) that begin the ID numbers of each side's people.
-REGION_CODES = {"east": "440784", "west": "451423"}
 EAST_TO_WEST, WEST_TO_EAST = "东部选派到西部", "西部到东部跟岗学习或进修"
 
 # Who is sent each year, by field, role and direction, and how many of them only come for a short
@@ -60,138 +54,10 @@ DISPATCH_BATCHES = (
 )
 
 
-@dataclass(frozen=True)
-class _Document:
-    """A PDF to generate: kept apart from its bytes so that one notice can serve a whole batch."""
-
-    title: str
-    doc_no: str
-    paragraphs: tuple[str, ...]
-    signed_by: str
-    dated: date
-
-    def render(self) -> bytes:
-        return demo_pdf(self.title, self.doc_no, list(self.paragraphs), signed_by=self.signed_by, dated=self.dated)
-
-
-@dataclass
-class _Entry:
-    """One record to add, with what its evidence needs beyond the record's own fields."""
-
-    kind: str
-    values: Values
-    documents: list[tuple[str, str, _Document]] = field(default_factory=list)  # file name, role, document
-    photos: list[tuple[str, str]] = field(default_factory=list)  # file name, caption
-    roll: str = ""  # "签到表" or "花名册" made at build time from names drawn then
-
-
-class _Year:
-    """Draws the people, dates and document numbers of the demo year from one random stream."""
-
-    def __init__(self, seed: int):
-        self.rng = random.Random(seed)
-        self.data = json.loads(resource_path("demo", "heshan-longzhou-2020.json").read_text(encoding="utf-8"))
-        self.year: int = self.data["year"]
-        # Leaders and named cadres are real people of the ledger: nobody else may share their names.
-        self.used_names = {leader["name"] for side in self.data["leaders"].values() for leader in side.values()}
-        self.used_names |= {cadre["person"] for cadre in self.data["cadres"] if "person" in cadre}
-        self.rare_names = list(self.data["rare_names"])
-        self.issued: dict[tuple[str, int], set[int]] = {}
-        self.holidays: set[date] = set()
-        for first, last in self.data["holidays"]:
-            day = date.fromisoformat(first)
-            while day <= date.fromisoformat(last):
-                self.holidays.add(day)
-                day += timedelta(days=1)
-
-    def on(self, month: int, day: int) -> date:
-        return date(self.year, month, day)
-
-    def day(self, first: date, last: date) -> date:
-        """A working day between `first` and `last`: no meeting or posting starts on a weekend or holiday."""
-        while True:
-            chosen = first + timedelta(days=self.rng.randrange((last - first).days + 1))
-            if chosen.weekday() < 5 and chosen not in self.holidays:
-                return chosen
-
-    def person(self, gender: str | None = None, *, rare: bool = False) -> tuple[str, str]:
-        """A new name and its gender; `rare` takes the next name written with a rare character."""
-        if rare and self.rare_names:
-            entry = self.rare_names.pop(0)
-            return entry["name"], entry["gender"]
-        gender = gender or self.rng.choice(("男", "女"))
-        while True:
-            name = self.rng.choice(self.data["surnames"]) + self.rng.choice(self.data["given_names"][gender])
-            if name not in self.used_names:
-                self.used_names.add(name)
-                return name, gender
-
-    def crowd(self, count: int) -> list[str]:
-        """Names for a sign-in sheet: strangers to the ledger, so repeats are fine."""
-        given = self.data["given_names"]
-        return [
-            self.rng.choice(self.data["surnames"]) + self.rng.choice(given[self.rng.choice(("男", "女"))])
-            for _ in range(count)
-        ]
-
-    def id_number(self, side: str, gender: str, born: tuple[int, int] = (1968, 1995)) -> str:
-        first, last = date(born[0], 1, 1), date(born[1], 12, 31)
-        birth = first + timedelta(days=self.rng.randrange((last - first).days))
-        # The 17th digit is odd for men and even for women.
-        serial = self.rng.randrange(100) * 10 + self.rng.choice((1, 3, 5, 7, 9) if gender == "男" else (0, 2, 4, 6, 8))
-        first17 = f"{REGION_CODES[side]}{birth:%Y%m%d}{serial:03d}"
-        return first17 + id_check_char(first17)
-
-    def phone(self) -> str:
-        prefix = self.rng.choice(("138", "139", "135", "137", "150", "159", "180", "186", "177"))
-        return f"{prefix}{self.rng.randrange(10**8):08d}"
-
-    def doc_no(self, prefix: str, when: date, per_year: int = 60) -> str:
-        """A document number like 鹤财预〔2020〕16号 that grows through the issuer's year."""
-        taken = self.issued.setdefault((prefix, when.year), set())
-        number = 1 + (when.timetuple().tm_yday - 1) * per_year // 366 + self.rng.randrange(3)
-        while number in taken:
-            number += 1
-        taken.add(number)
-        return f"{prefix}〔{when.year}〕{number}号"
-
-    def status(self, when: date) -> str:
-        """Early records are verified and some archived; the last months' are often still drafts."""
-        draw = self.rng.random()
-        if when < self.on(7, 1) and draw < 0.25:
-            return ARCHIVED
-        if (when >= self.on(10, 1) and draw < 0.4) or draw > 0.95:
-            return "草稿"
-        return "已核实"
-
-    def leader(self, side: str, role: str) -> dict[str, str]:
-        return self.data["leaders"][side][role]
-
-    def place(self, side: str) -> str:
-        return self.data["pairing"][side]
-
-
-def _other(side: str) -> str:
-    return "west" if side == "east" else "east"
-
-
-def _held_in(side: str) -> str:
-    return "东部" if side == "east" else "西部"
-
-
-def _spoken(when: date) -> str:
-    return f"{when.year}年{when.month}月{when.day}日"
-
-
-def _wan(amount: Decimal) -> str:
-    """An amount in 万元 as written in documents: 130, 32.5."""
-    return f"{(amount / 10000).normalize():f}"
-
-
 # Meetings -------------------------------------------------------------------------------------
 
 
-def _meetings(year: _Year) -> list[_Entry]:
+def _meetings(year: Year) -> list[Entry]:
     data, rng = year.data, year.rng
     texts, offices, short = data["meeting_texts"], data["offices"], data["short"]
     context = {"year": year.year, "prev": year.year - 1}
@@ -224,7 +90,7 @@ def _meetings(year: _Year) -> list[_Entry]:
             "date": when,
             "meeting_type": meeting_type,
             "level": level,
-            "held_in": _held_in(side),
+            "held_in": held_in(side),
             "lead": lead["name"],
             "lead_post": lead["post"],
             "main_leader_present": main,
@@ -236,8 +102,8 @@ def _meetings(year: _Year) -> list[_Entry]:
             "responsible_units": units,
             "record_status": year.status(when),
         }
-        opening = f"{_spoken(when)}，{lead['post']}{lead['name']}在{location}主持召开{heading or title}。"
-        minutes = _Document(
+        opening = f"{spoken(when)}，{lead['post']}{lead['name']}在{location}主持召开{heading or title}。"
+        minutes = Document(
             f"{heading or title}纪要",
             minutes_no,
             (opening, f"参加人员：{attendees}。", values["summary"], "会议议定：" + values["decisions"]),
@@ -247,7 +113,7 @@ def _meetings(year: _Year) -> list[_Entry]:
         kind_of_scene = meeting_type.replace("调研对接/互访", "调研对接").replace("党政联席会议", "联席会议")
         photos = [(f"{kind_of_scene}现场{n}.jpg", f"{title}现场") for n in range(1, rng.choice((1, 1, 2)) + 1)]
         entries.append(
-            _Entry("meeting", values, [("会议纪要.pdf", "会议纪要", minutes)], photos, "签到表" if roll else "")
+            Entry("meeting", values, [("会议纪要.pdf", "会议纪要", minutes)], photos, "签到表" if roll else "")
         )
 
     all_offices = [unit for side in ("east", "west") for unit in offices[side].values()]
@@ -328,7 +194,7 @@ def _meetings(year: _Year) -> list[_Entry]:
     # 1.1 main leaders visit the other side by June (≥ 2 each way); the leaders in charge later in the year.
     west_projects = [payment["project"] for payment in data["fiscal_aid"]["payments"]]
     for side in ("east", "west"):
-        host = _other(side)
+        host = other(side)
         for role, first, last in (
             ("secretary", year.on(4, 27), year.on(5, 22)),
             ("mayor", year.on(5, 25), year.on(6, 24)),
@@ -417,7 +283,7 @@ def _meetings(year: _Year) -> list[_Entry]:
 # People: cadres and dispatched professionals ----------------------------------------------------
 
 
-def _cadres(year: _Year) -> list[_Entry]:
+def _cadres(year: Year) -> list[Entry]:
     as_of = year.on(12, 20)  # the ledger shows the year as it stood at the year-end check
     entries = []
     for posting in year.data["cadres"]:
@@ -456,22 +322,22 @@ def _cadres(year: _Year) -> list[_Entry]:
             # A posting still running stays open for the year-end figures; a finished one may be archived.
             "record_status": "已核实" if returned is None else year.status(returned),
         }
-        letter = _Document(
+        letter = Document(
             f"关于{name}同志挂职任职的通知",
             doc_no,
             (
                 f"经研究，同意{name}同志（{posting['home_unit']}{posting['home_post']}）到{posting['host_unit']}挂职，"
-                f"挂任{posting['host_post']}，挂职时间自{_spoken(start)}起至{_spoken(end)}止。",
+                f"挂任{posting['host_post']}，挂职时间自{spoken(start)}起至{spoken(end)}止。",
                 "挂职期间，人事关系和工资福利待遇保留在原单位，由接收单位负责日常管理和考核。",
             ),
             posting["appointed_by"],
             issued,
         )
-        entries.append(_Entry("cadre", values, [("任职文件.pdf", "任职文件", letter)]))
+        entries.append(Entry("cadre", values, [("任职文件.pdf", "任职文件", letter)]))
     return entries
 
 
-def _dispatches(year: _Year) -> list[_Entry]:
+def _dispatches(year: Year) -> list[Entry]:
     data, rng = year.data, year.rng
     # Teachers come for a term once schools reopened (spring 2020) or for the autumn term; doctors any time.
     waves = {
@@ -490,7 +356,7 @@ def _dispatches(year: _Year) -> list[_Entry]:
     for work, role, east_to_west, people, shorts in DISPATCH_BATCHES:
         home_side, host_side = ("east", "west") if east_to_west else ("west", "east")
         starts = [year.day(*window) for window in waves[work]]
-        batch: dict[int, list[_Entry]] = {}
+        batch: dict[int, list[Entry]] = {}
         for number in range(people):
             wave = number % len(starts)
             start = starts[wave] + timedelta(days=rng.choice((0, 0, 0, 7)))
@@ -527,7 +393,7 @@ def _dispatches(year: _Year) -> list[_Entry]:
                 "record_status": year.status(start + timedelta(days=days - 1)),
             }
             photos = [("工作照.jpg", f"{name}在{host}工作")] if rng.random() < 0.3 else []
-            entry = _Entry("dispatch", values, photos=photos)
+            entry = Entry("dispatch", values, photos=photos)
             batch.setdefault(wave, []).append(entry)
             entries.append(entry)
         # One notice names the whole wave; the evidence store keeps it once for everyone it names.
@@ -535,7 +401,7 @@ def _dispatches(year: _Year) -> list[_Entry]:
         for wave, members in batch.items():
             issued = starts[wave] - timedelta(days=7)
             verb = {"教育": "支教", "医疗卫生": "支医"}.get(work, "开展技术帮扶") if east_to_west else "跟岗学习"
-            notice = _Document(
+            notice = Document(
                 f"关于选派{role}{'赴' if east_to_west else '到'}{year.place(host_side)}{verb}的通知",
                 year.doc_no(issuer["prefix"], issued, per_year=90),
                 (
@@ -551,7 +417,7 @@ def _dispatches(year: _Year) -> list[_Entry]:
     return entries
 
 
-def _institutions(year: _Year, work: str, role: str, east_to_west: bool) -> tuple[str, str, str]:
+def _institutions(year: Year, work: str, role: str, east_to_west: bool) -> tuple[str, str, str]:
     """Sending and receiving institution and the subject or department, mostly along the paired ones."""
     data, rng = year.data, year.rng
     if work == "农业技术":
@@ -574,7 +440,7 @@ def _institutions(year: _Year, work: str, role: str, east_to_west: bool) -> tupl
 # Training and money -----------------------------------------------------------------------------
 
 
-def _trainings(year: _Year) -> list[_Entry]:
+def _trainings(year: Year) -> list[Entry]:
     data, rng = year.data, year.rng
     entries = []
     for course in data["trainings"]:
@@ -621,11 +487,11 @@ def _trainings(year: _Year) -> list[_Entry]:
                 "record_status": year.status(start),
             }
             issued = start - timedelta(days=rng.randint(7, 14))
-            notice = _Document(
+            notice = Document(
                 f"关于举办{title}的通知",
                 year.doc_no(data["short"]["east" if organiser.startswith("鹤山") else "west"] + "培通", issued, 50),
                 (
-                    f"为落实{year.year}年度粤桂扶贫协作（鹤山—龙州）工作要点，定于{_spoken(start)}起在{course['venue']}"
+                    f"为落实{year.year}年度粤桂扶贫协作（鹤山—龙州）工作要点，定于{spoken(start)}起在{course['venue']}"
                     f"举办{title}，为期{course['days']}天，培训{participants}人。",
                     course["summary"],
                     "请各有关单位按分配名额选派学员，按时报到。",
@@ -636,28 +502,28 @@ def _trainings(year: _Year) -> list[_Entry]:
             documents = [("培训通知.pdf", "通知文件", notice)] if rng.random() < 0.5 else []
             photo = rng.choice(("开班仪式.jpg", "培训现场.jpg"))
             roll = "花名册" if kind == "劳动力技能培训" else "签到表"
-            entries.append(_Entry("training", values, documents, [(photo, f"{title}{photo[:-4]}")], roll))
+            entries.append(Entry("training", values, documents, [(photo, f"{title}{photo[:-4]}")], roll))
     return entries
 
 
-def _disbursements(year: _Year) -> list[_Entry]:
+def _disbursements(year: Year) -> list[Entry]:
     data, rng = year.data, year.rng
     fiscal, offices = data["fiscal_aid"], data["offices"]
     poverty_offices = [offices["east"]["poverty"], offices["west"]["poverty"]]
     entries = []
 
-    def voucher(values: Values, lines: list[str]) -> _Entry:
+    def voucher(values: Values, lines: list[str]) -> Entry:
         name = f"拨付凭证-{values['voucher_no']}.pdf"
-        document = _Document(values["title"], values["voucher_no"], tuple(lines), values["payer"], values["date"])
-        return _Entry("disbursement", values, [(name, "拨付凭证", document)])
+        document = Document(values["title"], values["voucher_no"], tuple(lines), values["payer"], values["date"])
+        return Entry("disbursement", values, [(name, "拨付凭证", document)])
 
-    def donation(values: Values, lines: list[str], number: int) -> _Entry:
+    def donation(values: Values, lines: list[str], number: int) -> Entry:
         """A gift's receipt, and its agreement but for two, which the evidence check then finds missing."""
-        receipt = _Document(values["title"], values["voucher_no"], tuple(lines), values["payee"], values["date"])
+        receipt = Document(values["title"], values["voucher_no"], tuple(lines), values["payee"], values["date"])
         documents = [(f"捐赠收据-{values['voucher_no']}.pdf", "收据", receipt)]
         if number not in (2, 9):
             signed = values["date"] - timedelta(days=7)
-            agreement = _Document(
+            agreement = Document(
                 f"{values['payer']}捐赠协议书",
                 f"鹤龙捐协〔{year.year}〕{number + 1:02d}号",
                 (
@@ -669,7 +535,7 @@ def _disbursements(year: _Year) -> list[_Entry]:
                 signed,
             )
             documents.append((f"捐赠协议-{values['payer']}.pdf", "捐赠协议", agreement))
-        return _Entry("disbursement", values, documents)
+        return Entry("disbursement", values, documents)
 
     # 3.1 the city's own 260 万元, paid in batches by the plan's deadline (March).
     payments = fiscal["payments"]
@@ -689,7 +555,7 @@ def _disbursements(year: _Year) -> list[_Entry]:
             "project": payment["project"],
             "use": payment["use"],
             "deep_poverty": payment["deep_poverty"],
-            "summary": f"鹤山市本级财政帮扶资金第{ORDINALS[number]}批{_wan(amount)}万元，用于{payment['project']}。",
+            "summary": f"鹤山市本级财政帮扶资金第{ORDINALS[number]}批{wan(amount)}万元，用于{payment['project']}。",
             "responsible_units": data["departments"]["finance"],
             "record_status": year.status(when),
         }
@@ -720,7 +586,7 @@ def _disbursements(year: _Year) -> list[_Entry]:
             "project": gift["project"],
             "use": gift["use"],
             "deep_poverty": gift["deep_poverty"],
-            "summary": f"{gift['donor']}向{gift['payee']}捐赠{_wan(amount)}万元，用于{gift['project']}。",
+            "summary": f"{gift['donor']}向{gift['payee']}捐赠{wan(amount)}万元，用于{gift['project']}。",
             "responsible_units": poverty_offices,
             "record_status": year.status(when),
         }
@@ -771,7 +637,7 @@ def _disbursements(year: _Year) -> list[_Entry]:
     return entries
 
 
-def _generate(year: _Year) -> list[_Entry]:
+def _generate(year: Year) -> list[Entry]:
     """Every record of the demo year, in the order they are added."""
     return _meetings(year) + _cadres(year) + _dispatches(year) + _trainings(year) + _disbursements(year)
 
@@ -779,7 +645,7 @@ def _generate(year: _Year) -> list[_Entry]:
 # Evidence ---------------------------------------------------------------------------------------
 
 
-def _evidence(year: _Year, entry: _Entry, rendered: dict[_Document, bytes]) -> list[File]:
+def _evidence(year: Year, entry: Entry, rendered: dict[Document, bytes]) -> list[File]:
     rng, values = year.rng, entry.values
     when = values.get("date") or values["start_date"]
     files = []
@@ -801,7 +667,7 @@ def _evidence(year: _Year, entry: _Entry, rendered: dict[_Document, bytes]) -> l
     return files
 
 
-def _roll(year: _Year, entry: _Entry) -> File:
+def _roll(year: Year, entry: Entry) -> File:
     """The sign-in sheet (签到表) or trainee roster (花名册), with names drawn now."""
     values, rng = entry.values, year.rng
     when = values.get("date") or values["start_date"]
@@ -819,9 +685,9 @@ def _roll(year: _Year, entry: _Entry) -> File:
     else:
         count = values.get("participants") or rng.randint(14, 30)
         names = [f"{number:02d}．{name}" for number, name in enumerate(year.crowd(count), start=1)]
-        lines = [f"时间：{_spoken(when)}　地点：{values.get('location') or ''}"]
+        lines = [f"时间：{spoken(when)}　地点：{values.get('location') or ''}"]
         lines += ["　".join(names[row : row + 5]) for row in range(0, len(names), 5)]
-    document = _Document(heading, "", tuple(lines), values.get("organiser") or "", when)
+    document = Document(heading, "", tuple(lines), values.get("organiser") or "", when)
     return (f"{entry.roll}.pdf", entry.roll, heading, document.render())
 
 
@@ -836,7 +702,7 @@ def build_demo(path: Path, *, seed: int = 2020, progress: Progress | None = None
     """
     folder = Path(path)
     existed = folder.exists()
-    year = _Year(seed)
+    year = Year(seed)
     entries = _generate(year)
     ledger = Ledger.create(folder, author=AUTHOR)
     try:
@@ -875,14 +741,14 @@ def _plan_workbook(folder: Path) -> Path:
     return path
 
 
-def _fill(ledger: Ledger, year: _Year, entries: list[_Entry], seed: int, report: Progress) -> dict[str, int]:
+def _fill(ledger: Ledger, year: Year, entries: list[Entry], seed: int, report: Progress) -> dict[str, int]:
     east, west = year.data["pairing"]["east"], year.data["pairing"]["west"]
     with ledger.session() as session, session.begin():
         pairing = records.add_pairing(session, east, west).name
         session.add(Setting(key="compiling_unit", value=year.data["compiling_unit"]))
     counts: dict[str, int] = {}
     attached, done = 0, 0
-    rendered: dict[_Document, bytes] = {}
+    rendered: dict[Document, bytes] = {}
     with tempfile.TemporaryDirectory() as scratch:
         for kind, spec in KINDS.items():
             batch = [entry for entry in entries if entry.kind == kind]

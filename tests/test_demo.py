@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from ledger import demo, records
 from ledger.check import check_ledger
+from ledger.demo_year import Year
 from ledger.errors import LedgerError
 from ledger.evidence import live_attachments
 from ledger.folder import Ledger
@@ -172,7 +173,7 @@ def test_the_demo_meets_the_plan_of_seed_002(opened):
 
 @pytest.mark.parametrize("seed", [1, 2, 7, 42, 2021])
 def test_every_seed_meets_the_plan(seed):
-    entries = demo._generate(demo._Year(seed))
+    entries = demo._generate(Year(seed))
     _meets_the_plan(_plan_figures({kind: [e.values for e in entries if e.kind == kind] for kind in KINDS}))
     assert len(entries) >= 150
 
@@ -222,7 +223,7 @@ def test_the_same_seed_gives_the_same_ledger_and_another_seed_another(built):
     assert _content(first) == _content(second)
 
     def values(seed):
-        return [(entry.kind, entry.values) for entry in demo._generate(demo._Year(seed))]
+        return [(entry.kind, entry.values) for entry in demo._generate(Year(seed))]
 
     assert values(2020) == values(2020)
     assert values(2020) != values(2021)
