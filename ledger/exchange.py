@@ -68,9 +68,14 @@ class BadPackage(LedgerError):
 
 def revision(spec: KindSpec, values: Mapping[str, Any], deleted: bool) -> str:
     """The hash of a record's state: its field values as JSON (empty as null) and whether it is deleted."""
-    content = {field.name: values.get(field.name) or None for field in spec.fields}
+    content = {field.name: _or_none(values.get(field.name)) for field in spec.fields}
     content["deleted"] = deleted
     return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:32]
+
+
+def _or_none(value: Any) -> Any:
+    # Empty text and an empty list are no value, as a form shows them; False and 0 are values.
+    return None if value is None or value == "" or value == [] else value
 
 
 def known_revisions(session: Session, ids: Iterable[uuid.UUID] | None = None) -> dict[uuid.UUID, set[str]]:
@@ -89,7 +94,7 @@ def known_revisions(session: Session, ids: Iterable[uuid.UUID] | None = None) ->
         if action == "insert":
             values = dict(changes)
         elif action == "update":
-            values = {**values, **{name: pair[1] for name, pair in changes.items()}}
+            values = {**values, **{name: pair[1] for name, pair in changes.items() if _is_pair(pair)}}
         elif action in ("delete", "restore"):
             deleted = action == "delete"
         elif action in ("merge", "conflict"):
@@ -101,6 +106,10 @@ def known_revisions(session: Session, ids: Iterable[uuid.UUID] | None = None) ->
         if kind in KINDS:
             known[target].add(revision(KINDS[kind], values, deleted))
     return known
+
+
+def _is_pair(change: Any) -> bool:
+    return isinstance(change, list) and len(change) == 2
 
 
 def revision_of(record: Record) -> str:
@@ -457,7 +466,7 @@ class _Merge:
         fields = {
             field.label: (ours_values.get(field.name), values.get(field.name))
             for field in spec.fields
-            if (ours_values.get(field.name) or None) != (values.get(field.name) or None)
+            if _or_none(ours_values.get(field.name)) != _or_none(values.get(field.name))
         }
         if local.deleted != (item.get("deleted_at") is not None):
             fields["回收站"] = ("已删除" if local.deleted else "", "已删除" if item.get("deleted_at") else "")

@@ -247,3 +247,17 @@ def test_records_made_on_separate_laptops_join_under_the_same_pairing(tmp_path):
         with ledger.session() as session:
             titles = sorted(r.title for r in records.list_records(session, "meeting", pairing="鹤山市—龙州县"))
         assert titles == ["乙的会议", "甲的会议"]
+
+
+def test_a_zero_typed_over_an_empty_count_is_a_change(ledger_path, tmp_path):
+    with Ledger.open(ledger_path) as ledger:
+        training = _add(ledger, "training", poor_participants=None)
+    second = tmp_path / "b"
+    shutil.copytree(ledger_path, second)
+    with Ledger.open(ledger_path) as a:
+        _update(a, training, poor_participants=0)
+        package = exchange.write_pack(a, tmp_path / "甲.zip").path
+    with Ledger.open(second) as b:
+        assert len(exchange.merge_package(b, package).updated) == 1
+        with b.session() as session:
+            assert records.get_record(session, training).poor_participants == 0
