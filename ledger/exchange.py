@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 from ledger import backup
 from ledger.backup import BadBackup
 from ledger.errors import InvalidInput, LedgerError
-from ledger.evidence import stored_path
+from ledger.evidence import reconcile_store, stored_path
 from ledger.fields import KindSpec, Problem
 from ledger.folder import Ledger
 from ledger.kinds import KINDS
@@ -374,9 +374,13 @@ def merge_package(
         with ledger.session() as session:
             try:
                 merge.run(session, lambda f, m: report(0.4 + 0.6 * f, m))
-            except InvalidInput as error:
+            except BaseException as error:
                 session.rollback()
-                raise BadPackage(f"交换包“{path.name}”中的数据有误，未作任何更改：\n{error}") from None
+                # Files already moved into the store for rows now rolled back go where opening would put them.
+                reconcile_store(session, ledger.evidence_dir, ledger.orphans_dir)
+                if isinstance(error, InvalidInput):
+                    raise BadPackage(f"交换包“{path.name}”中的数据有误，未作任何更改：\n{error}") from None
+                raise
             if dry_run:
                 session.rollback()
             else:

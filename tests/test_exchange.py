@@ -1,7 +1,9 @@
 """Exchange packages: two ledgers edited apart, merged both ways, equal afterwards, conflicts reported."""
 
+import hashlib
 import json
 import shutil
+import zipfile
 
 import pytest
 from PIL import Image
@@ -261,3 +263,35 @@ def test_a_zero_typed_over_an_empty_count_is_a_change(ledger_path, tmp_path):
         assert len(exchange.merge_package(b, package).updated) == 1
         with b.session() as session:
             assert records.get_record(session, training).poor_participants == 0
+
+
+def test_a_merge_failing_after_its_files_were_stored_leaves_the_open_ledger_whole(two_ledgers, tmp_path):
+    first, second, ids = two_ledgers
+    with Ledger.open(first) as a:
+        _add(a, title="甲新增的会议", attach=[_photo(tmp_path, "甲.jpg", 5)])
+        package = exchange.write_pack(a, tmp_path / "甲.zip").path
+
+    def spoil_the_plan(name, data):
+        # Well packed (hashes right) but wrong within: its plan names a pairing the package does not carry.
+        if name == "data.json":
+            content = json.loads(data)
+            content["plans"][0]["pairing"] = "无此结对"
+            return name, json.dumps(content, ensure_ascii=False).encode()
+        return name, data
+
+    spoiled = rewrite_zip(package, tmp_path / "内容有误.zip", spoil_the_plan)
+    with zipfile.ZipFile(spoiled) as archive:
+        data = archive.read("data.json")
+        manifest = json.loads(archive.read("manifest.json"))
+    manifest["files"]["data.json"] = hashlib.sha256(data).hexdigest()
+    rehashed = rewrite_zip(
+        spoiled,
+        tmp_path / "内容有误-重算.zip",
+        lambda name, content: (name, json.dumps(manifest)) if name == "manifest.json" else (name, content),
+    )
+    with Ledger.open(second) as b:
+        before = _state(b)
+        with pytest.raises(exchange.BadPackage, match="无此结对"):
+            exchange.merge_package(b, rehashed)
+        assert check_ledger(b) == []  # the photo stored before the plan failed is set aside, not left unnamed
+        assert _state(b) == before
