@@ -167,7 +167,7 @@ def verify_database(path: Path, known_revisions: set[str], name: str) -> None:
         raise BadBackup(f"“{name}”不是台账的数据库，或已损坏：{error}") from None
     if rows != ["ok"]:
         raise BadBackup(f"“{name}”已损坏：{rows[0]}")
-    if not {"alembic_version", "record", "evidence_file"} <= tables:
+    if not {"alembic_version", "record"} <= tables:  # evidence tables came with the second revision
         raise BadBackup(f"“{name}”不是台账的数据库。")
     if revision is None or revision[0] not in known_revisions:
         version = revision[0] if revision else "未知"

@@ -5,6 +5,7 @@ import os
 import sqlite3
 import zipfile
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -207,3 +208,11 @@ def test_backup_commands(ledger_path, tmp_path, capsys):
     assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     connection.close()
     assert zipfile.is_zipfile(tmp_path / "完整.zip")
+
+
+def test_a_backup_from_the_first_version_is_restored_and_upgraded(ledger_path):
+    fixture = Path(__file__).with_name("fixtures") / "ledger-0001.sqlite"
+    restored, kept = Ledger.restore(ledger_path, fixture)
+    with restored, restored.session() as session:
+        assert records.get_record(session, "33333333-3333-3333-3333-333333333333").attachments == []
+    assert kept is not None
