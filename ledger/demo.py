@@ -4,9 +4,10 @@ It lets a new user see a full ledger at once and gives tests and benchmarks real
 meetings the plan requires (联席会议 2, 推进会 2, 常委会 and 常务会 4 each side, 领导小组会议 3 each
 side, main leaders' visits both ways), the cadres of the work group and the swapped hospital
 vice-presidents, teachers and doctors both ways mostly for a month or more, training in the hundreds
-of 人次, 260 万元 of fiscal aid by March and over 130 万元 of donations — each with the evidence a clerk
-keeps, made on the fly. Names, units and wording are data (resources/demo); dates, numbers and people
-come from one `random.Random(seed)`, so the same seed gives the same ledger.
+of 人次, 260 万元 of fiscal aid by March and over 130 万元 of donations, and (`ledger.demo_cooperation`)
+enterprises, jobs, job fairs, sales, paired schools, hospitals and villages and media reports — each
+with the evidence a clerk keeps, made on the fly. Names, units and wording are data (resources/demo);
+dates, numbers and people come from one `random.Random(seed)`, so the same seed gives the same ledger.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from ledger import evidence, plans, records
+from ledger import demo_cooperation, evidence, plans, records
 from ledger.demo_files import demo_photo
 from ledger.demo_year import ORDINALS, Document, Entry, Values, Year, held_in, other, spoken, wan
 from ledger.folder import Ledger
@@ -639,7 +640,8 @@ def _disbursements(year: Year) -> list[Entry]:
 
 def _generate(year: Year) -> list[Entry]:
     """Every record of the demo year, in the order they are added."""
-    return _meetings(year) + _cadres(year) + _dispatches(year) + _trainings(year) + _disbursements(year)
+    first = _meetings(year) + _cadres(year) + _dispatches(year) + _trainings(year) + _disbursements(year)
+    return first + demo_cooperation.generate(year)
 
 
 # Evidence ---------------------------------------------------------------------------------------
@@ -668,20 +670,23 @@ def _evidence(year: Year, entry: Entry, rendered: dict[Document, bytes]) -> list
 
 
 def _roll(year: Year, entry: Entry) -> File:
-    """The sign-in sheet (签到表) or trainee roster (花名册), with names drawn now."""
+    """The sign-in sheet (签到表), or the roster (花名册) of trainees or of workers, with names drawn now."""
     values, rng = entry.values, year.rng
     when = values.get("date") or values["start_date"]
-    heading = f"{values['title']}{'学员花名册' if entry.roll == '花名册' else '签到表'}"
+    who = "学员" if entry.kind == "training" else "人员"
+    heading = f"{values['title']}{who + '花名册' if entry.roll == '花名册' else '签到表'}"
     if entry.roll == "花名册":
-        poor = values.get("poor_participants") or 0
-        flags = [True] * poor + [False] * (values["participants"] - poor)
+        # Trainees are counted in participants, workers in people.
+        total = values.get("participants") or values["people"]
+        poor = values.get("poor_participants") or values.get("poor_people") or 0
+        flags = [True] * poor + [False] * (total - poor)
         rng.shuffle(flags)
         townships = year.data["west_townships"]
         lines = [
             f"{number:02d}．{name}　{rng.choice(townships)}　{'建档立卡贫困户' if is_poor else '一般户'}"
             for number, (name, is_poor) in enumerate(zip(year.crowd(len(flags)), flags, strict=True), start=1)
         ]
-        lines.insert(0, f"学员{values['participants']}人，其中建档立卡贫困人口{poor}人。")
+        lines.insert(0, f"{who}{total}人，其中建档立卡贫困人口{poor}人。")
     else:
         count = values.get("participants") or rng.randint(14, 30)
         names = [f"{number:02d}．{name}" for number, name in enumerate(year.crowd(count), start=1)]

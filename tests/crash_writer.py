@@ -79,7 +79,7 @@ def _add(ledger: Ledger, rng: random.Random, token: str) -> str:
     values = dict(VALID[kind])
     if "person_name" in values:
         values["person_name"] = rng.choice(["陈志强", "黄丽华", "李明", "王芳"])
-    if kind not in ("cadre", "dispatch"):  # those compose their title from the person
+    if "title" in values:  # the kinds that compose their title (from the person, the tie's parties) have none
         values["title"] = f"{values['title']}（{token}）"
     with ledger.session() as session, session.begin():
         record = add_record(session, kind, values)

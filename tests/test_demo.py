@@ -66,8 +66,11 @@ def test_the_demo_is_a_full_year_of_every_kind(built, opened):
     }
     assert counts["佐证材料"] == sum(len(live_attachments(r)) for rows in found.values() for r in rows)
     assert {record.year for rows in found.values() for record in rows} == {2020}
-    for kind in ("meeting", "disbursement"):
+    for kind in ("meeting", "disbursement", "industry", "labour", "consumption", "publicity"):
         assert {record.date.year for record in found[kind]} == {2020}
+    # Ties signed in earlier years are kept up, with this year's activities.
+    assert min(tie.date for tie in found["tie"]).year < 2020
+    assert {activity.date.year for tie in found["tie"] for activity in tie.activities} == {2020}
     for kind in ("dispatch", "training"):
         assert {record.start_date.year for record in found[kind]} == {2020}
         assert all(record.end_date < date(2022, 1, 1) for record in found[kind])
@@ -101,7 +104,16 @@ def _plan_figures(rows_by_kind):
         for direction in (EAST_TO_WEST, WEST_TO_EAST)
     }
     money = rows_by_kind["disbursement"]
+    labour, reports = rows_by_kind["labour"], rows_by_kind["publicity"]
+    ties = rows_by_kind["tie"]
     return {
+        "job_fairs": sorted(get(row, "disabled_only") for row in labour if get(row, "labour_type") == "招聘会"),
+        "provincial_reports": {
+            side: sum(get(row, "side") == side and get(row, "level") in ("中央", "省") for row in reports)
+            for side in ("东部", "西部")
+        },
+        "clinics": sum("义诊" in a.text for row in ties if get(row, "level") == "医院" for a in get(row, "activities")),
+        "school_activities": sum(len(get(row, "activities")) for row in ties if get(row, "level") == "学校"),
         "fiscal": sum(get(row, "amount") for row in money if get(row, "fund_type") == "财政援助资金"),
         "fiscal_payments": sum(1 for row in money if get(row, "fund_type") == "财政援助资金"),
         "social": sum(get(row, "amount") for row in money if get(row, "fund_type") == "社会帮扶资金"),
@@ -124,6 +136,9 @@ def _meets_the_plan(figures):
             assert count >= (4 if direction == EAST_TO_WEST else 8)
     assert figures["short_stays"] >= 1  # short visits exist and must not count
     assert figures["cadre_training"] >= 250
+    assert figures["job_fairs"] == [False] * 5 + [True]  # five fairs and one for disabled people
+    assert figures["provincial_reports"] == {"东部": 5, "西部": 5}
+    assert figures["clinics"] >= 1 and figures["school_activities"] >= 1
 
 
 def test_the_demo_meets_the_plan_of_seed_002(opened):
@@ -186,6 +201,11 @@ def test_the_demo_has_real_evidence_and_passes_check(opened):
         "disbursement": [{"拨付凭证", "收据"}],  # a donation has a receipt instead of a voucher
         "cadre": [{"任职文件"}],
         "dispatch": [{"通知文件"}],
+        "industry": [{"协议书"}, {"照片"}],
+        "consumption": [{"销售凭证"}],
+        "tie": [{"协议书"}],
+        "publicity": [{"报道截图"}],
+        "labour": [{"花名册", "通知文件", "照片"}],
     }
     for kind, roles in required.items():
         for record in _all(session, kind):
@@ -195,7 +215,7 @@ def test_the_demo_has_real_evidence_and_passes_check(opened):
                 stored = session.get(EvidenceFile, attachment.sha256)
                 assert (ledger.evidence_dir / stored.relative_path).is_file()
                 if attachment.role == "照片":  # taken on the day of the meeting, payment, or the first day
-                    day = record.date if kind in ("meeting", "disbursement") else record.start_date
+                    day = record.start_date if kind in ("dispatch", "training") else record.date
                     assert stored.taken_at.date() == day
 
     files = session.scalars(select(EvidenceFile)).all()

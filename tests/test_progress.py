@@ -139,7 +139,11 @@ def test_the_demo_meets_most_of_its_plan_and_falls_short_where_its_records_do(de
     short = {t["label"]: (t["actual"], t["threshold"]) for t in tasks["2.3"]["targets"] if t["actual"] < t["threshold"]}
     assert list(short.values()) == [(7, 8)]
     assert tasks["3.2"]["state"] == "no_target"
+    # Reports, job fairs and the paired hospitals' clinics, counted from the kinds that keep them.
     assert [t["measure"] for t in tasks["1.5"]["targets"]] == ["provincial_reports"] * 2  # 两地分别
+    assert [t["measure"] for t in tasks["5.2"]["targets"]] == ["job_fairs"] * 2
+    assert [t["params"] for t in tasks["6.3"]["targets"]] == [{"level": "医院", "activity": "义诊"}]
+    assert tasks["1.5"]["state"] == tasks["5.2"]["state"] == tasks["6.2"]["state"] == tasks["6.3"]["state"] == "done"
     states = {task["state"] for task in tasks.values()}
     assert states == {"done", "overdue", "no_target"}
 
