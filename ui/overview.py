@@ -128,8 +128,8 @@ class Overview(QWidget):
                 query = query.where(model.pairing_id == pairing.id)
             count, *sums = session.execute(query).one()
             text = f"{spec.label} <b>{count}</b> 条"
-            for field, fen in zip(money, sums, strict=True):
-                total = Decimal(fen or 0) / 100  # a sum of the fen the column holds
-                text += f"，{field.label} <b>{total / 10000:,.2f}</b> 万元"
+            for field, total in zip(money, sums, strict=True):
+                # The sum keeps the column's type, so it comes back as yuan, not as the fen stored.
+                text += f"，{field.label} <b>{(total or Decimal(0)) / 10000:,.2f}</b> 万元"
             lines.append(text)
         return "　｜　".join(lines)
