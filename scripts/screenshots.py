@@ -2,8 +2,8 @@
 [--out DIR]`.
 
 It makes a demo ledger in a temporary folder, opens the window at 1366×768 (the smallest laptop screen the
-users have) and saves a PNG of each main view, a record form with its evidence, the binder dialog, the preview
-of merging a colleague's package with a conflict, and the audit log after that merge.
+users have) and saves a PNG of each main view, a record form with its evidence and a pairing tie's, the binder
+dialog, the preview of merging a colleague's package with a conflict, and the audit log after that merge.
 Window settings go to a temporary folder too, so the pictures show the defaults a new user sees.
 """
 
@@ -74,6 +74,17 @@ def main() -> int:
             form = RecordDialog(window.context, "meeting", record.id, parent=window)
             form.show()
             save(form, "record-form")
+            form.reject()
+            # A pairing tie: its year's activities typed as dated lines.
+            with window.context.session() as session:
+                tie = next(
+                    r
+                    for r in records.list_records(session, "tie")
+                    if len(r.activities) > 2 and r.record_status == "已核实"
+                )
+            form = RecordDialog(window.context, "tie", tie.id, parent=window)
+            form.show()
+            save(form, "record-form-tie")
             form.reject()
             del table
 

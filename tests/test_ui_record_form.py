@@ -153,6 +153,31 @@ def test_money_is_checked_while_typing_and_saved_exact(qtbot, context, ledger):
     assert _values(ledger, dialog.saved_id)["amount"] == Decimal("2600000.00")
 
 
+def test_a_ties_activities_are_typed_as_lines_checked_while_typing_and_edited(qtbot, context, ledger):
+    dialog = _shown(qtbot, RecordDialog(context, "tie"))
+    form = dialog.form
+    activities = form.editors["activities"].edit
+    message = form.messages["activities"]
+    activities.setPlainText("2020-05-12 捐赠图书 200册 3.5万元\n九月 送教下乡")
+    qtbot.waitUntil(lambda: "第2条“九月 送教下乡”应以日期开头" in message.text(), timeout=2000)
+    activities.setPlainText("2020-09-08 送教下乡\n2020-05-12 捐赠图书 200册 3.5万元")
+    qtbot.waitUntil(lambda: message.text() == "共 2 项，金额合计 3.5万元", timeout=2000)
+    form.editors["level"].combo.setCurrentText("学校")
+    form.editors["east_party"].line.setText("鹤山市纪元中学")
+    form.editors["west_party"].line.setText("龙州县高级中学")
+    form.editors["date"].line.setText("2020-03-20")
+    _click(qtbot, dialog.save_button)
+
+    values = _values(ledger, dialog.saved_id)
+    assert values["title"] == "鹤山市纪元中学与龙州县高级中学结对帮扶"
+    assert [str(activity) for activity in values["activities"]] == [
+        "2020-05-12 捐赠图书 200册 3.5万元",
+        "2020-09-08 送教下乡",
+    ]
+    again = _shown(qtbot, RecordDialog(context, "tie", dialog.saved_id))
+    assert again.form.editors["activities"].text() == "2020-05-12 捐赠图书 200册 3.5万元\n2020-09-08 送教下乡"
+
+
 def test_an_edit_is_saved_and_undone(qtbot, context, ledger):
     record_id = _add(ledger)
     dialog = _shown(qtbot, RecordDialog(context, "meeting", record_id))

@@ -9,6 +9,7 @@ from PySide6.QtCore import QSettings, Qt
 
 from ledger import records
 from ledger.folder import Ledger
+from ledger.kinds import KINDS
 from ledger.plans import list_plans, number_text
 from ledger.progress import STATES, plan_progress
 from ui.context import LedgerContext
@@ -50,6 +51,30 @@ def test_the_window_opens_on_the_only_pairing_and_the_latest_year(window):
     assert window.pairing_box.currentText() == "鹤山市—龙州县" and window.year_box.currentText() == "2020年"
     table = window.show_kind("meeting")
     assert table.model.rowCount() == len(_live(window, "meeting")) > 0
+
+
+def test_every_kind_has_its_view_and_the_sidebar_shows_them_all_on_a_small_laptop(window, qtbot):
+    labels = [window.sidebar.item(row).text() for row in range(window.sidebar.count())]
+    assert [spec.label for spec in KINDS.values()] == labels[2 : 2 + len(KINDS)]
+    qtbot.waitUntil(lambda: window.sidebar.viewport().height() > 0)
+    assert window.sidebar.verticalScrollBar().maximum() == 0  # nothing scrolled out of sight at 1366×768
+    for kind in KINDS:
+        assert window.show_kind(kind).model.rowCount() == len(_live(window, kind)) > 0
+    table = window.show_kind("tie")
+    column = [field.name for field in table.model.fields].index("activities")
+    assert not table.table.isColumnHidden(column)  # what a tie did is what an inspector looks for
+    shown = table.model.data(table.model.index(0, column))
+    assert "\n" not in shown and "；" in shown
+    assert table.model.data(table.model.index(0, column), Qt.ItemDataRole.ToolTipRole).count("\n") == shown.count("；")
+
+
+def test_the_overview_adds_up_each_kinds_records_and_money(window):
+    with window.context.session() as session:
+        paid = records.list_records(session, "disbursement", year=2020)
+        sold = records.list_records(session, "consumption", year=2020)
+    text = window.overview.totals.text()
+    assert f"资金拨付 <b>{len(paid)}</b> 条，金额（元） <b>{sum(d.amount for d in paid) / 10000:,.2f}</b> 万元" in text
+    assert f"消费协作 <b>{len(sold)}</b> 条，金额（元） <b>{sum(s.amount for s in sold) / 10000:,.2f}</b> 万元" in text
 
 
 def test_the_overview_shows_what_ledger_progress_computes(window):

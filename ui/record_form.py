@@ -208,7 +208,8 @@ class TextEditor(FieldEditor):
         self.edit = edit
         edit.setTabChangesFocus(True)
         edit.setPlaceholderText(field.help)
-        lines = 4 if field.max_length > 2000 else 3
+        # A tie's activities are a list a year long; the other texts are a paragraph.
+        lines = 6 if field.type is FieldType.ENTRIES else 4 if field.max_length > 2000 else 3
         margins = edit.contentsMargins()
         edit.setFixedHeight(
             edit.fontMetrics().lineSpacing() * lines
@@ -401,6 +402,11 @@ class RecordForm(QWidget):
             return
         if field.type is FieldType.MONEY and isinstance(value, Decimal):
             self._say(name, self.tr("＝ {yuan} 元（{wan}）").format(yuan=f"{value:,.2f}", wan=format_wan(value)))
+        elif field.type is FieldType.ENTRIES and value:
+            # What was read, so a line whose amount stayed in its text (5万元 with no space) is noticed.
+            total = sum((entry.amount for entry in value if entry.amount), Decimal(0))
+            said = self.tr("共 {0} 项").format(len(value))
+            self._say(name, said + (self.tr("，金额合计 {0}").format(format_wan(total)) if total else ""))
         else:
             self._say(name, "")
 

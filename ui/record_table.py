@@ -76,6 +76,8 @@ class RecordTableModel(QAbstractTableModel):
         row, column = index.row(), index.column()
         field = self.fields[column]
         if role == Qt.ItemDataRole.DisplayRole:
+            if field.type is FieldType.ENTRIES:  # a tie's activities on one line; the tooltip has a line each
+                return self.rows[row][column].replace("\n", "；")
             return self.rows[row][column]
         if role == Qt.ItemDataRole.ToolTipRole and len(self.rows[row][column]) > 20:
             return self.rows[row][column]
@@ -275,12 +277,14 @@ def _shown_by_default(spec, field: Field) -> bool:
         return True
     if field.type is FieldType.CHOICE:
         return field.required
-    return field.type in (FieldType.PERSON, FieldType.MONEY) or field.type is FieldType.INT and field.name != "year"
+    if field.type is FieldType.INT:
+        return field.name != "year"
+    return field.type in (FieldType.PERSON, FieldType.MONEY, FieldType.ENTRIES)
 
 
 def _width(widget: QWidget, field: Field) -> int:
     em = widget.fontMetrics().horizontalAdvance("中")
-    if field.name == "title":
+    if field.name == "title" or field.type is FieldType.ENTRIES:
         return em * 22
     if field.type in (FieldType.DATE, FieldType.MONEY):
         return em * 7
