@@ -302,7 +302,9 @@ def _show(args) -> None:
         width = max(display_width(field.label) for field in spec.fields)
         for field in spec.fields:
             label = field.label + " " * (width - display_width(field.label))
-            print(f"  {label}  {display(field, values[field.name])}")
+            # A tie's activities and other texts of several lines stay in the value's column.
+            shown = display(field, values[field.name]).replace("\n", "\n" + " " * (width + 4))
+            print(f"  {label}  {shown}")
         print(f"  最后修改：{record.updated_by} {record.updated_at.astimezone():%Y-%m-%d %H:%M}")
         if attachments:
             print(f"佐证材料（{len(attachments)}）：")

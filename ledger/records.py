@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import String, cast, func, insert, or_, select
+from sqlalchemy import String, cast, func, insert, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from ledger.errors import InvalidInput, NotFound, RecordLocked
@@ -150,10 +150,11 @@ def list_records(
         return []
     if text:
         pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        # A tie's activities are JSON text holding their words as typed: matched as that text, they are found too.
         columns = [
-            getattr(model, field.name)
+            type_coerce(getattr(model, field.name), String)
             for field in spec.fields
-            if field.type in (FieldType.TEXT, FieldType.PERSON, FieldType.UNIT)
+            if field.type in (FieldType.TEXT, FieldType.PERSON, FieldType.UNIT, FieldType.ENTRIES)
         ]
         query = query.where(or_(*(column.like(pattern, escape="\\") for column in columns)))
     query = query.order_by(*_date_order(spec, model))

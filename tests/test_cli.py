@@ -12,6 +12,7 @@ from samples import ID_NUMBER
 from ledger.cli import main
 from ledger.folder import Ledger
 from ledger.models import Setting
+from ledger.values import display_width
 
 WRONG_ID = ID_NUMBER[:-1] + ("1" if ID_NUMBER[-1] == "0" else "0")
 
@@ -64,6 +65,26 @@ def test_money_comes_out_as_yuan_text_with_two_decimals(run):
     )  # fmt: skip
     assert status == 0, err
     assert json.loads(out)["amount"] == "2600000.00"
+
+
+def test_a_ties_activities_typed_on_one_line_are_shown_a_line_each_and_found_by_their_words(run):
+    status, out, err = run(
+        "add", "tie", "--json",
+        "--set", "level=医院", "--set", "east_party=鹤山市人民医院", "--set", "west_party=龙州县人民医院",
+        "--set", "date=2019-03-20", "--set", "year=2020",
+        "--set", "activities=2020-09-08 专家义诊 300人次；2020-05-12 捐赠医疗设备 12万元",
+    )  # fmt: skip
+    assert status == 0, err
+    added = json.loads(out)
+    assert added["activities"] == ["2020-05-12 捐赠医疗设备 12万元", "2020-09-08 专家义诊 300人次"]
+    shown = run("show", added["id"])[1].splitlines()
+    first = next(n for n, line in enumerate(shown) if "帮扶活动" in line)
+    assert shown[first].endswith("2020-05-12 捐赠医疗设备 12万元")
+    assert shown[first + 1].strip() == "2020-09-08 专家义诊 300人次"
+    label = shown[first][: shown[first].index("2020")]
+    assert shown[first + 1].index("2020") == display_width(label)  # under the value, not the label
+    assert [row["id"] for row in json.loads(run("list", "tie", "--search", "义诊", "--json")[1])] == [added["id"]]
+    assert json.loads(run("list", "tie", "--search", "送教", "--json")[1]) == []
 
 
 def test_invalid_input_names_every_problem_and_writes_nothing(run):
