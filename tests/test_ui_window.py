@@ -73,8 +73,8 @@ def test_the_overview_adds_up_each_kinds_records_and_money(window):
         paid = records.list_records(session, "disbursement", year=2020)
         sold = records.list_records(session, "consumption", year=2020)
     text = window.overview.totals.text()
-    assert f"资金拨付 <b>{len(paid)}</b> 条，金额（元） <b>{sum(d.amount for d in paid) / 10000:,.2f}</b> 万元" in text
-    assert f"消费协作 <b>{len(sold)}</b> 条，金额（元） <b>{sum(s.amount for s in sold) / 10000:,.2f}</b> 万元" in text
+    assert f"资金拨付 <b>{len(paid)}</b> 条，金额 <b>{sum(d.amount for d in paid) / 10000:,.2f}</b> 万元" in text
+    assert f"消费协作 <b>{len(sold)}</b> 条，金额 <b>{sum(s.amount for s in sold) / 10000:,.2f}</b> 万元" in text
 
 
 def test_the_overview_shows_what_ledger_progress_computes(window):

@@ -130,6 +130,8 @@ class Overview(QWidget):
             text = f"{spec.label} <b>{count}</b> 条"
             for field, total in zip(money, sums, strict=True):
                 # The sum keeps the column's type, so it comes back as yuan, not as the fen stored.
-                text += f"，{field.label} <b>{(total or Decimal(0)) / 10000:,.2f}</b> 万元"
+                # Said in 万元, so the label's own unit (金额（元）) would contradict the figure.
+                label = field.label.removesuffix("（元）")
+                text += f"，{label} <b>{(total or Decimal(0)) / 10000:,.2f}</b> 万元"
             lines.append(text)
         return "　｜　".join(lines)
