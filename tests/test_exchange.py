@@ -15,6 +15,7 @@ from ledger import evidence, exchange, plans, records
 from ledger.check import check_ledger
 from ledger.cli import main
 from ledger.folder import Ledger
+from ledger.kinds import KINDS
 from ledger.models import Attachment, Plan, Record, RecordTask
 
 
@@ -295,3 +296,19 @@ def test_a_merge_failing_after_its_files_were_stored_leaves_the_open_ledger_whol
             exchange.merge_package(b, rehashed)
         assert check_ledger(b) == []  # the photo stored before the plan failed is set aside, not left unnamed
         assert _state(b) == before
+
+
+def test_every_kind_travels_in_a_package_with_its_values_intact(ledger_path, tmp_path):
+    second = tmp_path / "b"
+    shutil.copytree(ledger_path, second)
+    with Ledger.open(ledger_path) as a:
+        added = {kind: _add(a, kind) for kind in KINDS}
+        package = exchange.write_pack(a, tmp_path / "甲.zip").path
+    with Ledger.open(second) as b:
+        assert len(exchange.merge_package(b, package).added) == len(KINDS)
+    with Ledger.open(ledger_path) as a, Ledger.open(second) as b:
+        assert _state(a) == _state(b)
+        with a.session() as ours, b.session() as theirs:
+            for record_id in added.values():
+                mine = records.record_json(records.get_record(ours, record_id))
+                assert records.record_json(records.get_record(theirs, record_id)) == mine
