@@ -58,9 +58,6 @@ class FullBackupDialog(JobDialog):
         self._build(form)
         self.setMinimumWidth(620)
 
-    def set_output(self, path: Path | str) -> None:
-        self.output.set_path(path)
-
     @Slot()
     def start(self) -> None:
         path = self._need_output(self.output)

@@ -81,9 +81,6 @@ class PackDialog(JobDialog):
         self.year.currentIndexChanged.connect(self._suggest_output)
         self._suggest_output()
 
-    def set_output(self, path: Path | str) -> None:
-        self.output.set_path(path)
-
     @Slot()
     def _suggest_output(self) -> None:
         # Named for who packed it and when: the receiving laptop gets packages from several people.

@@ -365,6 +365,10 @@ class JobDialog(QDialog):
         box.setDisplayFormat("yyyy-MM-dd")
         return box
 
+    def set_output(self, path: Path | str) -> None:
+        """The file the job writes, as if chosen in the file dialog (callers that know it, and tests)."""
+        self.output.set_path(path)
+
     def _suggested(self, pairing: str | None, year: int | None, what: str, suffix: str) -> Path:
         """A file in the user's Documents named for what it holds, e.g. 2020年鹤山市—龙州县台账.xlsx."""
         name = (f"{year}年" if year else "") + (pairing or "") + what
@@ -410,9 +414,6 @@ class ExcelExportDialog(JobDialog):
         self.pairing.currentIndexChanged.connect(self._suggest_output)
         self.year.currentIndexChanged.connect(self._suggest_output)
         self._suggest_output()
-
-    def set_output(self, path: Path | str) -> None:
-        self.output.set_path(path)
 
     @Slot()
     def _suggest_output(self) -> None:
@@ -647,9 +648,6 @@ class BinderDialog(JobDialog):
         self.layout_fields.changed.connect(self._suggest_output)
         self._suggest_output()
 
-    def set_output(self, path: Path | str) -> None:
-        self.output.set_path(path)
-
     @Slot()
     def _suggest_output(self) -> None:
         fields = self.layout_fields
@@ -723,9 +721,6 @@ class LabelsDialog(JobDialog):
         self.setMinimumWidth(760)
         self.layout_fields.changed.connect(self._suggest_output)
         self._suggest_output()
-
-    def set_output(self, path: Path | str) -> None:
-        self.output.set_path(path)
 
     @Slot()
     def _suggest_output(self) -> None:
