@@ -208,7 +208,8 @@ def _sheet(path: Path, workbook: CalamineWorkbook, name: str) -> CalamineSheet:
 
 
 def _unreadable(path: Path, error: Exception) -> LedgerError:
-    return LedgerError(f"无法读取工作簿 {path.name}：它不是 Excel 或 WPS 表格文件，或已损坏（{error}）")
+    # The reader's own words are English; kept, labelled, for whoever helps the user.
+    return LedgerError(f"无法读取工作簿 {path.name}：它不是 Excel 或 WPS 表格文件，或已损坏。（技术细节：{error}）")
 
 
 class _Package:
@@ -376,7 +377,7 @@ class _SheetReader:
         try:
             yield from enumerate(self.sheet.iter_rows(), start=1)
         except CalamineError as error:
-            raise LedgerError(f"无法读取工作表 {self.name}：{error}") from None
+            raise LedgerError(f"无法读取工作表 {self.name}，文件可能已损坏。（技术细节：{error}）") from None
 
     def _add_mistake(self, row: int, column: str, value: str, reason: str) -> None:
         self.state.mistakes.append(Mistake(self.name, row, column, value, reason))
