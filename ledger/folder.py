@@ -192,6 +192,11 @@ class Ledger:
         except (OSError, KeyError):
             return "未署名"
 
+    def reread_author(self) -> None:
+        """After the 修改人 setting changed: the sessions made from now on write the new name."""
+        if self._sessions is not None:
+            self._sessions.configure(info={"author": self.author})
+
     def session(self) -> LedgerSession:
         if self._sessions is None:
             raise RuntimeError("ledger is closed")

@@ -1,34 +1,29 @@
-"""`ledger-app [--ledger PATH]`: the window on a ledger, the default one unless told, with the demo offered on
-first start."""
+"""`ledger-app [--ledger PATH]`: the window on a ledger (the one named, else the last one opened, else the
+default one), with the demo offered on first start, and a crash log armed before anything else."""
 
 from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, Qt, QTranslator
-from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import (
-    QApplication,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QLineEdit,
-    QMessageBox,
-    QProgressDialog,
-)
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, Qt, QTranslator, QUrl
+from PySide6.QtGui import QDesktopServices, QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
 
-from ledger import __version__, records
+from ledger import __version__
 from ledger.demo import build_demo
 from ledger.errors import LedgerError
-from ledger.folder import Ledger, is_ledger, resolve_ledger_path
+from ledger.folder import ENV_LEDGER, Ledger, is_ledger, resolve_ledger_path
 from ledger.resources import resource_path
 from ui.context import LedgerContext
+from ui.crash_log import KEPT, CrashLog, log_folder, unreported_crashes
+from ui.first_start import DEMO, FirstStartDialog
 from ui.main_window import MainWindow
+from ui.transient import ask, run_modal
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -44,13 +39,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         from ui.self_test import run_self_test
 
         return run_self_test()
+    crash_log = CrashLog(log_folder())
+    crash_log.start()
+    try:
+        return _run(args, qt_args)
+    finally:
+        crash_log.stop()
+
+
+def _run(args: argparse.Namespace, qt_args: list[str]) -> int:
     QCoreApplication.setOrganizationName("xiezuo")
     QCoreApplication.setApplicationName("协作台账")
     QCoreApplication.setApplicationVersion(__version__)
     app = QApplication.instance() or QApplication([sys.argv[0], *qt_args])
     install_chinese(app)
     app.setWindowIcon(QIcon(str(resource_path("icons", "app.png"))))
-    path: Path | None = resolve_ledger_path(args.ledger)
+    tell_of_crash()
+    path: Path | None = starting_ledger(args.ledger)
     status = 0
     # One ledger at a time: 新建台账 or 最近的台账 close the window and name the next one to open.
     while path is not None:
@@ -94,22 +99,14 @@ def remember(path: Path) -> None:
 
 
 def open_ledger(path: Path) -> Ledger | None:
-    """The ledger at `path`; where there is none yet, one is made there, with the demo year if the user wants.
-    None when the user declines."""
+    """The ledger at `path`; where there is none yet, the first-start dialog asks who the clerk is and whether
+    to make it with the demo year or empty. None when the user declines."""
     if is_ledger(path):
         return Ledger.open(path)
-    answer = QMessageBox.question(
-        None,
-        "协作台账",
-        f"还没有台账，将在这里新建：\n{path}\n\n"
-        "要载入演示数据（鹤山市—龙州县 2020 年的会议、干部、人才、培训和资金记录）吗？\n"
-        "选“是”载入演示数据，选“否”新建空台账。",
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No | QMessageBox.StandardButton.Cancel,
-        QMessageBox.StandardButton.Yes,
-    )
-    if answer == QMessageBox.StandardButton.Cancel:
+    dialog = FirstStartDialog(path)
+    if not run_modal(dialog) or dialog.choice is None:
         return None
-    if answer == QMessageBox.StandardButton.Yes:
+    if dialog.choice == DEMO:
         progress = QProgressDialog("正在生成演示数据…", "", 0, 100)
         progress.setCancelButton(None)
         progress.setWindowModality(Qt.WindowModality.ApplicationModal)
@@ -122,39 +119,41 @@ def open_ledger(path: Path) -> Ledger | None:
 
         build_demo(path, progress=report)
         progress.close()
-        return Ledger.open(path)
-    pairing = PairingDialog()
-    if not pairing.exec():
-        return None
-    ledger = Ledger.create(path)
-    with ledger.session() as session, session.begin():
-        records.add_pairing(session, pairing.east.text().strip(), pairing.west.text().strip())
+        progress.deleteLater()
+        ledger = Ledger.open(path)
+    else:
+        ledger = Ledger.create(path)
+    dialog.settle(ledger)
     return ledger
 
 
-class PairingDialog(QDialog):
-    """The pairing a new ledger keeps records of: every record belongs to one (鹤山市—龙州县)."""
+def starting_ledger(given: str | None) -> Path:
+    """The ledger a start opens: the one named (--ledger, XIEZUO_LEDGER), else the last one opened if it is still
+    there, else the user's default ledger."""
+    if given or os.environ.get(ENV_LEDGER):
+        return resolve_ledger_path(given)
+    recent = QSettings().value("recent", [], list)
+    if recent and is_ledger(Path(recent[0])):
+        return Path(recent[0])
+    return resolve_ledger_path(None)
 
-    def __init__(self):
-        super().__init__()
-        self.setWindowTitle("新建台账：结对关系")
-        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("中") * 28)
-        self.east = QLineEdit(placeholderText="如：鹤山市")
-        self.west = QLineEdit(placeholderText="如：龙州县")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok.setEnabled(False)
-        for field in (self.east, self.west):
-            field.textChanged.connect(self._check)
-        form = QFormLayout(self)
-        note = QLabel("台账按结对关系记录。请填写东部和西部的市县（以后可用 ledger pairing add 添加更多）：")
-        note.setWordWrap(True)
-        form.addRow(note)
-        form.addRow("东部", self.east)
-        form.addRow("西部", self.west)
-        form.addRow(buttons)
 
-    def _check(self) -> None:
-        self.ok.setEnabled(bool(self.east.text().strip() and self.west.text().strip()))
+def tell_of_crash(parent: QWidget | None = None) -> None:
+    """Says once that the program stopped unexpectedly last time, and offers the log it left."""
+    settings = QSettings()
+    reported = set(settings.value("crash/reported", [], list))
+    crashes = unreported_crashes(log_folder(), reported)
+    if not crashes:
+        return
+    settings.setValue("crash/reported", sorted(reported | {path.name for path in crashes})[-KEPT:])
+    newest = crashes[0]
+    choices = [
+        ("打开日志文件", QMessageBox.ButtonRole.ActionRole),
+        ("打开所在文件夹", QMessageBox.ButtonRole.ActionRole),
+        ("关闭", QMessageBox.ButtonRole.RejectRole),
+    ]
+    text = "协作台账上次意外退出了。台账本身有自动备份，最近保存的记录不受影响；未保存的表单内容可能丢失。"
+    detail = f"当时的情况记在日志文件里，可以交给技术支持：\n{newest}"
+    chosen = ask(parent, "协作台账", text, choices, default=2, icon=QMessageBox.Icon.Warning, detail=detail)
+    if chosen in (0, 1):
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(newest if chosen == 0 else newest.parent)))

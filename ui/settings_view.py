@@ -16,11 +16,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
+from ledger import records
 from ledger.backup import list_backups
-from ledger.models import Setting
+from ledger.errors import LedgerError
 from ledger.pdf_fonts import find_fonts
+from ledger.settings import read_settings, write_settings
 from ui.context import LedgerContext
 
 #: The settings this view edits, as `ledger config` names them.
@@ -48,6 +49,7 @@ class SettingsView(QWidget):
         save.setDefault(True)
         save.clicked.connect(self.save)
 
+        pairings = self._pairings_group()
         who = QGroupBox(self.tr("台账"))
         form = QFormLayout(who)
         form.addRow(self.tr("修改人"), self.author)
@@ -85,15 +87,76 @@ class SettingsView(QWidget):
         buttons.addWidget(self.saved, 1)
         buttons.addWidget(save)
         layout = QVBoxLayout(self)
-        for group in (who, binder, backups):
+        for group in (who, pairings, binder, backups):
             layout.addWidget(group)
         layout.addLayout(buttons)
         layout.addStretch(1)
         self.setMaximumWidth(self.fontMetrics().horizontalAdvance("中") * 50)
 
+    def _pairings_group(self) -> QGroupBox:
+        group = QGroupBox(self.tr("结对关系"))
+        self.pairing_list = QLabel()
+        self.pairing_list.setWordWrap(True)
+        self.pairing_list.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.east = QLineEdit(placeholderText=self.tr("东部，如：鹤山市"))
+        self.west = QLineEdit(placeholderText=self.tr("西部，如：龙州县"))
+        self.add_pairing_button = QPushButton(self.tr("添加"))
+        self.add_pairing_button.setAutoDefault(False)
+        self.add_pairing_button.setEnabled(False)
+        self.add_pairing_button.clicked.connect(self.add_pairing)
+        for line in (self.east, self.west):
+            line.textChanged.connect(self._pairing_typed)
+            line.returnPressed.connect(self.add_pairing)
+        self.pairing_note = QLabel()
+        self.pairing_note.setWordWrap(True)
+        self.pairing_note.hide()
+        row = QHBoxLayout()
+        row.addWidget(self.east, 1)
+        row.addWidget(QLabel("—"))
+        row.addWidget(self.west, 1)
+        row.addWidget(self.add_pairing_button)
+        hint = QLabel(self.tr("结对关系的名称用于交换和合并台账时对应记录，添加后不能改名。"))
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color:palette(placeholder-text);")
+        column = QVBoxLayout(group)
+        column.addWidget(self.pairing_list)
+        column.addLayout(row)
+        column.addWidget(self.pairing_note)
+        column.addWidget(hint)
+        return group
+
+    def _pairing_typed(self) -> None:
+        self.add_pairing_button.setEnabled(bool(self.east.text().strip() and self.west.text().strip()))
+        self._say_pairing("")
+
+    def add_pairing(self) -> None:
+        east, west = self.east.text().strip(), self.west.text().strip()
+        if not (east and west):
+            return
+        name = records.pairing_name(east, west)
+        if name in self.context.pairings():
+            self._say_pairing(self.tr("已有结对关系“{0}”。").format(name), error=True)
+            return
+        try:
+            self.context.write(lambda session: records.add_pairing(session, east, west))
+        except LedgerError as error:
+            self._say_pairing(str(error), error=True)
+            return
+        self.east.clear()
+        self.west.clear()
+        self._say_pairing(self.tr("已添加结对关系“{0}”。").format(name))
+
+    def _say_pairing(self, text: str, *, error: bool = False) -> None:
+        self.pairing_note.setText(text)
+        self.pairing_note.setStyleSheet("color:#c0392b;" if error else "")
+        self.pairing_note.setVisible(bool(text))
+
     def reload(self) -> None:
+        known = self.context.pairings()
+        none_yet = self.tr("还没有结对关系：请在下面添加，才能登记记录。")
+        self.pairing_list.setText(self.tr("已有：{0}").format("、".join(known)) if known else none_yet)
         with self.context.session() as session:
-            stored = {s.key: s.value for s in session.scalars(select(Setting).where(Setting.key.in_(KEYS)))}
+            stored = read_settings(session, KEYS)
         self.author.setText(stored.get("author", ""))
         self.compiling_unit.setText(stored.get("compiling_unit", ""))
         fonts = find_fonts()
@@ -111,16 +174,8 @@ class SettingsView(QWidget):
             "pdf_font": self.pdf_font.currentText().strip(),
             "mask_personal": "是" if self.mask.isChecked() else "否",
         }
-
-        def store(session) -> None:
-            for key, value in values.items():
-                existing = session.get(Setting, key)
-                if value:
-                    session.merge(Setting(key=key, value=value))
-                elif existing is not None:
-                    session.delete(existing)
-
-        self.context.write(store)
+        self.context.write(lambda session: write_settings(session, values))
+        self.context.ledger.reread_author()  # the next change is written under the new name
         self._describe_font()
         self.saved.setText(self.tr("已保存。"))
 

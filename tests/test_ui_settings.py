@@ -1,0 +1,56 @@
+"""设置 in the window: a pairing added without the command line, the 修改人 written on the next change."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSettings
+from samples import VALID
+from sqlalchemy import select
+
+from ledger.folder import Ledger
+from ledger.models import AuditEntry
+from ui.context import LedgerContext
+from ui.main_window import MainWindow
+
+
+@pytest.fixture
+def window(ledger_path, qtbot):
+    QSettings().clear()
+    main = MainWindow(LedgerContext(Ledger.open(ledger_path)))
+    qtbot.addWidget(main)
+    main.show()
+    main.sidebar.setCurrentRow(main.stack.indexOf(main.settings))
+    yield main
+    main.close()
+    main.context.ledger.close()
+
+
+def test_a_pairing_is_added_in_the_settings_and_offered_everywhere_at_once(window):
+    view = window.settings
+    assert view.pairing_list.text() == "已有：鹤山市—龙州县"
+    view.east.setText("江门市")
+    assert not view.add_pairing_button.isEnabled()  # both places are needed
+    view.west.setText(" 大新县 ")
+    view.add_pairing_button.click()
+    assert view.pairing_note.text() == "已添加结对关系“江门市—大新县”。"
+    assert view.east.text() == view.west.text() == ""
+    assert view.pairing_list.text() == "已有：江门市—大新县、鹤山市—龙州县"
+    assert [window.pairing_box.itemText(i) for i in range(window.pairing_box.count())] == [
+        "全部",
+        "江门市—大新县",
+        "鹤山市—龙州县",
+    ]
+    view.east.setText("江门市")
+    view.west.setText("大新县")
+    view.add_pairing_button.click()
+    assert view.pairing_note.text() == "已有结对关系“江门市—大新县”。"
+    assert window.context.pairings() == ["江门市—大新县", "鹤山市—龙州县"]
+
+
+def test_the_author_set_in_the_settings_signs_the_next_change(window):
+    window.settings.author.setText("王海")
+    window.settings.save()
+    record_id = window.context.save_record("meeting", VALID["meeting"])
+    with window.context.session() as session:
+        author = session.scalar(select(AuditEntry.author).where(AuditEntry.target_id == record_id))
+    assert author == "王海"
