@@ -20,6 +20,7 @@ from ledger.audit_log import read_log
 from ledger.cli_support import assignments, open_ledger, print_json, print_table
 from ledger.errors import InvalidInput, LedgerError, NotALedger, NotFound
 from ledger.evidence import attach, detach, discard_unreferenced, live_attachments
+from ledger.evidence_roles import guess_role
 from ledger.fields import Problem
 from ledger.folder import Ledger, is_ledger, resolve_ledger_path
 from ledger.kinds import KINDS, kind_spec
@@ -120,7 +121,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = command("attach", _attach, "为记录添加佐证材料")
     sub.add_argument("id", metavar="RECORD_ID")
     sub.add_argument("files", metavar="FILE", nargs="+", type=Path)
-    sub.add_argument("--role", default="其他", choices=EVIDENCE_ROLES, help="材料类型")
+    sub.add_argument("--role", choices=EVIDENCE_ROLES, help="材料类型（默认按文件名逐个判断）")
     sub.add_argument("--caption", help="说明文字")
 
     sub = command("detach", _detach, "移除一份佐证材料（可在回收站恢复）")
@@ -200,7 +201,9 @@ def _fields(args) -> None:
     spec = kind_spec(args.kind)
     rows = []
     for field in spec.fields:
-        notes = ["必填" if field.required else "", "自动计算" if field.derived else ""]
+        notes = ["必填" if spec.must_fill(field) else "", "自动计算" if field.derived else ""]
+        if field.follows_date:
+            notes.append(f"不填时取{spec.field(spec.date_field).label}所在年份")
         if field.choices:
             notes.append("可选：" + "、".join(field.choices))
         rows.append((field.name, field.label, field.type.value, "；".join(note for note in notes if note)))
@@ -336,7 +339,10 @@ def _attach(args) -> None:
         try:
             with session.begin():
                 record = records.get_record(session, args.id)
-                added = attach(session, ledger.evidence_dir, record, args.files, role=args.role, caption=args.caption)
+                # Without --role each file's type is guessed from its name and the record's kind.
+                roles = [args.role or guess_role(path, record.kind) for path in args.files]
+                captions = [args.caption] * len(args.files)
+                added = attach(session, ledger.evidence_dir, record, args.files, roles=roles, captions=captions)
         except BaseException:
             with ledger.session() as cleanup:
                 discard_unreferenced(cleanup, ledger.evidence_dir)

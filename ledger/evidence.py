@@ -18,21 +18,34 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ledger.binder_media import DOCUMENTS
 from ledger.errors import InvalidInput, LedgerError, RecordLocked
 from ledger.fields import Problem
+from ledger.kinds import KINDS
 from ledger.kinds.common import ARCHIVED
 from ledger.limits import Limits, file_problem
 from ledger.media import MediaInfo, probe
 from ledger.models import EVIDENCE_ROLES, Attachment, EvidenceFile, Record, utc_now
-from ledger.records import audit, author_of
+from ledger.records import audit, author_of, find_pairing
 
 CHUNK = 1 << 20
 TEMP = ".tmp"
 NAME_LENGTH = 200
+
+# What evidence can be, by the ending of its name: photos the binder prints (recognised by their content, so a
+# photo under an odd name is taken too; HEIC is refused by `ledger.media`), scans it merges page by page, and
+# documents it names in a record's list. `attach` refuses any other file, and the window's file dialog offers
+# these and nothing else.
+PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".webp", ".jfif")
+SCAN_SUFFIXES = (".pdf",)
+DOCUMENT_SUFFIXES = tuple(DOCUMENTS)
+SPREADSHEET_SUFFIXES = (".xls", ".xlsx", ".et", ".ods", ".csv")
+ACCEPTED_SUFFIXES = PHOTO_SUFFIXES + SCAN_SUFFIXES + DOCUMENT_SUFFIXES
 
 
 class EvidenceRefused(LedgerError):
@@ -148,8 +161,9 @@ def _take_in(
             if session.get(EvidenceFile, copied.sha256) is None:
                 info = probed.get(copied.sha256) or probe(copied.temp, source.name, limits.image_megapixels)
                 probed[copied.sha256] = info
-                if info.refusal:
-                    refused.append((clean_name(source.name), info.refusal))
+                refusal = info.refusal or _type_refusal(info, source.name)
+                if refusal:
+                    refused.append((clean_name(source.name), refusal))
             taken.append((copied, info))
         if refused:
             raise EvidenceRefused(refused, len(sources))
@@ -158,6 +172,14 @@ def _take_in(
             copied.temp.unlink(missing_ok=True)
         raise
     return taken
+
+
+def _type_refusal(info: MediaInfo, name: str) -> str | None:
+    """Why a file that is neither a photo nor a PDF by its content, nor a document by its name, cannot be evidence."""
+    if info.mime == "application/pdf" or info.width is not None or _extension(name) in DOCUMENT_SUFFIXES:
+        return None
+    shown = _extension(name) or "没有扩展名"
+    return f"这种文件（{shown}）不能作为佐证材料：可以添加照片（JPG、PNG 等）、PDF，或 Word、Excel 等文档"
 
 
 def _sync_dir(folder: Path) -> None:
@@ -192,13 +214,20 @@ def attach(
     *,
     role: str = "其他",
     caption: str | None = None,
+    roles: Sequence[str] | None = None,
+    captions: Sequence[str | None] | None = None,
 ) -> list[Attachment]:
-    """Attaches files to a record; content the record already has is not attached again, and its
+    """Attaches files to a record, each in `role` with `caption`, or in its own one of `roles` and `captions`
+    (one for each of `sources`); content the record already has is not attached again, and its
     attachment comes back with a warning. Raises EvidenceRefused, having stored nothing, when any file
     cannot be evidence. Files are in the store before the caller commits; if the transaction fails,
     `discard_unreferenced` removes the ones that no row came to reference."""
-    if role not in EVIDENCE_ROLES:
-        raise InvalidInput([Problem("role", "材料类型", role, f"只能是：{'、'.join(EVIDENCE_ROLES)}")])
+    roles = [role] * len(sources) if roles is None else list(roles)
+    captions = [caption] * len(sources) if captions is None else list(captions)
+    if not len(roles) == len(captions) == len(sources):
+        raise ValueError(f"{len(sources)} files, {len(roles)} roles and {len(captions)} captions")
+    for given in roles:
+        _check_role(given)
     if record.deleted:
         raise InvalidInput([Problem("record", "记录", record.title, "记录在回收站里，请先恢复")])
     _refuse_if_archived(record, "添加")
@@ -208,7 +237,7 @@ def attach(
     position = -1 if position is None else position
     already = {attachment.sha256: attachment for attachment in live_attachments(record)}
     attachments = []
-    for copied, info in taken:
+    for (copied, info), role, caption in zip(taken, roles, captions, strict=True):
         source = copied.source
         stored = session.get(EvidenceFile, copied.sha256)
         warning = None
@@ -250,7 +279,7 @@ def attach(
             sha256=copied.sha256,
             original_name=clean_name(source.name),
             role=role,
-            caption=caption.strip() if caption and caption.strip() else None,
+            caption=_caption(caption),
             position=position,
             created_by=author,
             updated_by=author,
@@ -271,6 +300,46 @@ def attach(
     return attachments
 
 
+def _check_role(role: str) -> None:
+    if role not in EVIDENCE_ROLES:
+        raise InvalidInput([Problem("role", "材料类型", role, f"只能是：{'、'.join(EVIDENCE_ROLES)}")])
+
+
+def _caption(caption: str | None) -> str | None:
+    return caption.strip() if caption and caption.strip() else None
+
+
+def update_attachment(
+    session: Session, attachment: Attachment, *, role: str | None = None, caption: str | None = None
+) -> dict[str, list[Any]]:
+    """Changes an attachment's role or caption (None leaves it as it is; an empty caption clears it); returns the
+    changes as {name: [old, new]}, empty when nothing changed. Refused, like attaching, on an archived record."""
+    if role is not None:
+        _check_role(role)
+    record = attachment.record
+    if attachment.deleted_at is not None:
+        raise InvalidInput([Problem("attachment", "佐证材料", attachment.original_name, "已移除，请先从回收站恢复")])
+    if record.deleted:
+        raise InvalidInput([Problem("record", "记录", record.title, "记录在回收站里，请先恢复")])
+    _refuse_if_archived(record, "修改")
+    wanted = {
+        "role": attachment.role if role is None else role,
+        "caption": attachment.caption if caption is None else _caption(caption),
+    }
+    changes = {
+        name: [getattr(attachment, name), value] for name, value in wanted.items() if getattr(attachment, name) != value
+    }
+    if not changes:
+        return {}
+    for name, (_, value) in changes.items():
+        setattr(attachment, name, value)
+    attachment.updated_at = utc_now()
+    attachment.updated_by = author_of(session)
+    session.flush()
+    audit(session, "update", "attachment", attachment.id, record.kind, {"file": attachment.original_name, **changes})
+    return changes
+
+
 def detach(session: Session, attachment: Attachment) -> None:
     """Moves an attachment to the recycle bin; the stored file stays, so it can be restored."""
     if attachment.deleted_at is not None:
@@ -284,6 +353,62 @@ def detach(session: Session, attachment: Attachment) -> None:
 
 def live_attachments(record: Record) -> list[Attachment]:
     return [attachment for attachment in record.attachments if attachment.deleted_at is None]
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One attachment as the list of a year's evidence shows it, with its record."""
+
+    kind: str
+    record_id: uuid.UUID
+    title: str
+    attachment_id: uuid.UUID
+    name: str
+    role: str
+    caption: str
+    relative_path: str
+    size: int
+    mime: str
+    page_count: int | None
+
+
+def list_evidence(session: Session, *, year: int | None = None, pairing: str | None = None) -> list[Listed]:
+    """Every live attachment of live records of `year` and `pairing` (None: all), by kind, record date and order;
+    read in one query, without an ORM object for each."""
+    query = (
+        select(
+            Record.kind,
+            Record.id,
+            Record.title,
+            Attachment.id,
+            Attachment.original_name,
+            Attachment.role,
+            Attachment.caption,
+            EvidenceFile.sha256,
+            EvidenceFile.ext,
+            EvidenceFile.size,
+            EvidenceFile.mime,
+            EvidenceFile.page_count,
+        )
+        .join(Record, Attachment.record_id == Record.id)
+        .join(EvidenceFile, Attachment.sha256 == EvidenceFile.sha256)
+        .where(Attachment.deleted_at.is_(None), Record.deleted_at.is_(None))
+        .order_by(func.coalesce(Record.date, Record.start_date), Record.created_at, Record.id, Attachment.position)
+    )
+    if year is not None:
+        query = query.where(Record.year == year)
+    if pairing:
+        found = find_pairing(session, pairing)
+        if found is None:
+            return []
+        query = query.where(Record.pairing_id == found.id)
+    order = {kind: number for number, kind in enumerate(KINDS)}
+    listed = []
+    for row in session.execute(query):
+        kind, record_id, title, attachment_id, name, role, caption, sha256, ext, size, mime, pages = row
+        path = stored_path(Path(), sha256, ext).as_posix()
+        listed.append(Listed(kind, record_id, title, attachment_id, name, role, caption or "", path, size, mime, pages))
+    return sorted(listed, key=lambda entry: order.get(entry.kind, len(order)))
 
 
 def discard_unreferenced(session: Session, evidence_dir: Path) -> list[Path]:

@@ -138,6 +138,20 @@ def test_attach_then_check_passes_and_fails_after_tampering(run, ledger_path, tm
     assert status == 1 and str(stored) in out
 
 
+def test_attach_without_a_role_guesses_each_file_s_type_from_its_name(run, tmp_path):
+    record_id = _add_meeting(run)
+    photo, minutes = tmp_path / "会场.jpg", tmp_path / "第一次联席会议纪要.pdf"
+    Image.new("RGB", (320, 240), "white").save(photo)
+    Image.new("RGB", (320, 240), "white").save(minutes)
+    status, out, err = run("attach", record_id, str(photo), str(minutes))
+    assert status == 0, err
+    attachments = json.loads(run("show", record_id, "--json")[1])["attachments"]
+    assert [(a["original_name"], a["role"]) for a in attachments] == [
+        ("会场.jpg", "照片"),
+        ("第一次联席会议纪要.pdf", "会议纪要"),
+    ]
+
+
 def test_attach_refuses_a_damaged_photo_and_stores_nothing(run, ledger_path, tmp_path):
     record_id = _add_meeting(run)
     photo = tmp_path / "会场.jpg"

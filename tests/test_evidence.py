@@ -1,8 +1,9 @@
 """The evidence store: content addressing, sharing, atomic copies, metadata and tamper detection."""
 
 import hashlib
+import json
 import os
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 from PIL import Image
@@ -12,6 +13,7 @@ from sqlalchemy import func, select
 from ledger import evidence, records
 from ledger.check import check_ledger
 from ledger.errors import InvalidInput, RecordLocked
+from ledger.evidence_roles import guess_role
 from ledger.models import Attachment, EvidenceFile
 
 
@@ -241,3 +243,142 @@ def test_opening_sets_aside_files_a_killed_write_left_and_brings_them_back_when_
     with Ledger.open(ledger_path) as opened:
         assert evidence.stored_files(opened.evidence_dir) == [left]
         assert not (opened.orphans_dir / left.name).exists()
+
+
+# What each file is (its role), guessed per file; changed after attaching ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "role"),
+    [
+        # The demo's own files, each as the demo files it.
+        ("会议纪要.pdf", "meeting", "会议纪要"),
+        ("签到表.pdf", "meeting", "签到表"),
+        ("联席会议现场1.jpg", "meeting", "照片"),
+        ("任职文件.pdf", "cadre", "任职文件"),
+        ("选派通知.pdf", "dispatch", "通知文件"),
+        ("花名册.pdf", "training", "花名册"),
+        ("拨付凭证-HS2020-001.pdf", "disbursement", "拨付凭证"),
+        ("捐赠收据-HS2020-007.pdf", "disbursement", "收据"),
+        ("捐赠协议-碧桂园.pdf", "disbursement", "捐赠协议"),
+        ("合作协议书.pdf", "industry", "协议书"),
+        ("补贴拨付凭证.pdf", "labour", "拨付凭证"),
+        ("销售凭证.pdf", "consumption", "销售凭证"),  # not 拨付凭证: the longer word ending last wins
+        ("结对帮扶协议书.pdf", "tie", "协议书"),
+        ("报道版面.pdf", "publicity", "报道截图"),
+        # Names as clerks write them.
+        ("2020年第一次联席会议纪要（定稿）.docx", "meeting", "会议纪要"),
+        ("参会人员签到.pdf", "meeting", "签到表"),
+        ("关于印发会议纪要的通知.pdf", "meeting", "会议纪要"),  # 通知 only says it is a document
+        ("关于陈志强同志任职的通知.pdf", "cadre", "任职文件"),
+        ("关于拨付2020年东西部协作资金的通知.pdf", "disbursement", "拨付凭证"),
+        ("银行回单.pdf", "disbursement", "拨付凭证"),
+        ("挂职干部花名册.xlsx", "cadre", "花名册"),  # what the name ends with
+        ("参训学员名单.xls", "training", "花名册"),
+        ("学员信息.xlsx", "training", "花名册"),  # a spreadsheet of a training lists its people
+        ("学员信息.xlsx", "meeting", "其他"),
+        ("签到表.jpg", "meeting", "签到表"),  # a sheet photographed
+        ("资金拨付仪式.JPG", "disbursement", "照片"),  # a photo of a ceremony, not a voucher
+        ("IMG_20200420_093000.jpeg", "training", "照片"),
+        ("微信截图_20200420.png", "meeting", "报道截图"),
+        ("IMG_0001.jpg", "publicity", "报道截图"),
+        ("扫描件001.pdf", "cadre", "任职文件"),  # the one paper a cadre's rules ask for
+        ("扫描件001.pdf", "meeting", "其他"),  # minutes or sign-in sheet: not for a guess to say
+        ("扫描件001.pdf", None, "其他"),
+        ("C:\\Users\\办公室\\Desktop\\签到表\\扫描件.pdf", "meeting", "其他"),  # folder names do not count
+    ],
+)
+def test_the_role_is_guessed_for_each_file_from_its_name_and_record(name, kind, role):
+    assert guess_role(name, kind) == role
+
+
+def test_files_of_one_attach_each_keep_their_own_role_and_caption(ledger, session, photo, pdf):
+    record = records.add_record(session, "meeting", VALID["meeting"])
+    attached = evidence.attach(
+        session, ledger.evidence_dir, record, [photo, pdf], roles=["照片", "会议纪要"], captions=["会场", " "]
+    )
+    assert [(a.original_name, a.role, a.caption) for a in attached] == [
+        ("联席会议现场.JPG", "照片", "会场"),
+        ("会议纪要.pdf", "会议纪要", None),
+    ]
+    with pytest.raises(InvalidInput, match="材料类型"):
+        evidence.attach(session, ledger.evidence_dir, record, [photo, pdf], roles=["照片", "自拍"], captions=["", ""])
+
+
+def test_a_role_and_caption_change_is_audited_and_refused_on_an_archived_record(ledger, session, photo):
+    from ledger.audit_log import summary
+
+    record = records.add_record(session, "meeting", VALID["meeting"])
+    [attachment] = evidence.attach(session, ledger.evidence_dir, record, [photo])
+    assert (attachment.role, attachment.caption) == ("其他", None)
+
+    changes = evidence.update_attachment(session, attachment, role="照片", caption="  会场全景 ")
+    assert changes == {"role": ["其他", "照片"], "caption": [None, "会场全景"]}
+    assert (attachment.role, attachment.caption, attachment.updated_by) == ("照片", "会场全景", "测试员")
+    assert evidence.update_attachment(session, attachment, role="照片") == {}  # nothing changed: nothing logged
+    assert evidence.update_attachment(session, attachment, caption="") == {"caption": ["会场全景", None]}
+    session.commit()
+    entries = records.history(session, record.id)
+    assert [entry.action for entry in entries] == ["update", "update", "attach", "insert"]
+    assert (entries[1].target, entries[1].target_id, entries[1].author) == ("attachment", attachment.id, "测试员")
+    assert summary("update", "attachment", "meeting", json.loads(entries[1].changes)) == (
+        "说明：（空） → 会场全景；文件：联席会议现场.JPG；类别：其他 → 照片"  # the log stores names sorted
+    )
+
+    records.update_record(session, record, {"record_status": "已归档"})
+    with pytest.raises(RecordLocked, match="已归档，不能修改佐证材料"):
+        evidence.update_attachment(session, attachment, role="会议纪要")
+    with pytest.raises(InvalidInput, match="材料类型"):
+        evidence.update_attachment(session, attachment, role="自拍")
+    assert attachment.role == "照片"
+    records.update_record(session, record, {"record_status": "已核实"})
+    evidence.detach(session, attachment)
+    with pytest.raises(InvalidInput, match="已移除"):
+        evidence.update_attachment(session, attachment, caption="迟了")
+
+
+def test_a_file_that_is_no_photo_pdf_or_document_is_refused(ledger, session, photo, tmp_path):
+    record = records.add_record(session, "meeting", VALID["meeting"])
+    program = tmp_path / "安装程序.exe"
+    program.write_bytes(b"MZ" + bytes(500))
+    bare = tmp_path / "说明"
+    bare.write_bytes(b"just text")
+    with pytest.raises(evidence.EvidenceRefused) as refused:
+        evidence.attach(session, ledger.evidence_dir, record, [photo, program, bare])
+    assert refused.value.refused == [
+        ("安装程序.exe", "这种文件（.exe）不能作为佐证材料：可以添加照片（JPG、PNG 等）、PDF，或 Word、Excel 等文档"),
+        ("说明", "这种文件（没有扩展名）不能作为佐证材料：可以添加照片（JPG、PNG 等）、PDF，或 Word、Excel 等文档"),
+    ]
+    assert _stored_files(ledger) == []
+    # A document by its name, and a photo under any name, are taken.
+    notes = tmp_path / "讲话稿.docx"
+    notes.write_bytes(b"PK\x03\x04" + bytes(100))
+    odd = tmp_path / "照片.dat"
+    odd.write_bytes(photo.read_bytes())
+    assert len(evidence.attach(session, ledger.evidence_dir, record, [notes, odd])) == 2
+    assert ".heic" not in evidence.ACCEPTED_SUFFIXES and ".pdf" in evidence.ACCEPTED_SUFFIXES
+
+
+def test_the_years_evidence_is_listed_with_its_records_in_one_query(ledger, session, photo, pdf):
+    meeting = records.add_record(session, "meeting", VALID["meeting"])
+    training = records.add_record(session, "training", VALID["training"])
+    other_year = records.add_record(session, "meeting", {**VALID["meeting"], "date": date(2019, 5, 1)})
+    evidence.attach(session, ledger.evidence_dir, training, [photo], role="照片")
+    evidence.attach(
+        session, ledger.evidence_dir, meeting, [pdf, photo], roles=["会议纪要", "照片"], captions=["", "会场"]
+    )
+    evidence.attach(session, ledger.evidence_dir, other_year, [pdf])
+    [gone] = evidence.attach(session, ledger.evidence_dir, training, [pdf])
+    evidence.detach(session, gone)
+    session.commit()
+
+    listed = evidence.list_evidence(session, year=2020, pairing="鹤山市—龙州县")
+    assert [(entry.kind, entry.name, entry.role, entry.caption) for entry in listed] == [
+        ("meeting", "会议纪要.pdf", "会议纪要", ""),
+        ("meeting", "联席会议现场.JPG", "照片", "会场"),
+        ("training", "联席会议现场.JPG", "照片", ""),
+    ]
+    assert listed[0].title == "鹤山—龙州扶贫协作党政联席会议" and listed[0].page_count == 3
+    assert ledger.evidence_path(listed[1].relative_path).read_bytes() == photo.read_bytes()
+    assert len(evidence.list_evidence(session)) == 4
+    assert evidence.list_evidence(session, pairing="没有的结对") == []

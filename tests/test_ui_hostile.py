@@ -107,7 +107,7 @@ def _drop(widget, paths: list[Path]) -> bool:
 def _panel(context, prepared, qtbot) -> EvidencePanel:
     panel = EvidencePanel(context, prepared[1])
     qtbot.addWidget(panel)
-    panel.ask_details = lambda paths, role: (role, "")
+    panel.ask_details = lambda paths, roles: [(role, "") for role in roles]
     return panel
 
 

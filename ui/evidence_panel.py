@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QMimeDatabase, QRectF, QSize, Qt, QUrl
+from PySide6.QtCore import QItemSelectionModel, QPoint, QRectF, QSize, Qt, QUrl
 from PySide6.QtGui import (
     QColor,
     QDesktopServices,
@@ -31,6 +31,7 @@ from PySide6.QtGui import (
     QShortcut,
 )
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QApplication,
     QComboBox,
     QDialog,
@@ -38,13 +39,18 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QMessageBox,
     QProgressDialog,
     QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -52,11 +58,13 @@ from sqlalchemy.orm import Session
 
 from ledger import evidence, records
 from ledger.errors import LedgerError
-from ledger.folder import VIEWING
+from ledger.evidence_roles import OTHER, guess_role
+from ledger.folder import VIEWING, Ledger
 from ledger.kinds.common import ARCHIVED
 from ledger.limits import Limits
 from ledger.models import EVIDENCE_ROLES, Attachment
 from ui.context import LedgerContext
+from ui.transient import ask, popup, run_modal, tell
 from ui.worker import JobRunner, JobState, Outcome
 
 THUMBNAIL = 72
@@ -65,9 +73,14 @@ COPY_IN_BACKGROUND = 32 * 2**20
 _ATTACHMENT_ID = Qt.ItemDataRole.UserRole
 _STORED_PATH = Qt.ItemDataRole.UserRole + 1
 _NAME = Qt.ItemDataRole.UserRole + 2
+_ROLE = Qt.ItemDataRole.UserRole + 3
+_CAPTION = Qt.ItemDataRole.UserRole + 4
 
-#: Asks role and caption for files about to be attached, given them and a guessed role; None cancels.
-AskDetails = Callable[[Sequence[Path], str], tuple[str, str] | None]
+#: Asks role and caption of each file about to be attached, given the files and the role guessed for each:
+#: one (role, caption) for each file, or None to cancel.
+AskDetails = Callable[[Sequence[Path], Sequence[str]], Sequence[tuple[str, str]] | None]
+#: Asks a new caption for the files named, given the one they have now; None cancels.
+AskCaption = Callable[[str, str], str | None]
 
 
 @dataclass(frozen=True)
@@ -112,8 +125,10 @@ class EvidencePanel(QWidget):
         self.context = context
         self.record_id = record_id
         self.read_only = False
-        #: Replaced in tests, so a drop or a removal needs no modal dialog.
+        self.kind = ""  # the record's, for guessing what each file added is
+        #: Replaced in tests, so a drop, a caption or a removal needs no modal dialog.
         self.ask_details: AskDetails = self._ask_details
+        self.ask_caption: AskCaption = self._ask_caption
         self.confirm_remove: Callable[[str], bool] = self._confirm_remove
         self._icons: dict[str, QIcon] = {}  # by SHA-256: stored files never change
 
@@ -132,6 +147,8 @@ class EvidencePanel(QWidget):
         self.list.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
         self.list.itemActivated.connect(self._open)  # double-click and Enter
         self.list.itemSelectionChanged.connect(self._update_buttons)
+        self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.list.customContextMenuRequested.connect(self._show_menu)
         self.open_button = QPushButton(self.tr("打开"))
         self.remove_button = QPushButton(self.tr("移除"))
         for button in (self.open_button, self.remove_button):
@@ -164,18 +181,27 @@ class EvidencePanel(QWidget):
         with self.context.session() as session:
             record = records.get_record(session, self.record_id)
             self.read_only = record.record_status == ARCHIVED or record.deleted
+            self.kind = record.kind
             shown = [
                 _Shown.of(attachment, self.context.ledger.evidence_path(attachment.file.relative_path))
                 for attachment in evidence.live_attachments(record)
             ]
+        # What was selected stays selected: a type changed from the menu is seen on the same file.
+        selected = {item.data(_ATTACHMENT_ID) for item in self.list.selectedItems()}
+        current = self.list.currentItem().data(_ATTACHMENT_ID) if self.list.currentItem() else None
         self.list.clear()
         for entry in shown:
             self.list.addItem(self._item(entry))
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            if item.data(_ATTACHMENT_ID) == current:
+                self.list.setCurrentItem(item, QItemSelectionModel.SelectionFlag.NoUpdate)
+            item.setSelected(item.data(_ATTACHMENT_ID) in selected)
         self.heading.setText(self.tr("佐证材料（{count}）").format(count=len(shown)))
         if self.read_only:
             self.hint.setText(self.tr("记录已归档或在回收站里，佐证材料不能增删。双击可打开查看。"))
         else:
-            self.hint.setText(self.tr("把文件拖到这里即可添加；双击打开，Delete 键移除。"))
+            self.hint.setText(self.tr("把文件拖到这里即可添加；双击打开，右键修改类型和说明，Delete 键移除。"))
         self.add_button.setEnabled(not self.read_only)
         self._update_buttons()
 
@@ -186,6 +212,8 @@ class EvidencePanel(QWidget):
         item.setData(_ATTACHMENT_ID, shown.id)
         item.setData(_STORED_PATH, str(shown.path))
         item.setData(_NAME, shown.name)
+        item.setData(_ROLE, shown.role)
+        item.setData(_CAPTION, shown.caption)
         return item
 
     def _icon(self, shown: _Shown) -> QIcon:
@@ -215,28 +243,43 @@ class EvidencePanel(QWidget):
             event.acceptProposedAction()
             self.add_files(paths)
 
-    def _pick_files(self) -> None:
-        names, _ = QFileDialog.getOpenFileNames(
-            self, self.tr("添加佐证材料"), "", self.tr("所有文件 (*);;图片 (*.jpg *.jpeg *.png *.heic);;PDF (*.pdf)")
+    def file_filter(self) -> str:
+        """The file dialog's filter: every type `ledger.evidence` takes, then photos, PDF and documents apart."""
+
+        def patterns(suffixes: Sequence[str]) -> str:
+            return " ".join(f"*{suffix}" for suffix in suffixes)
+
+        return ";;".join(
+            (
+                f"{self.tr('佐证材料')} ({patterns(evidence.ACCEPTED_SUFFIXES)})",
+                f"{self.tr('照片')} ({patterns(evidence.PHOTO_SUFFIXES)})",
+                f"PDF ({patterns(evidence.SCAN_SUFFIXES)})",
+                f"{self.tr('文档')} ({patterns(evidence.DOCUMENT_SUFFIXES)})",
+            )
         )
+
+    def _pick_files(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(self, self.tr("添加佐证材料"), "", self.file_filter())
         if names:
             self.add_files([Path(name) for name in names])
 
     def add_files(self, paths: Sequence[Path]) -> None:
-        """Asks role and caption once for all `paths`, then attaches them."""
+        """Asks the role and caption of each of `paths`, proposing the role guessed for each, then attaches them."""
         if self.read_only:
             # No questions for a locked record: the ledger refuses and says why, and how to unlock it.
-            role, caption = EVIDENCE_ROLES[-1], ""
+            details = [(OTHER, "")] * len(paths)
         else:
-            details = self.ask_details(paths, guess_role(paths))
-            if details is None:
+            answered = self.ask_details(paths, [guess_role(path, self.kind) for path in paths])
+            if answered is None:
                 return
-            role, caption = details
+            details = list(answered)
+        roles = [role for role, _ in details]
+        captions = [caption for _, caption in details]
 
         def attach(session) -> list[str]:
             record = records.get_record(session, self.record_id)
             attached = evidence.attach(
-                session, self.context.ledger.evidence_dir, record, paths, role=role, caption=caption
+                session, self.context.ledger.evidence_dir, record, paths, roles=roles, captions=captions
             )
             return [
                 f"{attachment.original_name}：{attachment.warning}" for attachment in attached if attachment.warning
@@ -274,6 +317,7 @@ class EvidencePanel(QWidget):
 
         def ended(outcome: Outcome) -> None:
             progress.close()
+            progress.deleteLater()
             if outcome.state is JobState.DONE:
                 self.context.changed.emit()
             self._attached(outcome)
@@ -294,9 +338,86 @@ class EvidencePanel(QWidget):
         with self.context.session() as session:
             evidence.discard_unreferenced(session, self.context.ledger.evidence_dir)
 
-    def _ask_details(self, paths: Sequence[Path], role: str) -> tuple[str, str] | None:
-        dialog = DetailsDialog(paths, role, self)
-        return dialog.details() if dialog.exec() == QDialog.DialogCode.Accepted else None
+    def _ask_details(self, paths: Sequence[Path], roles: Sequence[str]) -> list[tuple[str, str]] | None:
+        dialog = DetailsDialog(paths, roles, self)
+        return dialog.details() if run_modal(dialog) == QDialog.DialogCode.Accepted else None
+
+    # Changing type and caption --------------------------------------------------------------------
+
+    def context_menu(self) -> QMenu | None:
+        """The menu of the selected files: 打开, 修改类型 ▸, 修改说明…, 移除; None when none is selected."""
+        items = self.list.selectedItems()
+        if not items:
+            return None
+        menu = QMenu(self)
+        opened = menu.addAction(self.tr("打开"))
+        # Items are looked up when chosen, not kept: a reload while the menu is open replaces them.
+        opened.triggered.connect(
+            lambda: self._open(self.list.currentItem() or next(iter(self.list.selectedItems()), None))
+        )
+        roles = menu.addMenu(self.tr("修改类型"))
+        now = {item.data(_ROLE) for item in items}
+        for role in EVIDENCE_ROLES:
+            action = roles.addAction(role)
+            action.setCheckable(True)
+            action.setChecked(now == {role})
+            action.triggered.connect(lambda checked=False, role=role: self.change_role(role))
+        caption = menu.addAction(self.tr("修改说明…"))
+        caption.triggered.connect(self.change_caption)
+        menu.addSeparator()
+        remove = menu.addAction(self.tr("移除"))
+        remove.triggered.connect(self._remove_selected)
+        for action in (roles.menuAction(), caption, remove):
+            action.setEnabled(not self.read_only)
+        return menu
+
+    def _show_menu(self, at: QPoint) -> None:
+        item = self.list.itemAt(at)
+        if item is not None and not item.isSelected():
+            self.list.setCurrentItem(item)  # a right click outside the selection is on that file alone
+        menu = self.context_menu()
+        if menu is not None:
+            popup(menu, self.list.viewport().mapToGlobal(at))
+
+    def change_role(self, role: str) -> None:
+        """Gives every selected file `role`."""
+        self._change_selected(role=role)
+
+    def change_caption(self) -> None:
+        """Asks a caption for the selected files and gives it to each; an empty one clears theirs."""
+        items = self.list.selectedItems()
+        if not items or self.read_only:
+            return
+        captions = {item.data(_CAPTION) for item in items}
+        names = items[0].data(_NAME) if len(items) == 1 else self.tr("所选 {count} 个文件").format(count=len(items))
+        caption = self.ask_caption(names, captions.pop() if len(captions) == 1 else "")
+        if caption is not None:
+            self._change_selected(caption=caption)
+
+    def _change_selected(self, **change: str) -> None:
+        ids = [item.data(_ATTACHMENT_ID) for item in self.list.selectedItems()]
+        if not ids or self.read_only:
+            return
+
+        def update(session) -> None:
+            for attachment_id in ids:
+                evidence.update_attachment(session, session.get(Attachment, attachment_id), **change)
+
+        try:
+            self.context.write(update)
+        except LedgerError as error:
+            self._tell(self.tr("未能修改"), str(error))
+
+    def _ask_caption(self, names: str, current: str) -> str | None:
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle(self.tr("修改说明"))
+        dialog.setLabelText(self.tr("{names} 的说明（可留空）：").format(names=names))
+        dialog.setTextValue(current)
+        dialog.setOkButtonText(self.tr("保存"))
+        dialog.setCancelButtonText(self.tr("取消"))
+        dialog.resize(self.fontMetrics().horizontalAdvance("中") * 30, dialog.sizeHint().height())
+        accepted = run_modal(dialog) == QDialog.DialogCode.Accepted
+        return dialog.textValue() if accepted else None
 
     # Opening and removing -------------------------------------------------------------------------
 
@@ -315,14 +436,7 @@ class EvidencePanel(QWidget):
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(copy)))
 
     def _viewing_copy(self, stored: Path, name: str) -> Path:
-        """A read-only copy under its original name: the viewer shows a real name, and an editor that
-        saves in place cannot change the evidence store, whose files must never change."""
-        copy = self.context.ledger.cache_dir / VIEWING / stored.stem[:16] / evidence.clean_name(name)
-        if not copy.is_file():
-            copy.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(stored, copy)
-            copy.chmod(stat.S_IREAD)
-        return copy
+        return viewing_copy(self.context.ledger, stored, name)
 
     def _remove_selected(self) -> None:
         items = self.list.selectedItems()
@@ -343,54 +457,98 @@ class EvidencePanel(QWidget):
             self._tell(self.tr("未能移除"), str(error))
 
     def _confirm_remove(self, names: str) -> bool:
-        box = QMessageBox(QMessageBox.Icon.Question, self.tr("移除佐证材料"), "", parent=self)
-        box.setText(self.tr("移除 {names}？").format(names=names))
-        box.setInformativeText(self.tr("移除的材料进入回收站，可以恢复。"))
-        remove = box.addButton(self.tr("移除"), QMessageBox.ButtonRole.DestructiveRole)
-        box.setDefaultButton(box.addButton(self.tr("取消"), QMessageBox.ButtonRole.RejectRole))
-        box.exec()
-        return box.clickedButton() is remove
+        choices = [
+            (self.tr("移除"), QMessageBox.ButtonRole.DestructiveRole),
+            (self.tr("取消"), QMessageBox.ButtonRole.RejectRole),
+        ]
+        text = self.tr("移除 {names}？").format(names=names)
+        detail = self.tr("移除的材料进入回收站，可以恢复。")
+        return ask(self, self.tr("移除佐证材料"), text, choices, default=1, detail=detail) == 0
 
     def _tell(self, title: str, text: str, icon: QMessageBox.Icon = QMessageBox.Icon.Warning) -> None:
-        QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, self).exec()
+        tell(self, title, text, icon)
 
 
 class DetailsDialog(QDialog):
-    """Role and caption, asked once for every file of one drop or pick."""
+    """Each file's role, guessed from its name for the clerk to check, and its caption, before the files of one
+    drop or pick are attached; a caption for all of them fills the ones left empty."""
 
-    def __init__(self, paths: Sequence[Path], role: str, parent: QWidget | None = None):
+    VISIBLE_ROWS = 8
+
+    def __init__(self, paths: Sequence[Path], roles: Sequence[str], parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(self.tr("添加佐证材料"))
-        files = QLabel("\n".join(path.name for path in paths[:8]) + ("\n…" if len(paths) > 8 else ""))
-        files.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.role = QComboBox()
-        self.role.addItems(EVIDENCE_ROLES)
-        self.role.setCurrentText(role)
-        self.caption = QLineEdit()
-        self.caption.setPlaceholderText(self.tr("可不填，例如：会议现场"))
+        intro = QLabel(self.tr("将添加 {count} 个文件。材料类型已按文件名猜出，请逐个核对：").format(count=len(paths)))
+        self.table = QTableWidget(len(paths), 3)
+        self.table.setHorizontalHeaderLabels([self.tr("文件"), self.tr("材料类型"), self.tr("说明")])
+        self.table.verticalHeader().setVisible(False)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.roles: list[QComboBox] = []
+        self.captions: list[QLineEdit] = []
+        for row, (path, role) in enumerate(zip(paths, roles, strict=True)):
+            name = QTableWidgetItem(path.name)
+            name.setToolTip(str(path))
+            self.table.setItem(row, 0, name)
+            combo = QComboBox()
+            combo.addItems(EVIDENCE_ROLES)
+            combo.setCurrentText(role)
+            caption = QLineEdit()
+            caption.setPlaceholderText(self.tr("可不填"))
+            self.table.setCellWidget(row, 1, combo)
+            self.table.setCellWidget(row, 2, caption)
+            self.roles.append(combo)
+            self.captions.append(caption)
+        em = self.fontMetrics().horizontalAdvance("中")
+        header = self.table.horizontalHeader()
+        # The names as wide as they need, up to a limit (the rest is elided, whole in the tooltip); the caption
+        # takes what is left.
+        self.table.resizeColumnToContents(0)
+        self.table.setColumnWidth(0, min(max(self.table.columnWidth(0), em * 12), em * 24))
+        self.table.setColumnWidth(1, self.roles[0].sizeHint().width() if self.roles else em * 7)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        row_height = max(QComboBox().sizeHint().height(), QLineEdit().sizeHint().height()) + 4
+        self.table.verticalHeader().setDefaultSectionSize(row_height)
+        rows = min(max(len(paths), 1), self.VISIBLE_ROWS)
+        height = header.sizeHint().height() + row_height * rows + 2 * self.table.frameWidth()
+        self.table.setMinimumHeight(height)
+        if len(paths) <= self.VISIBLE_ROWS:
+            self.table.setMaximumHeight(height)  # no empty rows below a few files
+        self.common = QLineEdit()
+        self.common.setPlaceholderText(self.tr("说明为空的文件都用这一条，可不填，例如：会议现场"))
         buttons = QDialogButtonBox()
         buttons.addButton(self.tr("添加"), QDialogButtonBox.ButtonRole.AcceptRole).setDefault(True)
         buttons.addButton(self.tr("取消"), QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
-        form = QFormLayout(self)
-        form.addRow(self.tr("将添加 {count} 个文件：").format(count=len(paths)), files)
-        form.addRow(self.tr("材料类型"), self.role)
-        form.addRow(self.tr("说明"), self.caption)
-        form.addRow(buttons)
-        self.setMinimumWidth(380)
+        common = QFormLayout()
+        common.addRow(self.tr("共同说明"), self.common)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(common)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(em * 50)
 
-    def details(self) -> tuple[str, str]:
-        return self.role.currentText(), self.caption.text().strip()
+    def details(self) -> list[tuple[str, str]]:
+        """(role, caption) of each file, in the order given."""
+        common = self.common.text().strip()
+        return [
+            (role.currentText(), caption.text().strip() or common)
+            for role, caption in zip(self.roles, self.captions, strict=True)
+        ]
 
 
-def guess_role(paths: Sequence[Path]) -> str:
-    """Photos for images; else a role every file name mentions (会议纪要.pdf); else 其他."""
-    mimes = QMimeDatabase()
-    if all(mimes.mimeTypeForFile(str(path)).name().startswith("image/") for path in paths):
-        return "照片"
-    named = [role for role in EVIDENCE_ROLES if all(role in path.stem for path in paths)]
-    return named[0] if named else EVIDENCE_ROLES[-1]
+def viewing_copy(ledger: Ledger, stored: Path, name: str) -> Path:
+    """A read-only copy of a stored file under its original name: the viewer shows a real name, and an editor
+    that saves in place cannot change the evidence store, whose files must never change."""
+    copy = ledger.cache_dir / VIEWING / stored.stem[:16] / evidence.clean_name(name)
+    if not copy.is_file():
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(stored, copy)
+        copy.chmod(stat.S_IREAD)
+    return copy
 
 
 def _local_files(urls: Sequence[QUrl]) -> list[Path]:
