@@ -33,6 +33,8 @@ class Field:
     name: str
     label: str
     type: FieldType = FieldType.TEXT
+    #: A saved record has a value here. Not always typed: the ledger fills some when left empty (a default,
+    #: the year from the date, a composed 事项); `KindSpec.must_fill` says what a person must fill in.
     required: bool = False
     choices: tuple[str, ...] = ()
     #: Offered while typing, but any text is accepted (unlike `choices`).
@@ -42,6 +44,9 @@ class Field:
     #: Computed from other fields on every save; never typed in.
     derived: bool = False
     default: Any = None
+    #: Left empty, takes the year of the kind's `date_field` on saving (年度): required, yet never asked for,
+    #: since the date it follows must be given (`KindSpec` checks that it is required).
+    follows_date: bool = False
     max_length: int = 500
 
     @property
@@ -85,6 +90,13 @@ class KindSpec:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_name", {f.name: f for f in self.fields})
+        date_field = self.by_name.get(self.date_field)
+        if date_field is None or date_field.type is not FieldType.DATE:
+            raise ValueError(f"{self.name}: date_field {self.date_field!r} is no date field")
+        for f in self.fields:
+            if f.follows_date and not date_field.required:
+                # Else a record could be saved with neither the date nor the year that follows it.
+                raise ValueError(f"{self.name}.{f.name} follows {self.date_field}, which is not required")
 
     def field(self, name: str) -> Field:
         return self.by_name[name]
@@ -92,3 +104,11 @@ class KindSpec:
     @property
     def editable_fields(self) -> tuple[Field, ...]:
         return tuple(f for f in self.fields if not f.derived)
+
+    def must_fill(self, field: Field) -> bool:
+        """Whether a person must fill `field` in (the form's red star, 必填): required, and not filled by the
+        ledger when left empty: not derived, with no default, not following the date, and not a 事项 composed
+        from the other fields."""
+        composed = field.name == "title" and self.compose_title is not None
+        filled = field.derived or field.default is not None or field.follows_date or composed
+        return field.required and not filled

@@ -70,6 +70,19 @@ def parse_fields(spec: KindSpec, texts: Values) -> tuple[dict[str, Any], list[Pr
     return values, problems
 
 
+def read_record(spec: KindSpec, texts: Values) -> tuple[dict[str, Any], list[Problem]]:
+    """Reads a whole record as typed, a text for every editable field (the form), and names every mistake at
+    once: what cannot be read, and, among the rest, required fields left empty and whatever else
+    `check_values` refuses, in the order of the fields. The values are as read, not completed: saving them
+    (`records.add_record`, `update_record`) checks them again, with the ledger's own pairings."""
+    values, problems = parse_fields(spec, texts)
+    unread = {problem.field for problem in problems}
+    typed = {name: normalize(spec.by_name[name], value) for name, value in values.items()}
+    problems += check_values(spec, complete(spec, typed), unread)
+    order = {name: position for position, name in enumerate(spec.by_name)}
+    return values, sorted(problems, key=lambda problem: order.get(problem.field, -1))
+
+
 def normalize(field: Field, value: Any) -> Any:
     """One stored form per value: trimmed text, None for empty, canonical ID and phone numbers."""
     if isinstance(value, str):
@@ -98,8 +111,10 @@ def complete(spec: KindSpec, values: dict[str, Any]) -> dict[str, Any]:
             values[field.name] = field.default
         elif field.type in LISTS and values.get(field.name) is None:
             values[field.name] = []
-    if values.get("year") is None and isinstance(values.get(spec.date_field), date):
-        values["year"] = values[spec.date_field].year
+    day = values.get(spec.date_field)
+    for field in spec.fields:
+        if field.follows_date and values.get(field.name) is None and isinstance(day, date):
+            values[field.name] = day.year
     if not values.get("title") and spec.compose_title is not None:
         values["title"] = spec.compose_title(values)
     if spec.derive is not None:
@@ -116,9 +131,8 @@ def check_values(spec: KindSpec, values: Values, unread: Collection[str] = ()) -
         if field.name in unread:
             continue
         if value is None or value == [] or value == "":
-            # A year left to follow a date typed wrong is one mistake, reported at the date.
-            date_given = values.get(spec.date_field) is not None or spec.date_field in unread
-            if field.required and not (field.name == "year" and date_given):
+            # A year left to follow a date that is missing or wrong is one mistake, reported at the date.
+            if field.required and not (field.follows_date and not isinstance(values.get(spec.date_field), date)):
                 problems.append(Problem(field.name, field.label, "", "必须填写"))
             continue
         message = _type_problem(field, value)

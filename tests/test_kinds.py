@@ -38,9 +38,8 @@ def test_every_required_field_is_named_when_missing(session, kind):
     spec = KINDS[kind]
     blank = {name: None for name in VALID[kind]}
     problems = _problems(session, kind, **blank)
-    # Year and title are filled from the date and the person when they can be; here nothing is left.
-    composed = {"title"} if spec.compose_title else set()
-    expected = {f.name for f in spec.editable_fields if f.required and f.default is None} - composed
+    # What must be typed: not the year (it follows the date, named instead), nor a composed title, nor a default.
+    expected = {f.name for f in spec.editable_fields if spec.must_fill(f)}
     assert expected <= set(problems)
     assert all(message == "必须填写" for name, message in problems.items() if name in expected)
 
@@ -227,3 +226,81 @@ def test_spec_and_table_agree(kind):
             assert column.nullable is False or field.name in ("date", "start_date", "end_date"), field.name
     own = set(model.__table__.columns.keys()) - {"id"}
     assert own <= set(spec.by_name), own - set(spec.by_name)
+
+
+# Every mistake at once, and what must be typed ---------------------------------------------------
+
+
+def _typed(kind: str, **texts: str) -> dict[str, str]:
+    """A form as typed: every editable field, empty but for `texts`."""
+    return {**{field.name: "" for field in KINDS[kind].editable_fields}, **texts}
+
+
+def test_a_whole_record_read_at_once_names_empty_required_fields_with_unreadable_ones():
+    from ledger.validation import read_record
+
+    texts = _typed(
+        "disbursement", pairing="鹤山市—龙州县", fund_type="财政援助资金", fund_level="县区",
+        date="2020-02-30", amount="两百万", record_status="草稿", deep_poverty="否",
+    )  # fmt: skip
+    values, problems = read_record(KINDS["disbursement"], texts)
+    assert [str(problem) for problem in problems] == [
+        "事项（title）（空）：必须填写",
+        "金额（元）（amount）“两百万”：无法识别的金额：两百万（应写作 2600000.00 或 260万元）",
+        "拨付日期（date）“2020-02-30”：没有这一天：2020-02-30",
+    ]
+    assert "date" not in values and "amount" not in values and values["year"] is None  # as read, not completed
+
+
+def test_reading_a_whole_record_also_names_what_the_rules_across_fields_refuse():
+    from ledger.validation import read_record
+
+    texts = _typed(
+        "training", pairing="鹤山市—龙州县", title="致富带头人培训", training_type="其他", held_in="东部",
+        start_date="2020-06-10", end_date="2020-06-01", participants="很多", record_status="草稿",
+    )  # fmt: skip
+    _, problems = read_record(KINDS["training"], texts)
+    assert [(problem.field, problem.message) for problem in problems] == [
+        ("end_date", "结束日期不能早于开始日期 2020-06-10"),
+        ("participants", "应为整数：很多"),
+    ]
+
+
+def test_a_clean_record_read_at_once_has_no_problems():
+    from ledger.validation import read_record
+
+    texts = _typed(
+        "meeting", pairing="鹤山市—龙州县", title="党政联席会议", date="2020年4月20日",
+        meeting_type="党政联席会议", main_leader_present="是", record_status="草稿",
+    )  # fmt: skip
+    values, problems = read_record(KINDS["meeting"], texts)
+    assert problems == []
+    assert (values["date"], values["year"]) == (date(2020, 4, 20), None)  # the ledger fills the year on saving
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_the_year_follows_the_date_so_no_one_is_asked_for_it(kind):
+    spec = KINDS[kind]
+    year = spec.field("year")
+    # Every saved record has a year, and every kind requires the date it follows, so no one must type it.
+    assert (year.required, year.follows_date, spec.must_fill(year)) == (True, True, False)
+    assert spec.field(spec.date_field).required and spec.must_fill(spec.field(spec.date_field))
+    assert spec.must_fill(spec.field("title")) is (spec.compose_title is None)
+    assert spec.must_fill(spec.field("pairing")) and not spec.must_fill(spec.field("record_status"))
+
+
+def test_a_kind_whose_year_could_follow_a_missing_date_is_refused():
+    from ledger.fields import Field, KindSpec
+
+    year = Field("year", "年度", FieldType.INT, required=True, follows_date=True)
+    fields = (year, Field("date", "日期", FieldType.DATE))
+    with pytest.raises(ValueError, match="follows date, which is not required"):
+        KindSpec(name="note", label="笔记", fields=fields, date_field="date")
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_a_missing_date_is_one_mistake_not_a_second_one_at_the_year(session, kind):
+    date_field = KINDS[kind].date_field
+    problems = _problems(session, kind, **{date_field: None})
+    assert problems[date_field] == "必须填写"
+    assert "year" not in problems

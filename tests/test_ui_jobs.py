@@ -288,3 +288,21 @@ def test_the_dialogs_fit_a_1366_by_768_screen(context, qtbot):
         dialog.details.show()
         hint = dialog.sizeHint()
         assert hint.width() <= 1366 and hint.height() <= 700, dialog_class.__name__
+
+
+def test_the_binder_dialogs_buttons_stay_put_when_its_progress_bar_appears(context, qtbot, out, held_binder):
+    dialog = _shown(qtbot, BinderDialog(context))
+    _quick_binder(dialog)
+    dialog.set_output(out / "佐证材料.pdf")
+    buttons = (dialog.start_button, dialog.cancel_button, dialog.close_button)
+    qtbot.wait(50)
+    before = [button.geometry() for button in buttons] + [dialog.geometry().size()]
+    dialog.start_button.click()
+    qtbot.waitUntil(lambda: dialog.progress_bar.value() > 0, timeout=WAIT)
+    qtbot.wait(50)
+    assert dialog.progress_bar.isVisible() and dialog.status.text()
+    assert [button.geometry() for button in buttons] + [dialog.geometry().size()] == before
+    with qtbot.waitSignal(dialog.job_ended, timeout=WAIT):
+        dialog.cancel_button.click()
+    assert not dialog.progress_bar.isVisible() and "已取消" in dialog.status.text()
+    assert [button.geometry() for button in buttons] + [dialog.geometry().size()] == before

@@ -19,7 +19,7 @@ from ledger import evidence, records
 from ledger.models import Record
 from ui import evidence_panel
 from ui.context import LedgerContext
-from ui.evidence_panel import EvidencePanel, guess_role
+from ui.evidence_panel import DetailsDialog, EvidencePanel
 from ui.record_form import RecordDialog
 
 
@@ -132,6 +132,73 @@ def test_a_new_meeting_is_refused_while_invalid_then_saved(qtbot, context, ledge
     assert values["meeting_type"] == "党政联席会议" and values["main_leader_present"] is True
     assert values["responsible_units"] == ["鹤山市扶贫办", "龙州县扶贫办"]
     assert (values["attendees"], values["record_status"], values["level"]) == ("两地党政主要领导", "草稿", None)
+
+
+def test_one_click_on_save_shows_every_mistake_under_its_field(qtbot, context, ledger):
+    dialog = _shown(qtbot, RecordDialog(context, "disbursement"))
+    form = dialog.form
+    form.editors["fund_type"].combo.setCurrentText("财政援助资金")
+    form.editors["fund_level"].combo.setCurrentText("县区")
+    form.editors["date"].line.setText("2020-02-30")
+    form.editors["amount"].line.setText("两百万")
+    # 事项 is left empty.
+    _click(qtbot, dialog.save_button)
+
+    shown = {name: label.text() for name, label in form.messages.items() if label.isVisibleTo(dialog)}
+    assert shown == {
+        "title": "必须填写",
+        "amount": "无法识别的金额：两百万（应写作 2600000.00 或 260万元）",
+        "date": "没有这一天：2020-02-30",
+    }
+    assert all("c0392b" in form.messages[name].styleSheet() for name in shown)  # red, as errors
+    assert dialog.problems.text() == "有 3 处需要修改，见各项下方的红字。"
+    assert dialog.isVisible() and dialog.saved_id is None and _live_count(ledger) == 0
+    assert dialog.focusWidget() is form.editors["title"].widget  # the first field to mend, in the form's order
+
+    form.editors["title"].line.setText("拨付财政帮扶资金")
+    form.editors["date"].line.setText("2020-06-01")
+    form.editors["amount"].line.setText("260万")
+    _click(qtbot, dialog.save_button)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    values = _values(ledger, dialog.saved_id)
+    assert (values["amount"], values["date"], values["year"]) == (Decimal("2600000.00"), date(2020, 6, 1), 2020)
+
+
+def test_an_edit_shows_every_mistake_at_once_too(qtbot, context, ledger):
+    record_id = _add(ledger)
+    dialog = _shown(qtbot, RecordDialog(context, "meeting", record_id))
+    form = dialog.form
+    form.editors["title"].line.setText("")
+    form.editors["date"].line.setText("去年")
+    _click(qtbot, dialog.save_button)
+    shown = {name: label.text() for name, label in form.messages.items() if label.isVisibleTo(dialog)}
+    assert shown == {
+        "title": "必须填写",
+        "date": "无法识别的日期：去年（应写作 2020-05-12 或 2020年5月12日）",
+    }
+    assert _values(ledger, record_id)["title"] == VALID["meeting"]["title"]
+
+
+def _label_texts(form) -> dict[str, str]:
+    """Each field's label as drawn, by field name."""
+    from PySide6.QtWidgets import QLabel
+
+    editors = {editor.widget: name for name, editor in form.editors.items()}
+    return {editors[label.buddy()]: label.text() for label in form.findChildren(QLabel) if label.buddy() in editors}
+
+
+def test_only_what_must_be_typed_is_starred(qtbot, context):
+    star = '<span style="color:#c0392b">*</span>'
+    meeting = _shown(qtbot, RecordDialog(context, "meeting"))
+    labels = _label_texts(meeting.form)
+    assert labels["year"] == "年度"  # filled from the date, as its hint says
+    assert labels["record_status"] == "状态"  # 草稿 unless changed
+    assert labels["title"] == f"{star}事项" and labels["date"] == f"{star}日期"
+    assert labels["meeting_type"] == f"{star}会议类型"
+    assert labels["location"] == "地点"
+    cadre = _shown(qtbot, RecordDialog(context, "cadre"))
+    labels = _label_texts(cadre.form)
+    assert (labels["title"], labels["year"], labels["person_name"]) == ("事项", "年度", f"{star}姓名")  # composed
 
 
 def test_money_is_checked_while_typing_and_saved_exact(qtbot, context, ledger):
@@ -279,26 +346,148 @@ def test_units_complete_after_the_last_separator_and_dates_come_from_the_calenda
 # Evidence ------------------------------------------------------------------------------------------
 
 
-def test_dropped_files_are_attached_with_the_role_asked(qtbot, context, ledger, photo, scan):
-    record_id = _add(ledger)
+def _panel(qtbot, context, record_id) -> EvidencePanel:
     panel = EvidencePanel(context, record_id)
     qtbot.addWidget(panel)
+    return panel
+
+
+def _as_guessed(paths, roles) -> list[tuple[str, str]]:
+    return [(role, "") for role in roles]
+
+
+def test_dropped_files_are_attached_each_with_the_role_asked_for_it(qtbot, context, ledger, photo, scan):
+    record_id = _add(ledger)
+    panel = _panel(qtbot, context, record_id)
     asked = []
-    panel.ask_details = lambda paths, role: asked.append((list(paths), role)) or ("照片", "会场")
+
+    def answer(paths, roles):
+        asked.append((list(paths), list(roles)))
+        return [("照片", "会场"), ("签到表", "")]
+
+    panel.ask_details = answer
     _drop(panel, [photo, scan])
 
-    assert asked == [([photo, scan], "其他")]  # one question for the whole drop
+    assert asked == [([photo, scan], ["照片", "会议纪要"])]  # a guess for each file, from its name
     with ledger.session() as session:
         attached = evidence.live_attachments(records.get_record(session, record_id))
         assert [(a.original_name, a.role, a.caption) for a in attached] == [
             ("会场.jpg", "照片", "会场"),
-            ("会议纪要.pdf", "照片", "会场"),
+            ("会议纪要.pdf", "签到表", None),
         ]
         assert attached[1].file.page_count == 2
     assert panel.list.count() == 2
     texts = [panel.list.item(row).text() for row in range(2)]
-    assert all("照片 · 会场" in text for text in texts) and "2 页" in texts[1]
+    assert texts[0].splitlines()[:2] == ["会场.jpg", "照片 · 会场"]
+    assert texts[1].splitlines()[:2] == ["会议纪要.pdf", "签到表"] and "2 页" in texts[1]
     assert not panel.list.item(0).icon().isNull()
+
+
+def test_the_details_dialog_shows_each_files_guess_and_takes_changes_row_by_row(qtbot, tmp_path):
+    paths = [tmp_path / "联席会议纪要.pdf", tmp_path / "IMG_0001.JPG", tmp_path / "参会人员签到.pdf"]
+    dialog = DetailsDialog(paths, ["会议纪要", "照片", "签到表"])
+    qtbot.addWidget(dialog)
+    assert [dialog.table.item(row, 0).text() for row in range(3)] == [path.name for path in paths]
+    assert [combo.currentText() for combo in dialog.roles] == ["会议纪要", "照片", "签到表"]
+
+    dialog.roles[2].setCurrentText("花名册")
+    dialog.captions[1].setText("  会议现场 ")
+    dialog.common.setText("第一次联席会议")
+    assert dialog.details() == [
+        ("会议纪要", "第一次联席会议"),  # an empty caption takes the one for all files
+        ("照片", "会议现场"),
+        ("花名册", "第一次联席会议"),
+    ]
+
+
+def test_the_file_dialog_offers_only_the_types_evidence_can_be(qtbot, context, ledger, photo, monkeypatch):
+    panel = _panel(qtbot, context, _add(ledger))
+    panel.ask_details = _as_guessed
+    offered = []
+
+    def pick(parent, title, folder, filters):
+        offered.append(filters)
+        return [str(photo)], filters.split(";;")[0]
+
+    monkeypatch.setattr(evidence_panel.QFileDialog, "getOpenFileNames", pick)
+    _click(qtbot, panel.add_button)
+    assert offered == [
+        "佐证材料 (*.jpg *.jpeg *.png *.gif *.bmp *.tif *.tiff *.webp *.jfif *.pdf *.doc *.docx *.wps *.odt *.rtf "
+        "*.txt *.xls *.xlsx *.et *.ods *.csv *.ppt *.pptx *.dps *.ofd *.zip *.rar *.7z *.mp4 *.mov *.mp3);;"
+        "照片 (*.jpg *.jpeg *.png *.gif *.bmp *.tif *.tiff *.webp *.jfif);;"
+        "PDF (*.pdf);;"
+        "文档 (*.doc *.docx *.wps *.odt *.rtf *.txt *.xls *.xlsx *.et *.ods *.csv *.ppt *.pptx *.dps *.ofd *.zip "
+        "*.rar *.7z *.mp4 *.mov *.mp3)"
+    ]
+    assert "heic" not in offered[0].lower() and "(*)" not in offered[0]
+    assert panel.list.count() == 1 and panel.list.item(0).text().splitlines()[1] == "照片"
+
+
+def _menu_action(menu, *path: str):
+    for text in path[:-1]:
+        menu = next(action.menu() for action in menu.actions() if action.text() == text)
+    return next(action for action in menu.actions() if action.text() == path[-1])
+
+
+def test_the_context_menu_changes_type_and_caption_of_the_selected_files(qtbot, context, ledger, photo, scan):
+    record_id = _add(ledger)
+    panel = _panel(qtbot, context, record_id)
+    panel.ask_details = _as_guessed
+    panel.add_files([photo, scan])
+    panel.list.setCurrentRow(1)
+    menu = panel.context_menu()
+    assert [action.text() for action in menu.actions()] == ["打开", "修改类型", "修改说明…", "", "移除"]
+    roles = _menu_action(menu, "修改类型").menu()
+    assert [action.text() for action in roles.actions() if action.isChecked()] == ["会议纪要"]
+
+    _menu_action(menu, "修改类型", "签到表").trigger()
+    menu.deleteLater()
+    assert panel.list.item(1).text().splitlines()[1] == "签到表"
+    assert panel.list.currentRow() == 1 and panel.list.item(1).isSelected()  # the same file stays selected
+
+    asked = []
+    panel.ask_caption = lambda names, current: asked.append((names, current)) or "  参会人员签到 "
+    _menu_action(panel.context_menu(), "修改说明…").trigger()
+    assert asked == [("会议纪要.pdf", "")]
+    assert panel.list.item(1).text().splitlines()[1] == "签到表 · 参会人员签到"
+    with ledger.session() as session:
+        attached = evidence.live_attachments(records.get_record(session, record_id))
+        assert [(a.original_name, a.role, a.caption) for a in attached] == [
+            ("会场.jpg", "照片", None),
+            ("会议纪要.pdf", "签到表", "参会人员签到"),
+        ]
+        assert [entry.action for entry in records.history(session, record_id)][:2] == ["update", "update"]
+
+    panel.ask_caption = lambda names, current: asked.append((names, current)) and None  # cancelled
+    _menu_action(panel.context_menu(), "修改说明…").trigger()
+    assert asked[-1] == ("会议纪要.pdf", "参会人员签到")
+    assert panel.list.item(1).text().splitlines()[1] == "签到表 · 参会人员签到"
+
+
+def test_the_context_menu_changes_every_selected_file_at_once(qtbot, context, ledger, photo, scan):
+    record_id = _add(ledger)
+    panel = _panel(qtbot, context, record_id)
+    panel.ask_details = _as_guessed
+    panel.add_files([photo, scan])
+    panel.list.selectAll()
+    roles = _menu_action(panel.context_menu(), "修改类型").menu()
+    assert [action.text() for action in roles.actions() if action.isChecked()] == []  # two types: none ticked
+    _menu_action(roles, "其他").trigger()
+    assert [panel.list.item(row).text().splitlines()[1] for row in range(2)] == ["其他", "其他"]
+
+
+def test_an_archived_records_menu_only_opens(qtbot, context, ledger, photo):
+    record_id = _add(ledger)
+    panel = _panel(qtbot, context, record_id)
+    panel.ask_details = _as_guessed
+    panel.add_files([photo])
+    with ledger.session() as session, session.begin():
+        records.update_record(session, records.get_record(session, record_id), {"record_status": "已归档"})
+    panel.reload()
+    panel.list.setCurrentRow(0)
+    menu = panel.context_menu()
+    enabled = {action.text(): action.isEnabled() for action in menu.actions() if action.text()}
+    assert enabled == {"打开": True, "修改类型": False, "修改说明…": False, "移除": False}
 
 
 def test_large_files_are_attached_on_the_worker_while_the_window_is_drawn(qtbot, context, ledger, photo, monkeypatch):
@@ -306,7 +495,7 @@ def test_large_files_are_attached_on_the_worker_while_the_window_is_drawn(qtbot,
     record_id = _add(ledger)
     panel = EvidencePanel(context, record_id)
     qtbot.addWidget(panel)
-    panel.ask_details = lambda paths, role: ("照片", "")
+    panel.ask_details = lambda paths, roles: [("照片", "")]
     with qtbot.waitSignal(context.changed, timeout=10_000):
         panel.add_files([photo])
         assert panel.list.count() == 0  # not yet: the copy runs on the worker
@@ -320,7 +509,7 @@ def test_a_removed_attachment_goes_after_confirmation(qtbot, context, ledger, ph
     record_id = _add(ledger)
     panel = EvidencePanel(context, record_id)
     qtbot.addWidget(panel)
-    panel.ask_details = lambda paths, role: (role, "")
+    panel.ask_details = _as_guessed
     panel.add_files([photo])
     panel.list.setCurrentRow(0)
     panel.confirm_remove = lambda names: False
@@ -334,8 +523,3 @@ def test_a_removed_attachment_goes_after_confirmation(qtbot, context, ledger, ph
     with ledger.session() as session:
         assert evidence.live_attachments(records.get_record(session, record_id)) == []
 
-
-def test_the_role_is_guessed_from_the_files(tmp_path):
-    assert guess_role([tmp_path / "a.jpg", tmp_path / "b.png"]) == "照片"
-    assert guess_role([tmp_path / "龙州县会议纪要.pdf"]) == "会议纪要"
-    assert guess_role([tmp_path / "a.jpg", tmp_path / "x.pdf"]) == "其他"

@@ -186,9 +186,15 @@ class JobDialog(QDialog):
         # Made without a parent: the tab order follows the order they join the dialog in `_build`.
         self.progress_bar = QProgressBar()
         self.progress_bar.setRange(0, 1000)
+        # Its room is kept while it is hidden, so nothing below it (the buttons) moves when a job starts.
+        policy = self.progress_bar.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.progress_bar.setSizePolicy(policy)
         self.progress_bar.hide()
         self.status = QLabel()
         self.status.setWordWrap(True)
+        # A line of Chinese kept for the status from the start too (CJK glyphs stand taller than an empty label).
+        self.status.setMinimumHeight(QLabel(self.tr("正在准备…")).sizeHint().height())
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.details = QPlainTextEdit(readOnly=True)
         self.details.setMaximumHeight(150)

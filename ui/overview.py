@@ -50,6 +50,7 @@ class Overview(QWidget):
         header.setStretchLastSection(False)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         em = self.fontMetrics().horizontalAdvance("中")
+        # 目标, 完成 and 状态 are sized from what they show once filled (`_fit`); these are for the empty tree.
         for column, width in ((0, 7), (2, 18), (3, 6), (4, 6), (5, 9), (6, 6)):
             header.resizeSection(column, em * width)
         layout = QVBoxLayout(self)
@@ -80,10 +81,17 @@ class Overview(QWidget):
                 for task in plan_progress(session, plan, self.as_of):
                     self._task(top, task)
                 top.setExpanded(True)
+        self._fit()
+
+    def _fit(self) -> None:
+        """目标, 完成 and 状态 as wide as their widest text (260万元, 1234.57万元, 无量化指标): never cut short."""
+        for column in (3, 4, 6):
+            self.tasks.resizeColumnToContents(column)
 
     def _task(self, parent: QTreeWidgetItem, task) -> None:
         state = STATES[task.state]
-        colour = OVERDUE if task.state == "overdue" else DONE if task.state == "done" else None
+        late = task.state == "overdue"
+        colour = OVERDUE if late else DONE if task.state == "done" else None
         for index, measured in enumerate(task.targets or [None]):
             first = index == 0
             cells = [task.task.seq if first else "", " ".join(task.task.item.split()) if first else ""]
@@ -101,15 +109,18 @@ class Overview(QWidget):
             item = QTreeWidgetItem(parent, cells)
             item.setToolTip(1, task.task.item)
             item.setToolTip(2, cells[2])
-            if colour is not None:
-                for column in (4, 6):
-                    item.setForeground(column, QBrush(colour))
+            if colour is not None and first:
+                item.setForeground(6, QBrush(colour))
+            # Each target by itself: one reached is green though its task is overdue for another.
+            short = measured is not None and not measured.reached
+            if measured is not None and (measured.reached or late):
+                item.setForeground(4, QBrush(OVERDUE if short else DONE))
             if measured is not None:
                 bar = QProgressBar()
                 bar.setRange(0, 100)
                 bar.setValue(min(100, int(measured.ratio * 100)))
                 bar.setFormat(f"{measured.ratio * 100:.0f}%")
-                if task.state == "overdue":
+                if late and short:
                     bar.setStyleSheet(f"QProgressBar::chunk {{ background: {OVERDUE.name()}; }}")
                 self.tasks.setItemWidget(item, 5, bar)
 

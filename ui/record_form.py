@@ -44,10 +44,11 @@ from ledger.fields import Field, FieldType, KindSpec, Problem
 from ledger.kinds import KINDS
 from ledger.kinds.common import ARCHIVED
 from ledger.models import Unit
-from ledger.validation import display, parse_field, parse_fields
+from ledger.validation import display, parse_field, read_record
 from ledger.values import format_wan
 from ui.context import LedgerContext
 from ui.evidence_panel import EvidencePanel
+from ui.transient import ask
 
 VERIFIED = "已核实"  # ledger.kinds.common names only ARCHIVED
 ERROR_COLOR = "#c0392b"
@@ -323,7 +324,8 @@ class RecordForm(QWidget):
         grid.setRowStretch(row + 1, 1)
 
     def _label(self, field: Field) -> QLabel:
-        star = f'<span style="color:{ERROR_COLOR}">*</span>' if field.required and not field.derived else ""
+        # Only what must be typed: not 年度, which follows the date, nor what the ledger composes or defaults.
+        star = f'<span style="color:{ERROR_COLOR}">*</span>' if self.spec.must_fill(field) else ""
         label = QLabel(f"{star}{field.label}")
         label.setToolTip(field.help)
         label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -365,7 +367,8 @@ class RecordForm(QWidget):
                 self._check(name)
 
     def parse(self) -> tuple[dict[str, Any], list[Problem]]:
-        return parse_fields(self.spec, self.texts())
+        """The values typed, and every mistake in them at once: unreadable, required but empty, and the rest."""
+        return read_record(self.spec, self.texts())
 
     def set_read_only(self, read_only: bool, keep: Collection[str] = ()) -> None:
         for field in self.spec.editable_fields:
@@ -683,13 +686,11 @@ class RecordDialog(QDialog):
         self.done(QDialog.DialogCode.Accepted if self.saved_id else QDialog.DialogCode.Rejected)
 
     def _ask_discard(self) -> bool:
-        box = QMessageBox(
-            QMessageBox.Icon.Question, self.tr("放弃修改"), self.tr("有未保存的修改，要放弃吗？"), parent=self
-        )
-        discard = box.addButton(self.tr("放弃修改"), QMessageBox.ButtonRole.DestructiveRole)
-        box.setDefaultButton(box.addButton(self.tr("继续编辑"), QMessageBox.ButtonRole.RejectRole))
-        box.exec()
-        return box.clickedButton() is discard
+        choices = [
+            (self.tr("放弃修改"), QMessageBox.ButtonRole.DestructiveRole),
+            (self.tr("继续编辑"), QMessageBox.ButtonRole.RejectRole),
+        ]
+        return ask(self, self.tr("放弃修改"), self.tr("有未保存的修改，要放弃吗？"), choices, default=1) == 0
 
 
 # Small helpers -------------------------------------------------------------------------------------

@@ -13,7 +13,8 @@ SIDES = ("东部", "西部")
 
 HEAD = (
     Field("pairing", "结对关系", FieldType.PAIRING, required=True, help="例如 鹤山市—龙州县"),
-    Field("year", "年度", FieldType.INT, required=True, help="不填时取日期所在年份"),
+    # Every record has a year, but no one need type it: left empty, it is the year of the kind's date.
+    Field("year", "年度", FieldType.INT, required=True, follows_date=True, help="不填时取日期所在年份"),
     Field("title", "事项", required=True, max_length=200),
 )
 TAIL = (
