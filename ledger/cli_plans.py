@@ -97,6 +97,7 @@ def _import(args) -> None:
         )
         targets = sum(len(task.targets) for task in reading.tasks)
         print(f"计划：{reading.title}（{reading.pairing.name} {reading.year}年）")
+        _print_title_scope(reading)
         print(f"工作任务 {len(reading.tasks)} 项，重点工作 {len(reading.areas)} 类：{'、'.join(reading.areas)}")
         dated = sum(1 for task in reading.tasks if task.task.deadline)
         print(f"完成时限读出 {dated} 项；量化指标 {targets} 个")
@@ -115,6 +116,20 @@ def _import(args) -> None:
             print("（试读，未写入台账）")
         else:
             print(f"已导入，计划编号 {reading.plan.id}")
+
+
+def _print_title_scope(reading: plans.PlanReading) -> None:
+    """The pairing and year the list's title names, and a warning where --pairing or --year says otherwise."""
+    scope = reading.title_scope
+    if not (scope.pairing or scope.year):
+        return
+    print(f"标题写的是：{' '.join(filter(None, [scope.pairing, f'{scope.year}年' if scope.year else '']))}")
+    for difference in reading.differences():
+        print(f"注意：{difference}，请核对 --pairing 和 --year")
+    if scope.pairing and not scope.known:
+        command = "ledger pairing add {} {}".format(*scope.places) if scope.complete else "ledger pairing add 东部 西部"
+        hint = "" if scope.complete else "（地名写全称，如 鹤山市 龙州县）"
+        print(f"注意：台账里还没有结对关系“{scope.pairing}”，可先用 {command} 登记{hint}")
 
 
 def _short(text: str, length: int) -> str:

@@ -2,7 +2,12 @@
 
 Every change is audit-logged like a record's. Targets read from the words are proposals kept with the words
 they came from; a target set by hand has none. Deleting a plan removes it outright (it is re-imported from its
-file), but the audit log keeps what it held.
+file), but the audit log keeps what it held; `plan_snapshot` and `put_back_plan` keep it as values and bring it
+back with the same ids, which is how the window undoes an import and redoes it.
+
+A reading also says which pairing and year the task list's title names (`PlanReading.title_scope`), matched
+against the ledger's pairings, so a list is not imported unnoticed under another pairing or year; a pairing
+the title names and the ledger lacks can be read with (`new_pairing=True`) and is added with the plan.
 """
 
 from __future__ import annotations
@@ -11,11 +16,12 @@ import json
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, inspect, select
 from sqlalchemy.orm import Session
 
 from ledger.errors import InvalidInput, LedgerError, NotFound
@@ -23,8 +29,8 @@ from ledger.fields import Problem
 from ledger.limits import Limits
 from ledger.measures import MEASURES, measure, parse_params
 from ledger.models import Pairing, Plan, Record, RecordTask, Target, Task, utc_now
-from ledger.plan_import import ImportedPlan, ImportedTask, read_task_list
-from ledger.records import audit, author_of, by_id, find_pairing
+from ledger.plan_import import ImportedPlan, ImportedTask, TitleScope, read_task_list, read_title_scope
+from ledger.records import add_pairing, audit, author_of, by_id, find_pairing, split_pairing
 from ledger.targets import ProposedTarget, read_targets
 
 
@@ -40,15 +46,40 @@ class TaskReading:
 @dataclass
 class PlanReading:
     title: str
-    pairing: Pairing
+    pairing: Pairing  # not yet in the ledger (no id) when read with `new_pairing`: `add_plan` adds it
     year: int
     tasks: list[TaskReading]
     warnings: list[str]
     plan: Plan | None = None  # set once written
+    title_scope: TitleScope = field(default_factory=TitleScope)  # what the title says, whatever was chosen
 
     @property
     def areas(self) -> list[str]:
         return list(dict.fromkeys(reading.task.area for reading in self.tasks if reading.task.area))
+
+    @property
+    def pairing_in_title(self) -> str | None:
+        """The pairing the title names: the ledger's name for it, or as written when the ledger has none."""
+        return self.title_scope.pairing
+
+    @property
+    def year_in_title(self) -> int | None:
+        return self.title_scope.year
+
+    @property
+    def pairing_is_new(self) -> bool:
+        return self.pairing.id is None
+
+    def differences(self) -> list[str]:
+        """How the chosen pairing and year differ from the title's, in Chinese; [] when they agree or the title
+        names neither."""
+        found = []
+        scope = self.title_scope
+        if scope.pairing and scope.pairing != self.pairing.name:
+            found.append(f"标题写的是{scope.pairing}，选定的是{self.pairing.name}")
+        if scope.year and scope.year != self.year:
+            found.append(f"标题写的是{scope.year}年，选定的是{self.year}年")
+        return found
 
 
 def number_text(value: Decimal) -> str:
@@ -74,9 +105,42 @@ def _pairing(session: Session, name: str | None) -> Pairing:
     return pairings[0]
 
 
-def read_plan(session: Session, path: Path, *, pairing: str | None, year: int, title: str | None = None) -> PlanReading:
-    """Reads a task list and its targets without writing anything."""
-    found = _pairing(session, pairing)
+def _new_pairing(session: Session, name: str | None) -> Pairing:
+    """The pairing called `name`; one the ledger lacks as a pairing not yet added (no id), for `add_plan` to add."""
+    found = find_pairing(session, name) if name else None
+    if found is not None:
+        return found
+    if not name:
+        return _pairing(session, name)
+    places = split_pairing(name)
+    if places is None:
+        raise InvalidInput([Problem("pairing", "结对关系", name, "应写作 东部—西部，如 鹤山市—龙州县")])
+    return Pairing(name=f"{places[0]}—{places[1]}", east=places[0], west=places[1])
+
+
+def title_scope(session: Session, imported: ImportedPlan) -> TitleScope:
+    """The pairing and year the task list's title names, the pairing matched against the ledger's."""
+    known = [(pairing.name, pairing.east, pairing.west) for pairing in session.scalars(select(Pairing))]
+    return read_title_scope(imported.title_texts, known)
+
+
+def read_title(session: Session, path: Path) -> TitleScope:
+    """What a task list's title says of its pairing and year, read before a pairing is chosen to read it with."""
+    return title_scope(session, read_task_list(Path(path), date.today().year, Limits.of(session)))
+
+
+def read_plan(
+    session: Session,
+    path: Path,
+    *,
+    pairing: str | None,
+    year: int,
+    title: str | None = None,
+    new_pairing: bool = False,
+) -> PlanReading:
+    """Reads a task list and its targets without writing anything. With `new_pairing`, a `pairing` the ledger
+    does not have yet (东部—西部) is read with, and added by `add_plan`."""
+    found = _new_pairing(session, pairing) if new_pairing else _pairing(session, pairing)
     imported: ImportedPlan = read_task_list(Path(path), year, Limits.of(session))
     if not imported.tasks:
         raise InvalidInput([Problem("file", "文件", Path(path).name, "没有读到任何工作任务")], "无法导入：")
@@ -85,7 +149,7 @@ def read_plan(session: Session, path: Path, *, pairing: str | None, year: int, t
         reading = read_targets(task.target_text, task.item, east=found.east, west=found.west)
         tasks.append(TaskReading(task, reading.targets, reading.unmatched))
     chosen = (title or imported.title or f"{found.name}{year}年工作计划").strip()
-    return PlanReading(chosen, found, year, tasks, list(imported.warnings))
+    return PlanReading(chosen, found, year, tasks, list(imported.warnings), title_scope=title_scope(session, imported))
 
 
 def import_plan(
@@ -107,6 +171,9 @@ def import_plan(
 def add_plan(
     session: Session, reading: PlanReading, *, doc_no: str | None = None, source_name: str | None = None
 ) -> Plan:
+    """Writes a reading as a plan; a pairing read with `new_pairing` is added first, in the same transaction."""
+    if reading.pairing_is_new:
+        reading.pairing = add_pairing(session, reading.pairing.east, reading.pairing.west)
     same = session.scalar(
         select(Plan).where(
             Plan.pairing_id == reading.pairing.id, Plan.year == reading.year, Plan.title == reading.title
@@ -146,22 +213,19 @@ def add_plan(
         plan.tasks.append(row)
     session.add(plan)
     session.flush()
-    audit(
-        session,
-        "insert",
-        "plan",
-        plan.id,
-        None,
-        {
-            "title": plan.title,
-            "year": plan.year,
-            "pairing": reading.pairing.name,
-            "source": source_name,
-            "tasks": len(plan.tasks),
-            "targets": sum(len(task.targets) for task in plan.tasks),
-        },
-    )
+    audit(session, "insert", "plan", plan.id, None, _plan_summary(plan))
     return plan
+
+
+def _plan_summary(plan: Plan) -> dict[str, Any]:
+    return {
+        "title": plan.title,
+        "year": plan.year,
+        "pairing": plan.pairing.name,
+        "source": plan.source_name,
+        "tasks": len(plan.tasks),
+        "targets": sum(len(task.targets) for task in plan.tasks),
+    }
 
 
 def _target(position: int, name: str, params: Mapping[str, Any], threshold: Decimal, source: str = "") -> Target:
@@ -210,6 +274,49 @@ def delete_plan(session: Session, plan: Plan) -> None:
     audit(session, "delete", "plan", plan.id, None, plan_json(plan))
     session.delete(plan)
     session.flush()
+
+
+@dataclass(frozen=True)
+class PlanSnapshot:
+    """A plan as plain values, ids and stamps included: its row, its tasks' rows each with its targets' rows,
+    and the (record, task) links filed under it."""
+
+    plan: dict[str, Any]
+    tasks: list[tuple[dict[str, Any], list[dict[str, Any]]]]
+    links: list[tuple[uuid.UUID, uuid.UUID]]
+
+
+def _columns(row: Any) -> dict[str, Any]:
+    return {column.key: getattr(row, column.key) for column in inspect(row).mapper.column_attrs}
+
+
+def plan_snapshot(session: Session, plan: Plan) -> PlanSnapshot:
+    return PlanSnapshot(
+        _columns(plan),
+        [(_columns(task), [_columns(target) for target in task.targets]) for task in plan.tasks],
+        [(record_id, task.id) for task in plan.tasks for record_id in linked_record_ids(session, task)],
+    )
+
+
+def put_back_plan(session: Session, snapshot: PlanSnapshot) -> Plan:
+    """Adds a deleted plan again from its snapshot, with the ids it had, so what refers to its tasks finds them;
+    links to records that are gone since are left out."""
+    plan_id = snapshot.plan["id"]
+    if session.get(Plan, plan_id) is not None:
+        raise LedgerError(f"计划“{snapshot.plan['title']}”已在台账中")
+    if session.get(Pairing, snapshot.plan["pairing_id"]) is None:
+        raise NotFound(f"计划“{snapshot.plan['title']}”的结对关系已不在台账中")
+    plan = Plan(**{**snapshot.plan, "updated_at": utc_now(), "updated_by": author_of(session)})
+    for task_values, targets in snapshot.tasks:
+        plan.tasks.append(Task(**task_values, targets=[Target(**values) for values in targets]))
+    session.add(plan)
+    session.flush()
+    for record_id, task_id in snapshot.links:
+        if session.get(Record, record_id) is not None:
+            session.add(RecordTask(record_id=record_id, task_id=task_id))
+    session.flush()
+    audit(session, "insert", "plan", plan.id, None, _plan_summary(plan))
+    return plan
 
 
 def set_target(session: Session, task: Task, measure_name: str, params: Mapping[str, Any], minimum: Any) -> Target:

@@ -1,14 +1,15 @@
 """Task lists (清单) of the seed plans, as offices send them, written to .xlsx and .docx by the tests.
 
-The text is the seeds' own (shared/seeds/000, 001, 002, 004), cut to a few areas each. A layout is a list
-of pages, each a list of rows; UP marks a cell merged with the one above, LEFT one merged with the one to
-its left. The same layout is written as a workbook (pages one after another, with the page-number rows a
-printout pasted into Excel leaves) and as a document (one table per page, the title as paragraphs).
+The text is the seeds' own (shared/seeds/000–004), cut to a few areas each. A layout is a list of pages, each
+a list of rows; UP marks a cell merged with the one above, LEFT one merged with the one to its left. The same
+layout is written as a workbook (pages one after another, with the page-number rows a printout pasted into
+Excel leaves) and as a document (one table per page, the title as paragraphs). `retitled` gives a layout the
+title of another office's wording, for the pairing and year a title names.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -33,6 +34,11 @@ class Layout:
     pages: list[list[list[object]]]
     page_numbers: list[str] = field(default_factory=list)  # workbook only: a row after each page
     notice: str | None = None  # document only: body text above the title
+
+
+def retitled(layout: Layout, *title: str, notice: str | None = None) -> Layout:
+    """`layout` under another title (none when no lines are given), with `notice` as the document's opening."""
+    return replace(layout, title=list(title), notice=notice)
 
 
 def write_xlsx(layout: Layout, path: Path) -> Path:
@@ -556,5 +562,43 @@ GUANGZHOU_QIANNAN_2018 = Layout(
                 None,
             ],
         ],
+    ],
+)
+
+# 003: 斗门区→湄潭县 2022 工作计划 (东西部协作, after 2021), its numbered tasks set out as a table with 责任单位
+# only. The title names the eastern district alone: 「珠海市斗门区2022年东西部协作工作计划」.
+DOUMEN_MEITAN_2022 = Layout(
+    title=["珠海市斗门区2022年东西部协作工作计划任务清单"],
+    pages=[
+        [
+            ["序号", "重点工作", "具体事项", "责任单位"],
+            [
+                1,
+                "组织领导",
+                "实施互访对接。推动新阶段东西部协作建立高效对接工作机制，落实两地党政主要领导开展互访对接及召开联席会议，"
+                "切实解决工作中遇到的困难和问题，确保帮扶主体责任的落实。",
+                "区委办（区府办），区乡村振兴局",
+            ],
+            [
+                2,
+                UP,
+                "召开工作会议。结合东西部协作工作进展情况，协调召开党委常委会会议、政府常务会议、农村工作领导小组会议等"
+                "至少各1次；区分管领导赴湄潭调研对接至少1次。",
+                "区委办（区府办）、区乡村振兴局，区派驻遵义市湄潭县工作组",
+            ],
+            [
+                5,
+                "资金支持",
+                "保证财政资金投入力度。根据年度东西部协作协议分解数，保障区级财政援助资金投入，"
+                "财政帮扶资金主要用于支持湄潭县巩固拓展脱贫攻坚成果。",
+                "区财政局、区乡村振兴局，区派驻遵义市湄潭县工作组",
+            ],
+            [
+                8,
+                "人才交流",
+                "做好干部人才互派。党政干部和专业技术人才选派人次不低于上年。",
+                "各镇（街）、区委组织部、区教育局、区人力资源和社会保障局，区派驻遵义市湄潭县工作组",
+            ],
+        ]
     ],
 )

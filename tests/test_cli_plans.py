@@ -3,7 +3,14 @@
 import json
 
 import pytest
-from plan_samples import GUANGZHOU_QIANNAN_2018, HESHAN_LONGZHOU_2020, JIANGHAI_DAXIN_2019, write_docx, write_xlsx
+from plan_samples import (
+    GUANGZHOU_QIANNAN_2018,
+    HESHAN_LONGZHOU_2020,
+    JIANGHAI_DAXIN_2019,
+    ZHANJIANG_LIUZHOU_2020,
+    write_docx,
+    write_xlsx,
+)
 
 from ledger.cli import main
 from ledger.measures import MEASURES
@@ -57,6 +64,22 @@ def test_dry_run_reports_what_it_read_and_writes_nothing(run, task_list):
     assert out.rstrip().endswith("（试读，未写入台账）")
     assert _json(run, "plan", "list") == []
     assert _json(run, "progress") == []
+
+
+def test_import_says_the_pairing_and_year_of_the_title_and_warns_when_they_differ(run, task_list, tmp_path):
+    status, out, err = run("plan", "import", str(task_list), "--year", "2020", "--dry-run")
+    assert status == 0, err
+    assert "标题写的是：鹤山市—龙州县 2020年\n" in out and "注意：标题" not in out
+
+    other = write_xlsx(ZHANJIANG_LIUZHOU_2020, tmp_path / "计划表.xlsx")
+    status, out, err = run("plan", "import", str(other), "--pairing", "鹤山市—龙州县", "--year", "2021", "--dry-run")
+    assert status == 0, err
+    assert [line for line in out.splitlines() if line.startswith(("标题写的是", "注意：标题", "注意：台账"))] == [
+        "标题写的是：湛江市—柳州市 2020年",
+        "注意：标题写的是湛江市—柳州市，选定的是鹤山市—龙州县，请核对 --pairing 和 --year",
+        "注意：标题写的是2020年，选定的是2021年，请核对 --pairing 和 --year",
+        "注意：台账里还没有结对关系“湛江市—柳州市”，可先用 ledger pairing add 湛江市 柳州市 登记",
+    ]
 
 
 def test_import_then_list_and_show_give_the_documented_json(run, task_list):

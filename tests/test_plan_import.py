@@ -6,6 +6,7 @@ from datetime import date
 import openpyxl
 import pytest
 from plan_samples import (
+    DOUMEN_MEITAN_2022,
     GUANGZHOU_QIANNAN_2018,
     HESHAN_LONGZHOU_2020,
     JIANGHAI_DAXIN_2019,
@@ -13,12 +14,17 @@ from plan_samples import (
     UP,
     ZHANJIANG_LIUZHOU_2020,
     Layout,
+    retitled,
     write_docx,
     write_xlsx,
 )
+from samples import VALID
+from sqlalchemy import select
 
+from ledger import plans, records
 from ledger.errors import LedgerError
-from ledger.plan_import import ImportedTask, read_task_list
+from ledger.models import AuditEntry, Plan, RecordTask
+from ledger.plan_import import ImportedTask, TitleScope, place_forms, read_task_list, read_title_scope
 
 WRITERS = {"xlsx": write_xlsx, "docx": write_docx}
 
@@ -371,3 +377,162 @@ def test_rows_without_an_item_that_belong_nowhere_are_skipped_with_a_warning(tmp
         "第2行：没有具体事项，上面也没有可并入的任务，已跳过",
         "第3行：没有具体事项，已跳过（1.5）",
     ]
+
+
+# The pairing and year a title names ----------------------------------------------------------------------
+
+# Titles as the seeds' offices word them, each as its list would carry it.
+TITLED = [
+    (ZHANJIANG_LIUZHOU_2020, "湛江市—柳州市", 2020),  # 2020年湛江市—柳州市扶贫协作重点工作计划表
+    (JIANGHAI_DAXIN_2019, "江海区—大新县", 2019),  # 2019年江海区对口大新县粤桂扶贫协作工作方案清单
+    (HESHAN_LONGZHOU_2020, "鹤山—龙州", 2020),  # 粤桂扶贫协作（鹤山-龙州）2020年 / 工作要点清单
+    (GUANGZHOU_QIANNAN_2018, "广州市—黔南州", 2018),  # 广州市东西部扶贫协作对口帮扶黔南州2018年度工作要点…
+    (DOUMEN_MEITAN_2022, None, 2022),  # 珠海市斗门区2022年东西部协作工作计划任务清单: one place only
+    (retitled(HESHAN_LONGZHOU_2020, "鹤山市与龙州县2021年东西部协作工作要点清单"), "鹤山市—龙州县", 2021),
+    (retitled(ZHANJIANG_LIUZHOU_2020, "湛江市对口帮扶柳州市二〇二一年工作计划表"), "湛江市—柳州市", 2021),
+    (retitled(ZHANJIANG_LIUZHOU_2020, "附件", "2020年湛江市-柳州市扶贫协作 重点工作计划"), "湛江市—柳州市", 2020),
+    (retitled(DOUMEN_MEITAN_2022, "斗门·湄潭2023年东西部协作工作计划"), "斗门—湄潭", 2023),
+]
+
+
+@pytest.mark.parametrize("suffix", WRITERS)
+@pytest.mark.parametrize(("layout", "pairing", "year"), TITLED, ids=[layout.title[-1] for layout, _, _ in TITLED])
+def test_the_title_names_the_pairing_and_the_year(tmp_path, suffix, layout, pairing, year):
+    plan = _read(tmp_path, layout, 2019, suffix)
+
+    assert (plan.pairing_in_title, plan.year_in_title) == (pairing, year)
+    assert plan.title_texts[0] == plan.title
+
+
+@pytest.mark.parametrize("suffix", WRITERS)
+def test_without_a_title_the_file_name_names_them(tmp_path, suffix):
+    path = WRITERS[suffix](retitled(HESHAN_LONGZHOU_2020), tmp_path / f"附件2：2021年鹤山-龙州工作要点.{suffix}")
+    plan = read_task_list(path, 2021)
+
+    assert plan.title is None
+    assert (plan.pairing_in_title, plan.year_in_title) == ("鹤山—龙州", 2021)
+
+
+def test_a_document_without_a_title_row_is_named_by_its_opening_notice(tmp_path):
+    layout = retitled(
+        ZHANJIANG_LIUZHOU_2020, notice="现将《2020年湛江市—柳州市扶贫协作重点工作计划》印发给你们，请认真贯彻落实。"
+    )
+    plan = _read(tmp_path, layout, 2020, "docx")
+
+    assert plan.title is None
+    assert (plan.pairing_in_title, plan.year_in_title) == ("湛江市—柳州市", 2020)
+
+
+KNOWN = [
+    ("鹤山市—龙州县", "鹤山市", "龙州县"),
+    ("江门市—崇左市", "江门市", "崇左市"),
+    ("江门市江海区—崇左市大新县", "江门市江海区", "崇左市大新县"),
+    ("广州市—黔南布依族苗族自治州", "广州市", "黔南布依族苗族自治州"),
+    ("珠海市斗门区—遵义市湄潭县", "珠海市斗门区", "遵义市湄潭县"),
+]
+
+
+@pytest.mark.parametrize(
+    ("title", "pairing", "year"),
+    [
+        ("粤桂扶贫协作（鹤山-龙州）2020年\n工作要点清单", "鹤山市—龙州县", 2020),
+        ("2020 年度粤桂扶贫协作（鹤山－龙州）工作要点", "鹤山市—龙州县", 2020),
+        ("2019年江海区对口大新县粤桂扶贫协作工作方案清单", "江门市江海区—崇左市大新县", 2019),
+        ("江门市江海区对口帮扶崇左市大新县2019年工作方案", "江门市江海区—崇左市大新县", 2019),  # not 江门市—崇左市
+        ("江门—崇左扶贫协作三年行动方案（2018-2020年）", "江门市—崇左市", None),  # 2020 ends a span: no year
+        ("广州市东西部扶贫协作对口帮扶黔南州2018年度工作要点", "广州市—黔南布依族苗族自治州", 2018),
+        ("珠海市斗门区2022年东西部协作工作计划", "珠海市斗门区—遵义市湄潭县", 2022),  # the one pairing of 斗门区
+        ("斗门·湄潭2023年东西部协作工作计划", "珠海市斗门区—遵义市湄潭县", 2023),
+    ],
+)
+def test_a_title_is_matched_to_the_ledgers_pairing(title, pairing, year):
+    found = read_title_scope([title], KNOWN)
+
+    assert (found.pairing, found.known, found.year) == (pairing, True, year)
+    assert found.text == title
+
+
+def test_a_pairing_the_ledger_lacks_is_given_as_written_and_whether_it_can_be_added():
+    zhanjiang = read_title_scope(["2020年湛江市—柳州市扶贫协作重点工作计划表"], KNOWN)
+    short = read_title_scope(["粤桂扶贫协作（恩平-龙州）2020年工作要点清单"], KNOWN)
+
+    assert zhanjiang == TitleScope("湛江市—柳州市", False, 2020, "2020年湛江市—柳州市扶贫协作重点工作计划表")
+    assert (zhanjiang.places, zhanjiang.complete) == (("湛江市", "柳州市"), True)
+    assert (short.pairing, short.known, short.places, short.complete) == ("恩平—龙州", False, ("恩平", "龙州"), False)
+
+
+def test_what_names_no_pairing_or_year_gives_none():
+    # A date line is no plan year, two offices side by side no pairing, and a place shared by two pairings
+    # chooses neither.
+    assert read_title_scope(["2020年4月30日", "柳扶领发〔2020〕7号", "任务清单"]) == TitleScope()
+    assert read_title_scope(["柳州市扶贫开发领导小组 湛江市扶贫开发领导小组 文件"]).pairing is None
+    shared = [*KNOWN, ("珠海市斗门区—铜仁市石阡县", "珠海市斗门区", "铜仁市石阡县")]
+    assert read_title_scope(["珠海市斗门区2022年东西部协作工作计划"], shared) == TitleScope(
+        None, False, 2022, "珠海市斗门区2022年东西部协作工作计划"
+    )
+
+
+def test_a_place_is_found_by_its_short_forms():
+    assert place_forms("江门市江海区") == ["江门市江海区", "江海区", "江海"]
+    assert place_forms("黔南布依族苗族自治州") == ["黔南布依族苗族自治州", "黔南州", "黔南"]
+    assert place_forms("广州市番禺区") == ["广州市番禺区", "番禺区", "番禺"]
+    assert place_forms("柳州市") == ["柳州市", "柳州"]
+    assert place_forms("泸县") == ["泸县"]
+
+
+# Reading against the ledger, a new pairing, and a deleted plan put back -----------------------------------
+
+
+def test_the_reading_says_what_the_title_names_and_how_the_choice_differs(ledger, tmp_path):
+    path = write_xlsx(HESHAN_LONGZHOU_2020, tmp_path / "清单.xlsx")
+    with ledger.session() as session:
+        reading = plans.read_plan(session, path, pairing="鹤山市—龙州县", year=2021)
+
+    assert (reading.pairing_in_title, reading.year_in_title) == ("鹤山市—龙州县", 2020)
+    assert reading.differences() == ["标题写的是2020年，选定的是2021年"]
+
+
+def test_a_pairing_named_by_the_title_is_added_with_its_plan(ledger, tmp_path):
+    path = write_docx(ZHANJIANG_LIUZHOU_2020, tmp_path / "计划表.docx")
+    with ledger.session() as session, session.begin():
+        reading = plans.read_plan(session, path, pairing="湛江市—柳州市", year=2020, new_pairing=True)
+        assert reading.pairing_is_new and reading.differences() == []
+        assert records.find_pairing(session, "湛江市—柳州市") is None  # nothing written by reading
+        plan = plans.add_plan(session, reading, source_name=path.name)
+        assert (plan.pairing.name, plan.pairing.east, plan.pairing.west) == ("湛江市—柳州市", "湛江市", "柳州市")
+        logged = session.execute(select(AuditEntry.action, AuditEntry.target).order_by(AuditEntry.at)).all()
+    assert logged[-2:] == [("insert", "pairing"), ("insert", "plan")]
+
+
+def test_without_new_pairing_an_unknown_pairing_is_refused(ledger, tmp_path):
+    path = write_xlsx(ZHANJIANG_LIUZHOU_2020, tmp_path / "计划表.xlsx")
+    with ledger.session() as session, pytest.raises(LedgerError, match="没有结对关系“湛江市—柳州市”"):
+        plans.read_plan(session, path, pairing="湛江市—柳州市", year=2020)
+
+
+def test_a_deleted_plan_is_put_back_with_its_ids_tasks_targets_and_links(ledger, tmp_path):
+    path = write_xlsx(HESHAN_LONGZHOU_2020, tmp_path / "清单.xlsx")
+    with ledger.session() as session, session.begin():
+        plan = plans.import_plan(session, path, pairing="鹤山市—龙州县", year=2020).plan
+        record = records.add_record(session, "meeting", VALID["meeting"])
+        plans.link_records(session, plan.tasks[0], [record])
+        before = plans.plan_json(plan)
+        plan_id, task_ids = plan.id, [task.id for task in plan.tasks]
+        snapshot = plans.plan_snapshot(session, plan)
+        plans.delete_plan(session, plan)
+    with ledger.session() as session, session.begin():
+        assert session.get(Plan, plan_id) is None and session.scalars(select(RecordTask)).all() == []
+        plans.put_back_plan(session, snapshot)
+        with pytest.raises(LedgerError, match="已在台账中"):
+            plans.put_back_plan(session, snapshot)
+    with ledger.session() as session:
+        plan = plans.get_plan(session, str(plan_id))
+        assert plans.plan_json(plan) == before
+        assert [task.id for task in plan.tasks] == task_ids
+        assert plans.linked_record_ids(session, plan.tasks[0]) == [record.id]
+        logged = (
+            session.execute(select(AuditEntry.action).where(AuditEntry.target_id == plan_id).order_by(AuditEntry.at))
+            .scalars()
+            .all()
+        )
+    assert logged == ["insert", "delete", "insert"]

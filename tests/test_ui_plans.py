@@ -4,15 +4,17 @@ through its dialog, records linked to a task and unlinked, a plan deleted; the l
 
 from __future__ import annotations
 
+import re
 import shutil
 from datetime import date
 from decimal import Decimal
 
 import openpyxl
 import pytest
-from plan_samples import HESHAN_LONGZHOU_2020, write_xlsx
+from plan_samples import HESHAN_LONGZHOU_2020, ZHANJIANG_LIUZHOU_2020, retitled, write_xlsx
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QTreeWidget
+from samples import VALID
 
 from ledger import plans, records
 from ledger.folder import Ledger
@@ -88,6 +90,10 @@ def _targets(context: LedgerContext, task_id) -> list[tuple[str, dict, Decimal]]
         return [(t.measure, plans.target_params(t), t.threshold) for t in task.targets]
 
 
+def _plain(text: str) -> str:
+    return re.sub(r"<[^>]+>", "", text)
+
+
 def _row(view: PlanView, seq: str) -> int:
     (row,) = [row for row, task in enumerate(view.task_rows) if task.seq == seq]
     return row
@@ -148,17 +154,21 @@ def test_a_task_list_is_previewed_written_only_on_confirm_and_then_shown(
     assert view.table.rowCount() == len(expected)
 
 
-def test_with_no_scope_chosen_the_preview_asks_for_pairing_and_year(context, task_list, qtbot, monkeypatch):
+def test_with_no_scope_chosen_the_title_chooses_pairing_and_year_without_asking(context, task_list, qtbot, monkeypatch):
     with context.session() as session, session.begin():
         records.add_pairing(session, "江海区", "大新县")
     context.set_scope(None, None)
     view = _view(context, qtbot)
 
     def choose(preview: PlanImportPreview) -> int:
-        assert preview.pairing_box.isEnabled() and preview.year_box.isEnabled()
+        # 「粤桂扶贫协作（鹤山-龙州）2020年 工作要点清单」
+        assert (preview.pairing_box.currentText(), preview.year_box.currentText()) == (PAIRING, "2020")
+        assert (preview.reading.pairing.name, preview.reading.year) == (PAIRING, 2020)
+        assert _plain(preview.scope_text.text()) == "结对关系和年度按标题选定：鹤山市—龙州县 2020年。"
+        assert not preview.answers.isVisibleTo(preview) and preview.import_button.isEnabled()
+        preview.pairing_box.setCurrentIndex(preview.pairing_box.findData("江海区—大新县"))  # read again
+        assert preview.reading.pairing.name == "江海区—大新县"
         preview.pairing_box.setCurrentIndex(preview.pairing_box.findData(PAIRING))
-        preview.year_box.setValue(2020)  # read again: deadlines and directions depend on both
-        assert preview.reading.pairing.name == PAIRING and preview.reading.year == 2020
         preview.import_button.click()
         return preview.result()
 
@@ -167,7 +177,178 @@ def test_with_no_scope_chosen_the_preview_asks_for_pairing_and_year(context, tas
     with context.session() as session:
         plan = plans.get_plan(session, str(plan_id))
         assert (plan.pairing.name, plan.year) == (PAIRING, 2020)
+    assert (context.pairing, context.year) == (None, None)  # 全部 stays 全部
     assert view.current_plan_id() == plan_id and PAIRING in view.plan_box.currentText()
+
+
+@pytest.fixture
+def zhanjiang_list(tmp_path):
+    return write_xlsx(ZHANJIANG_LIUZHOU_2020, tmp_path / "计划表.xlsx")  # 2020年湛江市—柳州市扶贫协作重点工作计划表
+
+
+@pytest.mark.parametrize(
+    ("answer", "wanted", "note"),
+    [
+        (
+            "by_title",
+            ("湛江市—柳州市", 2020),
+            "结对关系和年度按标题选定：湛江市—柳州市 2020年；导入后窗口转到该结对关系和年度。",
+        ),
+        ("by_scope", ("鹤山市—龙州县", 2021), "标题写的是 湛江市—柳州市 2020年；将导入到 鹤山市—龙州县 2021年。"),
+    ],
+)
+def test_a_title_naming_another_pairing_and_year_is_asked_about_and_imported_as_answered(
+    context, zhanjiang_list, qtbot, monkeypatch, answer, wanted, note
+):
+    with context.session() as session, session.begin():
+        records.add_pairing(session, "湛江市", "柳州市")
+    context.set_scope(PAIRING, 2021)
+    view = _view(context, qtbot)
+    seen = {}
+
+    def answer_then_import(preview: PlanImportPreview) -> int:
+        # Proposed from the title, and asked about: the window follows another pairing and year.
+        assert (preview.pairing_box.currentText(), preview.year_box.currentText()) == ("湛江市—柳州市", "2020")
+        assert preview.scope_note.isVisibleTo(preview) and preview.answers.isVisibleTo(preview)
+        assert _plain(preview.scope_text.text()) == (
+            "标题写的是 湛江市—柳州市 2020年，当前选的是 鹤山市—龙州县 2021年。按标题导入？"
+        )
+        assert preview.by_title_button.text() == "按标题导入：湛江市—柳州市 2020年"
+        assert preview.by_scope_button.text() == "按当前选择导入：鹤山市—龙州县 2021年"
+        assert not preview.import_button.isEnabled()
+        preview.confirm()  # Enter, or a click that slipped through, imports nothing while the question waits
+        assert preview.plan_id is None and _plans(context) == []
+
+        getattr(preview, f"{answer}_button").click()
+        assert preview.import_button.isEnabled() and not preview.answers.isVisibleTo(preview)
+        seen["reading"] = (preview.reading.pairing.name, preview.reading.year)
+        seen["note"] = _plain(preview.scope_text.text())
+        preview.import_button.click()
+        return preview.result()
+
+    monkeypatch.setattr(PlanImportPreview, "exec", answer_then_import)
+    plan_id = view.import_file(zhanjiang_list)
+
+    assert seen["reading"] == wanted
+    assert seen["note"] == note
+    with context.session() as session:
+        plan = plans.get_plan(session, str(plan_id))
+        assert (plan.pairing.name, plan.year) == wanted
+    # The window turns to where the plan went, so it is seen.
+    assert (context.pairing, context.year) == wanted
+    assert view.current_plan_id() == plan_id
+
+
+def test_a_pairing_the_ledger_lacks_is_offered_added_with_the_plan_and_kept_on_undo(
+    context, zhanjiang_list, qtbot, monkeypatch
+):
+    context.set_scope(PAIRING, 2020)
+    view = _view(context, qtbot)
+
+    def add_and_import(preview: PlanImportPreview) -> int:
+        assert _plain(preview.scope_text.text()) == (
+            "标题写的是 湛江市—柳州市 2020年，台账里还没有这个结对关系（东部 湛江市，西部 柳州市），"
+            "当前选的是 鹤山市—龙州县 2020年。新增这个结对关系并按标题导入？"
+        )
+        assert [preview.pairing_box.itemText(i) for i in range(preview.pairing_box.count())] == [
+            "鹤山市—龙州县",
+            "湛江市—柳州市（新增）",
+        ]
+        assert preview.pairing_box.currentText() == "湛江市—柳州市（新增）"
+        assert preview.by_title_button.text() == "新增结对关系并按标题导入：湛江市—柳州市 2020年"
+        assert context.pairings() == [PAIRING]  # reading adds nothing
+        preview.by_title_button.click()
+        preview.import_button.click()
+        return preview.result()
+
+    monkeypatch.setattr(PlanImportPreview, "exec", add_and_import)
+    plan_id = view.import_file(zhanjiang_list)
+
+    assert context.pairings() == ["湛江市—柳州市", PAIRING]
+    assert (context.pairing, context.year) == ("湛江市—柳州市", 2020) and view.current_plan_id() == plan_id
+    context.undo_stack.undo()
+    assert _plans(context) == [] and context.pairings() == ["湛江市—柳州市", PAIRING]
+
+
+def test_a_pairing_the_title_writes_short_is_not_offered_but_explained(
+    context, task_list, tmp_path, qtbot, monkeypatch
+):
+    path = write_xlsx(
+        retitled(HESHAN_LONGZHOU_2020, "粤桂扶贫协作（恩平-龙州）2020年工作要点清单"), tmp_path / "恩平.xlsx"
+    )
+    context.set_scope(PAIRING, 2020)
+    view = _view(context, qtbot)
+
+    def look(preview: PlanImportPreview) -> int:
+        assert _plain(preview.scope_text.text()) == (
+            "标题写的是 恩平—龙州 2020年，台账里没有这个结对关系，当前选的是 鹤山市—龙州县 2020年。"
+            "如果是新的结对关系，请先在“设置”中登记（地名写全称，如 鹤山市—龙州县）再导入；否则按当前选择导入。"
+        )
+        assert [preview.pairing_box.itemText(i) for i in range(preview.pairing_box.count())] == [PAIRING]
+        assert preview.by_title_button.isHidden() and not preview.by_scope_button.isHidden()
+        assert preview.by_scope_button.text() == "按当前选择导入：鹤山市—龙州县 2020年"
+        assert not preview.import_button.isEnabled()
+        return QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(PlanImportPreview, "exec", look)
+    assert view.import_file(path) is None and _plans(context) == []
+
+
+def test_a_plan_import_is_undone_and_redone_with_its_tasks_and_targets(context, task_list, qtbot, monkeypatch):
+    view = _view(context, qtbot)
+    monkeypatch.setattr(PlanImportPreview, "exec", lambda preview: preview.import_button.click() or preview.result())
+    plan_id = view.import_file(task_list)
+    with context.session() as session:
+        imported = plans.plan_json(plans.get_plan(session, str(plan_id)))
+    task_id = view.task_rows[_row(view, "1.2")].id
+    # A change made on the plan after it: undone first, and redone on the same task.
+    context.change_targets(task_id, lambda session, task: plans.set_target(session, task, "meetings", {}, 9))
+    assert context.undo_stack.undoText() == "修改指标“1.2 鹤山—龙州扶贫协作党政联席会议。”"
+
+    context.undo_stack.undo()
+    assert context.undo_stack.undoText() == "导入计划“粤桂扶贫协作（鹤山-龙州）2020年工作要点清单”"
+    context.undo_stack.undo()
+    assert _plans(context) == [] and view.plan_box.count() == 0 and view.hint.isVisibleTo(view)
+
+    context.undo_stack.redo()
+    with context.session() as session:
+        assert plans.plan_json(plans.get_plan(session, str(plan_id))) == imported
+    assert view.current_plan_id() == plan_id and view.table.rowCount() == len(imported["tasks"])
+    context.undo_stack.redo()
+    assert ("meetings", {}, Decimal(9)) in _targets(context, task_id)
+
+    with context.session() as session:
+        logged = [entry.action for entry in records.history(session, plan_id)][::-1]
+    assert logged == ["insert", "delete", "insert"]
+
+
+def test_the_year_box_lists_years_with_plans_or_records_and_takes_a_new_one(context, task_list, qtbot, monkeypatch):
+    with context.session() as session, session.begin():
+        records.add_record(session, "meeting", VALID["meeting"])  # 2020
+        plans.import_plan(session, task_list, pairing=PAIRING, year=2018, title="2018年工作要点")
+    context.set_scope(PAIRING, 2020)
+    view = _view(context, qtbot)
+    last = date.today().year + 1
+
+    def new_year(preview: PlanImportPreview) -> int:
+        assert [preview.year_box.itemText(i) for i in range(preview.year_box.count())] == ["2020", "2018"]
+        preview.year_box.setEditText("1999")
+        assert preview.error.text() == f"年度应为 2000–{last} 之间的四位数"
+        assert not preview.import_button.isEnabled()
+        preview.year_box.setEditText("2023")  # typed: no plan or record has this year yet
+        assert (preview.reading.year, preview.error.text()) == (2023, "")
+        assert _plain(preview.scope_text.text()) == (
+            "标题写的是 鹤山市—龙州县 2020年；将导入到 鹤山市—龙州县 2023年；导入后窗口转到该结对关系和年度。"
+        )
+        preview.import_button.click()
+        return preview.result()
+
+    monkeypatch.setattr(PlanImportPreview, "exec", new_year)
+    plan_id = view.import_file(task_list)
+
+    with context.session() as session:
+        assert plans.get_plan(session, str(plan_id)).year == 2023
+    assert context.years() == [2023, 2020, 2018] and context.year == 2023
 
 
 def test_cancelling_the_preview_writes_nothing(context, changes, task_list, qtbot, monkeypatch):

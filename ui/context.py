@@ -9,6 +9,7 @@ back) and the audit log keeps both.
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -24,7 +25,7 @@ from ledger.errors import InvalidInput, LedgerError
 from ledger.fields import Problem
 from ledger.folder import Ledger
 from ledger.kinds import KINDS
-from ledger.models import Pairing, Record, Task
+from ledger.models import Pairing, Plan, Record, Task
 
 
 class LedgerContext(QObject):
@@ -55,9 +56,11 @@ class LedgerContext(QObject):
             return list(session.scalars(select(Pairing.name).order_by(Pairing.name)))
 
     def years(self) -> list[int]:
+        """The years that have records or plans, newest first."""
         with self.session() as session:
             found = session.scalars(select(Record.year).where(Record.deleted_at.is_(None)).distinct())
-            return sorted({year for year in found if year}, reverse=True)
+            planned = session.scalars(select(Plan.year).distinct())
+            return sorted({year for year in [*found, *planned] if year}, reverse=True)
 
     def set_scope(self, pairing: str | None, year: int | None) -> None:
         if (pairing, year) != (self.pairing, self.year):
@@ -141,6 +144,20 @@ class LedgerContext(QObject):
         if moved:
             self._push(_Linked(self, task_id, name, moved, link=link))
         return count
+
+    def import_plan(
+        self, reading: plans.PlanReading, *, doc_no: str | None = None, source_name: str | None = None
+    ) -> uuid.UUID:
+        """Writes a plan read by `plans.read_plan` (adding the pairing it was read with, when new) as one
+        undoable change; returns its id. Raises what `plans.add_plan` refuses (a plan of the same title)."""
+        with self.session() as session, session.begin():
+            # The reading's pairing was loaded by a session now closed: write with this one's.
+            pairing = reading.pairing if reading.pairing_is_new else session.get(Pairing, reading.pairing.id)
+            chosen = dataclasses.replace(reading, pairing=pairing)
+            plan = plans.add_plan(session, chosen, doc_no=doc_no, source_name=source_name)
+            plan_id, title = plan.id, plan.title
+        self._push(_PlanImported(self, plan_id, title))
+        return plan_id
 
     def write(self, action: Callable[[Session], Any]) -> Any:
         """Runs `action` in one transaction and reports the change; not undoable (attachments, settings)."""
@@ -256,6 +273,29 @@ class _Linked(_Command):
             task = plans.get_task(session, str(self.task_id))
             chosen = [records.get_record(session, record_id) for record_id in self.record_ids]
             (plans.link_records if forward == self.link else plans.unlink_records)(session, task, chosen)
+
+
+class _PlanImported(_Command):
+    """A plan imported from a task list. Undone, it is deleted (plans are deleted outright, with an audit entry
+    of what they held); redone, it comes back as it was when undone, with the same ids, so the commands above it
+    on the stack find its tasks again. A pairing added with it stays: pairings are never deleted."""
+
+    def __init__(self, context: LedgerContext, plan_id: uuid.UUID, title: str):
+        super().__init__(context, f"导入计划“{_short(title)}”")
+        self.plan_id = plan_id
+        self.snapshot: plans.PlanSnapshot | None = None
+
+    def apply(self, forward: bool) -> None:
+        with self.context.session() as session, session.begin():
+            if forward:
+                if self.snapshot is None:
+                    raise LedgerError("这次导入没有可恢复的内容")
+                plans.put_back_plan(session, self.snapshot)
+                return
+            plan = plans.get_plan(session, str(self.plan_id))
+            snapshot = plans.plan_snapshot(session, plan)
+            plans.delete_plan(session, plan)
+        self.snapshot = snapshot
 
 
 def _short(text: str, most: int = 24) -> str:

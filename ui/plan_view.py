@@ -1,10 +1,10 @@
 """年度计划: the plans of the pairing and year the window follows, their tasks and targets; a task list read
 and shown before it is imported, targets corrected by hand, records linked to a task, a plan deleted.
 
-Everything is done by `ledger.plans` inside `LedgerContext.write`; the view reads with short sessions of its
-own into plain rows, so no ORM object outlives its session. Dialogs show the ledger's refusals in themselves
-and stay open, so the user can correct and try again; the view's own message boxes go through `_warn` and
-`_confirm`, which tests replace.
+Everything is done by `ledger.plans` through `LedgerContext` (an import, a target edited and a link are undoable
+changes); the view reads with short sessions of its own into plain rows, so no ORM object outlives its
+session. Dialogs show the ledger's refusals in themselves and stay open, so the user can correct and try
+again; the view's own message boxes go through `_warn` and `_confirm`, which tests replace.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from PySide6.QtCore import QItemSelectionModel, QPoint, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QIntValidator, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -52,15 +53,20 @@ from ledger import plans, records
 from ledger.errors import LedgerError
 from ledger.kinds import KINDS
 from ledger.measures import MEASURES, Measure, Param
-from ledger.models import Pairing, Record, Target, Task
+from ledger.models import Record, Target, Task
 from ledger.plans import PlanReading, TaskReading
 from ledger.progress import task_progress
 from ui.context import LedgerContext
+from ui.transient import ask, popup, run_modal
 
 COLUMNS = ("序号", "重点工作", "具体事项", "任务指标", "完成时限", "责任单位", "量化指标", "关联记录")
 PREVIEW_COLUMNS = ("序号", "重点工作", "具体事项与读出的指标", "完成时限")
 ERROR_STYLE = "color: #C0392B;"
 NOTE_STYLE = "color: #8A5A00;"
+# The import preview's question about the pairing and year, and the same place once it is answered.
+QUESTION_STYLE = "QFrame#scopeNote { background: #FFF3CD; border: 1px solid #E0A800; border-radius: 4px; }"
+ANSWERED_STYLE = "QFrame#scopeNote { border: none; }"
+YEARS_FROM = 2000  # the first year a plan may be imported for; the last is next year
 
 
 def _em(widget: QWidget) -> int:
@@ -326,7 +332,7 @@ class PlanView(QWidget):
         menu.addSeparator()
         menu.addAction(self.tr("导入任务清单…"), self.choose_file)
         menu.addAction(self.tr("删除计划"), self.delete_plan).setEnabled(self.current_plan_id() is not None)
-        menu.exec(self.table.viewport().mapToGlobal(position))
+        popup(menu, self.table.viewport().mapToGlobal(position))
 
     # Importing -----------------------------------------------------------------------------------
 
@@ -338,20 +344,23 @@ class PlanView(QWidget):
             self.import_file(Path(path))
 
     def import_file(self, path: Path) -> uuid.UUID | None:
-        """Reads the task list, shows what was understood, and imports it if the user confirms."""
-        if not self.context.pairings():
-            self._warn(self.tr("无法导入"), self.tr("台账里还没有结对关系，请先登记结对关系再导入计划。"))
-            return None
+        """Reads the task list, shows what was understood, and imports it if the user confirms. A plan imported
+        under another pairing or year than the window's (the preview asked) is shown: the window turns to it."""
         try:
             preview = PlanImportPreview(self.context, Path(path), self)
         except LedgerError as error:
-            self._warn(self.tr("无法读取任务清单"), str(error))
+            self._warn(self.tr("无法导入任务清单"), str(error))
             return None
-        accepted = preview.exec() == QDialog.DialogCode.Accepted
+        accepted = run_modal(preview) == QDialog.DialogCode.Accepted
         plan_id = preview.plan_id if accepted else None
-        preview.deleteLater()
-        if plan_id is not None:
-            self.select_plan(plan_id)  # the list was reloaded on the ledger's `changed`
+        if plan_id is None or preview.imported_scope is None:
+            return None
+        pairing, year = preview.imported_scope
+        # Only what the window narrows to: "全部" stays 全部.
+        self.context.set_scope(
+            pairing if self.context.pairing is not None else None, year if self.context.year is not None else None
+        )
+        self.select_plan(plan_id)  # the list was reloaded on the ledger's `changed` and `scope_changed`
         return plan_id
 
     # Changing ------------------------------------------------------------------------------------
@@ -365,8 +374,7 @@ class PlanView(QWidget):
         except LedgerError as error:
             self._warn(self.tr("无法修改指标"), str(error))
             return
-        dialog.exec()
-        dialog.deleteLater()
+        run_modal(dialog)
 
     def edit_links(self) -> None:
         task_id = self.current_task_id()
@@ -377,8 +385,7 @@ class PlanView(QWidget):
         except LedgerError as error:
             self._warn(self.tr("无法关联记录"), str(error))
             return
-        dialog.exec()
-        dialog.deleteLater()
+        run_modal(dialog)
 
     def delete_plan(self) -> None:
         plan_id = self.current_plan_id()
@@ -408,53 +415,110 @@ class PlanView(QWidget):
         QMessageBox.warning(self, title, text)
 
     def _confirm(self, title: str, text: str, detail: str) -> bool:
-        box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=self)
-        box.setInformativeText(detail)
-        delete = box.addButton(self.tr("删除"), QMessageBox.ButtonRole.DestructiveRole)
-        box.setDefaultButton(box.addButton(self.tr("取消"), QMessageBox.ButtonRole.RejectRole))
-        box.exec()
-        return box.clickedButton() is delete
+        choices = [
+            (self.tr("删除"), QMessageBox.ButtonRole.DestructiveRole),
+            (self.tr("取消"), QMessageBox.ButtonRole.RejectRole),
+        ]
+        return ask(self, title, text, choices, default=1, detail=detail) == 0
 
 
 class PlanImportPreview(QDialog):
     """What `read_plan` understood of a task list, before anything is written: the tasks, the targets it
-    proposes (each ticked; untick one to leave it out), the numbers no measure took, and its warnings."""
+    proposes (each ticked; untick one to leave it out), the numbers no measure took, and its warnings.
+
+    The pairing and year are proposed from the list's title (「2020年湛江市—柳州市…计划表」). When the title names
+    another pairing or year than the window's, or a pairing the ledger lacks, a highlighted question asks which
+    to import under, and 导入 waits for the answer (or for a pairing or year chosen in the boxes): a list is never
+    filed silently under a pairing its title does not name. A pairing the title names in full and the ledger
+    lacks is offered in the box as 新增, and added with the plan."""
 
     def __init__(self, context: LedgerContext, path: Path, parent: QWidget | None = None):
         super().__init__(parent)
         self.context = context
         self.path = path
         self.plan_id: uuid.UUID | None = None
+        self.imported_scope: tuple[str, int] | None = None  # (pairing, year) the plan went to, once imported
         self.reading: PlanReading | None = None
         self.setWindowTitle(self.tr("导入任务清单：{0}").format(path.name))
         em = _em(self)
 
-        # The pairing and year the window follows are the plan's; only an open choice is asked here.
+        try:
+            with context.session() as session:
+                self.title_scope = plans.read_title(session, path)
+        except LedgerError:  # the file holds no task list: the view says so, and this dialog goes
+            self.deleteLater()
+            raise
+        known = context.pairings()
+        scope = self.title_scope
+        # A pairing the title names in full (湛江市—柳州市, not 鹤山—龙州) can be added with the plan.
+        self.new_pairing = scope.pairing if scope.pairing and not scope.known and scope.complete else None
+        today = date.today().year
+        self.first_year, self.last_year = YEARS_FROM, today + 1
+        title_pairing = scope.pairing if scope.known or self.new_pairing else None
+        fallback = context.pairing or (known[0] if known else None)
+        self.by_title = (title_pairing or fallback, scope.year or context.year or today)
+        by_scope_pairing = context.pairing or (scope.pairing if scope.known else None) or (known[0] if known else None)
+        self.by_scope = (by_scope_pairing, context.year or scope.year or today)
+        if self.by_title[0] is None:
+            self.deleteLater()
+            raise LedgerError(self.tr("台账里还没有结对关系，请先在“设置”中登记结对关系再导入计划。"))
+        # Asked when the title and the window disagree, or the title names a pairing the ledger lacks.
+        self.asking = self.by_title != self.by_scope or bool(scope.pairing and not scope.known)
+
         self.pairing_box = QComboBox()
-        for name in context.pairings():
+        for name in known:
             self.pairing_box.addItem(name, name)
-        self.pairing_box.setCurrentIndex(max(0, self.pairing_box.findData(context.pairing)))
-        self.pairing_box.setEnabled(context.pairing is None and self.pairing_box.count() > 1)
-        self.pairing_box.setToolTip(self.tr("按窗口上方选定的结对关系和年度导入；选“全部”时可在这里选择"))
+        if self.new_pairing:
+            self.pairing_box.addItem(self.tr("{0}（新增）").format(self.new_pairing), self.new_pairing)
+        self.pairing_box.setToolTip(self.tr("按标题选定；可改选。选“（新增）”的一项，导入时登记这个结对关系"))
         self.pairing_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.year_box = QSpinBox()
-        self.year_box.setRange(2000, 2100)
-        self.year_box.setSuffix(self.tr(" 年"))
-        self.year_box.setValue(context.year or date.today().year)
-        self.year_box.setKeyboardTracking(False)  # read the file again once, not at every digit typed
-        self.year_box.setEnabled(context.year is None)
-        self.year_box.setToolTip(self.pairing_box.toolTip())
+        # Any year: those with plans or records are listed, another is typed.
+        self.year_box = QComboBox()
+        self.year_box.setEditable(True)
+        self.year_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.year_box.setValidator(QIntValidator(0, self.last_year, self.year_box))
+        years = {*context.years(), self.by_title[1], self.by_scope[1]}
+        for year in sorted((year for year in years if self.first_year <= year <= self.last_year), reverse=True):
+            self.year_box.addItem(str(year), year)
+        self.year_box.setMinimumContentsLength(5)
+        self.year_box.setToolTip(
+            self.tr("列出已有计划或记录的年度；其他年度（{0}–{1}）可直接输入").format(self.first_year, self.last_year)
+        )
         self.title_edit = QLineEdit()
         self.doc_no_edit = QLineEdit(placeholderText=self.tr("可不填"))
         form = QFormLayout()
         form.addRow(self.tr("文件"), QLabel(str(path)))
-        scope = QHBoxLayout()
-        scope.addWidget(self.pairing_box)
-        scope.addSpacing(em)
-        scope.addWidget(QLabel(self.tr("年度")))
-        scope.addWidget(self.year_box)
-        scope.addStretch(1)
-        form.addRow(self.tr("结对关系"), scope)
+        choice = QHBoxLayout()
+        choice.addWidget(self.pairing_box)
+        choice.addSpacing(em)
+        year_label = QLabel(self.tr("年度(&Y)"))
+        year_label.setBuddy(self.year_box)
+        choice.addWidget(year_label)
+        choice.addWidget(self.year_box)
+        choice.addWidget(QLabel(self.tr("年")))
+        choice.addStretch(1)
+        form.addRow(self.tr("结对关系"), choice)
+
+        # The question, or what the title said once it is answered.
+        self.scope_note = QFrame()
+        self.scope_note.setObjectName("scopeNote")
+        self.scope_text = QLabel()
+        self.scope_text.setWordWrap(True)
+        self.scope_text.setTextFormat(Qt.TextFormat.RichText)
+        self.by_title_button = QPushButton()
+        self.by_title_button.clicked.connect(lambda: self.choose(*self.by_title))
+        self.by_scope_button = QPushButton()
+        self.by_scope_button.clicked.connect(lambda: self.choose(*self.by_scope))
+        self.note_layout = note_layout = QVBoxLayout(self.scope_note)
+        note_layout.addWidget(self.scope_text)
+        self.answers = QWidget()
+        answers = QHBoxLayout(self.answers)
+        answers.setContentsMargins(0, 0, 0, 0)
+        answers.addWidget(self.by_title_button)
+        answers.addWidget(self.by_scope_button)
+        answers.addStretch(1)
+        note_layout.addWidget(self.answers)
+        form.addRow(self.scope_note)
         form.addRow(self.tr("计划标题"), self.title_edit)
         form.addRow(self.tr("文号"), self.doc_no_edit)
 
@@ -491,25 +555,155 @@ class PlanImportPreview(QDialog):
         layout.addWidget(self.warnings)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
-        self.resize(em * 80, em * 50)
+        screen = self.screen().availableGeometry()
+        self.resize(min(em * 80, screen.width() - 2 * em), min(em * 50, screen.height() - 4 * em))
 
+        self._set_boxes(*self.by_title)
         try:
             self.read()
-        except LedgerError:  # the file holds no task list: the view says so, and this dialog goes
+        except LedgerError:
             self.deleteLater()
             raise
-        self.pairing_box.currentIndexChanged.connect(self._read_again)
-        self.year_box.valueChanged.connect(self._read_again)
+        self.pairing_box.currentIndexChanged.connect(self._chosen_in_boxes)
+        self.year_box.currentTextChanged.connect(self._chosen_in_boxes)
+        if self.asking:  # Enter answers as the title says, when it names a pairing that can be chosen
+            shown = [button for button in (self.by_title_button, self.by_scope_button) if not button.isHidden()]
+            if shown:
+                shown[0].setFocus()
+
+    # Choosing the pairing and year ---------------------------------------------------------------
+
+    def chosen_pairing(self) -> str | None:
+        return self.pairing_box.currentData()
+
+    def chosen_year(self) -> int | None:
+        text = self.year_box.currentText().strip()
+        year = int(text) if text.isdigit() else None
+        return year if year is not None and self.first_year <= year <= self.last_year else None
+
+    def choose(self, pairing: str, year: int) -> None:
+        """The question answered: import under `pairing` and `year`."""
+        self.asking = False
+        self._set_boxes(pairing, year)
+        self._read_again()
+        self.import_button.setFocus()
+
+    def _set_boxes(self, pairing: str, year: int) -> None:
+        for box in (self.pairing_box, self.year_box):
+            box.blockSignals(True)
+        self.pairing_box.setCurrentIndex(max(0, self.pairing_box.findData(pairing)))
+        index = self.year_box.findData(year)
+        if index >= 0:
+            self.year_box.setCurrentIndex(index)
+        self.year_box.setEditText(str(year))
+        for box in (self.pairing_box, self.year_box):
+            box.blockSignals(False)
+
+    def _chosen_in_boxes(self) -> None:
+        # A pairing or year chosen by hand answers the question as well as its buttons do.
+        self.asking = False
+        if self.chosen_year() is None:
+            self.error.setText(
+                self.tr("年度应为 {0}–{1} 之间的四位数").format(self.first_year, self.last_year)
+                if len(self.year_box.currentText().strip()) >= 4
+                else ""
+            )
+            self._show_scope()
+            return
+        self._read_again()
+
+    def _describe(self, pairing: str | None, year: int | None) -> str:
+        parts = [pairing or "", self.tr("{0}年").format(year) if year else ""]
+        return " ".join(part for part in parts if part)
+
+    def _show_scope(self) -> None:
+        scope = self.title_scope
+        named = self._describe(scope.pairing, scope.year)
+        self.scope_note.setVisible(bool(named))
+        if not named:
+            self._enable()
+            return
+        new = self.new_pairing is not None and self.chosen_pairing() == self.new_pairing
+        self.answers.setVisible(self.asking)
+        self.scope_note.setToolTip(self.tr("读自：{0}").format(scope.text))
+        if self.asking:
+            self.scope_note.setStyleSheet(QUESTION_STYLE)
+            self.note_layout.setContentsMargins(*[_em(self) // 2] * 4)
+            window = self._describe(self.context.pairing, self.context.year)
+            lines = [self.tr("标题写的是 <b>{0}</b>").format(named)]
+            if scope.pairing and not scope.known:
+                lines.append(
+                    self.tr("，台账里还没有这个结对关系（东部 {0}，西部 {1}）").format(*scope.places)
+                    if self.new_pairing
+                    else self.tr("，台账里没有这个结对关系")
+                )
+            if window:
+                lines.append(self.tr("，当前选的是 <b>{0}</b>").format(window))
+            if self.new_pairing:
+                lines.append(self.tr("。新增这个结对关系并按标题导入？"))
+            elif scope.pairing and not scope.known:
+                lines.append(
+                    self.tr(
+                        "。如果是新的结对关系，请先在“设置”中登记（地名写全称，如 鹤山市—龙州县）再导入；"
+                        "否则按当前选择导入。"
+                    )
+                )
+            else:
+                lines.append(self.tr("。按标题导入？"))
+            self.scope_text.setText("".join(lines))
+            if self.new_pairing:
+                title_answer = self.tr("新增结对关系并按标题导入：{0}")
+            elif scope.pairing and not scope.known:
+                title_answer = self.tr("按标题的年度导入：{0}")
+            else:
+                title_answer = self.tr("按标题导入：{0}")
+            self.by_title_button.setText(title_answer.format(self._describe(*self.by_title)))
+            self.by_title_button.setVisible(self.by_title != self.by_scope or bool(self.new_pairing))
+            self.by_scope_button.setText(self.tr("按当前选择导入：{0}").format(self._describe(*self.by_scope)))
+            self.by_scope_button.setVisible(self.by_scope[0] is not None and self.by_scope[0] != self.new_pairing)
+        else:
+            self.scope_note.setStyleSheet(ANSWERED_STYLE)
+            self.note_layout.setContentsMargins(0, 0, 0, 0)
+            chosen = (self.chosen_pairing(), self.chosen_year())
+            if scope.pairing and scope.year and chosen == (scope.pairing, scope.year):
+                text = self.tr("结对关系和年度按标题选定：<b>{0}</b>").format(named)
+            else:
+                text = self.tr("标题写的是 {0}；将导入到 <b>{1}</b>").format(named, self._describe(*chosen))
+            if new:
+                text += self.tr("，并新增这个结对关系")
+            window = (self.context.pairing, self.context.year)
+            if self.chosen_year() and any(
+                mine is not None and mine != theirs
+                for mine, theirs in zip(window, (self.chosen_pairing(), self.chosen_year()), strict=True)
+            ):
+                text += self.tr("；导入后窗口转到该结对关系和年度")
+            self.scope_text.setText(text + self.tr("。"))
+        self._enable()
+
+    def _enable(self) -> None:
+        reading = self.reading
+        current = reading is not None and (reading.pairing.name, reading.year) == (
+            self.chosen_pairing(),
+            self.chosen_year(),
+        )
+        self.import_button.setEnabled(current and not self.asking)
+        self.import_button.setToolTip(
+            self.tr("请先回答上面的问题：按哪个结对关系和年度导入") if self.asking and current else ""
+        )
+
+    # Reading -------------------------------------------------------------------------------------
 
     def read(self) -> None:
         # Year and pairing change what is read: deadlines without a year, and which side sends whom.
+        pairing, year = self.chosen_pairing(), self.chosen_year()
         with self.context.session() as session:
             self.reading = plans.read_plan(
-                session, self.path, pairing=self.pairing_box.currentData(), year=self.year_box.value()
+                session, self.path, pairing=pairing, year=year, new_pairing=pairing == self.new_pairing
             )
         if not self.title_edit.isModified():
             self.title_edit.setText(self.reading.title)
         self._fill()
+        self._show_scope()
 
     def _read_again(self) -> None:
         try:
@@ -517,6 +711,7 @@ class PlanImportPreview(QDialog):
             self.error.clear()
         except LedgerError as error:
             self.error.setText(str(error))
+            self._show_scope()
 
     def _fill(self) -> None:
         reading = self.reading
@@ -573,19 +768,17 @@ class PlanImportPreview(QDialog):
         return dataclasses.replace(self.reading, title=title, tasks=tasks)
 
     def confirm(self) -> None:
+        if not self.import_button.isEnabled():  # a question waits, or the boxes name what was not read
+            return
         chosen = self.chosen()
         doc_no = self.doc_no_edit.text().strip() or None
-
-        def add(session: Session) -> uuid.UUID:
-            # The reading's pairing was loaded by a session now closed: write with this one's.
-            reading = dataclasses.replace(chosen, pairing=session.get(Pairing, chosen.pairing.id))
-            return plans.add_plan(session, reading, doc_no=doc_no, source_name=self.path.name).id
-
         try:
-            self.plan_id = self.context.write(add)
+            # One undoable change (Ctrl+Z), the new pairing, if any, added with it.
+            self.plan_id = self.context.import_plan(chosen, doc_no=doc_no, source_name=self.path.name)
         except LedgerError as error:
             self.error.setText(str(error))
             return
+        self.imported_scope = (chosen.pairing.name, chosen.year)
         self.accept()
 
 
