@@ -715,8 +715,8 @@ def _summary(book: _Book, summaries: list[tuple[Plan, list[TaskProgress]]], as_o
                     [
                         *own,
                         target_label(measured.target),
-                        f"{number_text(measured.target.threshold)}{unit}",
-                        f"{number_text(measured.actual)}{unit}",
+                        f"{number_text(measured.target.threshold, grouped=True)}{unit}",
+                        f"{number_text(measured.actual, grouped=True)}{unit}",
                         STATES[task.state] if index == 0 else "",
                     ]
                 )

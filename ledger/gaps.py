@@ -7,12 +7,15 @@ nothing is found missing at the inspection.
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ledger import frameworks
 from ledger.errors import LedgerError, NotFound
 from ledger.evidence import live_attachments
 from ledger.frameworks import Framework, evidence_rule
@@ -56,6 +59,37 @@ def find_gaps(session: Session, framework: Framework, pairing: Pairing, year: in
             if missing:
                 gaps.append(Gap(record, missing))
     return gaps
+
+
+def missing_evidence(
+    kind: str,
+    rows: Iterable[tuple[uuid.UUID, Mapping[str, Any]]],
+    roles: Mapping[uuid.UUID, Mapping[str, int]],
+    framework_for: Callable[[int], Framework] = frameworks.for_year,
+) -> dict[uuid.UUID, list[str]]:
+    """What each of `rows` lacks, by record id, for the records among them that `find_gaps` lists.
+
+    `rows` are live records of `kind` as `records.value_rows` gives them, of any pairings and years; `roles` the
+    roles of their live attachments as `records.evidence_roles` gives them. Each record is held to the framework
+    of its own year (`framework_for`, as `ledger gaps` chooses it), so a table of every pairing and year gets what
+    `find_gaps` lists for each pairing and year in it; a year no framework covers expects nothing."""
+    chosen: dict[int, Framework | None] = {}
+    missing: dict[uuid.UUID, list[str]] = {}
+    for record_id, values in rows:
+        year = values.get("year")
+        if year not in chosen:
+            try:
+                chosen[year] = framework_for(year) if year is not None else None
+            except NotFound:
+                chosen[year] = None
+        framework = chosen[year]
+        rule = evidence_rule(framework, kind, values) if framework is not None else None
+        if rule is None:
+            continue
+        lacking = rule.missing(set(roles.get(record_id, {})))
+        if lacking:
+            missing[record_id] = lacking
+    return missing
 
 
 def scope(session: Session, pairing: str | None, year: int | None) -> tuple[Pairing, int]:

@@ -82,9 +82,10 @@ class PlanReading:
         return found
 
 
-def number_text(value: Decimal) -> str:
-    """260.00 → 260, 232.554 → 232.55: thresholds and actuals as a plan writes them."""
-    return f"{value.quantize(Decimal('0.01')).normalize():f}"
+def number_text(value: Decimal, *, grouped: bool = False) -> str:
+    """260.00 → 260, 232.554 → 232.55: thresholds and actuals as a plan writes them; `grouped` for reading
+    (1,234.57), not for a box that is typed into again."""
+    return format(value.quantize(Decimal("0.01")).normalize(), ",f" if grouped else "f")
 
 
 def json_number(value: Decimal | None) -> int | float | None:

@@ -192,6 +192,41 @@ def value_rows(
     return rows
 
 
+def evidence_roles(
+    session: Session, kind: str, *, year: int | None = None, pairing: str | None = None, deleted: bool = False
+) -> dict[uuid.UUID, dict[str, int]]:
+    """How many live (not detached) attachments each record of a kind has, by role, for the records `value_rows`
+    gives with the same arguments; records without evidence are left out. One grouped query for the whole table."""
+    model = MODELS[kind]
+    query = (
+        select(Attachment.record_id, Attachment.role, func.count())
+        .join(model, model.id == Attachment.record_id)
+        .where(Attachment.deleted_at.is_(None))
+    )
+    query = _scoped(session, query, kind, year, pairing, deleted)
+    if query is None:
+        return {}
+    found: dict[uuid.UUID, dict[str, int]] = {}
+    for record_id, role, count in session.execute(query.group_by(Attachment.record_id, Attachment.role)):
+        found.setdefault(record_id, {})[role] = count
+    return found
+
+
+def deletions(
+    session: Session, kind: str, *, year: int | None = None, pairing: str | None = None
+) -> dict[uuid.UUID, tuple[Any, str]]:
+    """When and by whom each record of a kind in the recycle bin was deleted: (deleted_at in UTC, author).
+
+    Read from the record's own stamps, which `delete_record` sets in the same transaction as its audit entry
+    and which a merge carries over from the ledger where the deletion was made (the audit entry of a merge
+    names whoever merged)."""
+    model = MODELS[kind]
+    query = _scoped(session, select(model.id, model.deleted_at, model.deleted_by), kind, year, pairing, True)
+    if query is None:
+        return {}
+    return {record_id: (when, who or "") for record_id, when, who in session.execute(query)}
+
+
 def _scoped(session: Session, query, kind: str, year: int | None, pairing: str | None, deleted: bool):
     """`query` of a kind's model narrowed to the year, pairing and bin asked for; None for an unknown pairing."""
     model = MODELS[kind]
@@ -242,7 +277,7 @@ def _validated(
                     "pairing",
                     "结对关系",
                     values["pairing"],
-                    f"台账里没有这个结对关系；已有：{known}。可用 ledger pairing add 东部 西部 添加",
+                    f"台账里没有这个结对关系；已有：{known}。可在“设置”里添加（命令：ledger pairing add 东部 西部）",
                 ),
             )
     if problems:

@@ -1,10 +1,12 @@
-"""Pictures of the window for the README: `xvfb-run -s "-screen 0 1366x768x24" python scripts/screenshots.py
-[--out DIR]`.
+"""Pictures of the window for the README: `xvfb-run -s "-screen 0 1920x1080x24" python scripts/screenshots.py
+[--size 1366x768] [--out DIR]`.
 
-It makes a demo ledger in a temporary folder, opens the window at 1366×768 (the smallest laptop screen the
-users have) and saves a PNG of each main view, a record form with its evidence and a pairing tie's, the binder
-dialog, the preview of merging a colleague's package with a conflict, and the audit log after that merge.
-Window settings go to a temporary folder too, so the pictures show the defaults a new user sees.
+It makes a demo ledger in a temporary folder, opens the window at the size given (1366×768 by default, the
+smallest laptop screen the users have; other sizes go to a folder of their own, docs/screenshots/1920x1080)
+and saves a PNG of the first-start dialog, each main view, a table's right-click menu, a record form with its
+evidence and a pairing tie's, the binder dialog, the preview of merging a colleague's package with a conflict,
+and the audit log after that merge. Window settings go to a temporary folder too, so the pictures show the
+defaults a new user sees.
 """
 
 from __future__ import annotations
@@ -21,12 +23,17 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--size", default="1366x768", help="the window's size, WIDTHxHEIGHT")
+    parser.add_argument("--out", type=Path)
     args = parser.parse_args()
+    width, height = (int(part) for part in args.size.split("x"))
+    if args.out is None:
+        args.out = ROOT / "docs" / "screenshots"
+        if args.size != "1366x768":
+            args.out /= args.size
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="screenshots-") as folder:
         os.environ["XDG_CONFIG_HOME"] = str(Path(folder) / "config")  # before Qt reads its settings
-        from PIL import Image
         from PySide6.QtCore import QCoreApplication
         from PySide6.QtWidgets import QApplication
 
@@ -36,6 +43,7 @@ def main() -> int:
         from ledger.kinds import KINDS
         from ui.app import install_chinese
         from ui.context import LedgerContext
+        from ui.first_start import FirstStartDialog
         from ui.main_window import MainWindow
         from ui.record_form import RecordDialog
 
@@ -44,22 +52,21 @@ def main() -> int:
         app = QApplication(sys.argv[:1])
         install_chinese(app)
         path = Path(folder) / "ledger"
+        first = FirstStartDialog(path)
+        first.name.setText("李娟")
+        first.unit.setText("龙州县东西部协作工作组")
+        first.show()
+        save_widget(app, args.out, first, "first-start")
+        first.close()
         build_demo(path)
         package = colleagues_package(path, Path(folder))
         with Ledger.open(path, author="李娟") as ledger:
             window = MainWindow(LedgerContext(ledger))
-            window.resize(1366, 768)
+            window.resize(width, height)
             window.show()
 
             def save(widget, name: str) -> None:
-                for _ in range(5):
-                    app.processEvents()
-                target = args.out / f"{name}.png"
-                widget.grab().save(str(target))
-                # A window has few colours: a palette keeps the README's pictures a quarter of the size.
-                with Image.open(target) as image:
-                    image.convert("RGB").quantize(256).save(target, optimize=True)
-                print(target)
+                save_widget(app, args.out, widget, name)
 
             views = [("overview", window.overview), ("plans", window.plans)]
             views += [(kind, window.tables[kind]) for kind in KINDS]
@@ -69,6 +76,12 @@ def main() -> int:
                 save(window, name)
 
             table = window.show_kind("meeting")
+            table.table.selectRow(2)
+            rect = table.table.visualRect(table.proxy.index(2, 0))
+            menu = table.row_menu()
+            menu.popup(table.table.viewport().mapToGlobal(rect.center()))
+            save_with_popup(app, args.out, window, menu, "table-menu")
+            menu.close()
             with window.context.session() as session:
                 record = next(r for r in records.list_records(session, "meeting") if r.attachments)
             form = RecordDialog(window.context, "meeting", record.id, parent=window)
@@ -114,6 +127,42 @@ def main() -> int:
             window.close()
         app.quit()
     return 0
+
+
+def save_widget(app, out: Path, widget, name: str) -> None:
+    from PIL import Image
+
+    for _ in range(5):
+        app.processEvents()
+    target = out / f"{name}.png"
+    widget.grab().save(str(target))
+    _shrink(Image, target)
+
+
+def save_with_popup(app, out: Path, window, popup, name: str) -> None:
+    """The window with an open menu drawn over it where it stands."""
+    from PIL import Image
+
+    for _ in range(5):
+        app.processEvents()
+    target = out / f"{name}.png"
+    window.grab().save(str(target))
+    menu_picture = out / f".{name}-menu.png"
+    popup.grab().save(str(menu_picture))
+    at = window.mapFromGlobal(popup.pos())
+    with Image.open(target) as whole, Image.open(menu_picture) as menu:
+        whole = whole.convert("RGB")
+        whole.paste(menu.convert("RGB"), (at.x(), at.y()))
+        whole.save(target)
+    menu_picture.unlink()
+    _shrink(Image, target)
+
+
+def _shrink(Image, target: Path) -> None:
+    # A window has few colours: a palette keeps the README's pictures a quarter of the size.
+    with Image.open(target) as image:
+        image.convert("RGB").quantize(256).save(target, optimize=True)
+    print(target)
 
 
 def _shared_meeting(session):

@@ -2,6 +2,7 @@
 
 import json
 import shutil
+from datetime import date
 
 import pytest
 from PIL import Image
@@ -10,6 +11,7 @@ from ledger import evidence, frameworks, records
 from ledger.folder import Ledger
 from ledger.frameworks import FrameworkError, evidence_rule
 from ledger.gaps import find_gaps, scope
+from ledger.kinds import KINDS
 
 
 def test_rules_pick_the_first_that_selects_a_record():
@@ -55,3 +57,40 @@ def test_the_demo_lacks_two_donation_agreements_and_attaching_one_closes_its_gap
         records.delete_record(session, gaps[1].record)
         session.commit()
         assert find_gaps(session, framework, pairing, year) == []  # the recycle bin needs no evidence
+
+
+def test_a_tables_missing_evidence_is_what_find_gaps_lists_for_each_pairing_and_year(demo_copy):
+    """The 缺佐证 filter of a table of every pairing and year: each record held to its own year's framework."""
+    from ledger.gaps import missing_evidence
+
+    meeting = {"title": "联席会议", "meeting_type": "党政联席会议", "held_in": "西部"}
+    with Ledger.open(demo_copy, author="测试员") as ledger, ledger.session() as session:
+        records.add_pairing(session, "湛江市", "柳州市")
+        added = {
+            day: records.add_record(session, "meeting", {**meeting, "pairing": pairing, "date": day}).id
+            for pairing, day in (
+                ("湛江市—柳州市", date(2019, 5, 6)),
+                ("鹤山市—龙州县", date(2021, 5, 6)),
+                ("鹤山市—龙州县", date(2017, 5, 6)),  # no framework covers 2017: nothing is expected
+            )
+        }
+        session.commit()
+        for kind in KINDS:
+            rows = records.value_rows(session, kind)
+            found = missing_evidence(kind, rows, records.evidence_roles(session, kind))
+            listed = {}
+            for name, year in {(values["pairing"], values["year"]) for _, values in rows}:
+                if year == 2017:
+                    continue
+                pairing = records.find_pairing(session, name)
+                for gap in find_gaps(session, frameworks.for_year(year), pairing, year):
+                    if gap.record.kind == kind:
+                        listed[gap.record.id] = gap.missing
+            assert found == listed
+            if kind == "disbursement":
+                assert list(found.values()) == [["捐赠协议"], ["捐赠协议"]]
+            if kind == "meeting":
+                assert found[added[date(2019, 5, 6)]] == ["会议纪要", "签到表", "照片"]
+                assert found[added[date(2021, 5, 6)]] == ["会议纪要", "签到表", "照片"]
+                assert added[date(2017, 5, 6)] not in found
+                assert len(found) == 2

@@ -1,6 +1,7 @@
 """Record operations: the audit log, the recycle bin, archived records, bulk adds and search."""
 
 import json
+import shutil
 from datetime import date
 
 import pytest
@@ -152,3 +153,48 @@ def test_value_rows_give_what_record_values_give_in_the_same_order(demo_build, d
                 compared += len(rows)
         assert compared > 0
         session.rollback()
+
+
+def test_evidence_roles_count_each_records_live_attachments_in_one_query(demo_build, tmp_path):
+    from collections import Counter
+
+    from ledger.evidence import detach, live_attachments
+
+    path = tmp_path / "ledger"
+    shutil.copytree(demo_build[0], path)
+    with Ledger.open(path, author="测试员") as ledger, ledger.session() as session:
+        counted = 0
+        for kind in ("meeting", "cadre", "disbursement", "tie"):
+            roles = records.evidence_roles(session, kind, year=2020, pairing="鹤山市—龙州县")
+            expected = {
+                record.id: dict(Counter(attachment.role for attachment in live_attachments(record)))
+                for record in records.list_records(session, kind)
+                if live_attachments(record)
+            }
+            assert roles == expected
+            counted += sum(sum(by_role.values()) for by_role in roles.values())
+        assert counted > 50
+        assert records.evidence_roles(session, "meeting", pairing="没有这个") == {}
+        record = next(r for r in records.list_records(session, "meeting") if len(live_attachments(r)) >= 2)
+        first = live_attachments(record)[0]
+        before = records.evidence_roles(session, "meeting")[record.id]
+        detach(session, first)
+        session.commit()
+        after = records.evidence_roles(session, "meeting")[record.id]
+        assert sum(after.values()) == sum(before.values()) - 1  # a detached file is no evidence
+        records.delete_record(session, record)
+        session.commit()
+        assert record.id not in records.evidence_roles(session, "meeting")
+        assert records.evidence_roles(session, "meeting", deleted=True) == {record.id: after}
+
+
+def test_deletions_say_when_and_by_whom_records_went_to_the_bin(session):
+    kept = records.add_record(session, "meeting", VALID["meeting"])
+    gone = records.add_record(session, "meeting", {**VALID["meeting"], "title": "第二次联席会议"})
+    records.delete_record(session, gone)
+    session.commit()
+    found = records.deletions(session, "meeting")
+    assert list(found) == [gone.id] and kept.id not in found
+    when, who = found[gone.id]
+    assert who == "测试员" and when == gone.deleted_at and when.tzinfo is not None
+    assert records.deletions(session, "meeting", year=2019) == {}

@@ -63,14 +63,14 @@ def test_a_reached_target_of_an_overdue_task_is_not_red(overview):
     assert RED in overview.tasks.itemWidget(short, 5).styleSheet()
     assert overview.tasks.itemWidget(short, 5).text() == "20%"
     # Short of its target before the deadline: neither red nor green.
-    assert [funds.text(column) for column in (0, 3, 4, 6)] == ["2", "2000万元", "1234.57万元", "推进中"]
+    assert [funds.text(column) for column in (0, 3, 4, 6)] == ["2", "2,000万元", "1,234.57万元", "推进中"]
     assert (_colour(funds, 4), _colour(funds, 6)) == (None, None)
     assert overview.tasks.itemWidget(funds, 5).styleSheet() == ""
 
 
 def test_the_done_column_fits_its_widest_number(overview):
     tree, header = overview.tasks, overview.tasks.header()
-    widest = tree.fontMetrics().horizontalAdvance("1234.57万元")
+    widest = tree.fontMetrics().horizontalAdvance("1,234.57万元")
     assert header.sectionSize(4) >= tree.sizeHintForColumn(4) > widest
     assert header.sectionSize(3) >= tree.sizeHintForColumn(3) > tree.fontMetrics().horizontalAdvance("2000万元")
     assert header.sectionSize(6) >= tree.sizeHintForColumn(6)

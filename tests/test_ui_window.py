@@ -96,7 +96,7 @@ def test_the_overview_shows_what_ledger_progress_computes(window):
         state, actual = shown[task.task.seq]
         assert state == STATES[task.state]
         if task.targets:
-            assert actual.startswith(number_text(task.targets[0].actual))  # as `ledger progress` prints it
+            assert actual.startswith(number_text(task.targets[0].actual, grouped=True))
 
 
 def test_delete_goes_to_the_recycle_bin_restore_brings_it_back_and_ctrl_z_undoes(window, qtbot):

@@ -7,23 +7,20 @@ import uuid
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QSize, Qt, QTimer, QUrl, Slot
-from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFileDialog,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QMainWindow,
     QMessageBox,
-    QPushButton,
     QSplitter,
     QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
-    QTabWidget,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -38,7 +35,9 @@ from ui.evidence_view import EvidenceView
 from ui.overview import Overview
 from ui.plan_view import PlanView
 from ui.record_table import RecordTable
+from ui.recycle_bin import RecycleBin
 from ui.settings_view import SettingsView
+from ui.transient import run_modal, show_modeless
 from ui.worker import JobRunner, JobState, Outcome
 
 ALL = "全部"
@@ -77,6 +76,11 @@ class MainWindow(QMainWindow):
             table = RecordTable(context, kind)
             table.open_requested.connect(lambda record_id, kind=kind: self.edit_record(kind, record_id))
             table.totals_changed.connect(self._show_totals)
+            # The table's right-click menu; its evidence is in the record's form, beside the fields.
+            table.new_requested.connect(self.new_record)
+            table.duplicate_requested.connect(lambda record_id, kind=kind: self._open_form(kind, copy_of=record_id))
+            table.delete_requested.connect(self.delete_selected)
+            table.evidence_requested.connect(lambda record_id, kind=kind: self.edit_record(kind, record_id))
             self.tables[kind] = table
             self._add_view(spec.label, table)
         self.evidence = EvidenceView(context)
@@ -113,13 +117,17 @@ class MainWindow(QMainWindow):
         self._menus()
         context.changed.connect(self.reload)
         context.scope_changed.connect(self.reload)
-        context.failed.connect(lambda message: QMessageBox.warning(self, self.tr("未能完成"), message))
+        context.failed.connect(self._tell_failure)
         self._restore_state()
         self.backup_runner = JobRunner(None, self)
         self.backup_runner.ended.connect(self._backed_up)
         self.backup_timer = QTimer(self, interval=BACKUP_EVERY_MS)
         self.backup_timer.timeout.connect(self.periodic_backup)
         self.backup_timer.start()
+
+    @Slot(str)
+    def _tell_failure(self, message: str) -> None:
+        QMessageBox.warning(self, self.tr("未能完成"), message)
 
     # Views ---------------------------------------------------------------------------------------
 
@@ -218,7 +226,7 @@ class MainWindow(QMainWindow):
         from ui.record_form import RecordDialog
 
         dialog = RecordDialog(self.context, kind, parent=self, **which)
-        if dialog.exec() and dialog.saved_id is not None:
+        if run_modal(dialog) and dialog.saved_id is not None:
             self.tables[kind].reload()
             self._select(kind, dialog.saved_id)
 
@@ -300,8 +308,7 @@ class MainWindow(QMainWindow):
 
     def open_job(self, name: str):
         dialog = getattr(importlib.import_module(DIALOGS[name]), name)(self.context, self)
-        dialog.show()
-        return dialog
+        return show_modeless(dialog)
 
     def switch_to(self, path: Path) -> None:
         """Closes this window; the application then opens the ledger at `path` (made there if new)."""
@@ -370,10 +377,8 @@ class MainWindow(QMainWindow):
     def _restore_state(self) -> None:
         settings = QSettings()
         geometry = settings.value("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1280, 720)
+        if geometry is None or not self.restoreGeometry(geometry):
+            self._fit_to_screen()
         splitter = settings.value("window/splitter")
         if splitter is not None:
             self.splitter.restoreState(splitter)
@@ -382,6 +387,15 @@ class MainWindow(QMainWindow):
         view = self.sidebar.row(named[0]) if named else 0
         self.sidebar.setCurrentRow(view)
         self._show_view(view)  # the signal does not fire when the row is already current
+
+    def _fit_to_screen(self) -> None:
+        """The first window fills most of the screen (a laptop's 1366×768 nearly whole), centred; it is
+        remembered after."""
+        area = (self.screen() or QGuiApplication.primaryScreen()).availableGeometry()
+        width = min(area.width(), max(self.minimumWidth(), min(1600, int(area.width() * 0.92))))
+        height = min(area.height(), max(self.minimumHeight(), min(1000, int(area.height() * 0.92))))
+        self.resize(width, height)
+        self.move(area.x() + (area.width() - width) // 2, area.y() + (area.height() - height) // 2)
 
     def closeEvent(self, event) -> None:
         settings = QSettings()
@@ -392,38 +406,6 @@ class MainWindow(QMainWindow):
             table.save_state()
         self.backup_timer.stop()  # the ledger is closed once the window is: no copy of it after that
         super().closeEvent(event)
-
-
-class RecycleBin(QWidget):
-    """回收站: deleted records by kind, restored with their evidence."""
-
-    def __init__(self, context: LedgerContext, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.context = context
-        self.tabs = QTabWidget()
-        self.tables: dict[str, RecordTable] = {}
-        for kind, spec in KINDS.items():
-            self.tables[kind] = RecordTable(context, kind, deleted=True)
-            self.tabs.addTab(self.tables[kind], spec.label)
-        self.restore_button = QPushButton(self.tr("恢复所选记录"))
-        self.restore_button.clicked.connect(self.restore_selected)
-        top = QHBoxLayout()
-        top.addWidget(QLabel(self.tr("删除的记录连同其佐证材料保存在这里，可以恢复。")), 1)
-        top.addWidget(self.restore_button)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.tabs)
-
-    def reload(self) -> None:
-        for kind, table in self.tables.items():
-            table.reload()
-            self.tabs.setTabText(list(KINDS).index(kind), f"{KINDS[kind].label}（{table.model.rowCount()}）")
-
-    def restore_selected(self) -> None:
-        table = self.tabs.currentWidget()
-        chosen = table.selected_ids()
-        if chosen:
-            self.context.restore_records(chosen)
 
 
 class SearchResults(QWidget):

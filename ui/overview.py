@@ -101,8 +101,8 @@ class Overview(QWidget):
                 unit = MEASURES[measured.target.measure].unit
                 cells += [
                     target_label(measured.target),
-                    f"{number_text(measured.target.threshold)}{unit}",
-                    f"{number_text(measured.actual)}{unit}",
+                    f"{number_text(measured.target.threshold, grouped=True)}{unit}",
+                    f"{number_text(measured.actual, grouped=True)}{unit}",
                     "",
                     state if first else "",
                 ]

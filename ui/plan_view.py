@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMainWindow,
     QMenu,
     QMessageBox,
     QPlainTextEdit,
@@ -78,7 +79,8 @@ def _flat(text: str) -> str:
 
 
 def _target_text(target: Target) -> str:
-    return f"{plans.target_label(target)} ≥ {plans.number_text(target.threshold)}{MEASURES[target.measure].unit}"
+    threshold = plans.number_text(target.threshold, grouped=True)
+    return f"{plans.target_label(target)} ≥ {threshold}{MEASURES[target.measure].unit}"
 
 
 def _deadline(deadline: date | None, written: str) -> str:
@@ -361,6 +363,9 @@ class PlanView(QWidget):
             pairing if self.context.pairing is not None else None, year if self.context.year is not None else None
         )
         self.select_plan(plan_id)  # the list was reloaded on the ledger's `changed` and `scope_changed`
+        window = self.window()
+        if isinstance(window, QMainWindow):
+            window.statusBar().showMessage(self.tr("已导入任务清单（Ctrl+Z 撤销）"), 8000)
         return plan_id
 
     # Changing ------------------------------------------------------------------------------------
@@ -724,7 +729,8 @@ class PlanImportPreview(QDialog):
             self.tree.addTopLevelItem(top)
             for proposed in task_reading.targets:
                 label = MEASURES[proposed.measure].describe(proposed.params)
-                text = f"{label} ≥ {plans.number_text(proposed.threshold)}{proposed.unit}　〔{proposed.source}〕"
+                threshold = plans.number_text(proposed.threshold, grouped=True)
+                text = f"{label} ≥ {threshold}{proposed.unit}　〔{proposed.source}〕"
                 child = QTreeWidgetItem(top, ["", "", text])
                 child.setCheckState(2, Qt.CheckState.Checked)
                 child.setToolTip(2, self.tr("读自“{0}”；取消勾选则不导入这项指标").format(proposed.source))
@@ -1163,7 +1169,7 @@ class TaskLinksDialog(QDialog):
             counted = [
                 self.tr("{0}，现计 {1}{2}{3}").format(
                     _target_text(measured.target),
-                    plans.number_text(measured.actual),
+                    plans.number_text(measured.actual, grouped=True),
                     MEASURES[measured.target.measure].unit,
                     self.tr("（已达到）") if measured.reached else "",
                 )
