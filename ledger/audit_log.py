@@ -11,13 +11,17 @@ import json
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from ledger.fields import FieldType
 from ledger.kinds import KINDS
 from ledger.models import Attachment, AuditEntry, Plan, Record, Task
+from ledger.values import format_money
 
 ACTIONS = {
     "insert": "新增",
@@ -73,15 +77,27 @@ def _value(value: Any) -> str:
     return text if len(text) <= _LONGEST else text[: _LONGEST - 1] + "…"
 
 
+def _field_value(kind: str | None, name: str, value: Any) -> str:
+    """Money as the window shows it (1,300,000.00); the log keeps it plain (1300000.00)."""
+    spec = KINDS.get(kind or "")
+    if spec is not None and name in spec.by_name and spec.by_name[name].type is FieldType.MONEY:
+        try:
+            return format_money(Decimal(str(value)), grouped=True)
+        except (InvalidOperation, ValueError):
+            pass  # not an amount (an empty value): said as it is
+    return _value(value)
+
+
 def _pairs(kind: str | None, changes: dict[str, Any], *, old_and_new: bool) -> str:
     parts = []
     for name, value in changes.items():
         if name in _HIDDEN:
             continue
+        shown = partial(_field_value, kind, name)
         if old_and_new and isinstance(value, list) and len(value) == 2:
-            parts.append(f"{_label(kind, name)}：{_value(value[0])} → {_value(value[1])}")
+            parts.append(f"{_label(kind, name)}：{shown(value[0])} → {shown(value[1])}")
         else:
-            parts.append(f"{_label(kind, name)}：{_value(value)}")
+            parts.append(f"{_label(kind, name)}：{shown(value)}")
     return "；".join(parts)
 
 

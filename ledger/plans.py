@@ -58,15 +58,6 @@ class PlanReading:
         return list(dict.fromkeys(reading.task.area for reading in self.tasks if reading.task.area))
 
     @property
-    def pairing_in_title(self) -> str | None:
-        """The pairing the title names: the ledger's name for it, or as written when the ledger has none."""
-        return self.title_scope.pairing
-
-    @property
-    def year_in_title(self) -> int | None:
-        return self.title_scope.year
-
-    @property
     def pairing_is_new(self) -> bool:
         return self.pairing.id is None
 

@@ -20,7 +20,7 @@ from ledger.errors import InvalidInput, NotFound, RecordLocked
 from ledger.fields import FieldType, KindSpec, Problem
 from ledger.kinds import KINDS, MODELS, kind_spec
 from ledger.kinds.common import ARCHIVED
-from ledger.models import Attachment, AuditEntry, Pairing, Record, RecordUnit, Unit, utc_now
+from ledger.models import Attachment, AuditEntry, Pairing, Plan, Record, RecordUnit, Unit, utc_now
 from ledger.validation import check_values, complete, json_value, normalize
 
 T = TypeVar("T")
@@ -64,6 +64,22 @@ def add_pairing(session: Session, east: str, west: str) -> Pairing:
     session.flush()
     audit(session, "insert", "pairing", pairing.id, None, {"name": name})
     return pairing
+
+
+def pairing_names(session: Session) -> list[str]:
+    return list(session.scalars(select(Pairing.name).order_by(Pairing.name)))
+
+
+def years_in_use(session: Session) -> list[int]:
+    """The years that have live records or plans, newest first: those a year can be chosen from."""
+    found = session.scalars(select(Record.year).where(Record.deleted_at.is_(None)).distinct())
+    planned = session.scalars(select(Plan.year).distinct())
+    return sorted({year for year in [*found, *planned] if year}, reverse=True)
+
+
+def unit_names(session: Session) -> list[str]:
+    """Every unit named on a record so far: what a form offers to complete."""
+    return list(session.scalars(select(Unit.name).order_by(Unit.name)))
 
 
 def units_by_name(session: Session, names: Iterable[str]) -> dict[str, Unit]:

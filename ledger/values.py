@@ -72,9 +72,10 @@ def fen_to_money(fen: int) -> Decimal:
     return (Decimal(fen) / 100).quantize(FEN)
 
 
-def format_money(amount: Decimal) -> str:
-    """Yuan with two decimals and no grouping, the form used in JSON and the audit log."""
-    return f"{to_money(amount):.2f}"
+def format_money(amount: Decimal, *, grouped: bool = False) -> str:
+    """Yuan with two decimals: 1300000.00, the form used in JSON and the audit log; `grouped` for reading in the
+    window: 1,300,000.00 (parse_money reads it back)."""
+    return format(to_money(amount), ",.2f" if grouped else ".2f")
 
 
 def format_wan(amount: Decimal) -> str:

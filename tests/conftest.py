@@ -68,6 +68,28 @@ def figures() -> dict[str, str]:
     return _FIGURES
 
 
+#: Test modules that take minutes, or many seconds: real process kills, the corpus of hostile files, whole
+#: binders, and the round trips through packages, workbooks and the command line's plan import.
+_SLOW_MODULES = {
+    "test_crash_safety",
+    "test_hostile",
+    "test_ui_hostile",
+    "test_binder",
+    "test_labels",
+    "test_exchange",
+    "test_excel_import",
+    "test_cli_plans",
+}
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """`pytest -m "not slow"` is the quick day-to-day subset: it leaves out the slow modules and every test that
+    needs the demo ledger, which alone takes half a minute to build."""
+    for item in items:
+        if item.module.__name__ in _SLOW_MODULES or "demo_build" in item.fixturenames:
+            item.add_marker(pytest.mark.slow)
+
+
 def pytest_terminal_summary(terminalreporter) -> None:
     if _FIGURES:
         terminalreporter.section("figures")

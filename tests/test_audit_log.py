@@ -3,7 +3,7 @@
 from samples import VALID
 
 from ledger import records
-from ledger.audit_log import read_log
+from ledger.audit_log import read_log, summary
 from ledger.cli import main
 from ledger.folder import Ledger
 
@@ -28,3 +28,10 @@ def test_the_log_tells_each_change_in_words_and_finds_it_by_two_character_words(
     assert main(["--ledger", str(ledger_path), "history", "--search", "王海 地点"]) == 0
     printed = capsys.readouterr().out.splitlines()
     assert len(printed) == 2 and "王海" in printed[1] and "龙州县会议室" in printed[1]
+
+
+def test_money_in_the_log_is_grouped_as_the_window_shows_it():
+    changes = {"amount": ["1300000.00", "1250000.50"], "voucher_no": [None, "鹤财〔2020〕12号"]}
+    assert summary("update", "record", "disbursement", changes) == (
+        "金额（元）：1,300,000.00 → 1,250,000.50；拨付文号或凭证号：（空） → 鹤财〔2020〕12号"
+    )

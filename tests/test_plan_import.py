@@ -488,7 +488,7 @@ def test_the_reading_says_what_the_title_names_and_how_the_choice_differs(ledger
     with ledger.session() as session:
         reading = plans.read_plan(session, path, pairing="鹤山市—龙州县", year=2021)
 
-    assert (reading.pairing_in_title, reading.year_in_title) == ("鹤山市—龙州县", 2020)
+    assert (reading.title_scope.pairing, reading.title_scope.year) == ("鹤山市—龙州县", 2020)
     assert reading.differences() == ["标题写的是2020年，选定的是2021年"]
 
 

@@ -413,11 +413,12 @@ def test_the_file_dialog_offers_only_the_types_evidence_can_be(qtbot, context, l
     _click(qtbot, panel.add_button)
     assert offered == [
         "佐证材料 (*.jpg *.jpeg *.png *.gif *.bmp *.tif *.tiff *.webp *.jfif *.pdf *.doc *.docx *.wps *.odt *.rtf "
-        "*.txt *.xls *.xlsx *.et *.ods *.csv *.ppt *.pptx *.dps *.ofd *.zip *.rar *.7z *.mp4 *.mov *.mp3);;"
-        "照片 (*.jpg *.jpeg *.png *.gif *.bmp *.tif *.tiff *.webp *.jfif);;"
-        "PDF (*.pdf);;"
-        "文档 (*.doc *.docx *.wps *.odt *.rtf *.txt *.xls *.xlsx *.et *.ods *.csv *.ppt *.pptx *.dps *.ofd *.zip "
-        "*.rar *.7z *.mp4 *.mov *.mp3)"
+        "*.txt *.xls *.xlsx *.et *.ods *.csv *.ppt *.pptx *.dps *.ofd *.zip *.rar *.7z *.mp4 *.mov *.mp3 "
+        "*.JPG *.JPEG *.PNG *.PDF);;"
+        "照片 (*.jpg *.jpeg *.png *.gif *.bmp *.tif *.tiff *.webp *.jfif *.JPG *.JPEG *.PNG);;"
+        "PDF (*.pdf *.PDF);;"
+        "文档、表格、压缩包和音视频 (*.doc *.docx *.wps *.odt *.rtf *.txt *.xls *.xlsx *.et *.ods *.csv *.ppt *.pptx "
+        "*.dps *.ofd *.zip *.rar *.7z *.mp4 *.mov *.mp3)"
     ]
     assert "heic" not in offered[0].lower() and "(*)" not in offered[0]
     assert panel.list.count() == 1 and panel.list.item(0).text().splitlines()[1] == "照片"

@@ -3,6 +3,8 @@ a header row, the right-click menu, the sort remembered, the 佐证 count and th
 which tab it opens on, who deleted what and when, and the question before a restore."""
 
 import shutil
+import time
+from datetime import UTC, datetime
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
@@ -192,7 +194,7 @@ def test_each_menu_action_does_what_it_says(window, opened):
         ("disbursement", {}),
         ("disbursement", {"record_id": masks}),
         ("disbursement", {"copy_of": masks}),
-        ("disbursement", {"record_id": masks}),  # the evidence is beside the fields in the form
+        ("disbursement", {"record_id": masks, "focus_evidence": True}),  # the form, its file list in focus
     ]
     actions["复制"].trigger()
     assert QGuiApplication.clipboard().text().splitlines()[1].startswith(MASKS + "\t捐物折款\t社会\t45600.00\t")
@@ -295,9 +297,21 @@ def _deletable(window, kind, count):
         return [(record.id, record.title) for record in found[:count]]
 
 
-def test_the_bin_opens_on_a_tab_with_records_and_says_who_deleted_them_and_when(window):
+@pytest.fixture
+def in_beijing(monkeypatch):
+    """The machine's clock set to China's time (UTC+8), as the users' laptops are."""
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_the_bin_opens_on_a_tab_with_records_and_says_who_deleted_them_and_when(window, in_beijing):
     chosen = _deletable(window, "training", 2)
     window.context.delete_records([record_id for record_id, _ in chosen])
+    with window.context.session() as session, session.begin():  # deleted on New Year's Eve, 16:00 UTC
+        records.get_record(session, chosen[0][0]).deleted_at = datetime(2020, 12, 31, 16, 0, tzinfo=UTC)
     window.sidebar.setCurrentRow(window.stack.indexOf(window.bin))
     table = window.bin.current_table()
     assert table is window.bin.tables["training"]
@@ -305,12 +319,9 @@ def test_the_bin_opens_on_a_tab_with_records_and_says_who_deleted_them_and_when(
     assert window.bin.tabs.tabText(0) == "会议与互访"
     labels = [table.model.headerData(column, Qt.Orientation.Horizontal) for column in range(table.model.columnCount())]
     assert labels[-3:] == ["佐证", "删除时间", "删除人"]
-    with window.context.session() as session:
-        stamps = {record_id: records.get_record(session, record_id).deleted_at for record_id, _ in chosen}
-    for record_id, title in chosen:
+    for _, title in chosen:
         assert _cell(table, title, "deleted_by") == "测试员"
-        assert _cell(table, title, "deleted_at") == f"{stamps[record_id].astimezone():%Y-%m-%d %H:%M}"
-        assert len(_cell(table, title, "deleted_at")) == len("2020-12-31 23:59")
+    assert _cell(table, chosen[0][1], "deleted_at") == "2021-01-01 00:00"  # in the clerk's own time
     assert not table.gaps_button.isVisible()
 
 
@@ -330,3 +341,15 @@ def test_a_restore_is_asked_first_naming_how_many(window):
     actions["恢复"].trigger()
     assert asked == [2, 2] and table.model.rowCount() == 0
     assert {record_id for record_id, _ in chosen} <= _live(window, "meeting")
+
+
+def test_the_evidence_opens_with_the_record_s_files_in_focus(window):
+    from ui.record_form import RecordDialog
+
+    table = window.show_kind("meeting")
+    dialog = RecordDialog(window.context, "meeting", table.model.ids[0], focus_evidence=True, parent=window)
+    try:
+        assert dialog.focusWidget() is dialog.evidence.list
+        assert dialog.evidence.list.currentRow() == 0
+    finally:
+        dialog.deleteLater()

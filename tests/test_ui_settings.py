@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QMessageBox
 from samples import VALID
 from sqlalchemy import select
 
@@ -54,3 +55,18 @@ def test_the_author_set_in_the_settings_signs_the_next_change(window):
     with window.context.session() as session:
         author = session.scalar(select(AuditEntry.author).where(AuditEntry.target_id == record_id))
     assert author == "王海"
+
+
+def test_a_new_record_in_a_ledger_without_a_pairing_leads_to_the_settings(tmp_path, qtbot, monkeypatch):
+    told = []
+    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text: told.append(text))
+    main = MainWindow(LedgerContext(Ledger.create(tmp_path / "空台账")))
+    qtbot.addWidget(main)
+    main.show()
+    main.show_kind("meeting")
+    main.new_record()
+    assert told == ["台账里还没有结对关系。请先在“设置”里填写东部和西部的市县并添加。"]
+    assert main.stack.currentWidget() is main.settings
+    assert main.settings.pairing_list.text() == "还没有结对关系：请在下面添加，才能登记记录。"
+    main.close()
+    main.context.ledger.close()

@@ -104,9 +104,10 @@ def open_ledger(path: Path) -> Ledger | None:
     if is_ledger(path):
         return Ledger.open(path)
     dialog = FirstStartDialog(path)
-    if not run_modal(dialog) or dialog.choice is None:
+    answers = dialog.answers() if run_modal(dialog) else None
+    if answers is None:
         return None
-    if dialog.choice == DEMO:
+    if answers.choice == DEMO:
         progress = QProgressDialog("正在生成演示数据…", "", 0, 100)
         progress.setCancelButton(None)
         progress.setWindowModality(Qt.WindowModality.ApplicationModal)
@@ -117,13 +118,15 @@ def open_ledger(path: Path) -> Ledger | None:
             progress.setValue(int(fraction * 100))
             QApplication.processEvents()
 
-        build_demo(path, progress=report)
-        progress.close()
-        progress.deleteLater()
+        try:
+            build_demo(path, progress=report)
+        finally:
+            progress.close()
+            progress.deleteLater()
         ledger = Ledger.open(path)
     else:
         ledger = Ledger.create(path)
-    dialog.settle(ledger)
+    answers.settle(ledger)
     return ledger
 
 

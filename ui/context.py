@@ -17,7 +17,6 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ledger import plans, records
@@ -25,7 +24,7 @@ from ledger.errors import InvalidInput, LedgerError
 from ledger.fields import Problem
 from ledger.folder import Ledger
 from ledger.kinds import KINDS
-from ledger.models import Pairing, Plan, Record, Task
+from ledger.models import Pairing, Record, Task
 
 
 class LedgerContext(QObject):
@@ -53,14 +52,12 @@ class LedgerContext(QObject):
 
     def pairings(self) -> list[str]:
         with self.session() as session:
-            return list(session.scalars(select(Pairing.name).order_by(Pairing.name)))
+            return records.pairing_names(session)
 
     def years(self) -> list[int]:
         """The years that have records or plans, newest first."""
         with self.session() as session:
-            found = session.scalars(select(Record.year).where(Record.deleted_at.is_(None)).distinct())
-            planned = session.scalars(select(Plan.year).distinct())
-            return sorted({year for year in [*found, *planned] if year}, reverse=True)
+            return records.years_in_use(session)
 
     def set_scope(self, pairing: str | None, year: int | None) -> None:
         if (pairing, year) != (self.pairing, self.year):

@@ -2,8 +2,8 @@
 folder, and the next start offers the file.
 
 A segmentation fault kills the process before Python can say anything, so the file is opened at start, before
-any ledger (a crash can come with none open). A run that ends normally removes its own empty file; a file
-with text in it is a run that died. The last ten are kept.
+any ledger (a crash can come with none open). A run that ends normally removes its own file; a file left with
+text in it is a run that died. The last ten are kept.
 """
 
 from __future__ import annotations
@@ -27,8 +27,7 @@ def log_folder() -> Path:
 
 
 class CrashLog:
-    """This run's crash log, armed from `start` until `stop` (a normal end, which removes it if nothing was
-    written)."""
+    """This run's crash log, armed from `start` until `stop` (a normal end, which removes it)."""
 
     def __init__(self, folder: Path):
         self.folder = folder
@@ -53,7 +52,9 @@ class CrashLog:
         faulthandler.disable()
         self._file.close()
         self._file = None
-        if self.path is not None and not _has_text(self.path):
+        # A run that gets here did not crash, whatever the file holds: on Windows faulthandler also writes the
+        # COM exceptions Qt's clipboard and file dialogs raise and handle themselves.
+        if self.path is not None:
             self.path.unlink(missing_ok=True)
 
 

@@ -246,15 +246,17 @@ class EvidencePanel(QWidget):
     def file_filter(self) -> str:
         """The file dialog's filter: every type `ledger.evidence` takes, then photos, PDF and documents apart."""
 
-        def patterns(suffixes: Sequence[str]) -> str:
-            return " ".join(f"*{suffix}" for suffix in suffixes)
+        def patterns(suffixes: Sequence[str], *, upper: Sequence[str] = ()) -> str:
+            # Cameras and scanners name files IMG_0001.JPG; some file dialogs match patterns case by case.
+            return " ".join([f"*{suffix}" for suffix in suffixes] + [f"*{suffix.upper()}" for suffix in upper])
 
+        named = (*evidence.PHOTO_SUFFIXES[:2], ".png", *evidence.SCAN_SUFFIXES)
         return ";;".join(
             (
-                f"{self.tr('佐证材料')} ({patterns(evidence.ACCEPTED_SUFFIXES)})",
-                f"{self.tr('照片')} ({patterns(evidence.PHOTO_SUFFIXES)})",
-                f"PDF ({patterns(evidence.SCAN_SUFFIXES)})",
-                f"{self.tr('文档')} ({patterns(evidence.DOCUMENT_SUFFIXES)})",
+                f"{self.tr('佐证材料')} ({patterns(evidence.ACCEPTED_SUFFIXES, upper=named)})",
+                f"{self.tr('照片')} ({patterns(evidence.PHOTO_SUFFIXES, upper=named[:3])})",
+                f"PDF ({patterns(evidence.SCAN_SUFFIXES, upper=evidence.SCAN_SUFFIXES)})",
+                f"{self.tr('文档、表格、压缩包和音视频')} ({patterns(evidence.DOCUMENT_SUFFIXES)})",
             )
         )
 

@@ -6,6 +6,7 @@ and the 修改人 setting); the unit goes on the binder's cover. Both are rememb
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
@@ -62,13 +63,15 @@ class FirstStartDialog(QDialog):
         places.addWidget(QLabel(self.tr("西部")))
         places.addWidget(self.west, 1)
 
-        self.demo_button = QPushButton(self.tr("载入演示数据"))
+        # No default button: Enter in a box must not choose the demo for a real ledger.
+        self.demo_button = QPushButton(self.tr("载入演示数据"), autoDefault=False)
         self.demo_button.setToolTip(self.tr("鹤山市—龙州县 2020 年的一整年记录和佐证材料，可以随意试用"))
-        self.empty_button = QPushButton(self.tr("新建空台账"))
+        self.empty_button = QPushButton(self.tr("新建空台账"), autoDefault=False)
         buttons = QDialogButtonBox()
-        buttons.addButton(self.demo_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton(self.empty_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        # Action, not accept, roles: a button box makes its first accept button the default.
+        buttons.addButton(self.demo_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(self.empty_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(QDialogButtonBox.StandardButton.Cancel).setAutoDefault(False)
         buttons.rejected.connect(self.reject)
         self.demo_button.clicked.connect(lambda: self._choose(DEMO))
         self.empty_button.clicked.connect(lambda: self._choose(EMPTY))
@@ -103,18 +106,33 @@ class FirstStartDialog(QDialog):
         settings.setValue("user/unit", self.unit.text().strip())
         self.accept()
 
+    def answers(self) -> FirstStart | None:
+        """What was chosen and typed, kept apart from the dialog (which is deleted once closed)."""
+        if self.choice is None:
+            return None
+        texts = (line.text().strip() for line in (self.name, self.unit, self.east, self.west))
+        return FirstStart(self.choice, *texts)
+
+
+@dataclass(frozen=True)
+class FirstStart:
+    choice: str  # DEMO or EMPTY
+    name: str
+    unit: str
+    east: str
+    west: str
+
     def settle(self, ledger: Ledger) -> None:
         """Writes what was typed into the new ledger: the clerk as its 修改人, the unit, and the pairing."""
-        values = {"author": self.name.text().strip()}
-        if self.unit.text().strip():  # the demo keeps its own unit unless one was typed
-            values["compiling_unit"] = self.unit.text().strip()
+        values = {"author": self.name}
+        if self.unit:  # the demo keeps its own unit unless one was typed
+            values["compiling_unit"] = self.unit
         with ledger.session() as session, session.begin():
             write_settings(session, values)
-        ledger.reread_author()
-        east, west = self.east.text().strip(), self.west.text().strip()
-        if self.choice == EMPTY and east and west:
+        ledger.reread_author()  # the pairing is the clerk's first change
+        if self.choice == EMPTY and self.east and self.west:
             with ledger.session() as session, session.begin():
-                records.add_pairing(session, east, west)
+                records.add_pairing(session, self.east, self.west)
 
 
 def _note(text: str) -> QLabel:

@@ -80,7 +80,9 @@ class MainWindow(QMainWindow):
             table.new_requested.connect(self.new_record)
             table.duplicate_requested.connect(lambda record_id, kind=kind: self._open_form(kind, copy_of=record_id))
             table.delete_requested.connect(self.delete_selected)
-            table.evidence_requested.connect(lambda record_id, kind=kind: self.edit_record(kind, record_id))
+            table.evidence_requested.connect(
+                lambda record_id, kind=kind: self._open_form(kind, record_id=record_id, focus_evidence=True)
+            )
             self.tables[kind] = table
             self._add_view(spec.label, table)
         self.evidence = EvidenceView(context)
@@ -210,6 +212,13 @@ class MainWindow(QMainWindow):
         kind = table.kind if table is not None and not table.deleted else None
         if kind is None:
             QMessageBox.information(self, self.tr("新增记录"), self.tr("请先在左侧选择一类台账（如“会议与互访”）。"))
+            return
+        if not self.context.pairings():  # every record belongs to one: the form could not be saved
+            QMessageBox.information(
+                self, self.tr("新增记录"), self.tr("台账里还没有结对关系。请先在“设置”里填写东部和西部的市县并添加。")
+            )
+            self.sidebar.setCurrentRow(self.stack.indexOf(self.settings))
+            self.settings.east.setFocus()
             return
         self._open_form(kind)
 

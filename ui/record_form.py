@@ -36,16 +36,14 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
 from ledger import records
 from ledger.errors import LedgerError
 from ledger.fields import Field, FieldType, KindSpec, Problem
 from ledger.kinds import KINDS
 from ledger.kinds.common import ARCHIVED
-from ledger.models import Unit
 from ledger.validation import display, parse_field, read_record
-from ledger.values import format_wan
+from ledger.values import format_money, format_wan
 from ui.context import LedgerContext
 from ui.evidence_panel import EvidencePanel
 from ui.transient import ask
@@ -404,7 +402,8 @@ class RecordForm(QWidget):
             self._say(name, str(error), error=True)
             return
         if field.type is FieldType.MONEY and isinstance(value, Decimal):
-            self._say(name, self.tr("＝ {yuan} 元（{wan}）").format(yuan=f"{value:,.2f}", wan=format_wan(value)))
+            yuan = format_money(value, grouped=True)
+            self._say(name, self.tr("＝ {yuan} 元（{wan}）").format(yuan=yuan, wan=format_wan(value)))
         elif field.type is FieldType.ENTRIES and value:
             # What was read, so a line whose amount stayed in its text (5万元 with no space) is noticed.
             total = sum((entry.amount for entry in value if entry.amount), Decimal(0))
@@ -427,7 +426,7 @@ def _is_wide(field: Field) -> bool:
 
 def _shown(field: Field, value: Any) -> str:
     if field.type is FieldType.MONEY and isinstance(value, Decimal):
-        return f"{value:,.2f}"  # parse_money reads grouping commas back
+        return format_money(value, grouped=True)
     return display(field, value)
 
 
@@ -447,6 +446,7 @@ class RecordDialog(QDialog):
         record_id: uuid.UUID | None = None,
         *,
         copy_of: uuid.UUID | None = None,
+        focus_evidence: bool = False,
         parent: QWidget | None = None,
     ):
         super().__init__(parent)
@@ -515,13 +515,17 @@ class RecordDialog(QDialog):
         else:
             self._present(self._defaults(), False)
         self._fit_to_screen()
-        self._focus_first_editable()
+        if focus_evidence and self.evidence is not None:  # 打开佐证材料: the files, not the fields, first
+            self.evidence.list.setFocus()
+            self.evidence.list.setCurrentRow(0)
+        else:
+            self._focus_first_editable()
 
     # Reading ---------------------------------------------------------------------------------------
 
     def _directory(self) -> tuple[list[str], list[str]]:
         with self.context.session() as session:
-            units = list(session.scalars(select(Unit.name).order_by(Unit.name)))
+            units = records.unit_names(session)
         return self.context.pairings(), units
 
     def _read(self, record_id: uuid.UUID) -> tuple[dict[str, Any], bool]:

@@ -82,16 +82,18 @@ class RecordTableModel(QAbstractTableModel):
         return self._columns[name]
 
     def reload(self) -> None:
-        self.beginResetModel()
-        self.ids, self.rows, self.keys, self.status, self.values, self.lines = [], [], [], [], [], []
         money = [field.name for field in self.fields if field.type is FieldType.MONEY]
         scope = {"year": self.context.year, "pairing": self.context.pairing}
+        # Everything is read before the reset begins: a failed read leaves the table as it was, not half reset.
         with self.context.session() as session:
             found = records.value_rows(session, self.kind, deleted=self.deleted, **scope)
             roles = records.evidence_roles(session, self.kind, deleted=self.deleted, **scope)
             deletions = records.deletions(session, self.kind, **scope) if self.deleted else {}
         # The recycle bin needs no evidence: only live records can lack it.
-        self.missing = {} if self.deleted else missing_evidence(self.kind, found, roles)
+        missing = {} if self.deleted else missing_evidence(self.kind, found, roles)
+        self.beginResetModel()
+        self.ids, self.rows, self.keys, self.status, self.values, self.lines = [], [], [], [], [], []
+        self.missing = missing
         for record_id, values in found:
             self.ids.append(record_id)
             shown = [_cell_text(field, values.get(field.name)) for field in self.fields]
@@ -181,7 +183,7 @@ class RecordTableModel(QAbstractTableModel):
 def _cell_text(field: Field, value: Any) -> str:
     """A value as the table shows it: money in yuan with thousands separators, the rest as `display` gives it."""
     if field.type is FieldType.MONEY and isinstance(value, Decimal) and value.is_finite():
-        return f"{value:,.2f}"
+        return format_money(value, grouped=True)
     return display(field, value)
 
 
