@@ -24,8 +24,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
-from ledger import __version__
+from ledger import __version__, schema
 from ledger.errors import LedgerError
+from ledger.evidence import TEMP
 from ledger.outputs import temporary_beside
 
 Progress = Callable[[float, str], None]
@@ -151,8 +152,12 @@ def changed_since_backup(database: Path, backups: Path) -> bool:
     return not newest or last_write(database) > newest[0].made
 
 
-def verify_database(path: Path, known_revisions: set[str], name: str) -> None:
-    """Refuses a file that is not a whole ledger database this program can open; `name` is how the user knows it."""
+def verify_database(path: Path, known_revisions: set[str], name: str) -> str:
+    """Refuses a file that is not a whole ledger database this program can open; `name` is how the user knows it.
+
+    The schema must be the one its own Alembic revision makes (an old backup is upgraded after the
+    restore): every table and column that revision has, and nothing the program never made, such as
+    a trigger that deletes the audit log. Returns the revision."""
     try:
         connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
@@ -161,17 +166,103 @@ def verify_database(path: Path, known_revisions: set[str], name: str) -> None:
             revision = None
             if "alembic_version" in tables:
                 revision = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+            shape = schema.read_shape(connection) if rows == ["ok"] else None
+            dangling = connection.execute("PRAGMA foreign_key_check").fetchall() if rows == ["ok"] else []
         finally:
             connection.close()
     except sqlite3.Error as error:
         raise BadBackup(f"“{name}”不是台账的数据库，或已损坏：{error}") from None
     if rows != ["ok"]:
         raise BadBackup(f"“{name}”已损坏：{rows[0]}")
-    if not {"alembic_version", "record"} <= tables:  # evidence tables came with the second revision
+    if not {"alembic_version", "record"} <= tables or revision is None:
         raise BadBackup(f"“{name}”不是台账的数据库。")
-    if revision is None or revision[0] not in known_revisions:
-        version = revision[0] if revision else "未知"
-        raise BadBackup(f"“{name}”来自更新版本的协作台账（数据库版本 {version}），请先升级本程序。")
+    if revision[0] not in known_revisions:
+        raise BadBackup(f"“{name}”来自更新版本的协作台账（数据库版本 {_shown(revision[0])}），请先升级本程序。")
+    problems = _schema_problems(shape, schema.expected_shape(revision[0])) if shape else []
+    if dangling:
+        problems.append(f"有 {len(dangling)} 处引用了不存在的行（表 {_names({row[0] for row in dangling})}）")
+    if problems:
+        raise BadBackup(f"备份“{name}”里的数据库{'；'.join(problems)}，可能已损坏或被改动过。未作任何更改。")
+    return revision[0]
+
+
+def _schema_problems(found: schema.Shape, expected: schema.Shape) -> list[str]:
+    """What a database has more or less than its revision makes, in words, each naming what it is about."""
+    problems = []
+    if missing := set(expected.tables) - set(found.tables):
+        problems.append(f"缺少表 {_names(missing)}")
+    shared = set(expected.tables) & set(found.tables)
+    if columns := {f"{table}.{column}" for table in shared for column in expected.tables[table] - found.tables[table]}:
+        problems.append(f"缺少列 {_names(columns)}")
+    if indexes := expected.indexes - found.indexes:
+        problems.append(f"缺少索引 {_names(indexes)}")
+    if extra := set(found.tables) - set(expected.tables):
+        problems.append(f"带有本程序没有的表 {_names(extra)}")
+    if columns := {f"{table}.{column}" for table in shared for column in found.tables[table] - expected.tables[table]}:
+        problems.append(f"带有本程序没有的列 {_names(columns)}")
+    for noun, names in (
+        ("索引", found.indexes - expected.indexes),
+        ("触发器", found.triggers - expected.triggers),
+        ("视图", found.views - expected.views),
+    ):
+        if names:
+            problems.append(f"带有本程序没有的{noun} {_names(names)}")
+    return problems
+
+
+def _names(names: set[str], most: int = 5) -> str:
+    shown = [_shown(name) for name in sorted(names)[:most]]
+    return "、".join(shown) + (f" 等 {len(names)} 个" if len(names) > most else "")
+
+
+def _shown(text: str, most: int = 60) -> str:
+    """A name read from a file, as it may be quoted in a message: no control characters, not too long."""
+    text = "".join(ch if ch.isprintable() else "?" for ch in str(text))
+    return text if len(text) <= most else text[: most - 1] + "…"
+
+
+def verify_evidence(database: Path, files: list[Path], evidence_dir: Path, name: str) -> None:
+    """Refuses a full backup that lacks a file its database names, unless the ledger's store holds that
+    file already with the right bytes; `files` are the evidence files unpacked from it (checked already)."""
+    carried = {f"{file.parent.name}/{file.name}" for file in files}
+    try:
+        connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+        try:
+            if not connection.execute("SELECT 1 FROM sqlite_master WHERE name = 'evidence_file'").fetchone():
+                return  # the first revision had no evidence
+            named = connection.execute(
+                "SELECT f.sha256, f.ext, (SELECT min(a.original_name) FROM attachment a WHERE a.sha256 = f.sha256)"
+                " FROM evidence_file f ORDER BY f.sha256"
+            ).fetchall()
+        finally:
+            connection.close()
+    except sqlite3.Error as error:
+        raise BadBackup(f"“{name}”不是台账的数据库，或已损坏：{error}") from None
+    missing = []
+    for sha256, ext, original in named:
+        relative = f"{str(sha256)[:2]}/{sha256}{ext}"
+        # A name no store file can have (`..`, a folder of its own) counts as missing; it is never looked up.
+        if relative not in carried and not (
+            _evidence_member(f"evidence/{relative}") and _matches_name(evidence_dir / relative)
+        ):
+            missing.append(f"{_shown(original or '未命名文件')}（{_shown(relative, 90)}）")
+    if missing:
+        more = f" 等 {len(missing)} 个" if len(missing) > 5 else ""
+        raise BadBackup(
+            f"完整备份“{name}”缺少数据库登记的佐证材料文件：{'、'.join(missing[:5])}{more}。"
+            "本台账中也没有完好的这些文件，未作任何更改。"
+        )
+
+
+def _matches_name(path: Path) -> bool:
+    """Whether a stored file exists and its bytes still hash to its name."""
+    if not path.is_file():
+        return False
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        while chunk := stream.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest() == path.name.split(".")[0]
 
 
 def write_full_backup(
@@ -310,6 +401,9 @@ def unpack_verified(
                 raise BadBackup(f"“{path.name}”中的“{name}”无法读出：{error}") from None
             if digest.hexdigest() != expected:
                 raise BadBackup(f"“{path.name}”中的“{name}”校验值不符，文件已损坏或被改动，未作任何更改。")
+            # An evidence file is named by its SHA-256: a manifest recomputed over other bytes proves nothing.
+            if name != main and digest.hexdigest() != PurePosixPath(name).name.split(".")[0]:
+                raise BadBackup(f"“{path.name}”中的“{name}”内容与它的校验名不符，文件已损坏或被改动，未作任何更改。")
             unpacked[name] = target
             report(0.9 * number / len(files), f"核对 {number}/{len(files)}")
     return manifest, unpacked
@@ -329,13 +423,18 @@ def place_database(source: Path, database: Path) -> None:
 
 
 def move_into_store(files: list[Path], evidence_dir: Path) -> int:
-    """Moves unpacked evidence files into the store where they are not there already."""
+    """Moves unpacked (verified) evidence files into the store where it lacks them or holds a damaged copy,
+    which the good one replaces."""
     placed = 0
     for file in files:
         final = evidence_dir / file.parent.name / file.name
-        if final.is_file() and final.stat().st_size == file.stat().st_size:
+        if _matches_name(final):
             continue
+        # Beside the store first (in its temporary folder, cleared on open), then renamed over a damaged copy.
+        partial = evidence_dir / TEMP / f"{file.name}.restore"
+        partial.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(file, partial)
         final.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(file, final)
+        os.replace(partial, final)
         placed += 1
     return placed

@@ -56,7 +56,7 @@ from ledger.gaps import Gap, find_gaps, scope
 from ledger.kinds import KINDS, MODELS
 from ledger.measures import MEASURES
 from ledger.models import Attachment, Pairing, Plan, Record, Setting
-from ledger.outputs import temporary_beside
+from ledger.outputs import refuse_inside_ledger, temporary_beside
 from ledger.pdf_fonts import Fonts, find_fonts
 from ledger.pdf_text import draw_string, paragraph_markup, string_width, styles
 from ledger.plans import list_plans, number_text, target_label
@@ -184,6 +184,7 @@ def build_binder(
     cancelled: Callable[[], bool] | None = None,
 ) -> BinderResult:
     """Builds the binder at `out`; raises Cancelled (leaving no file) when `cancelled()` turns true."""
+    refuse_inside_ledger(out, ledger.path, "佐证材料")
     report = progress or (lambda fraction, message: None)
     stop = cancelled or (lambda: False)
     pairing, year = scope(session, options.pairing, options.year)
@@ -247,6 +248,8 @@ def build_binder(
         book.sizing = False
         volumes = _volumes(parts, sizing, options.volume_pages)
     paths = _volume_paths(Path(out), len(volumes))
+    for path in paths:  # 第1册, 第2册 … are new names beside `out`: one may link into the ledger
+        refuse_inside_ledger(path, ledger.path, "佐证材料")
     written: list[tuple[Path, Path]] = []  # (temporary, final)
     try:
         for index, (volume, path) in enumerate(zip(volumes, paths, strict=True)):

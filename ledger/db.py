@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -18,8 +20,23 @@ def sqlite_url(path) -> str:
     return f"sqlite:///{path}"
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, guard: Callable[[], None] | None = None) -> Engine:
+    """`guard` runs before every transaction begins and before it commits, on every connection and
+    thread; what it raises stops the transaction (the ledger's lock checks it is still held)."""
     engine = create_engine(url)
+    if guard is not None:
+
+        @event.listens_for(engine, "begin")
+        def _guard_begin(connection) -> None:
+            try:
+                guard()
+            except BaseException:
+                # Refused before BEGIN, the connection would run later statements outside any
+                # transaction, each committed at once: it is closed instead.
+                connection.close()
+                raise
+
+        event.listen(engine, "commit", lambda _connection: guard())
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)
     return engine

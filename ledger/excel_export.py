@@ -6,6 +6,10 @@ records stream to disk instead of being held in memory; that mode writes each sh
 freeze panes, fit-to-page) before its first row, so all of those are decided before any row is written,
 column widths from the header and the first rows. The file appears whole or not at all: it is written
 beside the target and renamed at the end.
+
+Every text goes in as text (`_put`): openpyxl would write a record's "=HYPERLINK(…)" or an attachment named
+"=1+1.jpg" as a formula, and "#N/A" as an error value, which a spreadsheet then shows, and saves, as their
+results. The workbook holds no formula at all.
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ from ledger.fields import Field, FieldType, KindSpec
 from ledger.kinds import KINDS, MODELS, kind_spec
 from ledger.measures import MEASURES
 from ledger.models import Attachment, Pairing, Plan, Record, Setting
-from ledger.outputs import temporary_beside
+from ledger.outputs import ledger_folder_of, refuse_inside_ledger, temporary_beside
 from ledger.plans import list_plans, target_label
 from ledger.progress import STATES, plan_progress
 from ledger.records import find_pairing, record_values
@@ -46,6 +50,7 @@ from ledger.sheets import (
     SHEET_NAMES,
     TOTAL_LABEL,
     cell_value,
+    looks_like_formula,
     summed,
 )
 from ledger.values import display_width
@@ -97,6 +102,7 @@ def export_workbook(
 
     `progress` is called with a fraction done and what is being written; an exception raised from it
     stops the export and leaves no file behind."""
+    refuse_inside_ledger(path, ledger_folder_of(session), "导出文件")
     wanted = [kind_spec(kind).name for kind in kinds] if kinds else list(KINDS)
     pairing_id = None
     if pairing:
@@ -315,7 +321,7 @@ def _kind_sheet(workbook: Workbook, scope: _Scope, kind: str, count: int, advanc
         number += 1
         row = [number, *values]
         for index, value in enumerate(row):
-            cells[index].value = value
+            _put(cells[index], value)
             if index in totals and value is not None:
                 totals[index] += value
         _append(sheet, HEADER_ROW + number, cells, _height(row, columns))
@@ -370,18 +376,18 @@ def _new_sheet(workbook: Workbook, title: str, columns: list[_Column]) -> Worksh
 def _heading(sheet: Worksheet, columns: list[_Column], title: str, note: str) -> None:
     """The title and date lines, merged across the printed columns, then the header row."""
     printed = len(columns) - 1
-    title_cell = WriteOnlyCell(sheet, title)
+    title_cell = _text_cell(sheet, title)
     title_cell.font, title_cell.alignment = _TITLE_FONT, Alignment(horizontal="center", vertical="center")
     sheet.row_dimensions[1].height = 30
     sheet.append([title_cell])
-    note_cell = WriteOnlyCell(sheet, note)
+    note_cell = _text_cell(sheet, note)
     note_cell.font, note_cell.alignment = _NOTE_FONT, Alignment(horizontal="left", vertical="center")
     sheet.append([note_cell])
     for row in (1, 2):
         sheet.merged_cells.add(f"A{row}:{get_column_letter(printed)}{row}")
     header = []
     for column in columns:
-        cell = WriteOnlyCell(sheet, column.header)
+        cell = _text_cell(sheet, column.header)
         cell.font, cell.fill, cell.border, cell.alignment = _HEADER_FONT, _HEADER_FILL, _BORDER, _CENTER
         header.append(cell)
     _append(sheet, HEADER_ROW, header, _height([column.header for column in columns], columns))
@@ -393,6 +399,23 @@ def _cell(sheet: Worksheet, column: _Column) -> WriteOnlyCell:
     cell.font, cell.border, cell.alignment = column.font, _BORDER, column.alignment
     if column.number_format:
         cell.number_format = column.number_format
+    return cell
+
+
+def _put(cell: WriteOnlyCell, value: Any) -> None:
+    """Sets a cell's value, text as text whatever it starts with, never as a formula or an error value. Text
+    that a spreadsheet would read as a formula is also marked as Excel marks text typed after an apostrophe
+    ('=1+1), so that it stays text when someone types over it."""
+    cell.value = value
+    text = isinstance(value, str)
+    if text:
+        cell.data_type = "s"
+    cell.quotePrefix = text and looks_like_formula(value)
+
+
+def _text_cell(sheet: Worksheet, value: Any) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet)
+    _put(cell, value)
     return cell
 
 
@@ -420,13 +443,13 @@ def _total_row(sheet: Worksheet, columns: list[_Column], count: int, totals: dic
     for index, column in enumerate(columns):
         if index == len(columns) - 1:
             break
-        cell = WriteOnlyCell(sheet, TOTAL_LABEL if index == 0 else totals.get(index))
+        cell = _text_cell(sheet, TOTAL_LABEL if index == 0 else totals.get(index))
         cell.font, cell.border, cell.fill = _HEADER_FONT, _BORDER, _TOTAL_FILL
         cell.alignment = _CENTER if index == 0 else column.alignment
         if column.number_format and index in totals:
             cell.number_format = column.number_format
         if column.field is not None and column.field.name == "title":
-            cell.value = f"共 {count} 条"
+            _put(cell, f"共 {count} 条")
         row.append(cell)
     sheet.append(row)
 
@@ -455,12 +478,12 @@ def _progress_sheet(workbook: Workbook, scope: _Scope) -> int:
     _heading(sheet, columns, scope.title(PROGRESS_SHEET), scope.note(f"{as_of}，共 {len(plans)} 个年度计划"))
     written = HEADER_ROW
     if not plans:
-        sheet.append([WriteOnlyCell(sheet, "台账里还没有年度计划。可用“ledger plan import”导入任务清单。")])
+        sheet.append([_text_cell(sheet, "台账里还没有年度计划。可用“ledger plan import”导入任务清单。")])
         written += 1
     cells = [_cell(sheet, column) for column in columns]
     tasks = 0
     for plan in plans:
-        heading = WriteOnlyCell(sheet, f"{plan.title}（{plan.pairing.name} {plan.year}年）")
+        heading = _text_cell(sheet, f"{plan.title}（{plan.pairing.name} {plan.year}年）")
         heading.font, heading.fill, heading.border = _HEADER_FONT, _TOTAL_FILL, _BORDER
         sheet.append([heading])
         written += 1
@@ -488,7 +511,7 @@ def _progress_sheet(workbook: Workbook, scope: _Scope) -> int:
                     str(task.task.id),
                 ]
                 for cell, value in zip(cells, row, strict=True):
-                    cell.value = value
+                    _put(cell, value)
                 cells[9].font = _STATE_FONTS.get(task.state, _BODY_FONT)
                 written += 1
                 _append(sheet, written, cells, _height(row, columns))
@@ -556,7 +579,7 @@ def _evidence_sheet(workbook: Workbook, scope: _Scope, kinds: list[str]) -> int:
                 str(record.id),
             ]
             for cell, value in zip(cells, row, strict=True):
-                cell.value = value
+                _put(cell, value)
             _append(sheet, HEADER_ROW + number, cells, _height(row, columns))
     end = HEADER_ROW + number
     sheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(columns))}{max(end, HEADER_ROW + 1)}"

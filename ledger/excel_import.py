@@ -9,9 +9,12 @@ workbook lands in one transaction.
 Cells are read with python-calamine, about ten times faster than openpyxl on large sheets; merged cells
 (only the title rows here) do not matter to this layout. Calamine reads a cell holding an Excel error
 (#REF!, #VALUE!), or a formula saved without its result, as an empty one, which would quietly clear a
-field, so those are found in the sheet's XML. Before calamine opens anything, the file's size, the
-package's inflated size and each ledger sheet's extent are checked against the ledger's limits
-(`ledger.office_zip`): calamine would abort the whole process on a sheet with two cells far apart.
+field, so those are found in the sheet's XML. So are formulas in text fields: calamine reads the result a
+formula saved, and "=HYPERLINK(…)" would come back as the "点我" it shows; a text field holds what someone
+typed, so such a cell is a mistake (numbers and dates may be worked out). Before calamine opens anything,
+the file's size, the package's inflated size and each ledger sheet's extent are checked against the
+ledger's limits (`ledger.office_zip`): calamine would abort the whole process on a sheet with two cells far
+apart.
 """
 
 from __future__ import annotations
@@ -41,7 +44,16 @@ from ledger.kinds import KINDS, MODELS
 from ledger.limits import Limits, file_problem
 from ledger.models import Pairing, Record, RecordUnit, Unit
 from ledger.records import add_many, find_pairing, update_record
-from ledger.sheets import ID_HEADER, SEQ_HEADER, SHEET_NAMES, TOTAL_LABEL, column_of_header, header_key, sheet_kind
+from ledger.sheets import (
+    ID_HEADER,
+    SEQ_HEADER,
+    SHEET_NAMES,
+    TOTAL_LABEL,
+    column_of_header,
+    computable,
+    header_key,
+    sheet_kind,
+)
 from ledger.validation import check_values, complete, normalize, parse_field
 from ledger.values import parse_date
 
@@ -60,6 +72,12 @@ MOST_INFLATION = 20
 #: Why a cell calamine reads as empty is a mistake.
 FORMULA_ERROR = "公式出错，请改正公式或直接填写"
 FORMULA_WITHOUT_VALUE = "公式没有保存计算结果（文件不是由 Excel 或 WPS 保存的），请在 Excel 或 WPS 中打开、保存后再导入"
+#: Why a formula in a text field is a mistake; the first with what the formula shows.
+FORMULA_IN_TEXT = "这一格是公式，不是文字：表中显示的“{shown}”是公式算出的，不会导入。"
+FORMULA_IN_TEXT_EMPTY = "这一格是公式，不是文字。"
+TYPE_TEXT = "请直接填写文字（以 = 开头的文字，先输入英文单引号 '）"
+#: The most characters of a cell quoted in a mistake.
+QUOTED = 60
 
 Progress = Callable[[float, str], None]
 
@@ -151,7 +169,8 @@ def import_workbook(
             state = _State(session, progress, len(wanted))
             for position, name in enumerate(wanted):
                 sheet = _sheet(path, workbook, name)
-                reader = _SheetReader(state, position, name, KINDS[kinds[name]], sheet, package.unread_cells(name))
+                unread, formulas = package.unread_cells(name)
+                reader = _SheetReader(state, position, name, KINDS[kinds[name]], sheet, unread, formulas)
                 report.sheets.append(reader.run())
                 report.ignored_columns.extend((name, header) for header in reader.ignored)
                 if len(state.mistakes) >= MOST_MISTAKES:
@@ -214,14 +233,14 @@ def _unreadable(path: Path, error: Exception) -> LedgerError:
 
 class _Package:
     """The workbook file checked before calamine reads it, and where its ledger sheets hold cells calamine reads
-    as empty: Excel errors (#REF!, python-calamine issue 105) and formulas saved without their result. A
-    sheet's XML is parsed for them only when the scan found some. Other formats than .xlsx (.xls, .ods) are
-    left to calamine."""
+    as empty: Excel errors (#REF!, python-calamine issue 105) and formulas saved without their result, and
+    where they hold formulas at all. A sheet's XML is parsed for them only when the scan found some. Other
+    formats than .xlsx (.xls, .ods) are left to calamine."""
 
     def __init__(self, path: Path, limits: Limits):
         self.path = path
         self.parts: dict[str, str] = {}  # sheet name → part
-        self.flagged: set[str] = set()  # sheets with cells calamine reads as empty
+        self.flagged: set[str] = set()  # sheets with cells calamine reads as empty, or with formulas
         problem = file_problem(path, limits.import_mb, "max_import_mb")
         if problem:
             raise LedgerError(f"无法读取工作簿 {path.name}：{problem}")
@@ -255,14 +274,15 @@ class _Package:
                     f"工作表 {name} 的内容延伸到 {letters} 列（第 {facts.columns} 列），超过上限 {MOST_COLUMNS} 列。"
                     "请在 Excel 中删去右侧多余的列后再导入"
                 )
-            if facts.errors or facts.formulas_without_values:
+            if facts.errors or facts.formulas_without_values or _holds_formulas(archive, part):
                 self.flagged.add(name)
 
-    def unread_cells(self, sheet: str) -> dict[int, dict[int, tuple[str, str]]]:
-        """{Excel row: {column index from A = 0: (the cell as written, why it is a mistake)}}."""
+    def unread_cells(self, sheet: str) -> tuple[_Cells, _Formulas]:
+        """The cells calamine reads as empty, {Excel row: {column index from A = 0: (the cell as written, why it
+        is a mistake)}}, and every formula, {Excel row: {column index from A = 0: "=the formula"}}."""
         part = self.parts.get(sheet)
         if part is None or sheet not in self.flagged:
-            return {}
+            return {}, {}
         try:
             with zipfile.ZipFile(self.path) as archive, archive.open(part) as stream:
                 return _unread_in(stream)
@@ -270,8 +290,33 @@ class _Package:
             raise _unreadable(self.path, error) from None
 
 
-def _unread_in(stream: IO[bytes]) -> dict[int, dict[int, tuple[str, str]]]:
-    cells: dict[int, dict[int, tuple[str, str]]] = {}
+_Cells = dict[int, dict[int, tuple[str, str]]]
+_Formulas = dict[int, dict[int, str]]
+
+#: The end of a formula's tag (<f>, <f t="shared" …/>, <x:f>), and of a few words of text ("of "): searched
+#: for first, as regular expressions starting with "<" are several times slower over a large sheet.
+_F_TAG_END = re.compile(rb"f[\s/>]")
+#: A formula's tag, and none of <formula1>, <filters> and the like: what precedes a match of the above.
+_FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]")
+
+
+def _holds_formulas(archive: zipfile.ZipFile, part: str) -> bool:
+    """Whether a worksheet part holds a formula: one pass over its bytes, no parsing."""
+    tail = b""
+    with archive.open(part) as stream:
+        while chunk := stream.read(1 << 20):
+            block = tail + chunk
+            for found in _F_TAG_END.finditer(block):
+                start = found.start()
+                if _FORMULA_TAG.search(block, max(0, start - 64), found.end()):
+                    return True
+            tail = block[-64:]
+    return False
+
+
+def _unread_in(stream: IO[bytes]) -> tuple[_Cells, _Formulas]:
+    cells: _Cells = {}
+    formulas: _Formulas = {}
     row = column = 0
     for event, element in ElementTree.iterparse(stream, events=("start", "end")):
         tag = office_zip.local_name(element.tag)
@@ -283,6 +328,9 @@ def _unread_in(stream: IO[bytes]) -> dict[int, dict[int, tuple[str, str]]]:
                 column = office_zip.column_number(reference[1]) - 1 if reference else column + 1
         elif tag == "c":
             children = {office_zip.local_name(child.tag): child for child in element}
+            if "f" in children:
+                formula = children["f"].text  # none in the cells that share the formula of another
+                formulas.setdefault(row, {})[column] = f"={formula}" if formula else "（公式）"
             if element.get("t") == "e":
                 value = children["v"].text if "v" in children else None
                 cells.setdefault(row, {})[column] = (value or "#N/A", FORMULA_ERROR)
@@ -291,7 +339,7 @@ def _unread_in(stream: IO[bytes]) -> dict[int, dict[int, tuple[str, str]]]:
                 cells.setdefault(row, {})[column] = (f"={formula}" if formula else "（公式）", FORMULA_WITHOUT_VALUE)
         elif tag == "row":
             element.clear()
-    return cells
+    return cells, formulas
 
 
 _CELL_REFERENCE = re.compile(r"([A-Z]+)(\d+)$")
@@ -330,7 +378,8 @@ class _SheetReader:
         name: str,
         spec: KindSpec,
         sheet: CalamineSheet,
-        errors: dict[int, dict[int, tuple[str, str]]],
+        errors: _Cells,
+        formulas: _Formulas,
     ):
         self.state, self.session, self.position, self.name, self.spec = state, state.session, position, name, spec
         self.sheet = sheet
@@ -343,6 +392,7 @@ class _SheetReader:
         self.new_rows: list[dict[str, Any]] = []
         self.batch: list[tuple[int, uuid.UUID, dict[str, Any], set[str]]] = []
         self.errors = errors  # until the header is found, by column from A; then by calamine's index
+        self.formulas = formulas  # likewise; once the header is found, those in text fields only
 
     def run(self) -> SheetReport:
         rows = self._rows()
@@ -363,15 +413,23 @@ class _SheetReader:
         return self.report
 
     def _keep_errors_read(self) -> None:
-        """Keeps the error cells in the columns read (not in a note column), by calamine's column index:
-        its rows start at the sheet's first row, but its columns at the first that holds anything."""
+        """Keeps the error cells in the columns read (not in a note column), and the formulas in the text fields
+        read, by calamine's column index: its rows start at the sheet's first row, but its columns at the first
+        that holds anything."""
         first = self.sheet.start[1] if self.sheet.start else 0
         read = self._read_columns()
-        errors, self.errors = self.errors, {}
-        for row, cells in errors.items():
-            kept = {column - first: text for column, text in cells.items() if column - first in read}
+        text = [index for index in read if index == self.id_column or not computable(self.columns[index])]
+        self.errors = self._kept(self.errors, first, read)
+        self.formulas = self._kept(self.formulas, first, text)
+
+    @staticmethod
+    def _kept(found: dict[int, dict[int, Any]], first: int, columns: list[int]) -> dict[int, dict[int, Any]]:
+        kept_cells = {}
+        for row, cells in found.items():
+            kept = {column - first: text for column, text in cells.items() if column - first in columns}
             if kept:
-                self.errors[row] = kept
+                kept_cells[row] = kept
+        return kept_cells
 
     def _rows(self) -> Iterator[tuple[int, list[Any]]]:
         try:
@@ -433,10 +491,15 @@ class _SheetReader:
 
     def _read(self, number: int, cells: list[Any]) -> None:
         errors = self.errors.get(number, {})
+        formulas = self.formulas.get(number, {})
         values: dict[str, Any] = {}
         unread: set[str] = set()  # fields whose cell is a mistake already listed
         for index, field in self.columns.items():
             raw = cells[index] if index < len(cells) else ""
+            if index in formulas:
+                unread.add(field.name)
+                self._mistake(number, field, *_formula_in_text(formulas[index], raw))
+                continue
             if index in errors:
                 unread.add(field.name)
                 self._mistake(number, field, *errors[index])
@@ -449,6 +512,10 @@ class _SheetReader:
 
         if self.id_column is None:
             text = ""
+        elif self.id_column in formulas:
+            raw = cells[self.id_column] if self.id_column < len(cells) else ""
+            self._add_mistake(number, ID_HEADER, *_formula_in_text(formulas[self.id_column], raw))
+            return
         elif self.id_column in errors:
             self._add_mistake(number, ID_HEADER, *errors[self.id_column])
             return
@@ -609,6 +676,17 @@ def cell_value(field: Field, raw: Any) -> Any:
     if field.type is FieldType.CHOICE:
         raw = unicodedata.normalize("NFKC", raw)  # 调研对接／互访 typed with a full-width slash
     return parse_field(field, raw)
+
+
+def _formula_in_text(formula: str, raw: Any) -> tuple[str, str]:
+    """A formula in a text field as a mistake: (the formula, why, with what it shows)."""
+    shown = _text(raw)
+    reason = FORMULA_IN_TEXT.format(shown=_quoted(shown)) if shown else FORMULA_IN_TEXT_EMPTY
+    return _quoted(formula), reason + TYPE_TEXT
+
+
+def _quoted(text: str) -> str:
+    return text if len(text) <= QUOTED else f"{text[:QUOTED]}…"
 
 
 def _date(raw: Any) -> date:

@@ -49,6 +49,7 @@ from ledger.models import (
     Task,
     utc_now,
 )
+from ledger.outputs import refuse_inside_ledger
 from ledger.records import add_pairing, audit, find_pairing, put_record, record_json
 from ledger.validation import from_json
 
@@ -144,6 +145,7 @@ def write_pack(
 ) -> PackSummary:
     """Writes the records (deleted ones too, so deletions travel), their evidence, and the plans of the
     scope; with `since`, only what changed from that day on."""
+    refuse_inside_ledger(target, ledger.path, "交换包")
     report = progress or (lambda fraction, message: None)
     with ledger.session() as session:
         scope_pairing = None

@@ -6,6 +6,7 @@ database up and upgrades it when this program is newer, and hands out sessions.
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import os
 import shutil
@@ -23,8 +24,9 @@ from ledger import backup, schema
 from ledger.db import LedgerSession, make_engine, make_session_factory, sqlite_url
 from ledger.errors import NotALedger
 from ledger.evidence import reconcile_store
-from ledger.lock import LedgerLock
+from ledger.lock import LedgerLock, LockLost
 from ledger.models import EvidenceFile, Setting
+from ledger.outputs import refuse_inside_ledger
 
 DATABASE = "ledger.sqlite"
 LOCK = "ledger.lock"
@@ -62,7 +64,7 @@ class Ledger:
         self.cache_dir = path / CACHE
         # Stored files no row names (a write killed before its commit), kept rather than deleted.
         self.orphans_dir = path / BACKUPS / backup.ORPHANS
-        self._lock = LedgerLock(path / LOCK)
+        self._lock = LedgerLock(path)  # the folder itself; ledger.lock names the holder
         self._author = author
         self.backup_error: str | None = None
         self.engine = None
@@ -76,7 +78,7 @@ class Ledger:
             raise NotALedger(f"“{folder}”已经是一个台账，无需再创建。")
         if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
             raise NotALedger(f"“{folder}”不是空文件夹，不能在这里新建台账。请换一个文件夹。")
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         return cls.open(folder, author=author, create=True)
 
     @classmethod
@@ -123,7 +125,8 @@ class Ledger:
             for made in (ledger.evidence_dir, ledger.backups_dir, ledger.cache_dir):
                 made.mkdir(exist_ok=True)
             with tempfile.TemporaryDirectory(prefix="restore-", dir=ledger.cache_dir) as work:
-                if zipfile.is_zipfile(source):
+                full = zipfile.is_zipfile(source)
+                if full:
                     database, files = backup.read_full_backup(source, Path(work), progress=progress)
                 else:
                     # Read from a copy: the rotation after the copy kept below may remove an old source.
@@ -133,6 +136,8 @@ class Ledger:
                     except sqlite3.Error as error:
                         raise backup.BadBackup(f"“{source.name}”不是台账的数据库，或已损坏：{error}") from None
                 backup.verify_database(database, schema.known_revisions(), source.name)
+                if full:  # every file its database names, carried or already intact in the store
+                    backup.verify_evidence(database, files, ledger.evidence_dir, source.name)
                 kept = backup.keep_current(ledger.database, ledger.backups_dir) if ledger.database.exists() else None
                 backup.place_database(database, ledger.database)
                 backup.move_into_store(files, ledger.evidence_dir)
@@ -145,16 +150,30 @@ class Ledger:
         return ledger, kept
 
     def _prepare(self, *, copy_on_open: bool = True) -> None:
-        for folder in (self.evidence_dir, self.backups_dir, self.cache_dir):
-            folder.mkdir(exist_ok=True)
+        existed = self.database.exists()
+        self._make_user_only()
         # Copies interrupted by a crash never became evidence; we hold the lock, so nobody is writing.
         shutil.rmtree(self.evidence_dir / ".tmp", ignore_errors=True)
         # Read-only copies opened in a viewer last time; one still open elsewhere stays (ignore_errors).
         shutil.rmtree(self.cache_dir / VIEWING, ignore_errors=True)
-        self._start(copy_first=copy_on_open and self.database.exists())
+        self._start(copy_first=copy_on_open and existed)
+
+    def _make_user_only(self) -> None:
+        """The folder, its folders and the database are for the user alone (0700/0600), where the OS has
+        such modes; SQLite gives its -wal and -shm files the database's mode. A new database is made
+        empty here with its mode, and SQLite takes an empty file as a new database."""
+        for folder in (self.path, self.evidence_dir, self.backups_dir, self.cache_dir):
+            folder.mkdir(mode=0o700, exist_ok=True)
+            _user_only(folder, 0o700)
+        if not self.database.exists():
+            os.close(os.open(self.database, os.O_WRONLY | os.O_CREAT, 0o600))
+        for name in (DATABASE, f"{DATABASE}-wal", f"{DATABASE}-shm", LOCK):
+            if (self.path / name).exists():
+                _user_only(self.path / name, 0o600)
 
     def _start(self, *, copy_first: bool) -> None:
-        self.engine = make_engine(sqlite_url(self.database))
+        # Every transaction first checks that the lock is still held on this very folder.
+        self.engine = make_engine(sqlite_url(self.database), guard=self._lock.check)
         try:
             upgrade = schema.needs_upgrade(self.engine)
         except DatabaseError as error:
@@ -207,7 +226,9 @@ class Ledger:
 
     def backup(self, reason: str = "manual", *, to: Path | None = None) -> Path:
         """A consistent copy of the database now, in `backups/` (kept by the rotation) or in `to`."""
+        self._lock.check()  # once the folder is replaced, the database at its path is not this ledger's
         if to is not None:
+            refuse_inside_ledger(to, self.path, "备份", "请另选一个文件夹（如 U 盘）")
             stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
             return backup.copy_database(self.database, Path(to) / f"{self.path.name}-{stamp}.sqlite")
         return backup.snapshot(self.database, self.backups_dir, reason)
@@ -219,6 +240,7 @@ class Ledger:
 
     def full_backup(self, target: Path, progress: backup.Progress | None = None) -> Path:
         """The database and every evidence file in one zip with a SHA-256 manifest."""
+        refuse_inside_ledger(target, self.path, "完整备份")
         with self.session() as session:
             files = [stored.relative_path for stored in session.scalars(select(EvidenceFile))]
         return backup.write_full_backup(
@@ -233,7 +255,7 @@ class Ledger:
                 self._sessions = None
                 try:
                     self.backup_if_changed("close")
-                except (OSError, sqlite3.Error) as error:
+                except (OSError, sqlite3.Error, LockLost) as error:
                     # The session's work is committed already; a failed copy must not make closing fail.
                     self.backup_error = f"关闭时备份失败：{error}"
         finally:
@@ -244,3 +266,11 @@ class Ledger:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _user_only(path: Path, mode: int) -> None:
+    if os.name != "posix":
+        return
+    # A file system without modes (some network shares), or a file not the user's: left as it is.
+    with contextlib.suppress(OSError):
+        os.chmod(path, mode)

@@ -40,7 +40,7 @@ from ledger.binder import BinderOptions, SectionPages, build_binder
 from ledger.errors import LedgerError
 from ledger.folder import Ledger
 from ledger.models import Setting
-from ledger.outputs import temporary_beside
+from ledger.outputs import refuse_inside_ledger, temporary_beside
 from ledger.pdf_fonts import Fonts, find_fonts
 from ledger.pdf_text import draw_string, paragraph_markup, string_width, styles
 
@@ -94,6 +94,7 @@ def labels_for_binder(
     and pages, so give the options the printed binder was made with. `options.title` and `options.year` are
     taken from the binder; the compiling unit from the ledger's setting when not given. Returns the boxes and
     the page count of the labels."""
+    refuse_inside_ledger(out, ledger.path, "档案盒标签")
     with tempfile.TemporaryDirectory(prefix="labels-") as folder:
         result = build_binder(
             ledger, session, Path(folder) / "binder.pdf", binder, progress=progress, cancelled=cancelled

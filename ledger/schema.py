@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 
 from alembic import command
@@ -10,6 +13,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
+from ledger.db import make_engine
 from ledger.errors import LedgerError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -52,3 +56,44 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     with engine.connect() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What a database's schema holds, by name: its tables with their columns, indexes, triggers and views.
+
+    SQLite's own objects (`sqlite_sequence`, `sqlite_stat1`, the indexes behind UNIQUE and PRIMARY KEY
+    constraints) are left out: they follow from the rest."""
+
+    tables: dict[str, frozenset[str]]
+    indexes: frozenset[str]
+    triggers: frozenset[str]
+    views: frozenset[str]
+
+
+def read_shape(connection: sqlite3.Connection) -> Shape:
+    """The shape of the database open on `connection` (the sqlite3 module's, read only is enough)."""
+    objects = connection.execute("SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'")
+    named: dict[str, set[str]] = {"table": set(), "index": set(), "trigger": set(), "view": set()}
+    for kind, name in objects.fetchall():
+        named.setdefault(kind, set()).add(name)
+    tables = {
+        name: frozenset(row[0] for row in connection.execute("SELECT name FROM pragma_table_info(?)", (name,)))
+        for name in named["table"]
+    }
+    return Shape(tables, frozenset(named["index"]), frozenset(named["trigger"]), frozenset(named["view"]))
+
+
+@functools.cache
+def expected_shape(revision: str) -> Shape:
+    """The shape a ledger's database has at `revision`, as the migrations themselves make it: an empty
+    database in memory is upgraded to that revision (once per revision and process)."""
+    engine = make_engine("sqlite://")
+    try:
+        config = _config()
+        with engine.connect() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+            return read_shape(connection.connection.driver_connection)
+    finally:
+        engine.dispose()

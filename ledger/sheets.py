@@ -62,6 +62,26 @@ def sheet_kind(name: str) -> str | None:
     return None
 
 
+#: What makes a spreadsheet take typed text for a formula (=1+1, +1, -1, @SUM(1)), also after blanks, tabs and
+#: line breaks. The workbook writes all text as text whatever it starts with; these are also marked so that
+#: text typed over in Excel stays text.
+FORMULA_STARTS = ("=", "+", "-", "@")
+_LEADING_BLANKS = " \t\r\n\u3000"
+
+
+def looks_like_formula(text: str) -> bool:
+    return text.lstrip(_LEADING_BLANKS)[:1] in FORMULA_STARTS if text else False
+
+
+#: Fields whose cell a formula may work out (a sum, a date): the import takes the result it saved. Any other
+#: field is text, and a formula in its cell is a mistake: its result is not what anyone typed.
+COMPUTABLE = (FieldType.DATE, FieldType.INT, FieldType.MONEY)
+
+
+def computable(field: Field) -> bool:
+    return field.type in COMPUTABLE
+
+
 def cell_value(field: Field, value: Any) -> Any:
     """A field value as the workbook holds it: dates and numbers as themselves, the rest as text."""
     if value is None or value == []:

@@ -1,8 +1,13 @@
 """Workbooks for the import tests, in the layout the export writes (see `ledger.sheets`)."""
 
 import base64
+import html
+import re
+import shutil
+import zipfile
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
@@ -49,6 +54,34 @@ def workbook() -> Workbook:
 def columns_of(sheet: Worksheet, header_row: int = 3) -> dict[str, int]:
     """Each header's column number."""
     return {cell.value: cell.column for cell in sheet[header_row] if cell.value}
+
+
+_FORMULA_CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"([^>]*)><f>([^<]*)</f><v\s*/?>(?:</v>)?</c>')
+
+
+def with_results(path: Path, results: Mapping[str, str | int | float]) -> None:
+    """Gives the formulas of the workbook at `path` (saved by openpyxl, which saves none) the results that Excel
+    or WPS would save with them, as they save them: {"=2019+1": 2020, '=HYPERLINK("http://x","点我")': "点我"}.
+    Formulas not in `results` stay without one."""
+
+    def cached(found: re.Match) -> str:
+        reference, attributes, formula = found[1], found[2], found[3]
+        result = results.get(f"={html.unescape(formula)}")
+        if result is None:
+            return found[0]
+        if isinstance(result, str):
+            return f'<c r="{reference}"{attributes} t="str"><f>{formula}</f><v>{html.escape(result)}</v></c>'
+        return f'<c r="{reference}"{attributes}><f>{formula}</f><v>{result}</v></c>'
+
+    original = path.with_name(f"{path.stem}.without-results{path.suffix}")
+    shutil.move(path, original)
+    with zipfile.ZipFile(original) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for member in source.infolist():
+            data = source.read(member)
+            if member.filename.startswith("xl/worksheets/"):
+                data = _FORMULA_CELL.sub(cached, data.decode()).encode()
+            target.writestr(member, data)
+    original.unlink()
 
 
 #: A workbook with an open password (“secret”): one sheet, saved as .xls by LibreOffice 7.4, zlib, base85.

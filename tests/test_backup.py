@@ -1,5 +1,6 @@
 """Backups: when they are made, the rotation, restoring a database or a full backup, and refusing bad ones."""
 
+import hashlib
 import json
 import os
 import sqlite3
@@ -216,3 +217,157 @@ def test_a_backup_from_the_first_version_is_restored_and_upgraded(ledger_path):
     with restored, restored.session() as session:
         assert records.get_record(session, "33333333-3333-3333-3333-333333333333").attachments == []
     assert kept is not None
+
+
+def _tampered_copy(saved: Path, target: Path, sql: str) -> Path:
+    """A copy of a database backup changed behind the program's back with plain SQL."""
+    target.write_bytes(saved.read_bytes())
+    connection = sqlite3.connect(target)
+    connection.executescript(sql)
+    connection.close()
+    return target
+
+
+TAMPERED_DATABASES = {
+    "missing table": ("DROP TABLE meeting;", "缺少表 meeting"),
+    "missing index": ("DROP INDEX ix_record_pairing_year;", "缺少索引 ix_record_pairing_year"),
+    "missing column": ("ALTER TABLE record DROP COLUMN location;", "缺少列 record.location"),
+    "extra column": ("ALTER TABLE record ADD COLUMN secret NOT NULL DEFAULT 1;", "本程序没有的列 record.secret"),
+    "extra table": ("CREATE TABLE notes (text);", "本程序没有的表 notes"),
+    "trigger": (
+        "CREATE TRIGGER wipe AFTER INSERT ON record BEGIN DELETE FROM audit_entry; END;",
+        "本程序没有的触发器 wipe",
+    ),
+    "view": ("CREATE VIEW everything AS SELECT * FROM record;", "本程序没有的视图 everything"),
+    "unique index": ("CREATE UNIQUE INDEX one_title ON record (title);", "本程序没有的索引 one_title"),
+    "dangling reference": (
+        "INSERT INTO record_unit VALUES (X'00', X'01', 0);",
+        "引用了不存在的行（表 record_unit）",
+    ),
+}
+
+
+@pytest.mark.parametrize("damage", TAMPERED_DATABASES)
+def test_a_backup_database_unlike_its_revision_is_refused_and_nothing_replaced(ledger_path, tmp_path, damage, capsys):
+    with Ledger.open(ledger_path) as ledger:
+        _add_meeting(ledger, "备份前的会议")
+        saved = ledger.backup()
+        _add_meeting(ledger, "备份后的会议")
+    sql, wanted = TAMPERED_DATABASES[damage]
+    bad = _tampered_copy(saved, tmp_path / "改过的备份.sqlite", sql)
+    database = (ledger_path / "ledger.sqlite").read_bytes()
+    kept_before = backup.list_backups(ledger_path / "backups")
+
+    assert main(["--ledger", str(ledger_path), "restore", str(bad)]) == 1
+    message = capsys.readouterr().err
+    assert "备份“改过的备份.sqlite”里的数据库" in message
+    assert wanted in message
+    assert "Traceback" not in message
+    assert (ledger_path / "ledger.sqlite").read_bytes() == database
+    assert backup.list_backups(ledger_path / "backups") == kept_before
+    with Ledger.open(ledger_path) as ledger:
+        assert _titles(ledger) == ["备份前的会议", "备份后的会议"]
+
+
+TAMPERED_FIRST_VERSIONS = {
+    "trigger": (
+        "CREATE TRIGGER wipe AFTER UPDATE ON record BEGIN DELETE FROM audit_entry; END;",
+        "备份“旧版.sqlite”里的数据库带有本程序没有的触发器 wipe，可能已损坏或被改动过",
+    ),
+    # A table a later revision creates would make the upgrade after the restore fail.
+    "table of a later revision": ("CREATE TABLE labour (id);", "备份“旧版.sqlite”里的数据库带有本程序没有的表 labour"),
+}
+
+
+@pytest.mark.parametrize("damage", TAMPERED_FIRST_VERSIONS)
+def test_a_first_version_backup_is_checked_against_the_first_revision(ledger_path, tmp_path, damage, capsys):
+    fixture = Path(__file__).with_name("fixtures") / "ledger-0001.sqlite"
+    sql, wanted = TAMPERED_FIRST_VERSIONS[damage]
+    bad = _tampered_copy(fixture, tmp_path / "旧版.sqlite", sql)
+    database = (ledger_path / "ledger.sqlite").read_bytes()
+    assert main(["--ledger", str(ledger_path), "restore", str(bad)]) == 1
+    assert wanted in capsys.readouterr().err
+    assert (ledger_path / "ledger.sqlite").read_bytes() == database
+
+
+def _full_backup_with_photo(ledger_path, tmp_path, colour=(20, 90, 40)) -> tuple[Path, Path, str]:
+    """A ledger with one attached photo and its full backup: (photo, backup, the photo's relative path)."""
+    photo = tmp_path / "现场.jpg"
+    Image.new("RGB", (64, 48), colour).save(photo, "JPEG")
+    with Ledger.open(ledger_path) as ledger:
+        _add_meeting(ledger, "有照片的会议", [photo])
+        [stored] = evidence.stored_files(ledger.evidence_dir)
+        full = ledger.full_backup(tmp_path / "full.zip")
+    return photo, full, stored.relative_to(ledger_path / "evidence").as_posix()
+
+
+def _rehashed(source: Path, target: Path, change) -> Path:
+    """`rewrite_zip` with the manifest's checksums recomputed to match, as a careful forger would."""
+    members = {}
+    rewrite_zip(source, target, lambda name, data: change(name, data))
+    with zipfile.ZipFile(target) as archive:
+        for name in archive.namelist():
+            members[name] = archive.read(name)
+    manifest = json.loads(members["manifest.json"])
+    manifest["files"] = {
+        name: hashlib.sha256(data).hexdigest() for name, data in members.items() if name != "manifest.json"
+    }
+    members["manifest.json"] = json.dumps(manifest).encode()
+    with zipfile.ZipFile(target, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return target
+
+
+def test_a_full_backup_whose_evidence_bytes_do_not_match_their_names_is_refused(ledger_path, tmp_path, capsys):
+    _, full, relative = _full_backup_with_photo(ledger_path, tmp_path)
+    bad = _rehashed(
+        full,
+        tmp_path / "换了照片.zip",
+        lambda name, data: (name, data[:-1] + bytes([data[-1] ^ 1])) if name.startswith("evidence/") else (name, data),
+    )
+    assert main(["--ledger", str(tmp_path / "另一台电脑"), "restore", str(bad)]) == 1
+    message = capsys.readouterr().err
+    assert f"“换了照片.zip”中的“evidence/{relative}”内容与它的校验名不符" in message
+    assert not (tmp_path / "另一台电脑" / "ledger.sqlite").exists()
+
+
+def test_a_full_backup_lacking_a_file_its_database_names_is_refused(ledger_path, tmp_path, capsys):
+    photo, full, relative = _full_backup_with_photo(ledger_path, tmp_path)
+    lacking = _rehashed(
+        full, tmp_path / "缺照片.zip", lambda name, data: None if name.startswith("evidence/") else (name, data)
+    )
+    # On another laptop nothing holds the photo: refused, naming it.
+    assert main(["--ledger", str(tmp_path / "另一台电脑"), "restore", str(lacking)]) == 1
+    message = capsys.readouterr().err
+    assert f"完整备份“缺照片.zip”缺少数据库登记的佐证材料文件：现场.jpg（{relative}）" in message
+    assert not (tmp_path / "另一台电脑" / "ledger.sqlite").exists()
+
+    # The same ledger's store holds it intact: nothing is missing after the restore.
+    restored, _ = Ledger.restore(ledger_path, lacking)
+    with restored:
+        assert check_ledger(restored) == []
+        assert [path.read_bytes() for path in evidence.stored_files(restored.evidence_dir)] == [photo.read_bytes()]
+
+    # Damaged in the store, it is no copy to rely on: refused again, the damaged file left as it was.
+    stored = ledger_path / "evidence" / relative
+    damaged = stored.read_bytes()[:-1] + b"!"
+    stored.write_bytes(damaged)
+    database = (ledger_path / "ledger.sqlite").read_bytes()
+    assert main(["--ledger", str(ledger_path), "restore", str(lacking)]) == 1
+    assert "现场.jpg" in capsys.readouterr().err
+    assert (ledger_path / "ledger.sqlite").read_bytes() == database
+    assert stored.read_bytes() == damaged
+
+
+def test_restoring_a_good_full_backup_repairs_a_damaged_stored_file_of_the_same_size(ledger_path, tmp_path):
+    photo, full, relative = _full_backup_with_photo(ledger_path, tmp_path)
+    stored = ledger_path / "evidence" / relative
+    stored.write_bytes(stored.read_bytes()[:-1] + b"!")
+    with Ledger.open(ledger_path) as ledger:
+        assert len(check_ledger(ledger)) == 1
+
+    restored, _ = Ledger.restore(ledger_path, full)
+    with restored:
+        assert stored.read_bytes() == photo.read_bytes()
+        assert check_ledger(restored) == []

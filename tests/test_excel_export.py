@@ -1,7 +1,9 @@
 """The exported workbook, read back with openpyxl as Excel would show it, and printed by LibreOffice."""
 
+import re
 import shutil
 import subprocess
+import zipfile
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -9,10 +11,14 @@ from pathlib import Path
 import openpyxl
 import pytest
 from openpyxl.utils import get_column_letter
+from PIL import Image
 from pypdf import PdfReader
+from python_calamine import CalamineWorkbook
+from samples import VALID
 
-from ledger import records
+from ledger import evidence, records
 from ledger.excel_export import export_workbook
+from ledger.excel_import import import_workbook
 from ledger.folder import Ledger
 from ledger.kinds import KINDS
 from ledger.models import Attachment
@@ -203,3 +209,108 @@ def test_a_folder_that_cannot_be_made_leaves_no_temporary_sheets_behind(session,
     with pytest.raises(OSError):
         export_workbook(session, blocker / "台账.xlsx")
     assert leftovers() <= before
+
+
+# Text a spreadsheet would take for a formula -------------------------------------------------------
+
+#: Typed into a record: each would be a formula, or an error value, had it been typed into Excel.
+FORMULA_LIKE = {
+    "summary": '=HYPERLINK("http://x","点我")',
+    "lead_post": "+挂职副县长",
+    "minutes_no": "-2020-12",
+    "attendees": "@全体成员",
+    "location": "#N/A",
+}
+FORMULA_LIKE_CELLS = {
+    "主要内容": '=HYPERLINK("http://x","点我")',
+    "领导职务": "+挂职副县长",
+    "纪要文号": "-2020-12",
+    "参会人员": "@全体成员",
+    "地点": "#N/A",
+}
+
+
+@pytest.fixture
+def formula_like_book(ledger, session, tmp_path):
+    """A record whose texts a spreadsheet would take for formulas, with a photo named =1+1.jpg, exported."""
+    record = records.add_record(session, "meeting", {**VALID["meeting"], **FORMULA_LIKE})
+    photo = tmp_path / "=1+1.jpg"
+    Image.new("RGB", (64, 48), "green").save(photo, "JPEG")
+    evidence.attach(session, ledger.evidence_dir, record, [photo], role="照片", caption="=SUM(1,2)")
+    session.commit()
+    path = tmp_path / "台账.xlsx"
+    export_workbook(session, path)
+    return path, str(record.id)
+
+
+def _sheet_parts(path):
+    with zipfile.ZipFile(path) as archive:
+        return {name: archive.read(name) for name in archive.namelist() if name.startswith("xl/worksheets/sheet")}
+
+
+def _formula_like_cells(path):
+    """The formula-like cells of the record's row and of its photo's row, as openpyxl reads them."""
+    book = openpyxl.load_workbook(path)
+    meetings, files = book[SHEET_NAMES["meeting"]], book[EVIDENCE_SHEET]
+    meeting_header, file_header = _header(meetings), _header(files)
+    cells = {label: meetings.cell(4, meeting_header.index(label) + 1) for label in FORMULA_LIKE_CELLS}
+    cells |= {label: files.cell(4, file_header.index(label) + 1) for label in ("原文件名", "说明")}
+    return cells
+
+
+def _check_formula_like_text(path, record_id, session):
+    for name, xml in _sheet_parts(path).items():
+        assert re.search(rb"<(\w+:)?f[\s>/]", xml) is None, name  # no formula anywhere
+        assert b't="e"' not in xml, name  # and no error value
+    cells = _formula_like_cells(path)
+    assert {label: cell.value for label, cell in cells.items()} == {
+        "主要内容": '=HYPERLINK("http://x","点我")',
+        "领导职务": "+挂职副县长",
+        "纪要文号": "-2020-12",
+        "参会人员": "@全体成员",
+        "地点": "#N/A",
+        "原文件名": "=1+1.jpg",
+        "说明": "=SUM(1,2)",
+    }
+    assert {label: cell.data_type for label, cell in cells.items()} == dict.fromkeys(cells, "s")
+    # The import's reader sees the same text.
+    rows = CalamineWorkbook.from_path(path).get_sheet_by_name(SHEET_NAMES["meeting"]).to_python()
+    assert '=HYPERLINK("http://x","点我")' in rows[3] and record_id in rows[3]
+    # And the workbook comes back as it went out.
+    session.rollback()  # the export's read
+    report = import_workbook(session, path)
+    counts = {sheet.kind: (sheet.new, sheet.updated, sheet.unchanged) for sheet in report.sheets}
+    assert counts["meeting"] == (0, 0, 1)
+    record = records.get_record(session, record_id)
+    assert (record.summary, record.location, record.attendees) == ('=HYPERLINK("http://x","点我")', "#N/A", "@全体成员")
+
+
+def test_text_a_spreadsheet_would_take_for_a_formula_is_written_as_text_and_comes_back(formula_like_book, session):
+    path, record_id = formula_like_book
+    _check_formula_like_text(path, record_id, session)
+    # Typed over in Excel, text starting = + - @ stays text: the cell carries the mark Excel gives text typed
+    # after an apostrophe ('=1+1).
+    cells = _formula_like_cells(path)
+    assert {label: cell.quotePrefix for label, cell in cells.items()} == {
+        "主要内容": True,
+        "领导职务": True,
+        "纪要文号": True,
+        "参会人员": True,
+        "地点": False,
+        "原文件名": True,
+        "说明": True,
+    }
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_text_like_a_formula_stays_text_after_libreoffice_saves_the_workbook(formula_like_book, session, tmp_path):
+    path, record_id = formula_like_book
+    saved = tmp_path / "saved"
+    result = subprocess.run(
+        ["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to", "xlsx",
+         "--outdir", str(saved), str(path)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    _check_formula_like_text(saved / "台账.xlsx", record_id, session)

@@ -2,11 +2,12 @@
 
 import json
 import shutil
+import subprocess
 from datetime import date, datetime
 
 import openpyxl
 import pytest
-from excel_samples import PASSWORD_PROTECTED_XLS, columns_of, header, ledger_sheet, row, workbook
+from excel_samples import PASSWORD_PROTECTED_XLS, columns_of, header, ledger_sheet, row, with_results, workbook
 from samples import ID_NUMBER, VALID
 from sqlalchemy import func, select
 
@@ -18,7 +19,7 @@ from ledger.excel_import import ImportFailed, import_workbook
 from ledger.folder import Ledger
 from ledger.kinds import KINDS
 from ledger.models import AuditEntry
-from ledger.sheets import ID_HEADER, SHEET_NAMES
+from ledger.sheets import ID_HEADER, SEQ_HEADER, SHEET_NAMES
 from ledger.validation import json_value
 
 
@@ -396,6 +397,75 @@ def test_excel_error_cells_are_mistakes_in_the_columns_read(ledger_path, tmp_pat
         (6, ID_HEADER, "#N/A"),
     ]
     assert all("公式出错" in m.reason for m in failed.value.mistakes)
+
+
+def test_a_text_cell_holding_a_formula_is_a_mistake_and_its_result_is_not_taken(ledger_path, tmp_path):
+    book = workbook()
+    columns = [SEQ_HEADER, "事项", "日期", "会议类型", "主要内容", "地点", "年度", ID_HEADER]
+    link = '=HYPERLINK("http://x","点我")'
+    meetings = [
+        ["=ROW()-3", "对接会", "2020-05-12", "座谈会", link, "龙州县", "=2019+1"],  # 序号 and 年度 may be worked out
+        ["=ROW()-3", '=B4&"（续）"', "2020-05-13", "座谈会", "直接填写的内容", "龙州县"],
+        ["=ROW()-3", "推进会", "2020-05-14", "座谈会", "直接填写的内容", "龙州县", "=2019+1"],
+        [None, None, None, None, None, '=IF(B4="","",B4)'],  # a blank row: its formula shows nothing
+        ["=ROW()-3", "座谈会", "2020-05-15", "座谈会", None, "=B4", None, '="12345678-0000-0000-0000-000000000000"'],
+    ]
+    ledger_sheet(book, "meeting", meetings, columns)
+    book.save(tmp_path / "formulas.xlsx")
+    # As Excel or WPS save them, but =B4 in row 8, left without its result.
+    with_results(
+        tmp_path / "formulas.xlsx",
+        {
+            "=ROW()-3": 1,
+            "=2019+1": 2020,
+            link: "点我",
+            '=B4&"（续）"': "对接会（续）",
+            '=IF(B4="","",B4)': "",
+            '="12345678-0000-0000-0000-000000000000"': "12345678-0000-0000-0000-000000000000",
+        },
+    )
+    before = _state(ledger_path)
+    with pytest.raises(ImportFailed) as failed:
+        _import(ledger_path, tmp_path / "formulas.xlsx")
+    assert [str(mistake) for mistake in failed.value.mistakes] == [
+        '会议与互访台账 第4行 主要内容“=HYPERLINK("http://x","点我")”：这一格是公式，不是文字：'
+        "表中显示的“点我”是公式算出的，不会导入。请直接填写文字（以 = 开头的文字，先输入英文单引号 '）",
+        '会议与互访台账 第5行 事项“=B4&"（续）"”：这一格是公式，不是文字：'
+        "表中显示的“对接会（续）”是公式算出的，不会导入。请直接填写文字（以 = 开头的文字，先输入英文单引号 '）",
+        "会议与互访台账 第8行 地点“=B4”：这一格是公式，不是文字。请直接填写文字（以 = 开头的文字，先输入英文单引号 '）",
+        '会议与互访台账 第8行 记录编号“="12345678-0000-0000-0000-000000000000"”：这一格是公式，不是文字：'
+        "表中显示的“12345678-0000-0000-0000-000000000000”是公式算出的，不会导入。"
+        "请直接填写文字（以 = 开头的文字，先输入英文单引号 '）",
+    ]
+    assert _state(ledger_path) == before
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_a_formula_libreoffice_worked_out_in_a_text_field_is_a_mistake(ledger_path, tmp_path):
+    """A workbook exported before text was written as text: LibreOffice saved the formula's result "点我"."""
+    book = workbook()
+    values = {**VALID["meeting"], "summary": '=HYPERLINK("http://x","点我")'}
+    ledger_sheet(book, "meeting", [row("meeting", values)])  # openpyxl writes the text as a formula
+    book.save(tmp_path / "old.xlsx")
+    result = subprocess.run(
+        ["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to", "xlsx",
+         "--outdir", str(tmp_path / "saved"), str(tmp_path / "old.xlsx")],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    before = _state(ledger_path)
+    with pytest.raises(ImportFailed) as failed:
+        _import(ledger_path, tmp_path / "saved" / "old.xlsx")
+    [mistake] = failed.value.mistakes
+    assert (mistake.sheet, mistake.row, mistake.column, mistake.value) == (
+        "会议与互访台账",
+        4,
+        "主要内容",
+        '=HYPERLINK("http://x","点我")',
+    )
+    assert mistake.reason.startswith("这一格是公式，不是文字：表中显示的“点我”是公式算出的，不会导入。")
+    assert _state(ledger_path) == before
 
 
 def test_a_workbook_with_mistakes_lists_every_one_and_writes_nothing(demo):

@@ -1,16 +1,25 @@
 """The ledger folder: its layout, its lock, its SQLite settings and its clean-up after a crash."""
 
+import errno
 import os
+import shutil
 import signal
+import sqlite3
+import stat
 import subprocess
 import sys
 import textwrap
 
 import pytest
+from sqlalchemy import func, select
 
-from ledger import cli
-from ledger.errors import LedgerInUse, NotALedger
+from ledger import cli, records
+from ledger import lock as lock_module
+from ledger.errors import LedgerError, LedgerInUse, NotALedger
 from ledger.folder import Ledger, resolve_ledger_path
+from ledger.models import Pairing
+
+POSIX_ONLY = pytest.mark.skipif(os.name != "posix", reason="POSIX file modes and unlinking open files")
 
 HOLDER = textwrap.dedent(
     """
@@ -74,6 +83,107 @@ def test_the_lock_of_a_crashed_process_is_recovered(ledger_path, holder):
     assert (ledger_path / "ledger.lock").exists()  # left behind, as after a crash
     with Ledger.open(ledger_path) as ledger:
         assert ledger.path == ledger_path
+
+
+@POSIX_ONLY
+def test_deleting_ledger_lock_does_not_let_a_second_writer_in(ledger_path, holder, capsys):
+    (ledger_path / "ledger.lock").unlink()
+    with pytest.raises(LedgerInUse) as caught:
+        Ledger.open(ledger_path)
+    assert str(caught.value) == (
+        f"台账“{ledger_path}”正在被另一个程序使用（说明占用者的 ledger.lock 已被删除，无法得知是谁）。"
+        "请先关闭那个窗口或命令，再重试。"
+    )
+    backup = next((ledger_path / "backups").glob("*.sqlite"))
+    with pytest.raises(LedgerInUse):
+        Ledger.restore(ledger_path, backup)
+    assert cli.main(["--ledger", str(ledger_path), "restore", str(backup)]) == 1
+    assert "正在被另一个程序使用" in capsys.readouterr().err
+    assert not (ledger_path / "ledger.lock").exists()  # a refused process leaves nothing behind
+
+
+def _pairings(database) -> int:
+    connection = sqlite3.connect(database)
+    try:
+        return connection.execute("SELECT count(*) FROM pairing").fetchone()[0]
+    finally:
+        connection.close()
+
+
+@POSIX_ONLY
+def test_a_holder_whose_folder_was_replaced_refuses_its_next_write(ledger, ledger_path):
+    # The folder moved aside and a copy restored in its place: the holder's writes would go to the old one.
+    moved = ledger_path.with_name("moved")
+    ledger_path.rename(moved)
+    shutil.copytree(moved, ledger_path)
+    message = "文件夹或锁文件被移动、删除或替换了，为保护数据已停止写入：请关闭程序后重新打开台账。"
+    with pytest.raises(LedgerError) as caught, ledger.session() as session, session.begin():
+        records.add_pairing(session, "广州市", "毕节市")
+    assert str(caught.value) == f"台账“{ledger_path}”的{message}"
+    assert _pairings(moved / "ledger.sqlite") == _pairings(ledger_path / "ledger.sqlite") == 1
+    # A second program may now take the copy in the old place.
+    with Ledger.open(ledger_path) as other, other.session() as session, session.begin():
+        records.add_pairing(session, "广州市", "毕节市")
+    with pytest.raises(LedgerError, match="已停止写入"), ledger.session() as session:
+        session.scalar(select(func.count()).select_from(Pairing))
+    # Nor does it copy the other program's database into the folder as its own backup.
+    backups = sorted((ledger_path / "backups").iterdir())
+    with pytest.raises(LedgerError, match="已停止写入"):
+        ledger.backup()
+    ledger.close()
+    assert sorted((ledger_path / "backups").iterdir()) == backups
+
+
+@POSIX_ONLY
+def test_where_a_folder_cannot_be_locked_ledger_lock_is_the_lock(ledger_path, monkeypatch):
+    # Some network shares refuse flock on a folder: ledger.lock alone is locked, and its deletion stops the holder.
+    locking = lock_module._lock
+
+    def refuse_folders(fd):
+        if stat.S_ISDIR(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "Invalid argument")
+        locking(fd)
+
+    monkeypatch.setattr(lock_module, "_lock", refuse_folders)
+    with Ledger.open(ledger_path) as ledger:
+        with pytest.raises(LedgerInUse):
+            Ledger.open(ledger_path)
+        (ledger_path / "ledger.lock").unlink()
+        with pytest.raises(LedgerError, match="已停止写入"), ledger.session() as session, session.begin():
+            records.add_pairing(session, "广州市", "毕节市")
+
+
+@POSIX_ONLY
+def test_a_holder_whose_folder_was_deleted_refuses_its_next_write(ledger, ledger_path):
+    shutil.rmtree(ledger_path)
+    with pytest.raises(LedgerError, match="已停止写入"), ledger.session() as session, session.begin():
+        records.add_pairing(session, "广州市", "毕节市")
+
+
+@POSIX_ONLY
+def test_the_ledger_folder_and_its_files_are_for_its_user_only(tmp_path):
+    old = os.umask(0o022)
+    try:
+        with Ledger.create(tmp_path / "new") as ledger:
+            modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in [ledger.path, *ledger.path.iterdir()]}
+            backup = ledger.backup()
+        assert modes == {
+            "new": 0o700,
+            "backups": 0o700,
+            "cache": 0o700,
+            "evidence": 0o700,
+            "ledger.lock": 0o600,
+            "ledger.sqlite": 0o600,
+            "ledger.sqlite-shm": 0o600,
+            "ledger.sqlite-wal": 0o600,
+        }
+        restored, _ = Ledger.restore(tmp_path / "restored", backup)
+        with restored:
+            assert stat.S_IMODE(restored.path.stat().st_mode) == 0o700
+            assert stat.S_IMODE(restored.database.stat().st_mode) == 0o600
+            assert stat.S_IMODE(restored.cache_dir.stat().st_mode) == 0o700
+    finally:
+        os.umask(old)
 
 
 def test_closing_releases_the_lock(ledger_path):
