@@ -25,9 +25,9 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 
 from ledger import __version__, schema
-from ledger.errors import LedgerError
+from ledger.errors import LedgerError, space_text, storage_error
 from ledger.evidence import TEMP
-from ledger.outputs import temporary_beside
+from ledger.outputs import forget, temporary_beside
 
 Progress = Callable[[float, str], None]
 
@@ -67,16 +67,24 @@ def copy_database(source: Path, target: Path) -> Path:
     """Copies with SQLite's online backup API, consistent even while another connection writes."""
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".part")
-    src = sqlite3.connect(source)
     try:
-        dst = sqlite3.connect(partial)
+        src = sqlite3.connect(source)
         try:
-            # One step: a copy made in steps restarts whenever a writer commits and may never end.
-            src.backup(dst)
+            dst = sqlite3.connect(partial)
+            try:
+                # One step: a copy made in steps restarts whenever a writer commits and may never end.
+                src.backup(dst)
+            finally:
+                dst.close()
         finally:
-            dst.close()
-    finally:
-        src.close()
+            src.close()
+    except sqlite3.Error as error:
+        partial.unlink(missing_ok=True)  # on a full disk, a partial copy would hold the space it lacks
+        # The disk's failure, told as such, naming the copy (a damaged source stays a sqlite3.Error).
+        raise storage_error(error, target) or error from None
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     partial.replace(target)
     return target
 
@@ -171,7 +179,7 @@ def verify_database(path: Path, known_revisions: set[str], name: str) -> str:
         finally:
             connection.close()
     except sqlite3.Error as error:
-        raise BadBackup(f"“{name}”不是台账的数据库，或已损坏：{error}") from None
+        raise storage_error(error, path) or BadBackup(f"“{name}”不是台账的数据库，或已损坏：{error}") from None
     if rows != ["ok"]:
         raise BadBackup(f"“{name}”已损坏：{rows[0]}")
     if not {"alembic_version", "record"} <= tables or revision is None:
@@ -254,6 +262,11 @@ def verify_evidence(database: Path, files: list[Path], evidence_dir: Path, name:
         )
 
 
+def file_matches_name(path: Path) -> bool:
+    """Whether an evidence file exists and its bytes still hash to its name."""
+    return _matches_name(path)
+
+
 def _matches_name(path: Path) -> bool:
     """Whether a stored file exists and its bytes still hash to its name."""
     if not path.is_file():
@@ -273,15 +286,20 @@ def write_full_backup(
     *,
     author: str,
     progress: Progress | None = None,
+    work_in: Path | None = None,
 ) -> Path:
-    """Writes the database and the named evidence files (relative paths) into one zip with a manifest."""
+    """Writes the database and the named evidence files (relative paths) into one zip with a manifest.
+    The database is copied first into `work_in` (the ledger's cache, cleared on opening; the system temp
+    folder when None): that copy holds personal data."""
     report = progress or (lambda fraction, message: None)
-    with tempfile.TemporaryDirectory(prefix="xiezuo-backup-") as work:
+    with tempfile.TemporaryDirectory(prefix="full-backup-", dir=work_in) as work:
         copy = copy_database(database, Path(work) / "ledger.sqlite")
         report(0.05, "数据库已复制")
         members = {"ledger.sqlite": copy}
         members |= {f"evidence/{relative}": evidence_dir / relative for relative in evidence_files}
-        write_archive(target, members, FULL_FORMAT, author, progress=lambda f, m: report(0.05 + 0.95 * f, m))
+        write_archive(
+            target, members, FULL_FORMAT, author, progress=lambda f, m: report(0.05 + 0.95 * f, m), notes=work_in
+        )
     report(1.0, "完整备份已写好")
     return target
 
@@ -294,6 +312,7 @@ def write_archive(
     about: dict | None = None,
     *,
     progress: Progress | None = None,
+    notes: Path | None = None,
 ) -> None:
     """Writes `members` (name in the zip: file) and a manifest naming each one's SHA-256, who made the
     archive and when, and `about`; beside `target` first, then renamed over it.
@@ -302,7 +321,7 @@ def write_archive(
     archive never carries damage forward."""
     report = progress or (lambda fraction, message: None)
     files: dict[str, str] = {}
-    handle, partial = temporary_beside(target)
+    handle, partial = temporary_beside(target, notes)  # noted in the ledger's cache, for an opening after a kill
     os.close(handle)
     try:
         with zipfile.ZipFile(partial, "w", allowZip64=True) as archive:
@@ -330,6 +349,8 @@ def write_archive(
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
+    finally:
+        forget(partial, notes)
 
 
 def _add(archive: zipfile.ZipFile, source: Path, name: str, compression: int) -> str:
@@ -386,7 +407,10 @@ def unpack_verified(
         needed = sum(infos[name].file_size for name in files)
         free = shutil.disk_usage(work).free
         if needed > free:
-            raise BadBackup(f"“{path.name}”解开需要 {needed / 1e9:.1f} GB，磁盘只剩 {free / 1e9:.1f} GB。")
+            raise BadBackup(
+                f"“{path.name}”解开需要 {space_text(needed, round_up=True)}，磁盘只剩 {space_text(free)}："
+                "请先腾出磁盘空间，或换一个有空间的磁盘后重试。"
+            )
         unpacked = {}
         for number, (name, expected) in enumerate(sorted(files.items()), start=1):
             target = work / PurePosixPath(name)

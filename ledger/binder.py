@@ -10,13 +10,16 @@ scan held by an empty placeholder page; the front (cover and contents) is laid o
 numbers to learn its length, then again with the real ones. pypdf then puts the scans' pages in place of
 their placeholders (scaled down to A4 when larger), stamps every page — merged ones included — with the
 running header and 第 X 页 共 Y 页 in one numbering, adds bookmarks nested as the contents are, and the file
-is written beside the target and renamed, so a failed or cancelled build leaves no half file.
+is written beside the target and renamed, so a failed or cancelled build leaves no half file. Volumes (分册) go
+in as one set (`outputs.publish`): the earlier set renamed aside, the new one moved in, the old one removed, so
+a failure or a kill leaves the old set or the new one under the final names, never a mix.
 """
 
 from __future__ import annotations
 
 import io
 import os
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -56,7 +59,7 @@ from ledger.gaps import Gap, find_gaps, scope
 from ledger.kinds import KINDS, MODELS
 from ledger.measures import MEASURES
 from ledger.models import Attachment, Pairing, Plan, Record, Setting
-from ledger.outputs import refuse_inside_ledger, temporary_beside
+from ledger.outputs import forget, publish, refuse_inside_ledger, temporary_beside
 from ledger.pdf_fonts import Fonts, find_fonts
 from ledger.pdf_text import draw_string, paragraph_markup, string_width, styles
 from ledger.plans import list_plans, number_text, target_label
@@ -182,9 +185,16 @@ def build_binder(
     *,
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
+    scratch: bool = False,
 ) -> BinderResult:
-    """Builds the binder at `out`; raises Cancelled (leaving no file) when `cancelled()` turns true."""
-    refuse_inside_ledger(out, ledger.path, "佐证材料")
+    """Builds the binder at `out`; raises Cancelled (leaving no file) when `cancelled()` turns true.
+
+    `scratch`: a layout only looked at and thrown away (the labels'), which goes in the ledger's cache."""
+    if scratch:
+        if Path(out).resolve().parent.parent != ledger.cache_dir.resolve():
+            raise ValueError(f"a scratch binder goes in a folder of the ledger's cache, not {out}")
+    else:
+        refuse_inside_ledger(out, ledger.path, "佐证材料")
     report = progress or (lambda fraction, message: None)
     stop = cancelled or (lambda: False)
     pairing, year = scope(session, options.pairing, options.year)
@@ -248,7 +258,8 @@ def build_binder(
         book.sizing = False
         volumes = _volumes(parts, sizing, options.volume_pages)
     paths = _volume_paths(Path(out), len(volumes))
-    for path in paths:  # 第1册, 第2册 … are new names beside `out`: one may link into the ledger
+    replaced = _earlier_volumes(Path(out))  # a set written before, which the new one replaces whole
+    for path in [*paths, *replaced] if not scratch else []:  # new names beside `out`: one may link into the ledger
         refuse_inside_ledger(path, ledger.path, "佐证材料")
     written: list[tuple[Path, Path]] = []  # (temporary, final)
     try:
@@ -272,13 +283,14 @@ def build_binder(
             if front.pages != front_pages:  # the real numbers never need more lines, but a changed length moves them
                 raise LedgerError("目录页数在排版中发生变化，请重试")
             report(0.6 + 0.4 * (index + 0.5) / len(volumes), "正在合并扫描件并编页码")
-            written.append((_assemble(book, front, body, result, path, stop), path))
+            written.append((_assemble(book, front, body, result, path, stop, ledger.cache_dir), path))
             result.sections += _section_pages(volume, body, index + 1)
-        for temporary, path in written:
-            os.replace(temporary, path)
+        # The old set aside, the new one in, the old one removed: a kill leaves one set whole, never a mix.
+        publish(written, replaces=replaced, notes=ledger.cache_dir)
     except BaseException:
         for temporary, _ in written:
             temporary.unlink(missing_ok=True)
+            forget(temporary, ledger.cache_dir)
         raise
     result.path, result.volumes = paths[0], paths
     result.missing = set(book.missing)
@@ -340,6 +352,18 @@ def _with_headings(parts: list[_Part], indices: list[int]) -> list[_Part]:
             above.insert(0, _Part(part.section, part.level, continued=True))
             level = part.level
     return above + [parts[index] for index in indices]
+
+
+def _earlier_volumes(out: Path) -> list[Path]:
+    """`out` and its volumes 佐证材料-第N册.pdf as a build before this one left them."""
+    found = [out] if os.path.lexists(out) else []
+    if out.parent.is_dir():
+        pattern = re.compile(re.escape(out.stem) + r"-第(\d+)册" + re.escape(out.suffix))
+        found += sorted(
+            (path for path in out.parent.iterdir() if pattern.fullmatch(path.name)),
+            key=lambda path: int(pattern.fullmatch(path.name)[1]),
+        )
+    return found
 
 
 def _volume_paths(out: Path, count: int) -> list[Path]:
@@ -795,8 +819,10 @@ def _assemble(
     result: BinderResult,
     out: Path,
     stop: Callable[[], bool],
+    notes: Path | None = None,
 ) -> Path:
-    """The volume's pages put together in a temporary file beside `out`, returned for renaming."""
+    """The volume's pages put together in a temporary file beside `out` (noted in `notes`), returned for
+    renaming."""
     writer = PdfWriter()
     for page in PdfReader(io.BytesIO(front.pdf)).pages:
         writer.add_page(page)
@@ -818,7 +844,7 @@ def _assemble(
     _bookmarks(writer, book, front, body)
     writer.add_metadata({"/Title": book.title, "/Author": book.compiling_unit, "/Creator": "协作台账"})
     result.pages += total
-    return _write_temporary(writer, out)
+    return _write_temporary(writer, out, notes)
 
 
 def _place(page, source) -> None:
@@ -912,8 +938,8 @@ def _bookmarks(writer: PdfWriter, book: _Book, front: _Front, body: _Body) -> No
             )
 
 
-def _write_temporary(writer: PdfWriter, out: Path) -> Path:
-    handle, temporary = temporary_beside(out)
+def _write_temporary(writer: PdfWriter, out: Path, notes: Path | None = None) -> Path:
+    handle, temporary = temporary_beside(out, notes)
     try:
         with os.fdopen(handle, "wb") as stream:
             writer.write(stream)
@@ -921,5 +947,6 @@ def _write_temporary(writer: PdfWriter, out: Path) -> Path:
             os.fsync(stream.fileno())
     except BaseException:
         temporary.unlink(missing_ok=True)
+        forget(temporary, notes)
         raise
     return temporary

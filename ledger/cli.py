@@ -17,12 +17,12 @@ from sqlalchemy import select
 
 from ledger import __version__, cli_backup, cli_binder, cli_excel, cli_plans, records
 from ledger.audit_log import read_log
-from ledger.cli_support import assignments, open_ledger, print_json, print_table
-from ledger.errors import InvalidInput, LedgerError, NotALedger, NotFound
+from ledger.cli_support import assignments, open_ledger, print_json, print_table, warn
+from ledger.errors import InvalidInput, LedgerError, NotALedger, NotFound, describe_argument, user_error
 from ledger.evidence import attach, detach, discard_unreferenced, live_attachments
 from ledger.evidence_roles import guess_role
 from ledger.fields import Problem
-from ledger.folder import Ledger, is_ledger, resolve_ledger_path
+from ledger.folder import DATABASE, Ledger, is_ledger, resolve_ledger_path
 from ledger.kinds import KINDS, kind_spec
 from ledger.limits import SETTINGS as LIMIT_SETTINGS
 from ledger.limits import parse_setting
@@ -44,6 +44,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
+    # Bytes of another encoding arrive as lone surrogates, which nothing can save or print: refused at once.
+    for argument in sys.argv[1:] if argv is None else argv:
+        if (said := describe_argument(str(argument))) is not None:
+            print(f"错误：{said}", file=sys.stderr)
+            return 1
     parser = _parser()
     args = parser.parse_args(argv)
     try:
@@ -51,16 +56,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     except LedgerError as error:
         print(f"错误：{error}", file=sys.stderr)
         return 1
-    except LookupError as error:
-        print(f"错误：{error.args[0] if error.args else error}", file=sys.stderr)
-        return 1
     except BrokenPipeError:
         # The reader (head, less) has gone; say nothing more, as other command-line tools do.
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115
         return 0
-    except OSError as error:
-        print(f"错误：无法读写 {error.filename or ''}：{error.strerror or error}", file=sys.stderr)
+    except LookupError as error:
+        print(f"错误：{error.args[0] if error.args else error}", file=sys.stderr)
         return 1
+    except Exception as error:
+        # A full disk, a refused permission, a failing USB stick, text in the wrong encoding: one sentence naming
+        # the file (the ledger's database for SQLite's errors); "damaged" only when integrity_check says so.
+        told = user_error(error, database=_database(args), target=_target(args))
+        if not isinstance(told, LedgerError):
+            raise  # a bug: its traceback is what a report needs
+        print(f"错误：{told}", file=sys.stderr)
+        return 1
+
+
+def _database(args: argparse.Namespace) -> Path:
+    """The database the command works on: `init` and `demo` name their folder, the rest use --ledger."""
+    given = getattr(args, "path", None)
+    return (Path(given) if given else resolve_ledger_path(getattr(args, "ledger", None))) / DATABASE
+
+
+def _target(args: argparse.Namespace) -> Path | None:
+    """The file a command reads or writes besides the ledger, named when an error of the disk names none."""
+    for name in ("full", "to", "file"):
+        if isinstance(value := getattr(args, name, None), Path | str):
+            return Path(value)
+    return None
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -169,6 +193,7 @@ def _set_option(sub: argparse.ArgumentParser) -> None:
 def _init(args) -> None:
     path = Path(args.path) if args.path else resolve_ledger_path(getattr(args, "ledger", None))
     with Ledger.create(path, author=getattr(args, "author", None)) as ledger:
+        ledger.on_warning = warn
         if args.pairing:
             parts = records.split_pairing(args.pairing)
             if parts is None:

@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ledger import backup
-from ledger.cli_support import open_ledger, print_table
+from ledger.cli_support import open_ledger, print_table, warn
 from ledger.exchange import CONFLICT_RULES, MergeReport, describe_value, merge_package, write_pack
 from ledger.folder import Ledger, resolve_ledger_path
 from ledger.kinds import KINDS
@@ -74,6 +74,7 @@ def _restore(args) -> None:
     ledger, kept = Ledger.restore(
         resolve_ledger_path(getattr(args, "ledger", None)), args.source, author=getattr(args, "author", None)
     )
+    ledger.on_warning = warn
     with ledger:
         print(f"已从“{Path(args.source).name}”恢复台账 {ledger.path}")
         if kept:

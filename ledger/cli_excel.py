@@ -26,6 +26,14 @@ def register(command: Command) -> None:
     sub = command("import", _import, "导入 Excel 台账：有记录编号的行更新该记录，没有的行新增；有任何错误则全部不导入")
     sub.add_argument("file", metavar="FILE.xlsx", type=Path)
     sub.add_argument("--dry-run", action="store_true", help="只检查并报告将会怎样导入，不写入")
+    sub.add_argument(
+        "--conflicts",
+        choices=list(excel_import.CONFLICT_RULES),
+        default="stop",
+        help="导出以后台账里又改过的记录（冲突）怎样处理："
+        + "；".join(f"{key} {words}" for key, words in excel_import.CONFLICT_RULES.items())
+        + "（默认 stop）",
+    )
 
 
 def _export(args) -> None:
@@ -49,5 +57,5 @@ def _export(args) -> None:
 
 def _import(args) -> None:
     with open_ledger(args) as ledger, ledger.session() as session:
-        report = excel_import.import_workbook(session, args.file, dry_run=args.dry_run)
+        report = excel_import.import_workbook(session, args.file, dry_run=args.dry_run, conflicts=args.conflicts)
     print("\n".join(report.lines()))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections.abc import Sequence
 from typing import Any
 
@@ -14,7 +15,13 @@ from ledger.values import display_width
 
 
 def open_ledger(args: argparse.Namespace) -> Ledger:
-    return Ledger.open(resolve_ledger_path(getattr(args, "ledger", None)), author=getattr(args, "author", None))
+    ledger = Ledger.open(resolve_ledger_path(getattr(args, "ledger", None)), author=getattr(args, "author", None))
+    ledger.on_warning = warn  # a failed close backup is said, though the command's work is done
+    return ledger
+
+
+def warn(message: str) -> None:
+    print(f"注意：{message}", file=sys.stderr)
 
 
 def assignments(items: Sequence[str], option: str = "--set", form: str = "字段=值") -> dict[str, str]:

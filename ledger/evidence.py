@@ -32,10 +32,10 @@ from ledger.limits import Limits, file_problem
 from ledger.media import MediaInfo, probe
 from ledger.models import EVIDENCE_ROLES, Attachment, EvidenceFile, Record, utc_now
 from ledger.records import audit, author_of, find_pairing
+from ledger.values import CAPTION_LENGTH, NAME_LENGTH, text_problem
 
 CHUNK = 1 << 20
 TEMP = ".tmp"
-NAME_LENGTH = 200
 
 # What evidence can be, by the ending of its name: photos the binder prints (recognised by their content, so a
 # photo under an odd name is taken too; HEIC is refused by `ledger.media`), scans it merges page by page, and
@@ -174,6 +174,21 @@ def _take_in(
     return taken
 
 
+def stored_file_refusal(path: Path, name: str, limits: Limits) -> tuple[str | None, MediaInfo | None]:
+    """Why a file brought in whole (a package's evidence) could not be evidence, as `attach` would refuse it, and
+    what it is; the reason is None when it can be. `name` is the original name, whose ending may make a document."""
+    problem = file_problem(path, limits.evidence_mb, "max_evidence_mb")
+    if problem:
+        return problem, None
+    if path.stat().st_size == 0:
+        return "文件是空的（0 字节）", None
+    try:
+        info = probe(path, name, limits.image_megapixels)
+    except OSError:
+        return "无法读取这个文件", None
+    return info.refusal or _type_refusal(info, name), info
+
+
 def _type_refusal(info: MediaInfo, name: str) -> str | None:
     """Why a file that is neither a photo nor a PDF by its content, nor a document by its name, cannot be evidence."""
     if info.mime == "application/pdf" or info.width is not None or _extension(name) in DOCUMENT_SUFFIXES:
@@ -228,6 +243,9 @@ def attach(
         raise ValueError(f"{len(sources)} files, {len(roles)} roles and {len(captions)} captions")
     for given in roles:
         _check_role(given)
+    problems = [problem for given in captions if (problem := caption_problem(given))]
+    if problems:
+        raise InvalidInput(problems)
     if record.deleted:
         raise InvalidInput([Problem("record", "记录", record.title, "记录在回收站里，请先恢复")])
     _refuse_if_archived(record, "添加")
@@ -309,6 +327,14 @@ def _caption(caption: str | None) -> str | None:
     return caption.strip() if caption and caption.strip() else None
 
 
+def caption_problem(caption: object) -> Problem | None:
+    """Why `caption` cannot be an attachment's 说明 (the binder prints it under the picture); None when it can."""
+    if caption is None:
+        return None
+    problem = text_problem(caption.strip() if isinstance(caption, str) else caption, CAPTION_LENGTH)
+    return Problem("caption", "说明", str(caption), problem) if problem else None
+
+
 def update_attachment(
     session: Session, attachment: Attachment, *, role: str | None = None, caption: str | None = None
 ) -> dict[str, list[Any]]:
@@ -316,6 +342,8 @@ def update_attachment(
     changes as {name: [old, new]}, empty when nothing changed. Refused, like attaching, on an archived record."""
     if role is not None:
         _check_role(role)
+    if problem := caption_problem(caption):
+        raise InvalidInput([problem])
     record = attachment.record
     if attachment.deleted_at is not None:
         raise InvalidInput([Problem("attachment", "佐证材料", attachment.original_name, "已移除，请先从回收站恢复")])

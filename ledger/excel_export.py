@@ -38,7 +38,14 @@ from ledger.fields import Field, FieldType, KindSpec
 from ledger.kinds import KINDS, MODELS, kind_spec
 from ledger.measures import MEASURES
 from ledger.models import Attachment, Pairing, Plan, Record, Setting
-from ledger.outputs import ledger_folder_of, refuse_inside_ledger, temporary_beside
+from ledger.outputs import (
+    forget,
+    ledger_cache_of,
+    ledger_folder_of,
+    refuse_inside_ledger,
+    spilling_into_ledger_cache,
+    temporary_beside,
+)
 from ledger.plans import list_plans, target_label
 from ledger.progress import STATES, plan_progress
 from ledger.records import find_pairing, record_values
@@ -58,6 +65,9 @@ from ledger.values import display_width
 #: Rows of each kind read to size the columns before the first row is written.
 SAMPLE_ROWS = 500
 HEADER_ROW = 3  # title, date line, header
+#: The hidden column before 记录编号 on each kind's sheet: the record's stored revision at the export. The
+#: export's time is the workbook's creation time (docProps/core.xml), which `excel_import` reads too.
+REVISION_HEADER = "版本"
 
 Progress = Callable[[float, str], None]
 
@@ -88,6 +98,7 @@ class ExportSummary:
     sheets: list[tuple[str, int]] = field(default_factory=list)  # (sheet name, rows of records or tasks)
 
 
+@spilling_into_ledger_cache  # openpyxl's sheets spill, full ID numbers and all, into the ledger's cache/
 def export_workbook(
     session: Session,
     path: Path,
@@ -135,7 +146,7 @@ def export_workbook(
     except BaseException:
         _abandon(workbook)
         raise
-    _save(workbook, path)
+    _save(workbook, path, ledger_cache_of(session))
     return summary
 
 
@@ -238,9 +249,11 @@ def _columns(spec: KindSpec, hidden: set[str]) -> list[_Column]:
                 columns.append(_Column(f.label, 8, alignment=_CENTER, field=f))
             case _:
                 columns.append(_Column(f.label, 10, field=f))
+    # Hidden, never printed: the revision each record had when exported, so an import finds what changed since.
+    columns.append(_Column(REVISION_HEADER, 6, "0", _RIGHT, font=_ID_FONT, hidden=True))
     columns.append(_Column(ID_HEADER, 38, "@", font=_ID_FONT))
     for column in columns:
-        column.hidden = column.field is not None and column.field.name in hidden
+        column.hidden = column.hidden or (column.field is not None and column.field.name in hidden)
     return columns
 
 
@@ -344,7 +357,7 @@ def _append(sheet: Worksheet, row: int, cells: list, height: float) -> None:
 
 def _row_values(spec: KindSpec, record: Record) -> list[Any]:
     values = record_values(record)
-    return [*(cell_value(f, values[f.name]) for f in spec.fields), str(record.id)]
+    return [*(cell_value(f, values[f.name]) for f in spec.fields), record.revision, str(record.id)]
 
 
 def _chain(first: list, rest: Iterator) -> Iterator:
@@ -587,10 +600,11 @@ def _evidence_sheet(workbook: Workbook, scope: _Scope, kinds: list[str]) -> int:
     return number
 
 
-def _save(workbook: Workbook, path: Path) -> None:
-    """Writes beside `path` and renames: an interrupted export leaves the old file, or none, never half a one."""
+def _save(workbook: Workbook, path: Path, notes: Path | None = None) -> None:
+    """Writes beside `path` and renames: an interrupted export leaves the old file, or none, never half a one
+    (the temporary noted in `notes`, the ledger's cache, for its next opening to remove after a kill)."""
     try:
-        handle, temporary = temporary_beside(path)
+        handle, temporary = temporary_beside(path, notes)
     except BaseException:
         _abandon(workbook)  # a folder that cannot be made: the sheets' temporary files go all the same
         raise
@@ -601,3 +615,5 @@ def _save(workbook: Workbook, path: Path) -> None:
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+    finally:
+        forget(temporary, notes)

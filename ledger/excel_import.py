@@ -20,14 +20,15 @@ apart.
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 import unicodedata
 import uuid
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
@@ -39,11 +40,12 @@ from sqlalchemy.orm import Session
 
 from ledger import office_zip
 from ledger.errors import InvalidInput, LedgerError, RecordLocked
+from ledger.excel_export import REVISION_HEADER
 from ledger.fields import Field, FieldType, KindSpec, Problem
 from ledger.kinds import KINDS, MODELS
 from ledger.limits import Limits, file_problem
-from ledger.models import Pairing, Record, RecordUnit, Unit
-from ledger.records import add_many, find_pairing, update_record
+from ledger.models import AuditEntry, Pairing, Record, RecordUnit, Unit
+from ledger.records import REVISING, add_many, find_pairing, update_record
 from ledger.sheets import (
     ID_HEADER,
     SEQ_HEADER,
@@ -81,6 +83,13 @@ QUOTED = 60
 
 Progress = Callable[[float, str], None]
 
+#: What to do with a row whose record changed in the ledger after the workbook was exported.
+CONFLICT_RULES = {
+    "stop": "停止导入，列出冲突",
+    "workbook": "以工作簿为准",
+    "ledger": "保留台账的修改（跳过这些行）",
+}
+
 
 @dataclass(frozen=True)
 class Mistake:
@@ -97,17 +106,45 @@ class Mistake:
         return f"{where}{column}{value}：{self.reason}"
 
 
-class ImportFailed(LedgerError):
-    """The workbook has mistakes; nothing was written."""
+@dataclass(frozen=True)
+class Conflict(Mistake):
+    """A row whose record was changed in the ledger after the workbook was exported: importing it would undo that
+    change. Listed like a mistake; `fields` are (label, value then, value now) of what changed since, as the
+    audit log has it (empty when it cannot tell), `authors` who changed it and `at` when last (UTC)."""
 
-    def __init__(self, mistakes: Sequence[Mistake], more: bool = False, name: str = ""):
-        self.mistakes = list(mistakes)
+    record_id: uuid.UUID
+    fields: tuple[tuple[str, Any, Any], ...]
+    authors: tuple[str, ...]
+    at: datetime | None
+
+
+class ImportFailed(LedgerError):
+    """The workbook has mistakes, or rows that would undo newer changes (conflicts); nothing was written.
+
+    `mistakes` lists both, in sheet and row order; `conflicts` the conflicts alone."""
+
+    def __init__(
+        self, mistakes: Sequence[Mistake], more: bool = False, name: str = "", conflicts: Sequence[Conflict] = ()
+    ):
+        self.conflicts = list(conflicts)
+        wrong = [mistake for mistake in mistakes if not isinstance(mistake, Conflict)]
+        self.mistakes = [*wrong, *self.conflicts] if self.conflicts else list(mistakes)
         self.more = more  # there were more than those listed
         workbook = f"工作簿 {name} " if name else "工作簿"
-        heading = f"{workbook}有 {len(self.mistakes)}{' 多' if more else ''} 处错误，未导入任何内容："
-        lines = [heading, *(f"  {mistake}" for mistake in self.mistakes)]
-        if more:
-            lines.append(f"  ……只列出前 {len(self.mistakes)} 处，请先改正这些")
+        lines = []
+        if wrong or not self.conflicts:
+            lines.append(f"{workbook}有 {len(wrong)}{' 多' if more else ''} 处错误，未导入任何内容：")
+            lines.extend(f"  {mistake}" for mistake in wrong)
+            if more:
+                lines.append(f"  ……只列出前 {len(wrong)} 处，请先改正这些")
+        if self.conflicts:
+            rows = f"有 {len(self.conflicts)} 行的记录在导出以后已在台账里修改过（冲突）"
+            lines.append(f"另{rows}：" if lines else f"{workbook}{rows}，未导入任何内容：")
+            lines.extend(f"  {conflict}" for conflict in self.conflicts)
+            lines.append(
+                "  导入这些行会撤销台账里较新的修改。请选择：以工作簿为准（命令行 --conflicts workbook），"
+                "或保留台账的修改、跳过这些行（--conflicts ledger）"
+            )
         super().__init__("\n".join(lines))
 
 
@@ -118,6 +155,8 @@ class SheetReport:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
+    conflicts_workbook: int = 0  # rows changed in the ledger since the export, taken from the workbook
+    conflicts_ledger: int = 0  # such rows skipped, the ledger's values kept
 
 
 @dataclass
@@ -131,6 +170,9 @@ class ImportReport:
         total = (sum(getattr(sheet, count) for sheet in self.sheets) for count in ("new", "updated", "unchanged"))
         lines = [f"{'试导入' if self.dry_run else '已导入'}：{_counts(*total)}"]
         lines.extend(f"  {s.sheet}：{_counts(s.new, s.updated, s.unchanged)}" for s in self.sheets)
+        taken, kept = (sum(getattr(sheet, count) for sheet in self.sheets) for count in _CONFLICT_COUNTS)
+        if taken or kept:
+            lines.append(f"导出后台账里改过的行：以工作簿为准 {taken} 条，保留台账 {kept} 条")
         if self.ignored_sheets:
             lines.append(f"未读取的工作表：{'、'.join(self.ignored_sheets)}")
         for sheet in dict.fromkeys(sheet for sheet, _ in self.ignored_columns):
@@ -141,21 +183,37 @@ class ImportReport:
         return lines
 
 
+_CONFLICT_COUNTS = ("conflicts_workbook", "conflicts_ledger")
+
+
 def _counts(new: int, updated: int, unchanged: int) -> str:
     return f"新增 {new} 条，修改 {updated} 条，未变 {unchanged} 条"
 
 
 def import_workbook(
-    session: Session, path: Path, *, dry_run: bool = False, progress: Progress | None = None
+    session: Session,
+    path: Path,
+    *,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    conflicts: str = "stop",
+    choices: Mapping[uuid.UUID, str] | None = None,
 ) -> ImportReport:
     """Reads the workbook at `path` into the ledger in one transaction of its own; raises ImportFailed listing
     every mistake, having written nothing. With `dry_run` everything is checked and counted, nothing kept.
+
+    A row whose record changed in the ledger after the export (its stored revision is above the row's 版本;
+    in a workbook without that column, the audit log has changes after the workbook's creation time) is a
+    conflict, settled by `conflicts` (a key of CONFLICT_RULES): "stop" lists it like a mistake and writes
+    nothing, "workbook" takes the row, "ledger" skips it. `choices` settles single records by id the same way.
 
     `progress` is called with the fraction done and the sheet being read; an exception raised from it
     stops the import, and nothing is written."""
     path = Path(path)
     with session.begin():  # a read of its own: the import's transaction begins once the file has passed
         limits = Limits.of(session)
+    if conflicts not in CONFLICT_RULES or any(rule not in CONFLICT_RULES for rule in (choices or {}).values()):
+        raise LedgerError(f"不认识的冲突处理方式：{conflicts}（可选 {'、'.join(CONFLICT_RULES)}）")
     package = _Package(path, limits)
     with _open(path) as workbook:
         names = workbook.sheet_names
@@ -166,7 +224,7 @@ def import_workbook(
             raise LedgerError(f"工作簿 {path.name} 里没有台账工作表（应名为 {sheets} 之一），未导入任何内容")
         report = ImportReport(ignored_sheets=[name for name in names if not kinds[name]], dry_run=dry_run)
         with session.begin() as transaction:
-            state = _State(session, progress, len(wanted))
+            state = _State(session, progress, len(wanted), conflicts, choices or {}, package.exported_at)
             for position, name in enumerate(wanted):
                 sheet = _sheet(path, workbook, name)
                 unread, formulas = package.unread_cells(name)
@@ -175,10 +233,16 @@ def import_workbook(
                 report.ignored_columns.extend((name, header) for header in reader.ignored)
                 if len(state.mistakes) >= MOST_MISTAKES:
                     break
-            if state.mistakes:
+            if state.mistakes or state.conflicts:
                 order = {name: position for position, name in enumerate(wanted)}
                 mistakes = sorted(state.mistakes, key=lambda mistake: (order[mistake.sheet], mistake.row))
-                raise ImportFailed(mistakes[:MOST_MISTAKES], more=len(mistakes) >= MOST_MISTAKES, name=path.name)
+                stopped = sorted(state.conflicts, key=lambda conflict: (order[conflict.sheet], conflict.row))
+                raise ImportFailed(
+                    mistakes[:MOST_MISTAKES],
+                    more=len(mistakes) >= MOST_MISTAKES,
+                    name=path.name,
+                    conflicts=stopped[:MOST_MISTAKES],
+                )
             if dry_run:
                 transaction.rollback()
     return report
@@ -241,6 +305,7 @@ class _Package:
         self.path = path
         self.parts: dict[str, str] = {}  # sheet name → part
         self.flagged: set[str] = set()  # sheets with cells calamine reads as empty, or with formulas
+        self.exported_at: datetime | None = None  # when the workbook was made (the export's time), in UTC
         problem = file_problem(path, limits.import_mb, "max_import_mb")
         if problem:
             raise LedgerError(f"无法读取工作簿 {path.name}：{problem}")
@@ -252,6 +317,7 @@ class _Package:
             try:
                 office_zip.check_sizes(archive, limits.import_mb * MOST_INFLATION * 2**20)
                 self._scan(archive, limits)
+                self.exported_at = _created(archive)
             except office_zip.Refused as refused:
                 raise LedgerError(f"无法读取工作簿 {path.name}：{refused}") from None
             except (*office_zip.DAMAGED, ValueError, OSError) as error:
@@ -288,6 +354,26 @@ class _Package:
                 return _unread_in(stream)
         except (zipfile.BadZipFile, KeyError, ValueError, ElementTree.ParseError, OSError, zlib.error) as error:
             raise _unreadable(self.path, error) from None
+
+
+def _created(archive: zipfile.ZipFile) -> datetime | None:
+    """The workbook's creation time from its document properties, in UTC: the time of the export that made it
+    (openpyxl sets it when the workbook is begun), kept by Excel, WPS and LibreOffice when they save it."""
+    try:
+        with archive.open("docProps/core.xml") as stream:
+            if archive.getinfo("docProps/core.xml").file_size > 2**20:
+                return None
+            root = ElementTree.parse(stream).getroot()
+    except (KeyError, ElementTree.ParseError, OSError, zipfile.BadZipFile, zlib.error, ValueError):
+        return None
+    for element in root:
+        if office_zip.local_name(element.tag) == "created" and element.text:
+            try:
+                found = datetime.fromisoformat(element.text.strip())
+            except ValueError:
+                return None
+            return found.replace(tzinfo=UTC) if found.tzinfo is None else found.astimezone(UTC)
+    return None
 
 
 _Cells = dict[int, dict[int, tuple[str, str]]]
@@ -351,9 +437,19 @@ _CELL_REFERENCE = re.compile(r"([A-Z]+)(\d+)$")
 class _State:
     """What the sheets of one import share: the session, the mistakes so far, the ids already seen."""
 
-    def __init__(self, session: Session, progress: Progress | None, sheets: int):
+    def __init__(
+        self,
+        session: Session,
+        progress: Progress | None,
+        sheets: int,
+        rule: str = "stop",
+        choices: Mapping[uuid.UUID, str] | None = None,
+        exported_at: datetime | None = None,
+    ):
         self.session, self.progress, self.sheets = session, progress, sheets
+        self.rule, self.choices, self.exported_at = rule, choices or {}, exported_at
         self.mistakes: list[Mistake] = []
+        self.conflicts: list[Conflict] = []  # those left to stop the import
         # (kind, record id) → (sheet, row) where it came first; two sheets may hold one kind.
         self.seen: dict[tuple[str, uuid.UUID], tuple[str, int]] = {}
         pairings = session.scalars(select(Pairing.name).limit(2)).all()
@@ -389,8 +485,10 @@ class _SheetReader:
         self.headers: dict[str, str] = {}  # field name → its header as the file writes it
         self.header_keys: dict[int, str] = {}
         self.id_column: int | None = None
+        self.revision_column: int | None = None
+        self.exported_on: datetime | None = None  # the 导出日期 of the date line, for a workbook without its time
         self.new_rows: list[dict[str, Any]] = []
-        self.batch: list[tuple[int, uuid.UUID, dict[str, Any], set[str]]] = []
+        self.batch: list[tuple[int, uuid.UUID, dict[str, Any], set[str], int | None]] = []
         self.errors = errors  # until the header is found, by column from A; then by calamine's index
         self.formulas = formulas  # likewise; once the header is found, those in text fields only
 
@@ -447,6 +545,7 @@ class _SheetReader:
         for number, cells in rows:
             if number > HEADER_WITHIN:
                 return False
+            self._note_export_date(cells)
             keys = [header_key(cell) if isinstance(cell, str) else "" for cell in cells]
             if len({names[key].name for key in keys if key in names}) < 2:
                 continue
@@ -462,10 +561,22 @@ class _SheetReader:
                         self.headers[field.name] = header
                 elif key == header_key(ID_HEADER):
                     self.id_column = index
+                elif key == header_key(REVISION_HEADER):
+                    self.revision_column = index
                 elif key and key != header_key(SEQ_HEADER):
                     self.ignored.append(header)
             return True
         return False
+
+    def _note_export_date(self, cells: list[Any]) -> None:
+        for cell in cells:
+            found = _EXPORT_DATE.search(cell) if isinstance(cell, str) else None
+            if found:
+                try:  # the start of that day where the export ran: changes later that day count as after it
+                    day = date(*map(int, found.groups()))
+                except ValueError:
+                    continue
+                self.exported_on = datetime(day.year, day.month, day.day).astimezone().astimezone(UTC)
 
     def _data_rows(self, rows: Iterator[tuple[int, list[Any]]]) -> Iterator[tuple[int, list[Any]]]:
         """The rows below the header that hold a record: not the total, not the header again, and not blank
@@ -534,9 +645,26 @@ class _SheetReader:
             where = f"第{first[1]}行" if first[0] == self.name else f"{first[0]} 第{first[1]}行"
             self._add_mistake(number, ID_HEADER, text, f"与{where}是同一条记录，请删去一行")
             return
-        self.batch.append((number, record_id, values, unread))
+        base = self._revision(number, cells)
+        if base is False:
+            return
+        self.batch.append((number, record_id, values, unread, base))
         if len(self.batch) >= BATCH:
             self._update()
+
+    def _revision(self, number: int, cells: list[Any]) -> int | None | bool:
+        """The row's 版本: the revision its record had at the export; None when the workbook has none for it,
+        False (a mistake listed) when the cell holds something else."""
+        if self.revision_column is None or self.revision_column >= len(cells):
+            return None
+        raw = cells[self.revision_column]
+        text = _text(raw)
+        if not text:
+            return None
+        if text.isdigit() and int(text) >= 1:
+            return int(text)
+        self._add_mistake(number, REVISION_HEADER, _quoted(text), "不是导出时写入的版本号（这一列隐藏，请勿修改）")
+        return False
 
     def _mistake(self, number: int, field: Field, value: str, reason: str) -> None:
         header = self.headers.get(field.name, field.label)
@@ -572,7 +700,7 @@ class _SheetReader:
 
     def _add(self) -> None:
         # After a mistake nothing more is written: the transaction will be rolled back anyway.
-        if self.new_rows and not self.state.mistakes:
+        if self.new_rows and not self.state.mistakes and not self.state.conflicts:
             add_many(self.session, self.spec.name, self.new_rows)
         self.new_rows = []
 
@@ -582,11 +710,12 @@ class _SheetReader:
         batch, self.batch = self.batch, []
         if not batch:
             return
-        wanted = [record_id for _, record_id, _, _ in batch]
-        query = select(Record.id, Record.kind, Record.title, Record.deleted_at).where(Record.id.in_(wanted))
-        found = {row.id: row for row in self.session.execute(query)}
+        wanted = [record_id for _, record_id, _, _, _ in batch]
+        query = select(Record.id, Record.kind, Record.title, Record.deleted_at, Record.revision)
+        found = {row.id: row for row in self.session.execute(query.where(Record.id.in_(wanted)))}
         current = self._current([row.id for row in found.values() if row.kind == self.spec.name])
-        for number, record_id, values, unread in batch:
+        pending = []
+        for number, record_id, values, unread, base in batch:
             text, row = str(record_id), found.get(record_id)
             if row is None:
                 self._add_mistake(number, ID_HEADER, text, "台账里没有这个记录编号；新增的行请留空这一格")
@@ -596,7 +725,80 @@ class _SheetReader:
             elif row.deleted_at is not None:
                 self._add_mistake(number, ID_HEADER, text, f"记录“{row.title}”在回收站里，请先恢复")
             else:
-                self._change(number, record_id, self._changes(current[record_id], values), unread)
+                pending.append((number, record_id, self._changes(current[record_id], values), unread, base))
+        since = self._changed_since([(r, base, found[r].revision) for _, r, changed, _, base in pending if changed])
+        for number, record_id, changed, unread, _ in pending:
+            entries = since.get(record_id)
+            if entries is not None and changed:
+                conflict = self._conflict(number, record_id, found[record_id].title, entries)
+                if conflict is not None:
+                    rule = self.state.choices.get(record_id, self.state.rule)
+                    if rule == "stop":
+                        self.state.conflicts.append(conflict)
+                        continue
+                    if rule == "ledger":
+                        self.report.conflicts_ledger += 1
+                        continue
+                    self.report.conflicts_workbook += 1
+            self._change(number, record_id, changed, unread)
+
+    def _changed_since(self, rows: list[tuple[uuid.UUID, int | None, int]]) -> dict[uuid.UUID, list[AuditEntry]]:
+        """The audit entries of the writes to each record after the row was exported, oldest first, for the
+        records (id, the row's 版本, the stored revision) changed since; the others are left out. A record's
+        revision counts its writes (each one audited), so the last (revision − 版本) are those; without a 版本,
+        those after the workbook's creation time."""
+        by_revision = {record_id: stored - base for record_id, base, stored in rows if base is not None}
+        by_revision = {record_id: count for record_id, count in by_revision.items() if count > 0}
+        exported_at = self.state.exported_at or self.exported_on
+        by_time = [record_id for record_id, base, _ in rows if base is None] if exported_at else []
+        query = select(AuditEntry).where(AuditEntry.target == "record", AuditEntry.action.in_(REVISING))
+        found: dict[uuid.UUID, list[AuditEntry]] = {}
+        if by_revision:
+            wanted = query.where(AuditEntry.target_id.in_(list(by_revision)))
+            for entry in self.session.scalars(wanted.order_by(AuditEntry.at, AuditEntry.id)):
+                found.setdefault(entry.target_id, []).append(entry)
+            found = {record_id: entries[-by_revision[record_id] :] for record_id, entries in found.items()}
+            found |= {record_id: [] for record_id in by_revision if record_id not in found}
+        if by_time:
+            # The time is written to the second, cut down: a write within that second counts as before it.
+            wanted = query.where(AuditEntry.target_id.in_(by_time), AuditEntry.at >= exported_at + timedelta(seconds=1))
+            for entry in self.session.scalars(wanted.order_by(AuditEntry.at, AuditEntry.id)):
+                found.setdefault(entry.target_id, []).append(entry)
+        return found
+
+    def _conflict(self, number: int, record_id: uuid.UUID, title: str, entries: list[AuditEntry]) -> Conflict | None:
+        """The conflict of a row whose record was written since the export, or None when those writes only put
+        back what the row was exported with (nothing newer would be undone)."""
+        then: dict[str, Any] = {}
+        now: dict[str, Any] = {}
+        unknown = not entries  # the log does not say what happened: a conflict all the same
+        for entry in entries:
+            try:
+                changes = json.loads(entry.changes)
+            except ValueError:
+                changes = None
+            if entry.action != "update" or not isinstance(changes, dict):
+                unknown = True
+                continue
+            for name, pair in changes.items():
+                if isinstance(pair, list) and len(pair) == 2:
+                    then.setdefault(name, pair[0])
+                    now[name] = pair[1]
+        fields = tuple(
+            (self.headers.get(f.name, f.label), then[f.name], now[f.name])
+            for f in self.spec.fields
+            if f.name in now and then[f.name] != now[f.name]
+        )
+        if not fields and not unknown:
+            return None
+        authors = tuple(dict.fromkeys(entry.author or "（未署名）" for entry in entries))
+        at = entries[-1].at if entries else None
+        changed = "；".join(f"{label}“{_shown(old)}”改为“{_shown(new)}”" for label, old, new in fields)
+        who = "、".join(authors)
+        when = f"，{at.astimezone().strftime('%Y-%m-%d %H:%M')}" if at else ""
+        by = f"（{who}{when}）" if who else ""
+        reason = f"导出以后台账里已修改：{changed or '修改内容不详'}{by}"
+        return Conflict(self.name, number, "", _quoted(title), reason, record_id, fields, authors, at)
 
     def _current(self, ids: list[uuid.UUID]) -> dict[uuid.UUID, dict[str, Any]]:
         """Each record's values as `records.record_values` gives them, read in two queries: loading the
@@ -683,6 +885,21 @@ def _formula_in_text(formula: str, raw: Any) -> tuple[str, str]:
     shown = _text(raw)
     reason = FORMULA_IN_TEXT.format(shown=_quoted(shown)) if shown else FORMULA_IN_TEXT_EMPTY
     return _quoted(formula), reason + TYPE_TEXT
+
+
+#: The date line of an exported sheet: "编制单位：…　　导出日期：2026年12月1日　　共 12 条".
+_EXPORT_DATE = re.compile(r"导出日期：(\d{4})年(\d{1,2})月(\d{1,2})日")
+
+
+def _shown(value: Any) -> str:
+    """A value of the audit log as a mistake quotes it."""
+    if value is None or value == "" or value == []:
+        return "（空）"
+    if isinstance(value, list):
+        return _quoted("、".join(map(str, value)))
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return _quoted(str(value))
 
 
 def _quoted(text: str) -> str:

@@ -50,6 +50,7 @@ from ledger.models import (
     utc_now,
 )
 from ledger.outputs import refuse_inside_ledger
+from ledger.package_check import MOST_LISTED, package_problems
 from ledger.records import add_pairing, audit, find_pairing, put_record, record_json
 from ledger.validation import from_json
 
@@ -238,7 +239,8 @@ def write_pack(
 
     report(0.3, "写入佐证材料")
     summary = PackSummary(Path(target), len(record_items), len(attachment_items), len(files), len(plans))
-    with tempfile.TemporaryDirectory(prefix="xiezuo-pack-") as work:
+    # In the ledger's cache (cleared on opening), not the system temp folder: the data is personal.
+    with tempfile.TemporaryDirectory(prefix="pack-", dir=ledger.cache_dir) as work:
         data_path = Path(work) / DATA
         data_path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
         about = {
@@ -252,6 +254,7 @@ def write_pack(
             author,
             about,
             progress=lambda f, m: report(0.3 + 0.7 * f, m),
+            notes=ledger.cache_dir,
         )
     return summary
 
@@ -371,6 +374,13 @@ def merge_package(
             raise BadPackage(str(error)) from None
         data = _read_data(path, unpacked.pop(DATA))
         merge = _Merge(ledger, path.name, manifest, data, unpacked, conflicts=conflicts, dry_run=dry_run)
+        # Every value checked as every other way in checks it, before anything is written (`ledger.package_check`).
+        with ledger.session() as session:
+            problems = package_problems(session, data, merge.files)
+        if problems:
+            listed = [f"  {problem}" for problem in problems[:MOST_LISTED]]
+            more = [f"  ……共 {len(problems)} 处，只列出前 {MOST_LISTED} 处"] if len(problems) > MOST_LISTED else []
+            raise BadPackage("\n".join([f"交换包“{path.name}”中的数据有误，未作任何更改：", *listed, *more]))
         if not dry_run:
             merge.result.backup = ledger.backup("before-merge")
         with ledger.session() as session:

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from ledger.values import quoted
+
 
 class FieldType(StrEnum):
     TEXT = "text"
@@ -65,7 +67,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        shown = f"“{self.value}”" if self.value else "（空）"
+        # A value is quoted short and printable, whatever was given: a 2 MB caption, an escape sequence.
+        shown = f"“{quoted(self.value)}”" if self.value else "（空）"
         return f"{self.label}（{self.field}）{shown}：{self.message}"
 
 

@@ -13,6 +13,7 @@ import shutil
 import sqlite3
 import tempfile
 import zipfile
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -22,11 +23,11 @@ from sqlalchemy.exc import DatabaseError
 
 from ledger import backup, schema
 from ledger.db import LedgerSession, make_engine, make_session_factory, sqlite_url
-from ledger.errors import NotALedger
+from ledger.errors import NotALedger, describe_database_error
 from ledger.evidence import reconcile_store
 from ledger.lock import LedgerLock, LockLost
 from ledger.models import EvidenceFile, Setting
-from ledger.outputs import refuse_inside_ledger
+from ledger.outputs import clear_noted, refuse_inside_ledger
 
 DATABASE = "ledger.sqlite"
 LOCK = "ledger.lock"
@@ -34,6 +35,9 @@ EVIDENCE = "evidence"
 BACKUPS = "backups"
 CACHE = "cache"
 VIEWING = "open"  # in cache/: copies of evidence handed to the system viewer
+# In cache/: the work folders and spilled temporaries of jobs, personal data all; a job killed leaves them.
+CACHE_WORK = ("merge-*", "restore-*", "labels-*", "pack-*", "full-backup-*", "openpyxl.*")
+RESTORE_PLACED = "placed"  # in a restore's work folder: the database is in place, its files are to follow
 ENV_LEDGER = "XIEZUO_LEDGER"
 ENV_AUTHOR = "XIEZUO_AUTHOR"
 
@@ -67,6 +71,8 @@ class Ledger:
         self._lock = LedgerLock(path)  # the folder itself; ledger.lock names the holder
         self._author = author
         self.backup_error: str | None = None
+        # Called with a problem that must not fail the call it happens in (a failed close backup), to be shown.
+        self.on_warning: Callable[[str], None] | None = None
         self.engine = None
         self._sessions = None
 
@@ -111,7 +117,7 @@ class Ledger:
         `backups/` first, even a damaged one. A missing or empty folder becomes a new ledger, which
         is how a full backup moves to another laptop. Returns the ledger and the copy kept."""
         folder = Path(path)
-        if folder.exists() and not is_ledger(folder) and (not folder.is_dir() or any(folder.iterdir())):
+        if folder.exists() and not is_ledger(folder) and not _empty_or_restore_begun(folder):
             raise NotALedger(f"“{folder}”不是台账，也不是空文件夹，不能恢复到这里。")
         source = Path(source)
         if not source.exists() and (folder / BACKUPS / source.name).is_file():
@@ -140,6 +146,8 @@ class Ledger:
                     backup.verify_evidence(database, files, ledger.evidence_dir, source.name)
                 kept = backup.keep_current(ledger.database, ledger.backups_dir) if ledger.database.exists() else None
                 backup.place_database(database, ledger.database)
+                # From here the restore is done but for the files: a kill now is finished by the next opening.
+                (Path(work) / RESTORE_PLACED).touch()
                 backup.move_into_store(files, ledger.evidence_dir)
             ledger._prepare(copy_on_open=False)  # the database just placed is a backup already
         except BaseException:
@@ -156,7 +164,31 @@ class Ledger:
         shutil.rmtree(self.evidence_dir / ".tmp", ignore_errors=True)
         # Read-only copies opened in a viewer last time; one still open elsewhere stays (ignore_errors).
         shutil.rmtree(self.cache_dir / VIEWING, ignore_errors=True)
+        self._clear_interrupted()
         self._start(copy_first=copy_on_open and existed)
+
+    def _clear_interrupted(self) -> None:
+        """What work killed midway left (we hold the lock, so none of it is running): a restore killed after
+        placing its database gets its evidence files into the store; the work folders of merges, restores and
+        other jobs in cache/ (personal data), half-copied backups, and the output temporaries the ledger noted
+        (a publish of binder volumes finished or undone) are removed."""
+        for work in sorted(self.cache_dir.glob("restore-*")):
+            if (work / RESTORE_PLACED).is_file():
+                files = [file for file in (work / EVIDENCE).glob("*/*") if backup.file_matches_name(file)]
+                with contextlib.suppress(OSError):
+                    backup.move_into_store(files, self.evidence_dir)
+        for pattern in CACHE_WORK:
+            for work in self.cache_dir.glob(pattern):
+                if work.is_dir() and not work.is_symlink():
+                    shutil.rmtree(work, ignore_errors=True)
+                else:
+                    with contextlib.suppress(OSError):
+                        work.unlink()
+        restoring = self.path / f"{DATABASE}.restore"  # a restore killed before renaming it: the old one stays
+        for partial in (*self.backups_dir.glob("*.part"), restoring, restoring.with_name(restoring.name + ".part")):
+            with contextlib.suppress(OSError):
+                partial.unlink()
+        clear_noted(self.cache_dir)
 
     def _make_user_only(self) -> None:
         """The folder, its folders and the database are for the user alone (0700/0600), where the OS has
@@ -178,10 +210,8 @@ class Ledger:
             upgrade = schema.needs_upgrade(self.engine)
         except DatabaseError as error:
             self.engine.dispose()
-            raise NotALedger(
-                f"台账“{self.path}”的数据库已损坏，无法打开（{error.orig}）。"
-                "可用“ledger restore 备份文件”从 backups 文件夹中的备份恢复。"
-            ) from None
+            # A full disk or a failing stick makes reads fail too: "damaged" only if integrity_check says so.
+            raise NotALedger(describe_database_error(error, self.database)) from None
         # A copy on open is the one that survives a session that ends in a crash, before any upgrade.
         if copy_first and (upgrade or backup.changed_since_backup(self.database, self.backups_dir)):
             self.engine.dispose()
@@ -244,7 +274,13 @@ class Ledger:
         with self.session() as session:
             files = [stored.relative_path for stored in session.scalars(select(EvidenceFile))]
         return backup.write_full_backup(
-            self.database, self.evidence_dir, files, Path(target), author=self.author, progress=progress
+            self.database,
+            self.evidence_dir,
+            files,
+            Path(target),
+            author=self.author,
+            progress=progress,
+            work_in=self.cache_dir,
         )
 
     def close(self) -> None:
@@ -258,6 +294,8 @@ class Ledger:
                 except (OSError, sqlite3.Error, LockLost) as error:
                     # The session's work is committed already; a failed copy must not make closing fail.
                     self.backup_error = f"关闭时备份失败：{error}"
+                    if self.on_warning is not None:
+                        self.on_warning(self.backup_error)
         finally:
             self._lock.release()
 
@@ -266,6 +304,23 @@ class Ledger:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _empty_or_restore_begun(folder: Path) -> bool:
+    """Whether `folder` is empty or holds only what a restore into a new folder makes before its database is
+    in place (a restore killed or failed there), so a retry may go on: its lock note, empty evidence and
+    backups folders, a cache, a database copy not yet renamed."""
+    if not folder.is_dir():
+        return False
+    begun = {LOCK, EVIDENCE, BACKUPS, CACHE, f"{DATABASE}.restore", f"{DATABASE}.restore.part"}
+    for entry in folder.iterdir():
+        if entry.name not in begun:
+            return False
+        if entry.name in (EVIDENCE, BACKUPS) and (
+            not entry.is_dir() or any(path.is_file() or path.is_symlink() for path in entry.rglob("*"))
+        ):
+            return False
+    return True
 
 
 def _user_only(path: Path, mode: int) -> None:

@@ -40,7 +40,7 @@ from ledger.binder import BinderOptions, SectionPages, build_binder
 from ledger.errors import LedgerError
 from ledger.folder import Ledger
 from ledger.models import Setting
-from ledger.outputs import refuse_inside_ledger, temporary_beside
+from ledger.outputs import forget, refuse_inside_ledger, temporary_beside
 from ledger.pdf_fonts import Fonts, find_fonts
 from ledger.pdf_text import draw_string, paragraph_markup, string_width, styles
 
@@ -95,9 +95,16 @@ def labels_for_binder(
     taken from the binder; the compiling unit from the ledger's setting when not given. Returns the boxes and
     the page count of the labels."""
     refuse_inside_ledger(out, ledger.path, "档案盒标签")
-    with tempfile.TemporaryDirectory(prefix="labels-") as folder:
+    # In the ledger's cache (cleared on opening), not the system temp folder: the binder holds personal data.
+    with tempfile.TemporaryDirectory(prefix="labels-", dir=ledger.cache_dir) as folder:
         result = build_binder(
-            ledger, session, Path(folder) / "binder.pdf", binder, progress=progress, cancelled=cancelled
+            ledger,
+            session,
+            Path(folder) / "binder.pdf",
+            binder,
+            progress=progress,
+            cancelled=cancelled,
+            scratch=True,
         )
     boxes = boxes_of(result.sections, result.lacking)
     if not options.compiling_unit:
@@ -106,7 +113,7 @@ def labels_for_binder(
     options = replace(options, title=result.title, year=result.year)
     setting = session.get(Setting, "pdf_font")
     fonts = find_fonts(binder.font or (setting.value if setting else None))
-    return boxes, build_labels(out, boxes, options, fonts)
+    return boxes, build_labels(out, boxes, options, fonts, notes=ledger.cache_dir)
 
 
 def boxes_of(sections: Sequence[SectionPages], lacking: Collection[int] = ()) -> list[Box]:
@@ -130,9 +137,12 @@ def boxes_of(sections: Sequence[SectionPages], lacking: Collection[int] = ()) ->
     return [box for box in boxes if box.items]
 
 
-def build_labels(out: Path, boxes: Sequence[Box], options: LabelOptions, fonts: Fonts) -> int:
+def build_labels(
+    out: Path, boxes: Sequence[Box], options: LabelOptions, fonts: Fonts, *, notes: Path | None = None
+) -> int:
     """Writes spines, then each box's cover and 备考表, to `out` (temp file + os.replace, so a failure leaves no
-    half file). Returns the page count."""
+    half file; the temporary noted in `notes`, the ledger's cache, for its next opening to remove after a
+    kill). Returns the page count."""
     if not boxes:
         raise LedgerError("没有要装盒的材料，未生成档案盒标签。")
     if options.spine_mm not in SPINE_WIDTHS:
@@ -150,7 +160,7 @@ def build_labels(out: Path, boxes: Sequence[Box], options: LabelOptions, fonts: 
         _notes_sheet(canvas, box, options, fonts, sheet_styles)
         pages += 2
     canvas.save()
-    _save(buffer.getvalue(), Path(out))
+    _save(buffer.getvalue(), Path(out), notes)
     return pages
 
 
@@ -383,8 +393,8 @@ def _place(canvas: Canvas, flowable: Flowable, x: float, top: float, width: floa
     return top - height
 
 
-def _save(data: bytes, out: Path) -> None:
-    handle, temporary = temporary_beside(out)
+def _save(data: bytes, out: Path, notes: Path | None = None) -> None:
+    handle, temporary = temporary_beside(out, notes)
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
@@ -394,3 +404,5 @@ def _save(data: bytes, out: Path) -> None:
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+    finally:
+        forget(temporary, notes)

@@ -22,6 +22,7 @@ from ledger.kinds import KINDS, MODELS, kind_spec
 from ledger.kinds.common import ARCHIVED
 from ledger.models import Attachment, AuditEntry, Pairing, Plan, Record, RecordUnit, Unit, utc_now
 from ledger.validation import check_values, complete, json_value, normalize
+from ledger.values import NAME_LENGTH, text_problem
 
 T = TypeVar("T")
 
@@ -55,6 +56,13 @@ def add_pairing(session: Session, east: str, west: str) -> Pairing:
     name = pairing_name(east, west)
     if not east.strip() or not west.strip():
         raise InvalidInput([Problem("pairing", "结对关系", name, "东部和西部地名都要填写")])
+    problems = [
+        Problem("pairing", f"结对关系的{side}地名", place, problem)
+        for side, place in (("东部", east.strip()), ("西部", west.strip()))
+        if (problem := text_problem(place, NAME_LENGTH, lines=False))
+    ]
+    if problems:
+        raise InvalidInput(problems)
     existing = session.scalar(select(Pairing).where(Pairing.name == name))
     if existing is not None:
         return existing
@@ -491,6 +499,7 @@ def add_many(session: Session, kind: str, rows: Sequence[Mapping[str, Any]]) -> 
                 "kind": kind,
                 "pairing_id": pairings[values["pairing"]].id,
                 "record_status": values.get("record_status") or "草稿",
+                "revision": 1,
             }
         )
         kind_rows.append({"id": record_id, **{name: values.get(name) for name in own}})
@@ -530,9 +539,23 @@ def audit_row(author, at, action, target, target_id, kind, changes) -> dict[str,
     }
 
 
+#: The actions on a record that change it, each bumping its stored revision: a merge's "merge" entry follows the
+#: put_record entries that did the writing, and a "conflict" entry that kept ours changed nothing.
+REVISING = ("insert", "update", "delete", "restore")
+
+
 def audit(
     session: Session, action: str, target: str, target_id: uuid.UUID, kind: str | None, changes: Mapping[str, Any]
 ) -> None:
+    """Logs a change. This is the one path every write to a record takes (add, update, delete, restore, and a
+    merge's put_record; add_many writes its rows at revision 1 itself), so it is also where the record's stored
+    revision goes up, in the same transaction: a new record is at 1, each later change adds one. Evidence does
+    not count: attaching a photo changes no field a workbook row or a package's record holds, and the
+    attachment has its own stamps and audit entries."""
+    if target == "record" and action in REVISING:
+        record = session.get(Record, target_id)  # in the session already: the caller has just written it
+        if record is not None:
+            record.revision = 1 if action == "insert" else (record.revision or 0) + 1
     session.add(AuditEntry(**audit_row(author_of(session), utc_now(), action, target, target_id, kind, changes)))
 
 

@@ -16,12 +16,21 @@ from typing import Any
 from ledger.activities import Activity, activity_problem, parse_activities, parse_activity
 from ledger.fields import Field, FieldType, KindSpec, Problem, Values
 from ledger.identity import id_number_problem, normalize_id_number, normalize_phone, phone_problem
-from ledger.values import format_money, parse_bool, parse_date, parse_int, parse_money, to_money
+from ledger.values import (
+    UNIT_NAME_LENGTH,
+    format_money,
+    parse_bool,
+    parse_date,
+    parse_int,
+    parse_money,
+    quoted,
+    text_problem,
+    to_money,
+)
 
 #: Field types whose empty value is an empty list.
 LISTS = (FieldType.UNITS, FieldType.ENTRIES)
 _UNIT_SEPARATORS = re.compile(r"[、，,；;\n]+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def split_units(text: str) -> list[str]:
@@ -178,25 +187,32 @@ def _type_problem(field: Field, value: Any) -> str | None:
         case FieldType.UNITS:
             if not isinstance(value, list) or not all(isinstance(name, str) for name in value):
                 return "应为单位名称列表"
-            too_long = [name for name in value if len(name) > 100]
-            if too_long:
-                return f"单位名称过长：{too_long[0][:20]}…"
+            for name in value:
+                problem = text_problem(name, UNIT_NAME_LENGTH, lines=False)
+                if problem:
+                    return f"单位名称“{quoted(name, 20)}”{problem}"
         case FieldType.ENTRIES:
             if not isinstance(value, list):
                 return "应为活动列表"
-            return next(filter(None, map(activity_problem, value)), None)
+            return next(filter(None, map(_entry_problem, value)), None)
         case FieldType.ID_NUMBER:
             return id_number_problem(str(value))
         case FieldType.PHONE:
             return phone_problem(str(value))
     if field.type in (FieldType.TEXT, FieldType.PERSON, FieldType.UNIT, FieldType.PAIRING):
-        if not isinstance(value, str):
-            return "应为文字"
-        if len(value) > field.max_length:
-            return f"过长（{len(value)}字，最多{field.max_length}字）"
-        if _CONTROL.search(value):
-            return "含有控制字符"
+        # Names are one line; a text field keeps the lines typed in it.
+        return text_problem(value, field.max_length, lines=field.type is FieldType.TEXT)
     return None
+
+
+def _entry_problem(entry: object) -> str | None:
+    problem = activity_problem(entry)
+    if problem is None and isinstance(entry, Activity):
+        for words, most in ((entry.text, 200), (entry.unit, 10)):
+            found = text_problem(words, most, lines=False)
+            if found:
+                return f"活动“{quoted(words, 20)}”{found}"
+    return problem
 
 
 def display(field: Field, value: Any) -> str:
@@ -254,4 +270,4 @@ def from_json(field: Field, value: Any) -> Any:
             pass
         case _ if isinstance(value, str):
             return value
-    raise ValueError(f"{field.label}的值类型不对：{value!r}")
+    raise ValueError(f"{field.label}的值类型不对：{quoted(repr(value))}")

@@ -113,3 +113,47 @@ def parse_int(text: str) -> int:
 def display_width(text: str) -> int:
     """Columns `text` takes in a terminal or a spreadsheet: wide (CJK) characters count twice."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+# Text: one check for every value that holds words --------------------------------------------------------
+
+#: How many characters of a value a message quotes; the rest is cut with “…”.
+QUOTED = 60
+#: Lengths of values whose field spec gives none.
+NAME_LENGTH = 200  # a unit, a place of a pairing, a person stamping a change, a file's name
+CAPTION_LENGTH = 500
+UNIT_NAME_LENGTH = 100
+
+# C0 and C1 control characters, DEL, lone surrogates (invalid UTF-8 read with surrogateescape, or "\ud800" in
+# JSON) and the two non-characters XML refuses: none can be written to a workbook, a PDF or an XML part, so a
+# value holding one would break every later output. A tab and a line break are words' own, where lines are.
+_UNWRITABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_UNWRITABLE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def text_problem(text: object, max_length: int, *, lines: bool = True) -> str | None:
+    """Why `text` cannot be kept as a value of at most `max_length` characters, in Chinese; None when it can.
+    With `lines` False (names), a tab or a line break is refused too. The one check every way in uses: the form,
+    the command line, a workbook, a package."""
+    if not isinstance(text, str):
+        return "应为文字"
+    if len(text) > max_length:
+        return f"过长（{len(text)}字，最多{max_length}字）"
+    found = (_UNWRITABLE if lines else _UNWRITABLE_LINE).search(text)
+    if found is None:
+        return None
+    code = f"U+{ord(found.group()):04X}"
+    if "\ud800" <= found.group() <= "\udfff" or found.group() in "\ufffe\uffff":
+        return f"含有无法识别的字符 {code}（可能是编码错误），请删去"
+    if not lines and found.group() in "\t\n\r":
+        return "不能含有换行或制表符"
+    return f"含有控制字符 {code}，请删去"
+
+
+def quoted(value: object, limit: int = QUOTED) -> str:
+    """`value` as a message quotes it: at most `limit` characters (cut with “…”), characters that cannot be
+    shown replaced by “�” (a control character could clear a terminal; a lone surrogate cannot be printed)."""
+    text = value if isinstance(value, str) else str(value)
+    cut = len(text) > limit
+    text = _UNWRITABLE.sub("\ufffd", text[:limit])
+    return f"{text}…" if cut else text

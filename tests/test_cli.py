@@ -163,6 +163,15 @@ def test_attach_refuses_a_damaged_photo_and_stores_nothing(run, ledger_path, tmp
     assert not any(path.is_file() for path in (ledger_path / "evidence").rglob("*"))
 
 
+def test_an_argument_in_another_encoding_is_one_sentence_and_exit_1(run):
+    status, out, err = run("add", "meeting", "--set", "title=\udcff会议")
+    assert status == 1 and out == ""
+    assert err == (
+        "错误：命令行参数不是有效的文字（编码不对）：title=\\xff会议。"
+        "请把命令行窗口设为 UTF-8 编码（或直接输入，不要从其他编码的文件粘贴）后重试。\n"
+    )
+
+
 def test_missing_record_and_unknown_kind(run):
     status, _, err = run("show", "deadbeef")
     assert status == 1 and "没有编号为 deadbeef 的记录" in err

@@ -60,13 +60,15 @@ def test_each_kind_sheet_holds_every_live_record_field_by_field(book, demo_workb
     sheet = book[SHEET_NAMES[kind]]
     spec = KINDS[kind]
     assert sheet["A1"].value == f"2020年鹤山市—龙州县东西部协作 {SHEET_NAMES[kind]}"
-    assert _header(sheet) == ["序号", *(f.label for f in spec.fields), ID_HEADER]
+    # 版本, hidden: the revision each record was exported at, for the import to find what changed since.
+    assert _header(sheet) == ["序号", *(f.label for f in spec.fields), "版本", ID_HEADER]
     rows = _data_rows(sheet)
     live = demo_workbook[1][kind]
     assert [row[-1] for row in rows] == [record["id"] for record in live]
     assert [row[0] for row in rows] == list(range(1, len(live) + 1))
     for row, record in zip(rows, live, strict=True):
-        for field, value in zip(spec.fields, row[1:-1], strict=True):
+        assert isinstance(row[-2], int) and row[-2] >= 1
+        for field, value in zip(spec.fields, row[1:-2], strict=True):
             expected = record[field.name]
             if field.type == "date" and expected:
                 assert value == datetime.fromisoformat(expected)

@@ -3,6 +3,7 @@
 import json
 import shutil
 import subprocess
+import uuid
 from datetime import date, datetime
 
 import openpyxl
@@ -624,3 +625,91 @@ def test_the_cli_round_trip_and_its_mistakes(demo, capsys):
     err = capsys.readouterr().err
     assert "工作簿 台账.xlsx 有 1 处错误，未导入任何内容" in err
     assert f"{SHEET_NAMES['training']} 第4行 培训人次“很多”：应为整数" in err
+
+
+# A workbook older than the ledger ----------------------------------------------------------------
+
+
+def _stale_book(demo, *, drop_revision_column=False):
+    """The demo workbook with one meeting's 地点 edited in it, after 李四 changed that meeting's 地点 and
+    主要内容 in the ledger: (ledger path, book, record id, the row, the ledger's values after 李四's edit)."""
+    path, book = demo
+    with Ledger.open(path) as ledger, ledger.session() as session:
+        meeting = next(r for r in records.list_records(session, "meeting") if r.record_status != "已归档")
+        record_id = str(meeting.id)
+    book_ = openpyxl.load_workbook(book)
+    sheet = book_[SHEET_NAMES["meeting"]]
+    number = _row_of(sheet, record_id)
+    sheet.cell(number, columns_of(sheet)["地点"]).value = "工作簿里改的会议室"
+    if drop_revision_column:
+        sheet.delete_cols(columns_of(sheet)["版本"])
+    book_.save(book)
+    with Ledger.open(path, author="李四") as ledger, ledger.session() as session, session.begin():
+        meeting = records.get_record(session, record_id)
+        records.update_record(session, meeting, {"location": "台账里改的会议室", "summary": "导出以后补写的内容"})
+        now = records.record_json(meeting)
+    return path, book, record_id, number, now
+
+
+def test_the_export_writes_each_records_revision_in_a_hidden_column(demo):
+    path, book = demo
+    sheet = openpyxl.load_workbook(book)[SHEET_NAMES["meeting"]]
+    column = columns_of(sheet)["版本"]
+    assert sheet.column_dimensions[openpyxl.utils.get_column_letter(column)].hidden
+    ids = columns_of(sheet)[ID_HEADER]
+    written = {sheet.cell(n, ids).value: sheet.cell(n, column).value for n in range(4, sheet.max_row + 1)}
+    written.pop(None, None)  # the total row
+    with Ledger.open(path) as ledger, ledger.session() as session:
+        stored = {str(r.id): r.revision for r in records.list_records(session, "meeting")}
+    assert written == stored and set(stored.values()) >= {1, 2}  # made, and made then changed
+
+
+def test_a_stale_workbook_is_stopped_by_default_naming_sheet_row_field_and_author(demo, capsys):
+    path, book, record_id, number, now = _stale_book(demo)
+    before = _state(path)
+    with pytest.raises(ImportFailed) as failed:
+        _import(path, book)
+    (conflict,) = failed.value.conflicts
+    assert (conflict.sheet, conflict.row, conflict.record_id) == (SHEET_NAMES["meeting"], number, uuid.UUID(record_id))
+    assert [label for label, _, _ in conflict.fields] == ["地点", "主要内容"]
+    assert conflict.authors == ("李四",)
+    text = str(failed.value)
+    assert f"{SHEET_NAMES['meeting']} 第{number}行" in text and "地点" in text and "李四" in text
+    assert "--conflicts" in text
+    assert _state(path) == before
+
+    assert main(["--ledger", str(path), "import", str(book)]) == 1
+    err = capsys.readouterr().err
+    assert f"{SHEET_NAMES['meeting']} 第{number}行" in err and "李四" in err and "Traceback" not in err
+    assert _state(path) == before
+
+
+def test_a_stale_workbook_with_conflicts_workbook_takes_the_workbooks_values(demo, capsys):
+    path, book, record_id, _, now = _stale_book(demo)
+    assert main(["--ledger", str(path), "import", str(book), "--conflicts", "workbook"]) == 0
+    assert "以工作簿为准 1 条" in capsys.readouterr().out
+    with Ledger.open(path) as ledger, ledger.session() as session:
+        meeting = records.get_record(session, record_id)
+        assert meeting.location == "工作簿里改的会议室"
+        assert meeting.summary != now["summary"]  # the whole row, as the workbook has it
+
+
+def test_a_stale_workbook_with_conflicts_ledger_keeps_the_ledgers_values(demo):
+    path, book, record_id, _, now = _stale_book(demo)
+    report = _import(path, book, conflicts="ledger")
+    assert "保留台账 1 条" in "\n".join(report.lines())
+    with Ledger.open(path) as ledger, ledger.session() as session:
+        assert records.record_json(records.get_record(session, record_id)) == now
+
+
+def test_a_workbook_without_the_revision_column_is_checked_by_its_export_time(demo):
+    path, book, record_id, number, _ = _stale_book(demo, drop_revision_column=True)
+    before = _state(path)
+    with pytest.raises(ImportFailed) as failed:
+        _import(path, book)
+    (conflict,) = failed.value.conflicts
+    assert conflict.row == number and conflict.authors == ("李四",)
+    assert {"地点", "主要内容"} <= {label for label, _, _ in conflict.fields}
+    assert _state(path) == before
+    # Rows of records not changed since the export are no conflict.
+    _import(path, book, conflicts="ledger")

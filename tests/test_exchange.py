@@ -312,3 +312,106 @@ def test_every_kind_travels_in_a_package_with_its_values_intact(ledger_path, tmp
             for record_id in added.values():
                 mine = records.record_json(records.get_record(ours, record_id))
                 assert records.record_json(records.get_record(theirs, record_id)) == mine
+
+
+# Values a package brings are checked as every other way in checks them ---------------------------------------
+
+
+def _repack(package, target, change, extra=None):
+    """A copy of `package` whose data passes through `change(data)` and which carries the `extra` members, the
+    manifest's hashes worked out again: a package well packed and wrong within."""
+    extra = extra or {}
+    with zipfile.ZipFile(package) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    data = json.loads(members["data.json"])
+    change(data)
+    members["data.json"] = json.dumps(data, ensure_ascii=False).encode()
+    members.update(extra)
+    manifest = json.loads(members["manifest.json"])
+    for name in ["data.json", *extra]:
+        manifest["files"][name] = hashlib.sha256(members[name]).hexdigest()
+    members["manifest.json"] = json.dumps(manifest, ensure_ascii=False).encode()
+    with zipfile.ZipFile(target, "w") as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return target
+
+
+def _huge_caption(data, ids):
+    data["attachments"][0]["caption"] = "说明" * 1_000_000
+
+
+def _unknown_measure(data, ids):
+    task = data["plans"][0]["tasks"][0]
+    task["targets"] = [{**task["targets"][0], "measure": "no_such_measure"}] if task["targets"] else []
+    if not task["targets"]:
+        task["targets"] = [
+            {
+                "id": "1b0b2bd6-5e8e-4b57-9a56-111111111111",
+                "position": 0,
+                "measure": "no_such_measure",
+                "params": "{}",
+                "threshold": "2",
+                "source": "",
+            }
+        ]
+
+
+def _nul_in_pairing(data, ids):
+    data["pairings"][0]["east"] = "鹤山\x00市"
+    data["pairings"][0]["name"] = "鹤山\x00市—龙州县"
+
+
+def _attachment_on_archived(data, ids):
+    photo = dict(data["attachments"][0])
+    photo["id"] = "2c0c3cd7-6f9f-4c68-8b67-222222222222"
+    photo["record_id"] = str(ids["shared"])  # archived in the package, and in its own ledger, before this
+    photo["created_at"] = photo["updated_at"] = "2099-01-01T00:00:00+08:00"
+    data["attachments"].append(photo)
+
+
+BROKEN_PHOTO = b"\xff\xd8\xff\xe0" + bytes(200)
+BROKEN_SHA = hashlib.sha256(BROKEN_PHOTO).hexdigest()
+
+
+def _broken_picture(data, ids):
+    photo = dict(data["attachments"][0])
+    photo |= {"id": "3d1d4de8-7a0a-4d79-9c78-333333333333", "sha256": BROKEN_SHA, "original_name": "残缺.jpg"}
+    photo["file"] = {**photo["file"], "ext": ".jpg"}
+    data["attachments"].append(photo)
+
+
+SPOILT = {
+    "2 MB caption": (_huge_caption, {}, ("说明", "过长（2000000字，最多500字）")),
+    "unknown measure": (_unknown_measure, {}, ("指标", "no_such_measure", "没有这个指标")),
+    "NUL in a pairing": (_nul_in_pairing, {}, ("结对关系", "含有控制字符 U+0000")),
+    "attachment on an archived record": (_attachment_on_archived, {}, ("记录已归档",)),
+    "picture attach refuses": (
+        _broken_picture,
+        {f"evidence/{BROKEN_SHA[:2]}/{BROKEN_SHA}.jpg": BROKEN_PHOTO},
+        ("残缺.jpg", "图片文件已损坏"),
+    ),
+}
+
+
+@pytest.mark.parametrize("spoilt", SPOILT)
+def test_a_package_bringing_a_value_no_way_in_would_take_is_refused_whole(two_ledgers, tmp_path, spoilt, capsys):
+    first, second, ids = two_ledgers
+    change, extra, words = SPOILT[spoilt]
+    with Ledger.open(first) as a:
+        _update(a, ids["shared"], record_status="已归档")
+        package = exchange.write_pack(a, tmp_path / "甲.zip").path
+    bad = _repack(package, tmp_path / "内容有误.zip", lambda data: change(data, ids), extra)
+    with Ledger.open(second) as b:
+        before = _state(b)
+    assert main(["--ledger", str(second), "merge", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert "交换包“内容有误.zip”中的数据有误，未作任何更改" in err and "Traceback" not in err, err
+    assert all(word in err for word in words), err
+    assert max(map(len, err.splitlines())) < 300  # a 2 MB value is quoted short
+    with Ledger.open(second) as b:
+        assert _state(b) == before
+        assert check_ledger(b) == []
+    assert main(["--ledger", str(second), "export", str(tmp_path / "导出.xlsx")]) == 0, capsys.readouterr().err
+    # The sound package merges.
+    assert main(["--ledger", str(second), "merge", str(package)]) == 0, capsys.readouterr().err

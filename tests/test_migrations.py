@@ -9,12 +9,13 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from samples import VALID
+from sqlalchemy import select
 
 from ledger import records, schema
 from ledger.db import make_engine, sqlite_url
 from ledger.errors import LedgerError
 from ledger.folder import Ledger
-from ledger.models import Base
+from ledger.models import Base, Record
 
 FIXTURE = Path(__file__).with_name("fixtures") / "ledger-0001.sqlite"
 
@@ -105,3 +106,12 @@ def test_a_ledger_from_a_newer_program_is_refused(old_ledger):
     db.close()
     with pytest.raises(LedgerError, match="更新版本"):
         Ledger.open(old_ledger)
+
+
+def test_upgrading_the_first_version_gives_every_record_revision_1(old_ledger):
+    with Ledger.open(old_ledger, author="测试员") as ledger, ledger.session() as session:
+        assert sorted(session.scalars(select(Record.revision))) == [1, 1]
+        meeting = records.get_record(session, "33333333-3333-3333-3333-333333333333")
+        records.update_record(session, meeting, {"summary": "升级后修改"})
+        session.commit()
+        assert meeting.revision == 2

@@ -198,3 +198,27 @@ def test_deletions_say_when_and_by_whom_records_went_to_the_bin(session):
     when, who = found[gone.id]
     assert who == "测试员" and when == gone.deleted_at and when.tzinfo is not None
     assert records.deletions(session, "meeting", year=2019) == {}
+
+
+def test_every_write_to_a_record_bumps_its_stored_revision_in_the_same_transaction(session):
+    record = records.add_record(session, "meeting", VALID["meeting"])
+    assert record.revision == 1
+    records.update_record(session, record, {"title": "第一次联席会议"})
+    assert record.revision == 2
+    assert records.update_record(session, record, {"title": "第一次联席会议"}) == {}  # nothing changed
+    assert record.revision == 2
+    records.delete_record(session, record)
+    records.restore_record(session, record)
+    assert record.revision == 4
+    session.rollback()
+    assert session.get(Record, record.id) is None  # the revision is no separate write
+
+    (added,) = records.add_many(session, "meeting", [VALID["meeting"]])
+    session.commit()
+    stored = session.scalar(select(Record.revision).where(Record.id == added))
+    assert stored == 1
+    other = session.get(Record, added)
+    put, _ = records.put_record(session, "meeting", added, {**VALID["meeting"], "title": "合并来的"}, {})
+    assert put.revision == 2
+    session.commit()
+    assert session.scalar(select(Record.revision).where(Record.id == added)) == 2 and other is put

@@ -99,9 +99,45 @@ def test_a_failed_export_says_why_in_chinese(context, qtbot, out, monkeypatch):
     dialog = _shown(qtbot, ExcelExportDialog(context))
     dialog.set_output(target)
     assert _finish(qtbot, dialog, dialog.start) == JobState.FAILED
-    assert dialog.status.text() == f"未能完成，无法读写文件：{target}：拒绝访问。"
+    assert dialog.status.text() == (
+        f"未能完成：没有权限读写“{target}”：它可能正被其他程序（如 Excel、WPS）打开，或所在文件夹不允许写入；"
+        "请关闭该文件或换一个位置后重试。"
+    )
     assert not dialog.open_file_button.isVisible()
     assert dialog.start_button.isEnabled() and dialog.form.isEnabled()
+
+
+def test_an_export_on_a_full_disk_names_the_workbook(context, qtbot, out, monkeypatch):
+    target = out / "台账.xlsx"
+
+    def disk_full(session, path, **options):
+        raise OSError(28, "No space left on device")  # a write to an open file names no file
+
+    monkeypatch.setattr(jobs, "export_workbook", disk_full)
+    dialog = _shown(qtbot, ExcelExportDialog(context))
+    dialog.set_output(target)
+    assert _finish(qtbot, dialog, dialog.start) == JobState.FAILED
+    assert dialog.status.text() == (
+        f"未能完成：磁盘空间已满，无法写入“{target}”：请删除不需要的文件腾出空间（或换一个有空间的磁盘），然后重试。"
+    )
+
+
+def test_a_job_on_a_full_disk_does_not_call_the_database_damaged(context, qtbot, monkeypatch):
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    def disk_full(session, path, **options):
+        raise OperationalError("INSERT …", {}, sqlite3.OperationalError("database or disk is full"))
+
+    monkeypatch.setattr(jobs, "export_workbook", disk_full)
+    dialog = _shown(qtbot, ExcelExportDialog(context))
+    dialog.set_output(context.ledger.path.parent / "out.xlsx")
+    assert _finish(qtbot, dialog, dialog.start) == JobState.FAILED
+    database = context.ledger.database
+    assert dialog.status.text() == (
+        f"未能完成：磁盘空间已满，无法写入“{database}”：请删除不需要的文件腾出空间（或换一个有空间的磁盘），然后重试。"
+    )
 
 
 def test_binder_runs_to_completion_and_offers_to_open_it(context, qtbot, out, monkeypatch):

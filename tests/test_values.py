@@ -2,8 +2,18 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from excel_samples import header
+from hostile_samples import row, write_xlsx
+from samples import VALID
+from sqlalchemy import func, select
 
+from ledger import evidence, records
+from ledger.cli import main
+from ledger.errors import InvalidInput
+from ledger.folder import Ledger
 from ledger.identity import id_check_char, id_number_problem, normalize_phone, phone_problem
+from ledger.models import Record
+from ledger.sheets import SHEET_NAMES
 from ledger.values import (
     display_width,
     fen_to_money,
@@ -14,6 +24,8 @@ from ledger.values import (
     parse_date,
     parse_int,
     parse_money,
+    quoted,
+    text_problem,
 )
 
 
@@ -102,3 +114,93 @@ def test_bad_phone_numbers_refused(phone):
 
 def test_phone_numbers_are_stored_one_way():
     assert normalize_phone("+86 138-1234-5678") == "13812345678"
+
+
+# One check for every value that holds words ----------------------------------------------------------------
+
+
+def test_text_is_checked_in_one_place_for_controls_surrogates_and_length():
+    assert text_problem("鹤山市扶贫办", 100) is None
+    assert text_problem("第一行\n第二行\t完", 100) is None
+    assert text_problem("鹤山\x07", 100) == "含有控制字符 U+0007，请删去"
+    assert text_problem("\x85", 100) == "含有控制字符 U+0085，请删去"
+    assert text_problem("会议\ud800", 100) == "含有无法识别的字符 U+D800（可能是编码错误），请删去"
+    assert text_problem("甲\n乙", 100, lines=False) == "不能含有换行或制表符"
+    assert text_problem("字" * 101, 100) == "过长（101字，最多100字）"
+    assert text_problem(3, 100) == "应为文字"
+    assert quoted("字" * 70) == "字" * 60 + "…"
+    assert quoted("会场\x1b[2J照片\ud800") == "会场\ufffd[2J照片\ufffd"
+
+
+def test_a_control_character_in_the_responsible_units_is_refused(session):
+    values = {**VALID["meeting"], "responsible_units": ["鹤山市扶贫办", "龙州县\x07扶贫办"]}
+    with pytest.raises(InvalidInput) as refused:
+        records.add_record(session, "meeting", values)
+    assert str(refused.value) == (
+        "输入有误，未作任何修改：\n"
+        "  责任单位（responsible_units）“鹤山市扶贫办、龙州县\ufffd扶贫办”："
+        "单位名称“龙州县\ufffd扶贫办”含有控制字符 U+0007，请删去"
+    )
+
+
+def test_a_lone_surrogate_is_refused_in_any_text(session):
+    with pytest.raises(InvalidInput) as refused:
+        records.add_record(session, "meeting", {**VALID["meeting"], "title": "联席会议\ud800"})
+    assert str(refused.value) == (
+        "输入有误，未作任何修改：\n  事项（title）“联席会议\ufffd”：含有无法识别的字符 U+D800（可能是编码错误），请删去"
+    )
+    with pytest.raises(InvalidInput, match="U\\+DC80"):
+        records.add_record(session, "meeting", {**VALID["meeting"], "lead": "张\udc80三"})
+
+
+def test_a_message_quotes_at_most_sixty_characters_of_a_value(session):
+    with pytest.raises(InvalidInput) as refused:
+        records.add_record(session, "meeting", {**VALID["meeting"], "summary": "内容" * 3000})
+    assert str(refused.value) == (
+        f"输入有误，未作任何修改：\n  主要内容（summary）“{'内容' * 30}…”：过长（6000字，最多5000字）"
+    )
+
+
+def test_a_pairing_name_with_a_control_character_is_refused(session):
+    with pytest.raises(InvalidInput) as refused:
+        records.add_pairing(session, "鹤山\x00市", "龙州县")
+    assert "东部地名" in str(refused.value) and "含有控制字符 U+0000，请删去" in str(refused.value)
+    with pytest.raises(InvalidInput, match="过长"):
+        records.add_pairing(session, "鹤山市", "龙" * 201)
+    assert "鹤山\x00市—龙州县" not in records.pairing_names(session)
+
+
+def test_an_attachment_caption_with_a_nul_is_refused(ledger, session, tmp_path):
+    from PIL import Image
+
+    photo = tmp_path / "会场.jpg"
+    Image.new("RGB", (64, 48), (90, 90, 160)).save(photo, "JPEG")
+    record = records.add_record(session, "meeting", VALID["meeting"])
+    with pytest.raises(InvalidInput) as refused:
+        evidence.attach(session, ledger.evidence_dir, record, [photo], caption="会场\x00全景")
+    assert str(refused.value) == (
+        "输入有误，未作任何修改：\n  说明（caption）“会场\ufffd全景”：含有控制字符 U+0000，请删去"
+    )
+    assert evidence.stored_files(ledger.evidence_dir) == []
+    with pytest.raises(InvalidInput, match="过长（600字，最多500字）"):
+        evidence.attach(session, ledger.evidence_dir, record, [photo], caption="字" * 600)
+    [attachment] = evidence.attach(session, ledger.evidence_dir, record, [photo], caption="会场全景")
+    with pytest.raises(InvalidInput, match="U\\+D800"):
+        evidence.update_attachment(session, attachment, caption="会场\ud800")
+    assert attachment.caption == "会场全景"
+
+
+def test_a_workbook_row_with_a_control_character_in_the_units_is_a_mistake(ledger_path, tmp_path, capsys):
+    columns = header("meeting")
+    typed = {"事项": "工作推进会", "日期": "2020-05-06", "会议类型": "工作推进会", "结对关系": "鹤山市—龙州县"}
+    typed["责任单位"] = "鹤山市扶贫办、龙州县\x07扶贫办"
+    book = tmp_path / "台账.xlsx"
+    write_xlsx(book, SHEET_NAMES["meeting"], [row(1, columns), row(2, [1, *(typed.get(h, "") for h in columns[1:])])])
+    with Ledger.open(ledger_path) as ledger, ledger.session() as session:
+        before = session.scalar(select(func.count()).select_from(Record))
+    assert main(["--ledger", str(ledger_path), "import", str(book)]) == 1
+    err = capsys.readouterr().err
+    assert "责任单位" in err and "含有控制字符 U+0007" in err and "未导入任何内容" in err, err
+    with Ledger.open(ledger_path) as ledger, ledger.session() as session:
+        assert session.scalar(select(func.count()).select_from(Record)) == before
+    assert main(["--ledger", str(ledger_path), "export", str(tmp_path / "导出.xlsx")]) == 0

@@ -72,7 +72,10 @@ def _run(args: argparse.Namespace, qt_args: list[str]) -> int:
         try:
             status = app.exec()
         finally:
-            window.context.ledger.close()  # a restore in the window reopens the ledger as another object
+            closing = window.context.ledger  # a restore in the window reopens the ledger as another object
+            closing.close()
+            if closing.backup_error:  # the work is saved; the copy made on closing is not
+                QMessageBox.warning(None, "协作台账", closing.backup_error + "\n记录已保存，只是没有留下关闭时的备份。")
         path = window.next_ledger
     return status
 

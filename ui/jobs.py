@@ -52,9 +52,9 @@ from sqlalchemy.orm import Session
 
 from ledger import frameworks
 from ledger.binder import BinderOptions, BinderResult, build_binder
-from ledger.errors import LedgerError
+from ledger.errors import LedgerError, describe_os_error
 from ledger.excel_export import EVIDENCE_SHEET, PROGRESS_SHEET, ExportSummary, export_workbook
-from ledger.excel_import import ImportFailed, ImportReport, Mistake, import_workbook
+from ledger.excel_import import CONFLICT_RULES, ImportFailed, ImportReport, Mistake, import_workbook
 from ledger.kinds import KINDS
 from ledger.labels import SPINE_WIDTHS, Box, LabelOptions, labels_for_binder
 from ledger.models import Setting
@@ -254,6 +254,9 @@ class JobDialog(QDialog):
             return
         # The context's ledger, not the one the dialog opened with: a restore reopens it meanwhile.
         self.runner.ledger = self.context.ledger if needs_ledger else None
+        # The file the job writes or reads, named by a message about the disk that names none.
+        field = getattr(self, "output", None) or getattr(self, "source", None)
+        self.runner.target = field.path() if isinstance(field, PathField) else None
         self._on_done, self._cancelled_text = on_done, cancelled_text
         self.result = None
         self._show_file(None)
@@ -313,11 +316,9 @@ class JobDialog(QDialog):
     def _describe(self, error: Exception) -> str:
         if isinstance(error, LedgerError):
             return self.tr("未能完成：{error}").format(error=error)
-        if isinstance(error, OSError):
-            name = error.filename2 or error.filename  # os.replace names the target second
-            where = f"{name}：" if name else ""
-            reason = error.strerror or str(error)
-            return self.tr("未能完成，无法读写文件：{where}{reason}").format(where=where, reason=reason)
+        said = describe_os_error(error, self.runner.target)  # the disk's or the file system's failure
+        if said is not None:
+            return self.tr("未能完成：{error}").format(error=said)
         return self.tr("未能完成，出现意外错误（{kind}：{error}）。").format(kind=type(error).__name__, error=error)
 
     # Showing the outcome -------------------------------------------------------------------------
@@ -467,6 +468,12 @@ class ExcelImportDialog(JobDialog):
         fields.setContentsMargins(0, 0, 0, 0)
         self.source = PathField(self.tr("导入 Excel 台账"), self.tr("Excel 工作簿 (*.xlsx *.xlsm)"), "", save=False)
         fields.addRow(self.tr("文件"), self.source)
+        # Rows of records changed in the ledger after the export: listed and stopped, or settled one way for all.
+        self.conflict_rule = QComboBox()
+        for rule, words in CONFLICT_RULES.items():
+            self.conflict_rule.addItem(self.tr(words), rule)
+        self.conflict_rule.setToolTip(self.tr("工作簿导出以后，台账里又修改过的记录：导入这些行会撤销较新的修改"))
+        fields.addRow(self.tr("导出后台账里改过的行"), self.conflict_rule)
         note = QLabel(self.tr("先检查全部内容；有记录编号的行更新该记录，没有的行新增。有任何错误则全部不导入。"))
         note.setWordWrap(True)
         fields.addRow(note)
@@ -486,6 +493,7 @@ class ExcelImportDialog(JobDialog):
         self.import_button.clicked.connect(self.import_checked)
         self._build(form, results=[self.mistakes_view], buttons=[self.import_button])
         self.source.edit.textChanged.connect(self._forget_check)
+        self.conflict_rule.currentIndexChanged.connect(self._forget_check)
         self.source.picked.connect(self.start)
         self.setMinimumWidth(860)  # room for a mistake's reason beside its sheet, row, column and value
 
@@ -517,8 +525,10 @@ class ExcelImportDialog(JobDialog):
             self.status.setText(self.tr("请先选择要导入的 Excel 文件。"))
             return
 
+        rule = self.conflict_rule.currentData()
+
         def work(job: Job, session: Session) -> ImportReport:
-            return import_workbook(session, path, dry_run=True, progress=job.progress)
+            return import_workbook(session, path, dry_run=True, progress=job.progress, conflicts=rule)
 
         self._run(work, lambda report: self._checked_clean(path, report), self.tr("已取消检查。"))
 
@@ -534,8 +544,10 @@ class ExcelImportDialog(JobDialog):
         if path is None or self.runner.running():
             return
 
+        rule = self.conflict_rule.currentData()
+
         def work(job: Job, session: Session) -> ImportReport:
-            return import_workbook(session, path, progress=job.progress)
+            return import_workbook(session, path, progress=job.progress, conflicts=rule)
 
         self._run(work, self._imported, self.tr("已取消，未导入任何内容。"))
 
@@ -549,10 +561,18 @@ class ExcelImportDialog(JobDialog):
         if not isinstance(error, ImportFailed):
             super()._failed(error)
             return
-        count = len(error.mistakes)
-        text = self.tr("发现 {count} 处错误，未导入任何内容。请在 Excel 中改正后重新检查。").format(count=count)
-        if error.more:
-            text += self.tr("（只列出前 {count} 处）").format(count=count)
+        conflicts = len(error.conflicts)
+        count = len(error.mistakes) - conflicts
+        text = ""
+        if count or not conflicts:
+            text = self.tr("发现 {count} 处错误，未导入任何内容。请在 Excel 中改正后重新检查。").format(count=count)
+            if error.more:
+                text += self.tr("（只列出前 {count} 处）").format(count=count)
+        if conflicts:
+            text += self.tr(
+                "有 {count} 行的记录在导出以后已在台账里修改过，导入会撤销那些修改，未导入任何内容。"
+                "请在“导出后台账里改过的行”中选择以工作簿为准或保留台账的修改，再重新检查。"
+            ).format(count=conflicts)
         self.status.setText(text)
         self.mistakes.set_mistakes(error.mistakes)
         self.mistakes_view.show()

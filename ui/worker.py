@@ -11,13 +11,14 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
 from sqlalchemy.orm import Session
 
 from ledger.binder_media import Cancelled
-from ledger.errors import LedgerError
+from ledger.errors import LedgerError, user_error
 from ledger.folder import Ledger
 
 _log = logging.getLogger(__name__)
@@ -79,6 +80,8 @@ class JobRunner(QObject):
         super().__init__(parent)
         #: Where the next job's session comes from; None for work on a closed ledger (a restore): no session.
         self.ledger = ledger
+        #: The file the next job reads or writes, named when an error of the disk names none (a failed write).
+        self.target: Path | None = None
         self._stop: threading.Event | None = None
         # Kept until the next job, so it is deleted on this thread and not on the worker's.
         self._signals: _Signals | None = None
@@ -89,7 +92,7 @@ class JobRunner(QObject):
     def start(self, work: Work) -> None:
         if self.running():
             raise RuntimeError("a job is already running")
-        stop, signals, ledger = threading.Event(), _Signals(), self.ledger
+        stop, signals, ledger, target = threading.Event(), _Signals(), self.ledger, self.target
         # Connected to this object's slots, so Qt queues them onto its thread.
         signals.progressed.connect(self._progressed)
         signals.ended.connect(self._ended)
@@ -110,7 +113,9 @@ class JobRunner(QObject):
             except Exception as error:  # anything at all is told to the user, not raised into Qt
                 if not isinstance(error, LedgerError):
                     _log.exception("job failed")
-                outcome = Outcome(JobState.FAILED, error=error)
+                # A full disk, a refused permission, a failing stick: the sentence the command line prints too.
+                told = user_error(error, database=ledger.database if ledger else None, target=target)
+                outcome = Outcome(JobState.FAILED, error=told if isinstance(told, Exception) else error)
             signals.ended.emit(outcome)
 
         QThreadPool.globalInstance().start(run)
