@@ -69,7 +69,8 @@ def figures() -> dict[str, str]:
 
 
 #: Test modules that take minutes, or many seconds: real process kills, the corpus of hostile files, whole
-#: binders, and the round trips through packages, workbooks and the command line's plan import.
+#: binders, the round trips through packages, workbooks and the command line's plan import, and interrupted or
+#: misdirected outputs, backups and restores, and the lock and storage failures tried in other processes.
 _SLOW_MODULES = {
     "test_crash_safety",
     "test_hostile",
@@ -79,6 +80,11 @@ _SLOW_MODULES = {
     "test_exchange",
     "test_excel_import",
     "test_cli_plans",
+    "test_interrupted",
+    "test_outputs",
+    "test_folder",
+    "test_backup",
+    "test_errors",
 }
 
 
