@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from ledger import demo, records
+from ledger.cli import main
 from ledger.folder import Ledger
 
 # Qt tests draw on no screen, and keep their window settings (QSettings) away from the user's; set before
@@ -49,6 +50,18 @@ def ledger(ledger_path):
 def session(ledger):
     with ledger.session() as opened:
         yield opened
+
+
+@pytest.fixture
+def run(ledger_path, capsys):
+    """Runs `ledger --ledger <test ledger> ARGS…` in-process; returns (status, stdout, stderr)."""
+
+    def invoke(*args):
+        status = main(["--ledger", str(ledger_path), "--author", AUTHOR, *map(str, args)])
+        out, err = capsys.readouterr()
+        return status, out, err
+
+    return invoke
 
 
 @pytest.fixture(scope="session")

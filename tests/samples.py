@@ -132,3 +132,13 @@ def rewrite_zip(source, target, change):
             if changed:
                 copy.writestr(*changed)
     return target
+
+
+#: A meeting as `ledger add meeting` takes it on the command line.
+MEETING_ARGS = [
+    "--set", "title=鹤山—龙州扶贫协作党政联席会议",
+    "--set", "date=2020年4月20日",
+    "--set", "meeting_type=党政联席会议",
+    "--set", "main_leader_present=是",
+    "--set", "responsible_units=鹤山市扶贫办、龙州县扶贫办",
+]  # fmt: skip

@@ -8,6 +8,7 @@ import sys
 import pytest
 from PIL import Image
 from samples import ID_NUMBER
+from samples import MEETING_ARGS as MEETING
 
 from ledger.cli import main
 from ledger.folder import Ledger
@@ -15,27 +16,6 @@ from ledger.models import Setting
 from ledger.values import display_width
 
 WRONG_ID = ID_NUMBER[:-1] + ("1" if ID_NUMBER[-1] == "0" else "0")
-
-
-@pytest.fixture
-def run(ledger_path, capsys):
-    """Runs `ledger --ledger <test ledger> ARGS…` in-process; returns (status, stdout, stderr)."""
-
-    def invoke(*args):
-        status = main(["--ledger", str(ledger_path), "--author", "测试员", *args])
-        out, err = capsys.readouterr()
-        return status, out, err
-
-    return invoke
-
-
-MEETING = [
-    "--set", "title=鹤山—龙州扶贫协作党政联席会议",
-    "--set", "date=2020年4月20日",
-    "--set", "meeting_type=党政联席会议",
-    "--set", "main_leader_present=是",
-    "--set", "responsible_units=鹤山市扶贫办、龙州县扶贫办",
-]  # fmt: skip
 
 
 def _add_meeting(run) -> str:

@@ -12,7 +12,6 @@ from plan_samples import (
     write_xlsx,
 )
 
-from ledger.cli import main
 from ledger.measures import MEASURES
 
 PLAN_KEYS = {"id", "pairing", "year", "title", "doc_no", "tasks"}
@@ -20,16 +19,6 @@ TASK_KEYS = {
     "task_id", "seq", "area", "item", "target_text", "deadline", "deadline_text",
     "responsible_units", "assisting_units", "remarks", "targets",
 }  # fmt: skip
-
-
-@pytest.fixture
-def run(ledger_path, capsys):
-    def invoke(*args):
-        status = main(["--ledger", str(ledger_path), "--author", "测试员", *args])
-        out, err = capsys.readouterr()
-        return status, out, err
-
-    return invoke
 
 
 @pytest.fixture

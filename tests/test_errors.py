@@ -14,12 +14,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from samples import MEETING_ARGS as MEETING
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
 from ledger import backup, schema
-from ledger.cli import main
 from ledger.errors import StorageError, describe_database_error, describe_os_error, space_text
 
 FULL = "磁盘空间已满，无法写入“{}”：请删除不需要的文件腾出空间（或换一个有空间的磁盘），然后重试。"
@@ -27,25 +27,6 @@ DENIED = (
     "没有权限读写“{}”：它可能正被其他程序（如 Excel、WPS）打开，或所在文件夹不允许写入；"
     "请关闭该文件或换一个位置后重试。"
 )
-MEETING = [
-    "--set", "title=鹤山—龙州扶贫协作党政联席会议",
-    "--set", "date=2020年4月20日",
-    "--set", "meeting_type=党政联席会议",
-    "--set", "main_leader_present=是",
-    "--set", "responsible_units=鹤山市扶贫办、龙州县扶贫办",
-]  # fmt: skip
-
-
-@pytest.fixture
-def run(ledger_path, capsys):
-    def invoke(*args):
-        status = main(["--ledger", str(ledger_path), "--author", "测试员", *args])
-        out, err = capsys.readouterr()
-        return status, out, err
-
-    return invoke
-
-
 @pytest.fixture
 def full_disk_on_insert():
     """SQLite says the disk is full at the first INSERT, through SQLAlchemy as it really does."""

@@ -6,34 +6,21 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from samples import MEETING_ARGS as MEETING
 
 from ledger.binder import BinderOptions, build_binder
-from ledger.cli import main
 from ledger.excel_export import export_workbook
 from ledger.exchange import write_pack
 from ledger.labels import LabelOptions, labels_for_binder
 from ledger.outputs import OutputInsideLedger, refuse_inside_ledger
 
-MEETING = [
-    "--set", "title=鹤山—龙州扶贫协作党政联席会议",
-    "--set", "date=2020年4月20日",
-    "--set", "meeting_type=党政联席会议",
-    "--set", "main_leader_present=是",
-    "--set", "responsible_units=鹤山市扶贫办、龙州县扶贫办",
-]  # fmt: skip
-
 
 @pytest.fixture
-def run(ledger_path, capsys):
-    """Runs `ledger --ledger <test ledger> ARGS…` in-process; returns (status, stdout, stderr)."""
-
-    def invoke(*args):
-        status = main(["--ledger", str(ledger_path), "--author", "测试员", *map(str, args)])
-        out, err = capsys.readouterr()
-        return status, out, err
-
-    invoke("list", "meeting")  # opened and closed once: what opening alone writes is written before a test looks
-    return invoke
+def run(run):
+    """The command line on a ledger opened and closed once: what opening alone writes is written before a test
+    looks."""
+    run("list", "meeting")
+    return run
 
 
 def _files(folder: Path) -> dict[str, bytes]:
