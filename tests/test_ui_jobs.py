@@ -14,6 +14,7 @@ from pypdf import PdfReader
 from PySide6.QtCore import Qt, QTimer
 from sqlalchemy import func, select
 
+from ledger import records
 from ledger.binder import build_binder
 from ledger.errors import LedgerError
 from ledger.excel_export import export_workbook
@@ -342,3 +343,43 @@ def test_the_binder_dialogs_buttons_stay_put_when_its_progress_bar_appears(conte
         dialog.cancel_button.click()
     assert not dialog.progress_bar.isVisible() and "已取消" in dialog.status.text()
     assert [button.geometry() for button in buttons] + [dialog.geometry().size()] == before
+
+
+def test_each_conflict_of_a_stale_workbook_is_settled_on_its_own_row(context, qtbot, workbook):
+    """Two meetings changed in the ledger after the export: one taken from the workbook, the other kept."""
+    with context.session() as session, session.begin():
+        meetings = [r for r in records.list_records(session, "meeting") if r.record_status != "已归档"][:2]
+        exported = {meeting.id: meeting.location for meeting in meetings}
+        for meeting in meetings:
+            records.update_record(session, meeting, {"location": "台账里改的会议室"})
+    first, second = exported
+    before = _ledger_state(context)
+
+    dialog = _shown(qtbot, ExcelImportDialog(context))
+    dialog.set_source(workbook)
+    assert _finish(qtbot, dialog, dialog.start_button.click) == JobState.FAILED
+    model, view = dialog.mistakes, dialog.mistakes_view
+    rows = dict(zip(model.choices(), model.conflict_rows(), strict=True))
+    assert set(rows) == {first, second} and model.rowCount() == 2 and view.isVisible()
+    combos = {record_id: view.indexWidget(model.index(row, model.CHOICE)) for record_id, row in rows.items()}
+    assert all(combo.isVisible() and combo.currentIndex() == -1 for combo in combos.values())  # 请选择
+    assert "2 行" in dialog.status.text() and not dialog.import_button.isEnabled()
+
+    # The overall rule is every row's first choice.
+    dialog.conflict_rule.setCurrentIndex(dialog.conflict_rule.findData("ledger"))
+    assert [combo.currentText() for combo in combos.values()] == ["保留台账", "保留台账"]
+    assert dialog.import_button.isEnabled()
+    dialog.conflict_rule.setCurrentIndex(dialog.conflict_rule.findData("stop"))
+    assert not dialog.import_button.isEnabled()
+
+    combos[first].setCurrentIndex(combos[first].findData("workbook"))
+    assert combos[first].currentText() == "以工作簿为准" and not dialog.import_button.isEnabled()
+    combos[second].setCurrentIndex(combos[second].findData("ledger"))
+    assert model.choices() == {first: "workbook", second: "ledger"} and dialog.import_button.isEnabled()
+    assert _ledger_state(context) == before
+
+    assert _finish(qtbot, dialog, dialog.import_button.click) == JobState.DONE
+    assert "以工作簿为准 1 条" in dialog.details.toPlainText() and "保留台账 1 条" in dialog.details.toPlainText()
+    with context.session() as session:
+        assert records.get_record(session, first).location == exported[first] != "台账里改的会议室"
+        assert records.get_record(session, second).location == "台账里改的会议室"
