@@ -6,6 +6,7 @@ Kept apart from the dialogs so the window can start its periodic backup without 
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 from collections.abc import Callable
@@ -14,7 +15,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QThreadPool, Signal, Slot
 from sqlalchemy.orm import Session
 
 from ledger.binder_media import Cancelled
@@ -64,7 +65,7 @@ Work = Callable[[Job, Session | None], Any]
 
 
 class _Signals(QObject):
-    """The worker's voice. It has no parent, so it outlives a dialog closed before its job ends."""
+    """The worker's voice. The application owns it, so it outlives a dialog closed before its job ends."""
 
     progressed = Signal(float, str)
     ended = Signal(object)
@@ -83,8 +84,6 @@ class JobRunner(QObject):
         #: The file the next job reads or writes, named when an error of the disk names none (a failed write).
         self.target: Path | None = None
         self._stop: threading.Event | None = None
-        # Kept until the next job, so it is deleted on this thread and not on the worker's.
-        self._signals: _Signals | None = None
 
     def running(self) -> bool:
         return self._stop is not None
@@ -92,13 +91,19 @@ class JobRunner(QObject):
     def start(self, work: Work) -> None:
         if self.running():
             raise RuntimeError("a job is already running")
-        stop, signals, ledger, target = threading.Event(), _Signals(), self.ledger, self.target
+        # Owned by the application, and deleted on this thread once its last word is delivered: never by the
+        # worker dropping the last reference to it, nor by the garbage collector in whichever thread it runs.
+        signals = _Signals(QCoreApplication.instance())
+        stop, ledger, target = threading.Event(), self.ledger, self.target
         # Connected to this object's slots, so Qt queues them onto its thread.
         signals.progressed.connect(self._progressed)
         signals.ended.connect(self._ended)
+        signals.ended.connect(signals.deleteLater)
         # A job whose window is gone stops, rather than keeping the program from quitting.
         self.destroyed.connect(lambda *_: stop.set())
-        self._stop, self._signals = stop, signals
+        self._stop = stop
+
+        _collector_paused()
 
         def run() -> None:
             job = Job(lambda fraction, message: signals.progressed.emit(fraction, message), stop)
@@ -115,7 +120,13 @@ class JobRunner(QObject):
                     _log.exception("job failed")
                 # A full disk, a refused permission, a failing stick: the sentence the command line prints too.
                 told = user_error(error, database=ledger.database if ledger else None, target=target)
-                outcome = Outcome(JobState.FAILED, error=told if isinstance(told, Exception) else error)
+                shown = told if isinstance(told, Exception) else error
+                # The frames of this thread (its session among them) are not kept alive in a cycle through the
+                # error's traceback, to be collected later on another thread.
+                _drop_frames(shown)
+                outcome = Outcome(JobState.FAILED, error=shown)
+            finally:
+                _collector_resumed()
             signals.ended.emit(outcome)
 
         QThreadPool.globalInstance().start(run)
@@ -132,3 +143,35 @@ class JobRunner(QObject):
     def _ended(self, outcome: Outcome) -> None:
         self._stop = None
         self.ended.emit(outcome)
+
+
+def _drop_frames(error: BaseException) -> None:
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        error.__traceback__ = None
+        error = error.__cause__ or error.__context__
+
+
+# Python's cycle collector runs in whichever thread allocates, and finalises whatever is unreachable there,
+# the worker's ORM objects included: their weak-reference callbacks then change the worker's session from
+# the GUI thread while the worker is inside SQLAlchemy's compiled code, which crashed the process. While a
+# job runs the collector waits (reference counting still frees all but cycles); the last job to end lets
+# it run again.
+_jobs_running = 0
+_jobs_lock = threading.Lock()
+
+
+def _collector_paused() -> None:
+    global _jobs_running
+    with _jobs_lock:
+        _jobs_running += 1
+        gc.disable()
+
+
+def _collector_resumed() -> None:
+    global _jobs_running
+    with _jobs_lock:
+        _jobs_running -= 1
+        if _jobs_running == 0:
+            gc.enable()
