@@ -19,6 +19,7 @@ import shutil
 import sqlite3
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,6 +28,7 @@ from pathlib import Path, PurePosixPath
 from ledger import __version__, schema
 from ledger.errors import LedgerError, space_text, storage_error
 from ledger.evidence import TEMP
+from ledger.office_zip import MOST_RATIO
 from ledger.outputs import forget, temporary_beside
 
 Progress = Callable[[float, str], None]
@@ -39,6 +41,8 @@ FULL_FORMAT = "xiezuo-ledger-full-backup"
 _NAME = re.compile(r"ledger-(\d{8}-\d{6}-\d{6})-([\w.-]+)\.sqlite")
 _STAMP = "%Y%m%d-%H%M%S-%f"
 _CHUNK = 1 << 20
+#: A package's data this large that inflates more than MOST_RATIO times is a bomb.
+_BIG_TEXT = 16 * 2**20
 
 
 class BadBackup(LedgerError):
@@ -179,7 +183,7 @@ def verify_database(path: Path, known_revisions: set[str], name: str) -> str:
         finally:
             connection.close()
     except sqlite3.Error as error:
-        raise storage_error(error, path) or BadBackup(f"“{name}”不是台账的数据库，或已损坏：{error}") from None
+        raise storage_error(error, path) or BadBackup(_not_a_database(name)) from None
     if rows != ["ok"]:
         raise BadBackup(f"“{name}”已损坏：{rows[0]}")
     if not {"alembic_version", "record"} <= tables or revision is None:
@@ -223,6 +227,10 @@ def _names(names: set[str], most: int = 5) -> str:
     return "、".join(shown) + (f" 等 {len(names)} 个" if len(names) > most else "")
 
 
+def _not_a_database(name: str) -> str:
+    return f"“{name}”不是台账的数据库，或已损坏。"
+
+
 def _shown(text: str, most: int = 60) -> str:
     """A name read from a file, as it may be quoted in a message: no control characters, not too long."""
     text = "".join(ch if ch.isprintable() else "?" for ch in str(text))
@@ -244,8 +252,8 @@ def verify_evidence(database: Path, files: list[Path], evidence_dir: Path, name:
             ).fetchall()
         finally:
             connection.close()
-    except sqlite3.Error as error:
-        raise BadBackup(f"“{name}”不是台账的数据库，或已损坏：{error}") from None
+    except sqlite3.Error:
+        raise BadBackup(_not_a_database(name)) from None
     missing = []
     for sha256, ext, original in named:
         relative = f"{str(sha256)[:2]}/{sha256}{ext}"
@@ -365,6 +373,16 @@ def _add(archive: zipfile.ZipFile, source: Path, name: str, compression: int) ->
     return digest.hexdigest()
 
 
+def is_full_backup(path: Path) -> bool:
+    """Whether `path` is to be read as a full backup (a zip) rather than a database: by its first bytes, or by
+    its name when those are cut off or damaged. Refuses an empty file, which is neither."""
+    with path.open("rb") as stream:
+        head = stream.read(4)
+    if not head:
+        raise BadBackup(f"“{path.name}”是空文件（0 字节），不是备份。")
+    return head.startswith(b"PK") or path.suffix.lower() == ".zip"
+
+
 def read_full_backup(path: Path, work: Path, *, progress: Progress | None = None) -> tuple[Path, list[Path]]:
     """Unpacks a full backup into `work`, every member checked against the manifest before use;
     returns the database and the evidence files."""
@@ -380,17 +398,22 @@ def unpack_verified(
     into `work`. Refuses the whole archive, before anything is used, on a member that is missing, extra,
     outside the allowed names (no `..`, no absolute paths), altered, or larger than the disk can take."""
     report = progress or (lambda fraction, message: None)
+    damaged = "文件不完整或已损坏，未作任何更改。"
     try:
+        if path.stat().st_size == 0:
+            raise BadBackup(f"“{path.name}”是空文件（0 字节），不是{noun}。")
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as error:
-        raise BadBackup(f"“{path.name}”不是{noun}（zip 文件）：{error}") from None
+    except zipfile.BadZipFile:
+        raise BadBackup(f"“{path.name}”不是{noun}（zip 文件），或{damaged}") from None
+    except OSError as error:
+        raise storage_error(error, path) or BadBackup(f"“{path.name}”无法读取。") from None
     with archive:
         try:
             manifest = json.loads(archive.read(MANIFEST))
         except KeyError:
             raise BadBackup(f"“{path.name}”中没有清单 {MANIFEST}，不是协作台账的{noun}。") from None
-        except (ValueError, zipfile.BadZipFile, OSError) as error:
-            raise BadBackup(f"“{path.name}”的清单无法读取：{error}") from None
+        except (ValueError, zipfile.BadZipFile, zlib.error, EOFError, OSError):
+            raise BadBackup(f"“{path.name}”的清单无法读取，{damaged}") from None
         if not isinstance(manifest, dict) or manifest.get("format") != format_id:
             raise BadBackup(f"“{path.name}”不是协作台账的{noun}。")
         files = manifest.get("files")
@@ -404,6 +427,18 @@ def unpack_verified(
             raise BadBackup(f"“{path.name}”缺少清单中的文件：{'、'.join(missing[:5])}")
         if extra := sorted(set(infos) - set(files) - {MANIFEST}):
             raise BadBackup(f"“{path.name}”含有清单以外的文件：{'、'.join(extra[:5])}")
+        # Only the data of a package is text that could inflate like a bomb: a database has empty pages, and
+        # evidence may be an uncompressed scan of a white page.
+        if (
+            main != "ledger.sqlite"
+            and infos[main].file_size > _BIG_TEXT
+            and infos[main].file_size > MOST_RATIO * max(infos[main].compress_size, 1)
+        ):
+            size = infos[main].file_size / 2**20
+            raise BadBackup(
+                f"“{path.name}”中的 {main} 压缩比异常（解压后 {size:.0f} MB），"
+                "可能是恶意构造的文件（zip 炸弹），已拒绝。"
+            )
         needed = sum(infos[name].file_size for name in files)
         free = shutil.disk_usage(work).free
         if needed > free:
@@ -421,8 +456,8 @@ def unpack_verified(
                     while chunk := source.read(_CHUNK):
                         digest.update(chunk)
                         sink.write(chunk)
-            except (zipfile.BadZipFile, OSError, EOFError, RuntimeError) as error:
-                raise BadBackup(f"“{path.name}”中的“{name}”无法读出：{error}") from None
+            except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError):
+                raise BadBackup(f"“{path.name}”中的“{name}”无法读出，{damaged}") from None
             if digest.hexdigest() != expected:
                 raise BadBackup(f"“{path.name}”中的“{name}”校验值不符，文件已损坏或被改动，未作任何更改。")
             # An evidence file is named by its SHA-256: a manifest recomputed over other bytes proves nothing.

@@ -407,8 +407,8 @@ def merge_package(
 def _read_data(path: Path, data_path: Path) -> dict[str, Any]:
     try:
         data = json.loads(data_path.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError) as error:
-        raise BadPackage(f"交换包“{path.name}”的数据无法读取：{error}") from None
+    except (ValueError, UnicodeDecodeError):
+        raise BadPackage(f"交换包“{path.name}”的数据无法读取（不是有效的 JSON 文本），文件已损坏或被改动。") from None
     expected = {"pairings": list, "records": list, "attachments": list, "plans": list, "links": list}
     if not isinstance(data, dict) or any(not isinstance(data.get(key), kind) for key, kind in expected.items()):
         raise BadPackage(f"交换包“{path.name}”的数据不完整。")

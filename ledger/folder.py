@@ -12,7 +12,6 @@ import os
 import shutil
 import sqlite3
 import tempfile
-import zipfile
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -131,7 +130,7 @@ class Ledger:
             for made in (ledger.evidence_dir, ledger.backups_dir, ledger.cache_dir):
                 made.mkdir(exist_ok=True)
             with tempfile.TemporaryDirectory(prefix="restore-", dir=ledger.cache_dir) as work:
-                full = zipfile.is_zipfile(source)
+                full = backup.is_full_backup(source)
                 if full:
                     database, files = backup.read_full_backup(source, Path(work), progress=progress)
                 else:
@@ -139,8 +138,8 @@ class Ledger:
                     database, files = Path(work) / DATABASE, []
                     try:
                         backup.copy_database(source, database)
-                    except sqlite3.Error as error:
-                        raise backup.BadBackup(f"“{source.name}”不是台账的数据库，或已损坏：{error}") from None
+                    except sqlite3.Error:
+                        raise backup.BadBackup(f"“{source.name}”不是台账的数据库，或已损坏。") from None
                 backup.verify_database(database, schema.known_revisions(), source.name)
                 if full:  # every file its database names, carried or already intact in the store
                     backup.verify_evidence(database, files, ledger.evidence_dir, source.name)

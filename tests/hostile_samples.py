@@ -24,7 +24,7 @@ from pathlib import Path
 
 import docx
 import openpyxl
-from excel_samples import PASSWORD_PROTECTED_XLS, header
+from excel_samples import PASSWORD_PROTECTED_XLS, header, with_results
 from PIL import Image
 from pypdf import PdfWriter
 from reportlab.pdfgen.canvas import Canvas
@@ -33,19 +33,31 @@ from ledger.fields import Field, FieldType
 from ledger.kinds import KINDS
 from ledger.sheets import ID_HEADER, SHEET_NAMES
 
-ATTACH, IMPORT, PLAN = "attach", "import", "plan"
+ATTACH, IMPORT, PLAN, MERGE, RESTORE = "attach", "import", "plan", "merge", "restore"
 GB = 2**30
 #: What a zip bomb inflates to.
 BOMB_SIZE = 3 * GB
 
-#: Makes the file at the path given; the second path is the export of the valid ledger, for spoiling.
-Maker = Callable[[Path, Path], None]
+
+@dataclass(frozen=True)
+class Sources:
+    """Sound files for the samples to spoil: the valid ledger's export, and from a laptop that shares its pairing
+    an exchange package, a full backup and a database backup."""
+
+    book: Path
+    package: Path
+    full_backup: Path
+    database: Path
+
+
+#: Makes the file at the path given, from the sound sources where it spoils one.
+Maker = Callable[[Path, "Sources"], None]
 
 
 @dataclass(frozen=True)
 class Sample:
     key: str  # the test's id
-    command: str  # ATTACH, IMPORT or PLAN
+    command: str  # ATTACH, IMPORT, PLAN, MERGE or RESTORE
     name: str  # the file's name
     problem: tuple[str, ...]  # words the message must hold about the problem
     make: Maker
@@ -57,7 +69,7 @@ class Sample:
 
 
 def _bytes(data: bytes | Callable[[], bytes]) -> Maker:
-    def make(path: Path, book: Path) -> None:
+    def make(path: Path, sources: Sources) -> None:
         path.write_bytes(data() if callable(data) else data)
 
     return make
@@ -186,30 +198,30 @@ def _no_pages() -> bytes:
 
 
 def _sparse(size: int) -> Maker:
-    def make(path: Path, book: Path) -> None:
+    def make(path: Path, sources: Sources) -> None:
         with path.open("wb") as stream:
             stream.truncate(size)  # takes no room on disk
 
     return make
 
 
-def _folder(path: Path, book: Path) -> None:
+def _folder(path: Path, sources: Sources) -> None:
     path.mkdir()
     (path / "里面的照片.jpg").write_bytes(noise_photo())
 
 
-def _dangling(path: Path, book: Path) -> None:
+def _dangling(path: Path, sources: Sources) -> None:
     gone = path.with_name("已删除的原图.jpg")
     gone.write_bytes(noise_photo())
     path.symlink_to(gone)
     gone.unlink()
 
 
-def _pipe(path: Path, book: Path) -> None:
+def _pipe(path: Path, sources: Sources) -> None:
     os.mkfifo(path)  # reading it would wait for a writer for ever
 
 
-def _device(path: Path, book: Path) -> None:
+def _device(path: Path, sources: Sources) -> None:
     path.symlink_to("/dev/zero")  # reading it never ends
 
 
@@ -356,7 +368,7 @@ def _deflated(data: bytes) -> bytes:
     return packer.compress(data) + packer.flush()
 
 
-def _lying(path: Path, book: Path) -> None:
+def _lying(path: Path, sources: Sources) -> None:
     """A workbook whose sheet says it inflates to 2 KB, with the CRC of its first 2 KB, and inflates to 4 MB."""
     rows = [*ledger_rows(), *(row(number, [number]) for number in range(4, 100_000))]
     sheet = SHEET_START + b"".join(rows) + SHEET_END
@@ -367,7 +379,7 @@ def _lying(path: Path, book: Path) -> None:
 
 
 def _xlsx_bomb(sheet: str) -> Maker:
-    def make(path: Path, book: Path) -> None:
+    def make(path: Path, sources: Sources) -> None:
         parts = _skeleton(sheet)
         bomb_package(path, parts, "xl/worksheets/sheet1.xml", SHEET_START, SHEET_END)
 
@@ -380,7 +392,7 @@ def _empty_docx() -> bytes:
     return saved.getvalue()
 
 
-def _docx_bomb(path: Path, book: Path) -> None:
+def _docx_bomb(path: Path, sources: Sources) -> None:
     document = io.BytesIO()
     docx.Document().save(document)
     with zipfile.ZipFile(document) as archive:
@@ -399,7 +411,7 @@ _TABLE_ROW = (
 def _docx_rows(count: int) -> Maker:
     """A task list as a Word table of `count` rows, written straight into the document's XML."""
 
-    def make(path: Path, book: Path) -> None:
+    def make(path: Path, sources: Sources) -> None:
         document = docx.Document()
         table = document.add_table(rows=1, cols=3)
         for index, text in enumerate(("序号", "具体事项", "完成时限")):
@@ -419,7 +431,7 @@ def _docx_rows(count: int) -> Maker:
 
 
 def _sheet(rows: Callable[[], Iterable[bytes]], sheet: str = SHEET_NAMES["meeting"]) -> Maker:
-    return lambda path, book: write_xlsx(path, sheet, rows())
+    return lambda path, sources: write_xlsx(path, sheet, rows())
 
 
 def _million_numbered_rows() -> Iterator[bytes]:
@@ -508,16 +520,35 @@ def wrong_value(field: Field) -> str:
             return "字" * (field.max_length + 1)
 
 
-def _spoil(kind: str, field: Field, value: object) -> Maker:
-    def make(path: Path, book: Path) -> None:
-        workbook = openpyxl.load_workbook(book)
+def _edited(kind: str, cells: dict[str, object], then: Callable[[Path], None] | None = None) -> Maker:
+    """The valid ledger's export with cells of the row of `kind`'s record set ({column heading: value}), then
+    passed to `then` for what openpyxl will not write."""
+
+    def make(path: Path, sources: Sources) -> None:
+        workbook = openpyxl.load_workbook(sources.book)
         sheet = workbook[SHEET_NAMES[kind]]
         top = next(r for r in sheet.iter_rows(max_row=10) if any(c.value == ID_HEADER for c in r))
-        column = next(c.column for c in top if c.value == field.label)
-        sheet.cell(top[0].row + 1, column).value = value
+        columns = {c.value: c.column for c in top}
+        for heading, value in cells.items():
+            sheet.cell(top[0].row + 1, columns[heading]).value = value
         workbook.save(path)
+        if then:
+            then(path)
 
     return make
+
+
+def _replaced(old: bytes, new: bytes) -> Callable[[Path], None]:
+    """Replaces bytes in every part of a saved workbook: a control character as Excel escapes it (_x0007_)."""
+
+    def replace(path: Path) -> None:
+        with zipfile.ZipFile(path) as saved:
+            parts = {name: saved.read(name) for name in saved.namelist()}
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as spoilt:
+            for name, data in parts.items():
+                spoilt.writestr(name, data.replace(old, new))
+
+    return replace
 
 
 def wrong_types() -> list[Sample]:
@@ -528,36 +559,16 @@ def wrong_types() -> list[Sample]:
             IMPORT,
             f"错值-{field.label.replace('/', '、')}.xlsx",
             (SHEET_NAMES[kind], field.label, "处错误"),
-            _spoil(kind, field, wrong_value(field)),
+            _edited(kind, {field.label: wrong_value(field)}),
         )
         for kind, spec in KINDS.items()
         for field in spec.editable_fields
     ]
 
 
-def _formulas(path: Path, book: Path) -> None:
-    """An amount and a date typed as formulas, saved by a program that does not work out their results."""
-    workbook = openpyxl.load_workbook(book)
-    sheet = workbook[SHEET_NAMES["disbursement"]]
-    top = next(r for r in sheet.iter_rows(max_row=10) if any(c.value == ID_HEADER for c in r))
-    columns = {c.value: c.column for c in top}
-    sheet.cell(top[0].row + 1, columns["金额（元）" if "金额（元）" in columns else "金额"]).value = "=1300000*1"
-    sheet.cell(top[0].row + 1, columns["拨付日期" if "拨付日期" in columns else "日期"]).value = "=DATE(2020,3,10)"
-    workbook.save(path)
-
-
-def _error_cell(path: Path, book: Path) -> None:
-    workbook = openpyxl.load_workbook(book)
-    sheet = workbook[SHEET_NAMES["training"]]
-    top = next(r for r in sheet.iter_rows(max_row=10) if any(c.value == ID_HEADER for c in r))
-    column = next(c.column for c in top if c.value == "培训人次")
-    sheet.cell(top[0].row + 1, column).value = "#REF!"
-    workbook.save(path)
-
-
 def _cut(fraction: float) -> Maker:
-    def make(path: Path, book: Path) -> None:
-        data = book.read_bytes()
+    def make(path: Path, sources: Sources) -> None:
+        data = sources.book.read_bytes()
         path.write_bytes(data[: int(len(data) * fraction)])
 
     return make
@@ -620,6 +631,9 @@ def evidence_samples() -> list[Sample]:
     ]
 
 
+LINK = '=HYPERLINK("http://x","点我")'
+
+
 def workbook_samples() -> list[Sample]:
     damaged = ("不是 Excel 或 WPS 表格文件，或已损坏",)
     bomb = ("zip 炸弹",)
@@ -653,8 +667,36 @@ def workbook_samples() -> list[Sample]:
             ("XFD 列",),
             _sheet(_unusual(b"<row r='9'><c t='inlineStr' r='XFD9'><is><t>x</t></is></c></row>")),
         ),
-        Sample("formulas", IMPORT, "公式台账.xlsx", ("公式没有保存计算结果", "=1300000*1"), _formulas),
-        Sample("error-cell", IMPORT, "错误值.xlsx", ("#REF!", "公式出错"), _error_cell),
+        Sample(
+            "formulas",
+            IMPORT,
+            "公式台账.xlsx",
+            ("公式没有保存计算结果", "=1300000*1"),
+            _edited("disbursement", {"金额（元）": "=1300000*1", "拨付日期": "=DATE(2020,3,10)"}),
+        ),
+        Sample("error-cell", IMPORT, "错误值.xlsx", ("#REF!", "公式出错"), _edited("training", {"培训人次": "#REF!"})),
+        Sample(
+            "formula-in-text",
+            IMPORT,
+            "链接台账.xlsx",
+            ("这一格是公式，不是文字", "“点我”是公式算出的"),
+            _edited("meeting", {"主要内容": LINK}, lambda path: with_results(path, {LINK: "点我"})),
+        ),
+        Sample(
+            "control-character",
+            IMPORT,
+            "控制字符.xlsx",
+            ("责任单位", "控制字符 U+0007"),
+            _edited("meeting", {"责任单位": "鹤山市扶贫办BELL"}, _replaced(b"BELL", b"_x0007_")),
+        ),
+        # A row of the meeting's first revision (it has two): importing it would undo what was written since.
+        Sample(
+            "stale-row",
+            IMPORT,
+            "旧台账.xlsx",
+            ("冲突", "主要内容", "会议纪要已印发", "测试员", "--conflicts"),
+            _edited("meeting", {"地点": "旧会场", "版本": 1}),
+        ),
         *wrong_types(),
     ]
 
@@ -682,12 +724,12 @@ def plan_samples() -> list[Sample]:
 SAMPLES = [*evidence_samples(), *workbook_samples(), *plan_samples()]
 
 
-def build(sample: Sample, folder: Path, book: Path) -> Path:
+def build(sample: Sample, folder: Path, sources: Sources) -> Path:
     """Makes `sample` in a folder of its own, so names may repeat across samples."""
     place = folder / f"{sample.command}-{sample.key}"
     place.mkdir(parents=True)
     path = place / sample.name
-    sample.make(path, book)
+    sample.make(path, sources)
     return path
 
 

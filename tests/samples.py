@@ -1,5 +1,7 @@
 """What tests start from and spoil: one valid record of each kind as typed values, and zips rewritten."""
 
+import hashlib
+import json
 import zipfile
 from datetime import date
 from decimal import Decimal
@@ -132,6 +134,37 @@ def rewrite_zip(source, target, change):
             if changed:
                 copy.writestr(*changed)
     return target
+
+
+def rehashed_zip(source, target, change, extra=None):
+    """`rewrite_zip` with the members `extra` added and the manifest's checksums worked out again, as a careful
+    forger would: a package or a full backup well packed and wrong within."""
+    with zipfile.ZipFile(source) as original:
+        members = dict(filter(None, (change(name, original.read(name)) for name in original.namelist())))
+    members.update(extra or {})
+    if "manifest.json" in members:
+        manifest = json.loads(members["manifest.json"])
+        manifest["files"] = {
+            name: hashlib.sha256(data).hexdigest() for name, data in members.items() if name != "manifest.json"
+        }
+        members["manifest.json"] = json.dumps(manifest, ensure_ascii=False).encode()
+    with zipfile.ZipFile(target, "w") as copy:
+        for name, data in members.items():
+            copy.writestr(name, data)
+    return target
+
+
+def package_data(change):
+    """A change for `rewrite_zip` that passes a package's data.json, parsed, through `change(data)`."""
+
+    def changed(name, data):
+        if name != "data.json":
+            return name, data
+        parsed = json.loads(data)
+        change(parsed)
+        return name, json.dumps(parsed, ensure_ascii=False).encode()
+
+    return changed
 
 
 #: A meeting as `ledger add meeting` takes it on the command line.

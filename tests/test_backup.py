@@ -1,6 +1,5 @@
 """Backups: when they are made, the rotation, restoring a database or a full backup, and refusing bad ones."""
 
-import hashlib
 import json
 import os
 import sqlite3
@@ -10,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from samples import VALID, rewrite_zip
+from samples import VALID, rehashed_zip, rewrite_zip
 
 from ledger import backup, evidence, records
 from ledger.check import check_ledger
@@ -301,27 +300,9 @@ def _full_backup_with_photo(ledger_path, tmp_path, colour=(20, 90, 40)) -> tuple
     return photo, full, stored.relative_to(ledger_path / "evidence").as_posix()
 
 
-def _rehashed(source: Path, target: Path, change) -> Path:
-    """`rewrite_zip` with the manifest's checksums recomputed to match, as a careful forger would."""
-    members = {}
-    rewrite_zip(source, target, lambda name, data: change(name, data))
-    with zipfile.ZipFile(target) as archive:
-        for name in archive.namelist():
-            members[name] = archive.read(name)
-    manifest = json.loads(members["manifest.json"])
-    manifest["files"] = {
-        name: hashlib.sha256(data).hexdigest() for name, data in members.items() if name != "manifest.json"
-    }
-    members["manifest.json"] = json.dumps(manifest).encode()
-    with zipfile.ZipFile(target, "w") as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return target
-
-
 def test_a_full_backup_whose_evidence_bytes_do_not_match_their_names_is_refused(ledger_path, tmp_path, capsys):
     _, full, relative = _full_backup_with_photo(ledger_path, tmp_path)
-    bad = _rehashed(
+    bad = rehashed_zip(
         full,
         tmp_path / "换了照片.zip",
         lambda name, data: (name, data[:-1] + bytes([data[-1] ^ 1])) if name.startswith("evidence/") else (name, data),
@@ -334,7 +315,7 @@ def test_a_full_backup_whose_evidence_bytes_do_not_match_their_names_is_refused(
 
 def test_a_full_backup_lacking_a_file_its_database_names_is_refused(ledger_path, tmp_path, capsys):
     photo, full, relative = _full_backup_with_photo(ledger_path, tmp_path)
-    lacking = _rehashed(
+    lacking = rehashed_zip(
         full, tmp_path / "缺照片.zip", lambda name, data: None if name.startswith("evidence/") else (name, data)
     )
     # On another laptop nothing holds the photo: refused, naming it.

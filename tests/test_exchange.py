@@ -8,7 +8,7 @@ import zipfile
 import pytest
 from PIL import Image
 from plan_samples import HESHAN_LONGZHOU_2020, write_xlsx
-from samples import VALID, rewrite_zip
+from samples import VALID, package_data, rehashed_zip, rewrite_zip
 from sqlalchemy import select
 
 from ledger import evidence, exchange, plans, records
@@ -317,26 +317,6 @@ def test_every_kind_travels_in_a_package_with_its_values_intact(ledger_path, tmp
 # Values a package brings are checked as every other way in checks them ---------------------------------------
 
 
-def _repack(package, target, change, extra=None):
-    """A copy of `package` whose data passes through `change(data)` and which carries the `extra` members, the
-    manifest's hashes worked out again: a package well packed and wrong within."""
-    extra = extra or {}
-    with zipfile.ZipFile(package) as archive:
-        members = {name: archive.read(name) for name in archive.namelist()}
-    data = json.loads(members["data.json"])
-    change(data)
-    members["data.json"] = json.dumps(data, ensure_ascii=False).encode()
-    members.update(extra)
-    manifest = json.loads(members["manifest.json"])
-    for name in ["data.json", *extra]:
-        manifest["files"][name] = hashlib.sha256(members[name]).hexdigest()
-    members["manifest.json"] = json.dumps(manifest, ensure_ascii=False).encode()
-    with zipfile.ZipFile(target, "w") as archive:
-        for name, content in members.items():
-            archive.writestr(name, content)
-    return target
-
-
 def _huge_caption(data, ids):
     data["attachments"][0]["caption"] = "说明" * 1_000_000
 
@@ -401,7 +381,7 @@ def test_a_package_bringing_a_value_no_way_in_would_take_is_refused_whole(two_le
     with Ledger.open(first) as a:
         _update(a, ids["shared"], record_status="已归档")
         package = exchange.write_pack(a, tmp_path / "甲.zip").path
-    bad = _repack(package, tmp_path / "内容有误.zip", lambda data: change(data, ids), extra)
+    bad = rehashed_zip(package, tmp_path / "内容有误.zip", package_data(lambda data: change(data, ids)), extra)
     with Ledger.open(second) as b:
         before = _state(b)
     assert main(["--ledger", str(second), "merge", str(bad)]) == 1
