@@ -67,8 +67,9 @@ REASONS = {"open": "打开时", "close": "关闭时", "periodic": "定时", "man
 BEFORE = {"upgrade": "升级", "restore": "恢复", "merge": "合并", "import": "导入"}
 
 
-def copy_database(source: Path, target: Path) -> Path:
-    """Copies with SQLite's online backup API, consistent even while another connection writes."""
+def copy_database(source: Path, target: Path, *, named: Path | None = None) -> Path:
+    """Copies with SQLite's online backup API, consistent even while another connection writes. A failure of
+    the disk names `named`, by default the copy."""
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".part")
     try:
@@ -84,8 +85,8 @@ def copy_database(source: Path, target: Path) -> Path:
             src.close()
     except sqlite3.Error as error:
         partial.unlink(missing_ok=True)  # on a full disk, a partial copy would hold the space it lacks
-        # The disk's failure, told as such, naming the copy (a damaged source stays a sqlite3.Error).
-        raise storage_error(error, target) or error from None
+        # The disk's failure, told as such (a damaged source stays a sqlite3.Error).
+        raise storage_error(error, named or target) or error from None
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
@@ -301,7 +302,8 @@ def write_full_backup(
     folder when None): that copy holds personal data."""
     report = progress or (lambda fraction, message: None)
     with tempfile.TemporaryDirectory(prefix="full-backup-", dir=work_in) as work:
-        copy = copy_database(database, Path(work) / "ledger.sqlite")
+        # A copy of the program's own: a failure names the ledger's folder.
+        copy = copy_database(database, Path(work) / "ledger.sqlite", named=database.parent)
         report(0.05, "数据库已复制")
         members = {"ledger.sqlite": copy}
         members |= {f"evidence/{relative}": evidence_dir / relative for relative in evidence_files}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import math
 import os
+import shutil
 import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
@@ -99,6 +100,8 @@ def describe_os_error(error: BaseException, path: str | os.PathLike | None = Non
         return None
     if kind is None:
         return None
+    if kind == "failing" and name is not None and _out_of_space(name):
+        kind = "full"  # SQLite says only "disk I/O error" when the disk is too full to grow its shared memory
     where = f"“{shown_path(name)}”" if name is not None else "文件"
     return {
         "full": f"磁盘空间已满，无法写入{where}：请删除不需要的文件腾出空间（或换一个有空间的磁盘），然后重试。",
@@ -224,6 +227,20 @@ def _encoding_sentence(error: UnicodeError, path: str | os.PathLike | None) -> s
     excerpt = excerpt if len(excerpt) <= 60 else excerpt[:59] + "…"
     where = f"“{shown_path(path)}”中" if path is not None else ""
     return f"{where}有文字不是有效的编码（编码不对）：{excerpt}。请改用 UTF-8 编码的文字（或重新输入这段文字）后重试。"
+
+
+#: Free space below which an input/output error is taken to be the disk's being full.
+_NEARLY_FULL = 1 << 20
+
+
+def _out_of_space(path: str | os.PathLike | bytes) -> bool:
+    folder = Path(os.fsdecode(path))
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    try:
+        return shutil.disk_usage(folder).free < _NEARLY_FULL
+    except OSError:
+        return False
 
 
 def _driver_error(error: BaseException) -> BaseException:

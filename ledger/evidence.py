@@ -9,13 +9,14 @@ attach: nothing is stored until every file has been copied and looked at.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
 import tempfile
 import unicodedata
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ledger.binder_media import DOCUMENTS
-from ledger.errors import InvalidInput, LedgerError, RecordLocked
+from ledger.errors import InvalidInput, LedgerError, RecordLocked, storage_error
 from ledger.fields import Problem
 from ledger.kinds import KINDS
 from ledger.kinds.common import ARCHIVED
@@ -106,6 +107,15 @@ class _Copied:
     size: int
 
 
+@contextlib.contextmanager
+def _storing(evidence_dir: Path) -> Iterator[None]:
+    """A failure writing the store's temporary copy (a full disk) names the store, not a file the user never sees."""
+    try:
+        yield
+    except OSError as error:
+        raise storage_error(error, evidence_dir) or error from None
+
+
 def _copy_in(evidence_dir: Path, source: Path, most_bytes: int) -> _Copied:
     try:
         stream = source.open("rb")
@@ -126,9 +136,11 @@ def _copy_in(evidence_dir: Path, source: Path, most_bytes: int) -> _Copied:
                     if size > most_bytes:  # it grew after its size was checked
                         raise _Unreadable(f"文件在读入时变大，超过上限 {most_bytes // 2**20} MB")
                     digest.update(chunk)
-                    target.write(chunk)
-                target.flush()
-                os.fsync(target.fileno())
+                    with _storing(evidence_dir):
+                        target.write(chunk)
+                with _storing(evidence_dir):
+                    target.flush()
+                    os.fsync(target.fileno())
             if size == 0:
                 raise _Unreadable("文件是空的（0 字节）")
         except BaseException:

@@ -15,9 +15,10 @@ results. The workbook holds no formula at all.
 from __future__ import annotations
 
 import os
+import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from itertools import islice
 from math import ceil
@@ -30,6 +31,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -608,9 +610,16 @@ def _save(workbook: Workbook, path: Path, notes: Path | None = None) -> None:
     except BaseException:
         _abandon(workbook)  # a folder that cannot be made: the sheets' temporary files go all the same
         raise
-    os.close(handle)
     try:
-        workbook.save(temporary)
+        # As Workbook.save, with the archive and the sheets' streams closed on a failure (a full disk), which
+        # would otherwise each print a traceback when collected.
+        with os.fdopen(handle, "wb") as stream, zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as archive:
+            workbook.properties.modified = datetime.now(tz=UTC).replace(tzinfo=None)
+            try:
+                ExcelWriter(workbook, archive).write_data()
+            except BaseException:
+                _abandon(workbook)
+                raise
         os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)

@@ -22,7 +22,7 @@ from sqlalchemy.exc import DatabaseError
 
 from ledger import backup, schema
 from ledger.db import LedgerSession, make_engine, make_session_factory, sqlite_url
-from ledger.errors import NotALedger, describe_database_error
+from ledger.errors import NotALedger, describe_database_error, describe_os_error
 from ledger.evidence import reconcile_store
 from ledger.lock import LedgerLock, LockLost
 from ledger.models import EvidenceFile, Setting
@@ -292,7 +292,7 @@ class Ledger:
                     self.backup_if_changed("close")
                 except (OSError, sqlite3.Error, LockLost) as error:
                     # The session's work is committed already; a failed copy must not make closing fail.
-                    self.backup_error = f"关闭时备份失败：{error}"
+                    self.backup_error = f"关闭时备份失败：{describe_os_error(error, self.backups_dir) or error}"
                     if self.on_warning is not None:
                         self.on_warning(self.backup_error)
         finally:

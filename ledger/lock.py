@@ -18,6 +18,7 @@ locked thing is no longer at its path, the holder stops writing instead of writi
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import getpass
 import json
@@ -120,10 +121,11 @@ class LedgerLock:
             },
             ensure_ascii=False,
         ).encode()
-        os.ftruncate(fd, 0)
-        os.lseek(fd, 0, os.SEEK_SET)
-        os.write(fd, note.ljust(512))
-        os.fsync(fd)
+        # Written over the note before, the same length: a full disk has no block to refuse it. The note only names
+        # the holder for a message; the lock is the folder's, and holds without it.
+        with contextlib.suppress(OSError):
+            os.lseek(fd, 0, os.SEEK_SET)
+            os.write(fd, note.ljust(512))
 
     def _lock_folder(self) -> None:
         fd = os.open(self.folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))

@@ -86,6 +86,7 @@ def figures() -> dict[str, str]:
 #: misdirected outputs, backups and restores, and the lock and storage failures tried in other processes.
 _SLOW_MODULES = {
     "test_crash_safety",
+    "test_killed_jobs",
     "test_hostile",
     "test_ui_hostile",
     "test_binder",

@@ -6,26 +6,23 @@ transactions and imports and between them. After each kill the ledger is opened 
 program would open it, and must pass `ledger check`, hold every write reported done, and have no
 temporary or unnamed file in its store. One ledger takes every kill, so damage would accumulate.
 
-The writer is forked from this process after the imports, not started as a new Python: a fresh start
-with SQLAlchemy, openpyxl and Pillow takes about half a second, which 200 times over is too long.
+The writer is forked from this process after the imports (`forked`).
 """
 
 from __future__ import annotations
 
-import gc
 import os
 import random
-import select
 import shutil
 import signal
 import time
-import traceback
 import uuid
 from collections import Counter
 from pathlib import Path
 
 import pytest
 from crash_writer import AUTHOR, parse, run, values_digest
+from forked import run_and_kill
 from PIL import Image
 from sqlalchemy import func
 from sqlalchemy import select as sql_select
@@ -46,7 +43,6 @@ KILLS = 200
 SEED = 20200420
 #: Kill times after the writer is ready: long enough for several writes, spread over all their moments.
 LONGEST_DELAY = 0.3
-READY_WITHIN = 30.0
 
 
 def test_writes_reported_done_survive_sigkill(template_ledger, tmp_path, figures):
@@ -152,54 +148,10 @@ def _landed(ledger: Ledger, token: str, rows: int, when: str) -> str:
 
 def _run_and_kill(ledger_path: Path, sources: Path, scratch: Path, seed: int, delay: float) -> list[str]:
     """Forks a writer, kills it `delay` seconds after it is ready, and returns the lines it wrote."""
-    read_end, write_end = os.pipe()
-    # The child must not collect and finalize the parent's garbage (a database connection among it).
-    gc.freeze()
-    pid = os.fork()
-    if pid == 0:  # the writer: it never returns into the test
-        code = 1
-        try:
-            os.close(read_end)
-
-            def say(line: str) -> None:
-                os.write(write_end, f"{line}\n".encode())  # one write below PIPE_BUF: whole or not at all
-
-            run(ledger_path, sources, scratch, seed, say)
-        except BaseException:
-            os.write(write_end, f"error {traceback.format_exc()!r}\n".encode()[:4000])
-        finally:
-            os._exit(code)
-    gc.unfreeze()
-    os.close(write_end)
-    output = b""
-    try:
-        output = _read_until(read_end, output, lambda text: b"ready\n" in text, READY_WITHIN)
-        assert b"ready\n" in output, f"the writer was not ready: {output.decode(errors='replace')}"
-        output = _read_until(read_end, output, lambda text: False, delay)
-    finally:
-        os.kill(pid, signal.SIGKILL)
-        _, status = os.waitpid(pid, 0)
-    output = _read_until(read_end, output, lambda text: False, READY_WITHIN)
-    os.close(read_end)
-    lines = output.decode().splitlines()
+    lines, status = run_and_kill(lambda say: run(ledger_path, sources, scratch, seed, say), delay)
     if not (os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL):
         lines.append(f"error the writer ended by itself with status {status}")
     return lines
-
-
-def _read_until(fd: int, output: bytes, enough, seconds: float) -> bytes:
-    """Reads from `fd` until `enough(output)`, end of file, or `seconds` have passed."""
-    deadline = time.monotonic() + seconds
-    while not enough(output):
-        left = deadline - time.monotonic()
-        if left <= 0:
-            break
-        if select.select([fd], [], [], left)[0]:
-            chunk = os.read(fd, 1 << 16)
-            if not chunk:
-                break
-            output += chunk
-    return output
 
 
 def _evidence_sources(folder: Path, rng: random.Random) -> Path:

@@ -4,6 +4,7 @@ do, exit status 1, no traceback; "the database is damaged" only when SQLite's in
 from __future__ import annotations
 
 import errno
+import gc
 import json
 import os
 import sqlite3
@@ -14,12 +15,13 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from samples import MEETING_ARGS as MEETING
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
-from ledger import backup, schema
+from ledger import backup, errors, evidence, schema
 from ledger.errors import StorageError, describe_database_error, describe_os_error, space_text
 
 FULL = "磁盘空间已满，无法写入“{}”：请删除不需要的文件腾出空间（或换一个有空间的磁盘），然后重试。"
@@ -27,6 +29,8 @@ DENIED = (
     "没有权限读写“{}”：它可能正被其他程序（如 Excel、WPS）打开，或所在文件夹不允许写入；"
     "请关闭该文件或换一个位置后重试。"
 )
+
+
 @pytest.fixture
 def full_disk_on_insert():
     """SQLite says the disk is full at the first INSERT, through SQLAlchemy as it really does."""
@@ -113,29 +117,106 @@ def test_add_on_a_full_disk_says_so_and_names_the_database(run, ledger_path, ful
 
 
 def test_backup_on_a_full_disk_names_the_backup_and_leaves_no_partial_file(run, ledger_path, monkeypatch):
-    real = sqlite3.connect
-
-    class Connection:
-        """sqlite3's connection, whose copy into a manual backup finds the disk full."""
-
-        def __init__(self, path, *args, **kwargs):
-            self.path, self.real = str(path), real(path, *args, **kwargs)
-
-        def backup(self, target, *args, **kwargs):
-            if "manual" in target.path:
-                raise sqlite3.OperationalError("database or disk is full")
-            self.real.backup(target.real, *args, **kwargs)
-
-        def __getattr__(self, name):
-            return getattr(self.real, name)
-
-    monkeypatch.setattr(backup, "sqlite3", types.SimpleNamespace(**{**vars(sqlite3), "connect": Connection}))
+    _full_disk_for_copies_into(monkeypatch, "manual")
     status, out, err = run("backup")
     assert status == 1 and out == ""
     [partial] = [line for line in err.splitlines()]
     assert partial.startswith("错误：磁盘空间已满，无法写入“" + str(ledger_path / "backups" / "ledger-"))
     assert partial.endswith("-manual.sqlite”：请删除不需要的文件腾出空间（或换一个有空间的磁盘），然后重试。")
     assert not list((ledger_path / "backups").glob("*.part"))
+
+
+class _Connection:
+    """sqlite3's connection, whose copies into a file whose path holds `full_in` find the disk full."""
+
+    real = staticmethod(sqlite3.connect)
+    full_in = ""
+
+    def __init__(self, path, *args, **kwargs):
+        self.path, self.real = str(path), self.real(path, *args, **kwargs)
+
+    def backup(self, target, *args, **kwargs):
+        if self.full_in in target.path:
+            raise sqlite3.OperationalError("database or disk is full")
+        self.real.backup(target.real, *args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+
+
+def _full_disk_for_copies_into(monkeypatch, where: str) -> None:
+    monkeypatch.setattr(_Connection, "full_in", where)
+    monkeypatch.setattr(backup, "sqlite3", types.SimpleNamespace(**{**vars(sqlite3), "connect": _Connection}))
+
+
+def test_a_full_backup_on_a_full_disk_names_the_ledger_not_its_working_copy(run, ledger_path, tmp_path, monkeypatch):
+    _full_disk_for_copies_into(monkeypatch, "full-backup-")
+    status, out, err = run("backup", "--full", str(tmp_path / "完整备份.zip"))
+    assert status == 1 and out == ""
+    assert err == "错误：" + FULL.format(ledger_path) + "\n"
+    assert list(tmp_path.iterdir()) == [ledger_path]
+
+
+def test_attach_on_a_full_disk_names_the_evidence_store_and_leaves_no_copy(run, ledger_path, tmp_path, monkeypatch):
+    status, out, _ = run("add", "meeting", *MEETING)
+    record_id = out.split()[-1]
+    photo = tmp_path / "现场.jpg"
+    Image.new("RGB", (64, 48), (20, 90, 40)).save(photo, "JPEG")
+
+    def full(handle):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(evidence, "os", types.SimpleNamespace(**{**vars(os), "fsync": full}))
+    status, out, err = run("attach", record_id, str(photo))
+    monkeypatch.undo()
+    assert status == 1 and out == ""
+    assert err == "错误：" + FULL.format(ledger_path / "evidence") + "\n"
+    assert not [path for path in (ledger_path / "evidence").rglob("*") if path.is_file()]
+
+
+def test_an_export_that_fills_the_disk_says_so_once_and_leaves_nothing(run, tmp_path, monkeypatch):
+    real = os.fdopen
+    unraisable = []
+
+    class Filling:
+        """The export's file, on a disk that fills after its first 4 KB."""
+
+        def __init__(self, stream):
+            self.stream, self.written = stream, 0
+
+        def write(self, data):
+            self.written += len(data)
+            if self.written > 4096:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return self.stream.write(data)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.stream.close()
+
+        def __getattr__(self, name):
+            return getattr(self.stream, name)
+
+    monkeypatch.setattr(os, "fdopen", lambda handle, mode="r", *args, **kwargs: Filling(real(handle, mode)))
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+    target = tmp_path / "out" / "台账.xlsx"
+    status, out, err = run("export", str(target))
+    gc.collect()
+    monkeypatch.undo()
+    assert status == 1 and out == ""
+    assert err == "错误：" + FULL.format(target) + "\n"
+    assert unraisable == []  # no half-closed archive or sheet stream left to complain when collected
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_an_io_error_on_a_disk_with_no_room_left_is_the_disk_being_full(tmp_path, monkeypatch):
+    database = tmp_path / "ledger.sqlite"
+    io_error = sqlite3.OperationalError("disk I/O error")
+    assert describe_os_error(io_error, database).startswith(f"读写“{database}”时磁盘出错（disk I/O error）")
+    monkeypatch.setattr(errors.shutil, "disk_usage", lambda path: types.SimpleNamespace(free=4096))
+    assert describe_os_error(io_error, database) == FULL.format(database)
 
 
 def test_list_on_a_failing_disk_does_not_call_the_database_damaged(run, ledger_path, monkeypatch):

@@ -331,4 +331,4 @@ def test_a_failed_close_backup_is_printed_by_the_command(ledger_path, monkeypatc
         args += ["--set", assignment]
     assert main(args) == 0, capsys.readouterr().err
     err = capsys.readouterr().err
-    assert "关闭时备份失败" in err and "database or disk is full" in err
+    assert f"关闭时备份失败：磁盘空间已满，无法写入“{ledger_path / 'backups'}”" in err

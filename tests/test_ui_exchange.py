@@ -5,6 +5,7 @@ copies only a changed ledger."""
 
 from __future__ import annotations
 
+import errno
 import shutil
 import time
 import zipfile
@@ -17,7 +18,7 @@ from samples import VALID
 from ledger import exchange, records
 from ledger.backup import list_backups
 from ledger.folder import Ledger
-from ui import audit_log, exchange_dialogs
+from ui import audit_log, backup_dialogs, exchange_dialogs
 from ui.context import LedgerContext
 from ui.main_window import MainWindow
 from ui.record_form import RecordDialog
@@ -231,6 +232,30 @@ def test_a_full_backup_restores_through_another_file(window, qtbot, answer_yes, 
     restore = window.open_job("RestoreDialog")
     restore.choose(tmp_path / "完整.zip")
     assert _finish(qtbot, restore, restore.start) == JobState.DONE
+    assert _meetings(window.context) == before
+
+
+def test_a_close_backup_that_fails_before_a_restore_is_said_and_the_restore_goes_on(
+    window, qtbot, answer_yes, tmp_path, monkeypatch
+):
+    saved = window.context.ledger.full_backup(tmp_path / "完整.zip")
+    before = _meetings(window.context)
+    window.context.delete_records([_editable_meeting(window.context).id])
+    told = []
+    monkeypatch.setattr(backup_dialogs, "tell", lambda parent, title, text: told.append(text))
+
+    def disk_full(self, reason):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(Ledger, "backup_if_changed", disk_full)
+    restore = window.open_job("RestoreDialog")
+    restore.choose(saved)
+    assert _finish(qtbot, restore, restore.start) == JobState.DONE
+    backups = window.context.ledger.backups_dir
+    assert told == [
+        f"关闭时备份失败：磁盘空间已满，无法写入“{backups}”：请删除不需要的文件腾出空间（或换一个有空间的磁盘），"
+        "然后重试。\n恢复前的数据库仍会另存为备份。"
+    ]
     assert _meetings(window.context) == before
 
 

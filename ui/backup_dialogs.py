@@ -31,6 +31,7 @@ from ledger.errors import LedgerError
 from ledger.folder import Ledger
 from ui.context import LedgerContext
 from ui.jobs import JobDialog, PathField, documents
+from ui.transient import tell
 from ui.worker import Job, JobRunner, JobState, Outcome
 
 
@@ -190,8 +191,11 @@ class RestoreDialog(JobDialog):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
-        folder = self._closed = self.context.ledger.path
-        self.context.ledger.close()
+        closing = self.context.ledger
+        folder = self._closed = closing.path
+        closing.close()
+        if closing.backup_error:  # the restore keeps the database it replaces all the same
+            tell(self, self.tr("从备份恢复"), closing.backup_error + self.tr("\n恢复前的数据库仍会另存为备份。"))
 
         def work(job: Job, session: Session | None) -> tuple[Ledger, Path | None]:
             return Ledger.restore(folder, source, progress=job.progress)
