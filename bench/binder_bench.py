@@ -41,11 +41,11 @@ from PIL import Image, ImageChops, ImageDraw, ImageFont
 from sqlalchemy import func, select
 
 from ledger import evidence, records
-from ledger.binder import BinderOptions, build_binder
-from ledger.demo_files import demo_photo
-from ledger.folder import Ledger
+from ledger.demo.files import demo_photo
 from ledger.kinds import KINDS
 from ledger.models import EvidenceFile, Record
+from ledger.pdf.binder import BinderOptions, build_binder
+from ledger.storage.folder import Ledger
 
 YEAR = 2020
 PAIRING = ("鹤山市", "龙州县")

@@ -22,9 +22,9 @@ from pathlib import Path
 from ledger_bench import meeting_rows
 
 from ledger import records
-from ledger.folder import Ledger
+from ledger.excel.sheets import SHEET_NAMES
 from ledger.kinds import KINDS
-from ledger.sheets import SHEET_NAMES
+from ledger.storage.folder import Ledger
 
 
 def _measured(step, queue, *args) -> None:
@@ -62,7 +62,7 @@ def fill(folder: Path, count: int) -> None:
 
 
 def export(folder: Path, path: Path) -> int:
-    from ledger.excel_export import export_workbook
+    from ledger.excel.export import export_workbook
 
     with Ledger.open(folder) as ledger, ledger.session() as session:
         summary = export_workbook(session, path, kinds=["meeting"])
@@ -100,7 +100,7 @@ def floor_read(path: Path) -> int:
 
 
 def import_file(folder: Path, path: Path) -> str:
-    from ledger.excel_import import import_workbook
+    from ledger.excel.importing import import_workbook
 
     with Ledger.open(folder, author="bench") as ledger, ledger.session() as session:
         report = import_workbook(session, path)

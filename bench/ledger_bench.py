@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from ledger import records
-from ledger.folder import Ledger
+from ledger.storage.folder import Ledger
 
 TITLE_WORDS = ("联席会议", "推进会", "调研对接", "座谈会", "常委会", "常务会议", "领导小组会议", "互访", "整改")
 TYPES = ("党政联席会议", "工作推进会", "调研对接/互访", "座谈会", "党委常委会会议", "其他")

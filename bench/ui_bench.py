@@ -45,7 +45,7 @@ def run(step, *args):
 
 def fill(folder: Path, count: int) -> None:
     from ledger import records
-    from ledger.folder import Ledger
+    from ledger.storage.folder import Ledger
 
     rows = meeting_rows(count, random.Random(7))
     with Ledger.create(folder, author="bench") as ledger:
@@ -79,7 +79,7 @@ def window_start(folder: Path) -> tuple[float, float, float, int]:
     began = time.perf_counter()
     from PySide6.QtWidgets import QApplication
 
-    from ledger.folder import Ledger
+    from ledger.storage.folder import Ledger
     from ui.context import LedgerContext
     from ui.main_window import MainWindow
 

@@ -2,6 +2,6 @@
 
 import sys
 
-from ledger.cli import main
+from ledger.cli.main import main
 
 sys.exit(main())

@@ -8,10 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ledger.evidence import TEMP, sha256_of, stored_files
-from ledger.folder import Ledger
 from ledger.kinds import KINDS, MODELS
 from ledger.models import Attachment, EvidenceFile, Record
 from ledger.records import record_values
+from ledger.storage.folder import Ledger
 from ledger.validation import check_values
 
 Progress = Callable[[float, str], None]

@@ -24,7 +24,6 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ledger.binder_media import DOCUMENTS
 from ledger.errors import InvalidInput, LedgerError, RecordLocked, storage_error
 from ledger.fields import Problem
 from ledger.kinds import KINDS
@@ -32,6 +31,7 @@ from ledger.kinds.common import ARCHIVED
 from ledger.limits import Limits, file_problem
 from ledger.media import MediaInfo, probe
 from ledger.models import EVIDENCE_ROLES, Attachment, EvidenceFile, Record, utc_now
+from ledger.pdf.media import DOCUMENTS
 from ledger.records import audit, author_of, find_pairing
 from ledger.values import CAPTION_LENGTH, NAME_LENGTH, text_problem
 

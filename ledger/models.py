@@ -323,7 +323,7 @@ class Target(Base):
     task_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"), index=True)
     position: Mapped[int]
     measure: Mapped[str] = mapped_column(String(32))
-    params: Mapped[str] = mapped_column(Text, default="{}")  # JSON, as `ledger.measures.parse_params` gives
+    params: Mapped[str] = mapped_column(Text, default="{}")  # JSON, as `ledger.plans.measures.parse_params` gives
     threshold: Mapped[Decimal] = mapped_column(DecimalText())
     source: Mapped[str] = mapped_column(default="")  # the words it was read from; empty when set by hand
 

@@ -10,6 +10,6 @@ if __name__ == "__main__":
         from ui.self_test import run_self_test
 
         sys.exit(run_self_test())
-    from ledger.cli import main
+    from ledger.cli.main import main
 
     sys.exit(main())

@@ -38,9 +38,9 @@ def main() -> int:
         from PySide6.QtWidgets import QApplication
 
         from ledger import records
-        from ledger.demo import build_demo
-        from ledger.folder import Ledger
+        from ledger.demo.build import build_demo
         from ledger.kinds import KINDS
+        from ledger.storage.folder import Ledger
         from ui.app import install_chinese
         from ui.context import LedgerContext
         from ui.first_start import FirstStartDialog
@@ -174,8 +174,9 @@ def _shared_meeting(session):
 
 def colleagues_package(path: Path, folder: Path) -> Path:
     """A package from a copy of the demo ledger, where a colleague added a meeting and changed another."""
-    from ledger import exchange, records
-    from ledger.folder import Ledger
+    from ledger import records
+    from ledger.exchange import packages as exchange
+    from ledger.storage.folder import Ledger
 
     other = folder / "colleague"
     shutil.copytree(path, other)

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from ledger import demo, records
-from ledger.cli import main
-from ledger.folder import Ledger
+from ledger import records
+from ledger.cli.main import main
+from ledger.demo import build as demo
+from ledger.storage.folder import Ledger
 
 # Qt tests draw on no screen, and keep their window settings (QSettings) away from the user's; set before
 # anything imports Qt.

@@ -33,11 +33,11 @@ from samples import VALID
 from sqlalchemy import func, select
 
 from ledger.evidence import attach
-from ledger.excel_import import import_workbook
-from ledger.folder import Ledger
+from ledger.excel.importing import import_workbook
 from ledger.kinds import KINDS, MODELS
 from ledger.models import Record
 from ledger.records import add_record, record_values
+from ledger.storage.folder import Ledger
 from ledger.validation import json_value
 
 AUTHOR = "崩溃测试"

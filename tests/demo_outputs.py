@@ -20,7 +20,7 @@ from pathlib import Path
 
 from python_calamine import CalamineWorkbook
 
-from ledger.cli import main
+from ledger.cli.main import main
 
 AS_OF = "2020-12-31"
 YEAR = "2020"

@@ -1,4 +1,4 @@
-"""Workbooks for the import tests, in the layout the export writes (see `ledger.sheets`)."""
+"""Workbooks for the import tests, in the layout the export writes (see `ledger.excel.sheets`)."""
 
 import base64
 import html
@@ -13,8 +13,8 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ledger.excel.sheets import ID_HEADER, SEQ_HEADER, SHEET_NAMES, TOTAL_LABEL, cell_value
 from ledger.kinds import KINDS
-from ledger.sheets import ID_HEADER, SEQ_HEADER, SHEET_NAMES, TOTAL_LABEL, cell_value
 
 
 def header(kind: str) -> list[str]:

@@ -27,8 +27,10 @@ from plan_samples import HESHAN_LONGZHOU_2020
 from plan_samples import write_xlsx as write_task_list
 from samples import VALID, package_data, rehashed_zip, rewrite_zip
 
-from ledger import evidence, exchange, plans, records
-from ledger.folder import Ledger
+from ledger import evidence, records
+from ledger.exchange import packages as exchange
+from ledger.plans import store as plans
+from ledger.storage.folder import Ledger
 
 #: The record the laptop archived, and an attachment id of the forger's.
 ARCHIVED_TITLE = "已归档的会议"

@@ -29,9 +29,9 @@ from PIL import Image
 from pypdf import PdfWriter
 from reportlab.pdfgen.canvas import Canvas
 
+from ledger.excel.sheets import ID_HEADER, SHEET_NAMES
 from ledger.fields import Field, FieldType
 from ledger.kinds import KINDS
-from ledger.sheets import ID_HEADER, SHEET_NAMES
 
 ATTACH, IMPORT, PLAN, MERGE, RESTORE = "attach", "import", "plan", "merge", "restore"
 GB = 2**30

@@ -4,8 +4,8 @@ from samples import VALID
 
 from ledger import records
 from ledger.audit_log import read_log, summary
-from ledger.cli import main
-from ledger.folder import Ledger
+from ledger.cli.main import main
+from ledger.storage.folder import Ledger
 
 
 def test_the_log_tells_each_change_in_words_and_finds_it_by_two_character_words(ledger_path, capsys):

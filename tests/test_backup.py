@@ -11,10 +11,11 @@ import pytest
 from PIL import Image
 from samples import VALID, rehashed_zip, rewrite_zip
 
-from ledger import backup, evidence, records
+from ledger import evidence, records
 from ledger.check import check_ledger
-from ledger.cli import main
-from ledger.folder import Ledger
+from ledger.cli.main import main
+from ledger.storage import backup
+from ledger.storage.folder import Ledger
 
 
 def _titles(ledger) -> list[str]:

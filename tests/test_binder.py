@@ -11,12 +11,13 @@ from pypdf import PdfReader, PdfWriter
 from reportlab.pdfgen.canvas import Canvas
 from samples import VALID
 
-from ledger import evidence, labels, records
-from ledger.binder import BinderOptions, build_binder
-from ledger.binder_media import Cancelled
-from ledger.cli import main
-from ledger.folder import Ledger
+from ledger import evidence, records
+from ledger.cli.main import main
 from ledger.kinds import KINDS
+from ledger.pdf import labels
+from ledger.pdf.binder import BinderOptions, build_binder
+from ledger.pdf.media import Cancelled
+from ledger.storage.folder import Ledger
 
 
 @pytest.fixture(scope="module")

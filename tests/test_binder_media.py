@@ -17,8 +17,8 @@ from pypdf.errors import DependencyError
 from reportlab.lib.pdfencrypt import StandardEncryption
 from reportlab.pdfgen.canvas import Canvas
 
-from ledger import binder_media
-from ledger.binder_media import Cancelled, Listed, Photo, Scan, Unusable, photo_pixels, prepare
+from ledger.pdf import media as binder_media
+from ledger.pdf.media import Cancelled, Listed, Photo, Scan, Unusable, photo_pixels, prepare
 
 BOX = (800, 600)
 JPEG = "image/jpeg"

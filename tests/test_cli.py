@@ -10,9 +10,9 @@ from PIL import Image
 from samples import ID_NUMBER
 from samples import MEETING_ARGS as MEETING
 
-from ledger.cli import main
-from ledger.folder import Ledger
+from ledger.cli.main import main
 from ledger.models import Setting
+from ledger.storage.folder import Ledger
 from ledger.values import display_width
 
 WRONG_ID = ID_NUMBER[:-1] + ("1" if ID_NUMBER[-1] == "0" else "0")

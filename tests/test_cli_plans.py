@@ -12,7 +12,7 @@ from plan_samples import (
     write_xlsx,
 )
 
-from ledger.measures import MEASURES
+from ledger.plans.measures import MEASURES
 
 PLAN_KEYS = {"id", "pairing", "year", "title", "doc_no", "tasks"}
 TASK_KEYS = {

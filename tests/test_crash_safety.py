@@ -29,10 +29,10 @@ from sqlalchemy import select as sql_select
 
 from ledger.check import check_ledger
 from ledger.evidence import TEMP, sha256_of, stored_files
-from ledger.folder import Ledger
 from ledger.kinds import KINDS
 from ledger.models import Attachment, EvidenceFile, Record
 from ledger.records import value_rows
+from ledger.storage.folder import Ledger
 
 pytestmark = pytest.mark.skipif(
     not hasattr(os, "fork") or not hasattr(signal, "SIGKILL"),

@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 import pytest
 
-from ledger.deadlines import parse_deadline
+from ledger.plans.deadlines import parse_deadline
 
 
 @pytest.mark.parametrize(

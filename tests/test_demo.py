@@ -8,15 +8,16 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from ledger import demo, records
+from ledger import records
 from ledger.check import check_ledger
-from ledger.demo_year import Year
+from ledger.demo import build as demo
+from ledger.demo.year import Year
 from ledger.errors import LedgerError
 from ledger.evidence import live_attachments
-from ledger.folder import Ledger
 from ledger.identity import id_number_problem
 from ledger.kinds import KINDS
 from ledger.models import EvidenceFile, Setting
+from ledger.storage.folder import Ledger
 
 EAST_TO_WEST, WEST_TO_EAST = "东部选派到西部", "西部到东部跟岗学习或进修"
 

@@ -21,8 +21,9 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
-from ledger import backup, errors, evidence, schema
+from ledger import errors, evidence
 from ledger.errors import StorageError, describe_database_error, describe_os_error, space_text
+from ledger.storage import backup, schema
 
 FULL = "磁盘空间已满，无法写入“{}”：请删除不需要的文件腾出空间（或换一个有空间的磁盘），然后重试。"
 DENIED = (

@@ -222,7 +222,7 @@ def test_original_names_are_cleaned(given, shown):
 
 
 def test_opening_sets_aside_files_a_killed_write_left_and_brings_them_back_when_named(ledger_path, photo):
-    from ledger.folder import Ledger
+    from ledger.storage.folder import Ledger
 
     with Ledger.open(ledger_path) as opened, opened.session() as session:
         record = records.add_record(session, "meeting", VALID["meeting"])

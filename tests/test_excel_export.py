@@ -17,12 +17,12 @@ from python_calamine import CalamineWorkbook
 from samples import VALID
 
 from ledger import evidence, records
-from ledger.excel_export import export_workbook
-from ledger.excel_import import import_workbook
-from ledger.folder import Ledger
+from ledger.excel.export import export_workbook
+from ledger.excel.importing import import_workbook
+from ledger.excel.sheets import EVIDENCE_SHEET, ID_HEADER, PROGRESS_SHEET, SHEET_NAMES
 from ledger.kinds import KINDS
 from ledger.models import Attachment
-from ledger.sheets import EVIDENCE_SHEET, ID_HEADER, PROGRESS_SHEET, SHEET_NAMES
+from ledger.storage.folder import Ledger
 from ledger.values import display_width
 
 

@@ -13,14 +13,14 @@ from samples import ID_NUMBER, VALID
 from sqlalchemy import func, select
 
 from ledger import records
-from ledger.cli import main
+from ledger.cli.main import main
 from ledger.errors import LedgerError
-from ledger.excel_export import export_workbook
-from ledger.excel_import import ImportFailed, import_workbook
-from ledger.folder import Ledger
+from ledger.excel.export import export_workbook
+from ledger.excel.importing import ImportFailed, import_workbook
+from ledger.excel.sheets import ID_HEADER, SEQ_HEADER, SHEET_NAMES
 from ledger.kinds import KINDS
 from ledger.models import AuditEntry
-from ledger.sheets import ID_HEADER, SEQ_HEADER, SHEET_NAMES
+from ledger.storage.folder import Ledger
 from ledger.validation import json_value
 
 

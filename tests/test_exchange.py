@@ -11,12 +11,14 @@ from plan_samples import HESHAN_LONGZHOU_2020, write_xlsx
 from samples import VALID, package_data, rehashed_zip, rewrite_zip
 from sqlalchemy import select
 
-from ledger import evidence, exchange, plans, records
+from ledger import evidence, records
 from ledger.check import check_ledger
-from ledger.cli import main
-from ledger.folder import Ledger
+from ledger.cli.main import main
+from ledger.exchange import packages as exchange
 from ledger.kinds import KINDS
 from ledger.models import Attachment, Plan, Record, RecordTask
+from ledger.plans import store as plans
+from ledger.storage.folder import Ledger
 
 
 def _state(ledger) -> dict:

@@ -5,9 +5,7 @@ import json
 
 import pytest
 
-from ledger.errors import NotFound
-from ledger.fields import FieldType
-from ledger.frameworks import (
+from ledger.assessment.frameworks import (
     FrameworkError,
     available,
     for_year,
@@ -17,6 +15,8 @@ from ledger.frameworks import (
     load_file,
     section_of,
 )
+from ledger.errors import NotFound
+from ledger.fields import FieldType
 from ledger.kinds import KINDS
 from ledger.resources import resource_path
 

@@ -7,11 +7,12 @@ from datetime import date
 import pytest
 from PIL import Image
 
-from ledger import evidence, frameworks, records
-from ledger.folder import Ledger
-from ledger.frameworks import FrameworkError, evidence_rule
-from ledger.gaps import find_gaps, scope
+from ledger import evidence, records
+from ledger.assessment import frameworks
+from ledger.assessment.frameworks import FrameworkError, evidence_rule
+from ledger.assessment.gaps import find_gaps, scope
 from ledger.kinds import KINDS
+from ledger.storage.folder import Ledger
 
 
 def test_rules_pick_the_first_that_selects_a_record():
@@ -61,7 +62,7 @@ def test_the_demo_lacks_two_donation_agreements_and_attaching_one_closes_its_gap
 
 def test_a_tables_missing_evidence_is_what_find_gaps_lists_for_each_pairing_and_year(demo_copy):
     """The 缺佐证 filter of a table of every pairing and year: each record held to its own year's framework."""
-    from ledger.gaps import missing_evidence
+    from ledger.assessment.gaps import missing_evidence
 
     meeting = {"title": "联席会议", "meeting_type": "党政联席会议", "held_in": "西部"}
     with Ledger.open(demo_copy, author="测试员") as ledger, ledger.session() as session:

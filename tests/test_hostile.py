@@ -39,10 +39,10 @@ from PIL import Image
 from samples import VALID
 
 from ledger import records
-from ledger.cli import main
-from ledger.excel_export import export_workbook
-from ledger.folder import Ledger
-from ledger.sheets import SHEET_NAMES
+from ledger.cli.main import main
+from ledger.excel.export import export_workbook
+from ledger.excel.sheets import SHEET_NAMES
+from ledger.storage.folder import Ledger
 
 AUTHOR = "测试员"
 #: Every refusal is quick: sizes are read from the directory, packages from their zip directory.

@@ -14,12 +14,13 @@ import pytest
 from PIL import Image
 from samples import VALID
 
-from ledger import backup, evidence, outputs, records
-from ledger.binder import BinderOptions, build_binder
+from ledger import evidence, records
 from ledger.check import check_ledger
-from ledger.cli import main
-from ledger.excel_export import export_workbook
-from ledger.folder import Ledger
+from ledger.cli.main import main
+from ledger.excel.export import export_workbook
+from ledger.pdf.binder import BinderOptions, build_binder
+from ledger.storage import backup, outputs
+from ledger.storage.folder import Ledger
 
 forking = pytest.mark.skipif(
     not hasattr(os, "fork") or not hasattr(signal, "SIGKILL"), reason="kills a forked child with SIGKILL"
@@ -278,7 +279,7 @@ def test_a_restore_into_a_new_folder_killed_before_its_database_was_renamed_can_
         (folder / made).mkdir(parents=True)
     (folder / "cache/restore-abc12/ledger.sqlite").write_bytes(b"unpacked")
     (folder / "ledger.sqlite.restore").write_bytes(b"copied, not yet renamed")
-    (folder / "ledger.lock").write_text("pid 1")
+    (folder / "ledger.storage.lock").write_text("pid 1")
     restored, _ = Ledger.restore(folder, full_backup)
     with restored:
         assert check_ledger(restored) == []

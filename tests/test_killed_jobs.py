@@ -27,12 +27,14 @@ from pypdf import PdfReader
 from python_calamine import CalamineWorkbook
 from samples import VALID
 
-from ledger import backup, evidence, exchange, records
-from ledger.binder import BinderOptions, build_binder
+from ledger import evidence, records
 from ledger.check import check_ledger
-from ledger.excel_export import export_workbook
-from ledger.folder import Ledger
-from ledger.sheets import SHEET_NAMES
+from ledger.excel.export import export_workbook
+from ledger.excel.sheets import SHEET_NAMES
+from ledger.exchange import packages as exchange
+from ledger.pdf.binder import BinderOptions, build_binder
+from ledger.storage import backup
+from ledger.storage.folder import Ledger
 
 pytestmark = pytest.mark.skipif(
     not hasattr(os, "fork") or not hasattr(signal, "SIGKILL"),

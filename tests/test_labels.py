@@ -11,10 +11,10 @@ from datetime import date
 import pytest
 from pypdf import PdfReader
 
-from ledger import labels
 from ledger.errors import LedgerError
-from ledger.labels import Box, LabelOptions, build_labels
-from ledger.pdf_fonts import find_fonts
+from ledger.pdf import labels
+from ledger.pdf.fonts import find_fonts
+from ledger.pdf.labels import Box, LabelOptions, build_labels
 
 TITLE = "2020年鹤山市—龙州县东西部协作考核佐证材料"
 BOXES = [

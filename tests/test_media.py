@@ -8,7 +8,7 @@ from datetime import date, datetime
 import pytest
 from PIL import Image, ImageOps
 
-from ledger.demo_files import MARKER, demo_pdf, demo_photo
+from ledger.demo.files import MARKER, demo_pdf, demo_photo
 from ledger.media import probe
 
 TAKEN = datetime(2020, 4, 20, 9, 30, 15)

@@ -11,11 +11,12 @@ from alembic.runtime.migration import MigrationContext
 from samples import VALID
 from sqlalchemy import select
 
-from ledger import records, schema
-from ledger.db import make_engine, sqlite_url
+from ledger import records
 from ledger.errors import LedgerError
-from ledger.folder import Ledger
 from ledger.models import Base, Record
+from ledger.storage import schema
+from ledger.storage.db import make_engine, sqlite_url
+from ledger.storage.folder import Ledger
 
 FIXTURE = Path(__file__).with_name("fixtures") / "ledger-0001.sqlite"
 

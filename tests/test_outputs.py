@@ -8,11 +8,11 @@ import pytest
 from PIL import Image
 from samples import MEETING_ARGS as MEETING
 
-from ledger.binder import BinderOptions, build_binder
-from ledger.excel_export import export_workbook
-from ledger.exchange import write_pack
-from ledger.labels import LabelOptions, labels_for_binder
-from ledger.outputs import OutputInsideLedger, refuse_inside_ledger
+from ledger.excel.export import export_workbook
+from ledger.exchange.packages import write_pack
+from ledger.pdf.binder import BinderOptions, build_binder
+from ledger.pdf.labels import LabelOptions, labels_for_binder
+from ledger.storage.outputs import OutputInsideLedger, refuse_inside_ledger
 
 
 @pytest.fixture
@@ -29,7 +29,7 @@ def _files(folder: Path) -> dict[str, bytes]:
     return {
         str(path.relative_to(folder)): path.read_bytes()
         for path in sorted(folder.rglob("*"))
-        if path.is_file() and path.name != "ledger.lock"
+        if path.is_file() and path.name != "ledger.storage.lock"
     }
 
 

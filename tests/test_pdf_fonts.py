@@ -14,9 +14,9 @@ from reportlab.pdfbase.ttfonts import TTFontFile
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate
 
-from ledger import pdf_fonts
-from ledger.pdf_fonts import FontFace, Fonts, find_fonts
-from ledger.pdf_text import draw_string, paragraph_markup, string_width, styles
+from ledger.pdf import fonts as pdf_fonts
+from ledger.pdf.fonts import FontFace, Fonts, find_fonts
+from ledger.pdf.text import draw_string, paragraph_markup, string_width, styles
 
 CLOSING = "，。、；：！？）」』》〉】”’"
 OPENING = "（「『《〈【“‘"

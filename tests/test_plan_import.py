@@ -21,10 +21,11 @@ from plan_samples import (
 from samples import VALID
 from sqlalchemy import select
 
-from ledger import plans, records
+from ledger import records
 from ledger.errors import LedgerError
 from ledger.models import AuditEntry, Plan, RecordTask
-from ledger.plan_import import ImportedTask, TitleScope, place_forms, read_task_list, read_title_scope
+from ledger.plans import store as plans
+from ledger.plans.reading import ImportedTask, TitleScope, place_forms, read_task_list, read_title_scope
 
 WRITERS = {"xlsx": write_xlsx, "docx": write_docx}
 

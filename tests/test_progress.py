@@ -8,11 +8,12 @@ from decimal import Decimal
 import pytest
 from plan_samples import GUANGZHOU_QIANNAN_2018, write_xlsx
 
-from ledger import plans, records
-from ledger.cli import main
-from ledger.folder import Ledger
+from ledger import records
+from ledger.cli.main import main
 from ledger.kinds import KINDS
-from ledger.progress import plan_progress
+from ledger.plans import store as plans
+from ledger.plans.progress import plan_progress
+from ledger.storage.folder import Ledger
 
 
 def _cli(path, capsys, *args):

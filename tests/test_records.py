@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from ledger import records
 from ledger.errors import InvalidInput, NotFound, RecordLocked
-from ledger.folder import Ledger
 from ledger.models import AuditEntry, Record, Unit
+from ledger.storage.folder import Ledger
 
 
 def _entries(session, record_id):

@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from ledger.measures import MEASURES, parse_params
-from ledger.targets import read_targets, short_place
+from ledger.plans.measures import MEASURES, parse_params
+from ledger.plans.targets import read_targets, short_place
 
 HESHAN, LONGZHOU = "鹤山市", "龙州县"
 

@@ -6,9 +6,9 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialogButtonBox
 from sqlalchemy import select
 
-from ledger.folder import is_ledger
 from ledger.models import AuditEntry, Pairing
 from ledger.settings import read_settings
+from ledger.storage.folder import is_ledger
 from ui import app
 from ui.context import LedgerContext
 from ui.first_start import FirstStartDialog

@@ -15,9 +15,10 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMessageBox
 from samples import VALID
 
-from ledger import exchange, records
-from ledger.backup import list_backups
-from ledger.folder import Ledger
+from ledger import records
+from ledger.exchange import packages as exchange
+from ledger.storage.backup import list_backups
+from ledger.storage.folder import Ledger
 from ui import audit_log, backup_dialogs, exchange_dialogs
 from ui.context import LedgerContext
 from ui.main_window import MainWindow

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from samples import VALID
 
 from ledger import records
-from ledger.excel_export import export_workbook
-from ledger.folder import Ledger
+from ledger.excel.export import export_workbook
+from ledger.storage.folder import Ledger
 from ui.context import LedgerContext
 from ui.evidence_panel import EvidencePanel
 from ui.jobs import ExcelImportDialog, JobState

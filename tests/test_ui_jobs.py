@@ -15,11 +15,11 @@ from PySide6.QtCore import Qt, QTimer
 from sqlalchemy import func, select
 
 from ledger import records
-from ledger.binder import build_binder
 from ledger.errors import LedgerError
-from ledger.excel_export import export_workbook
-from ledger.folder import Ledger
+from ledger.excel.export import export_workbook
 from ledger.models import AuditEntry, Record
+from ledger.pdf.binder import build_binder
+from ledger.storage.folder import Ledger
 from ui import jobs
 from ui.context import LedgerContext
 from ui.jobs import BinderDialog, ExcelExportDialog, ExcelImportDialog, JobRunner, JobState, LabelsDialog

@@ -9,8 +9,9 @@ import pytest
 from PySide6.QtCore import Qt
 from samples import VALID
 
-from ledger import plans, records
+from ledger import records
 from ledger.models import Plan, Task
+from ledger.plans import store as plans
 from ui.context import LedgerContext
 from ui.overview import Overview
 

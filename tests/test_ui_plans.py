@@ -1,6 +1,6 @@
 """The 年度计划 view driven as a user would: a task list previewed then imported, a target corrected and cleared
 through its dialog, records linked to a task and unlinked, a plan deleted; the ledger is checked through
-`ledger.plans` (and `ledger.progress`) after each step."""
+`ledger.plans.store` (and `ledger.plans.progress`) after each step."""
 
 from __future__ import annotations
 
@@ -16,11 +16,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QTreeWidget
 from samples import VALID
 
-from ledger import plans, records
-from ledger.folder import Ledger
+from ledger import records
 from ledger.kinds import KINDS
-from ledger.plan_import import read_task_list
-from ledger.progress import task_progress
+from ledger.plans import store as plans
+from ledger.plans.progress import task_progress
+from ledger.plans.reading import read_task_list
+from ledger.storage.folder import Ledger
 from ui.context import LedgerContext
 from ui.plan_view import PlanImportPreview, PlanView, TargetDialog, TaskLinksDialog
 

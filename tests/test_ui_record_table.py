@@ -11,10 +11,11 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtWidgets import QHeaderView
 
-from ledger import frameworks, records
+from ledger import records
+from ledger.assessment import frameworks
+from ledger.assessment.gaps import find_gaps
 from ledger.evidence import live_attachments
-from ledger.folder import Ledger
-from ledger.gaps import find_gaps
+from ledger.storage.folder import Ledger
 from ui.context import LedgerContext
 from ui.main_window import MainWindow
 from ui.record_table import RecordTable, tsv_cell

@@ -8,8 +8,8 @@ from PySide6.QtWidgets import QMessageBox
 from samples import VALID
 from sqlalchemy import select
 
-from ledger.folder import Ledger
 from ledger.models import AuditEntry
+from ledger.storage.folder import Ledger
 from ui.context import LedgerContext
 from ui.main_window import MainWindow
 

@@ -16,8 +16,8 @@ from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog
 
-from ledger import exchange
-from ledger.folder import Ledger
+from ledger.exchange import packages as exchange
+from ledger.storage.folder import Ledger
 from ui.context import LedgerContext
 from ui.main_window import MainWindow
 from ui.transient import delete_closed

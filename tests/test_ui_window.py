@@ -8,10 +8,10 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 
 from ledger import records
-from ledger.folder import Ledger
 from ledger.kinds import KINDS
-from ledger.plans import list_plans, number_text
-from ledger.progress import STATES, plan_progress
+from ledger.plans.progress import STATES, plan_progress
+from ledger.plans.store import list_plans, number_text
+from ledger.storage.folder import Ledger
 from ui.context import LedgerContext
 from ui.main_window import MainWindow
 

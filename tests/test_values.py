@@ -8,12 +8,12 @@ from samples import VALID
 from sqlalchemy import func, select
 
 from ledger import evidence, records
-from ledger.cli import main
+from ledger.cli.main import main
 from ledger.errors import InvalidInput
-from ledger.folder import Ledger
+from ledger.excel.sheets import SHEET_NAMES
 from ledger.identity import id_check_char, id_number_problem, normalize_phone, phone_problem
 from ledger.models import Record
-from ledger.sheets import SHEET_NAMES
+from ledger.storage.folder import Ledger
 from ledger.values import (
     display_width,
     fen_to_money,

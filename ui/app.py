@@ -15,10 +15,10 @@ from PySide6.QtGui import QDesktopServices, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
 
 from ledger import __version__
-from ledger.demo import build_demo
+from ledger.demo.build import build_demo
 from ledger.errors import LedgerError
-from ledger.folder import ENV_LEDGER, Ledger, is_ledger, resolve_ledger_path
 from ledger.resources import resource_path
+from ledger.storage.folder import ENV_LEDGER, Ledger, is_ledger, resolve_ledger_path
 from ui.context import LedgerContext
 from ui.crash_log import KEPT, CrashLog, log_folder, unreported_crashes
 from ui.first_start import DEMO, FirstStartDialog

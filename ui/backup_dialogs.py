@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from ledger.backup import Backup, list_backups
 from ledger.errors import LedgerError
-from ledger.folder import Ledger
+from ledger.storage.backup import Backup, list_backups
+from ledger.storage.folder import Ledger
 from ui.context import LedgerContext
 from ui.jobs import JobDialog, PathField, documents
 from ui.transient import tell

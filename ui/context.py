@@ -19,12 +19,13 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from sqlalchemy.orm import Session
 
-from ledger import plans, records
+from ledger import records
 from ledger.errors import InvalidInput, LedgerError
 from ledger.fields import Problem
-from ledger.folder import Ledger
 from ledger.kinds import KINDS
 from ledger.models import Pairing, Record, Task
+from ledger.plans import store as plans
+from ledger.storage.folder import Ledger
 
 
 class LedgerContext(QObject):

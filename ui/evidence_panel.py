@@ -59,10 +59,10 @@ from sqlalchemy.orm import Session
 from ledger import evidence, records
 from ledger.errors import LedgerError
 from ledger.evidence_roles import OTHER, guess_role
-from ledger.folder import VIEWING, Ledger
 from ledger.kinds.common import ARCHIVED
 from ledger.limits import Limits
 from ledger.models import EVIDENCE_ROLES, Attachment
+from ledger.storage.folder import VIEWING, Ledger
 from ui.context import LedgerContext
 from ui.transient import ask, popup, run_modal, tell
 from ui.worker import JobRunner, JobState, Outcome

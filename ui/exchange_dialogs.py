@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from ledger.exchange import (
+from ledger.exchange.packages import (
     CONFLICT_RULES,
     Conflict,
     MergeReport,

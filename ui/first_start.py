@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from ledger import records
-from ledger.folder import Ledger
 from ledger.settings import write_settings
+from ledger.storage.folder import Ledger
 
 DEMO, EMPTY = "demo", "empty"
 

@@ -53,14 +53,14 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from ledger import frameworks
-from ledger.binder import BinderOptions, BinderResult, build_binder
+from ledger.assessment import frameworks
 from ledger.errors import LedgerError, describe_os_error
-from ledger.excel_export import EVIDENCE_SHEET, PROGRESS_SHEET, ExportSummary, export_workbook
-from ledger.excel_import import CONFLICT_RULES, Conflict, ImportFailed, ImportReport, Mistake, import_workbook
+from ledger.excel.export import EVIDENCE_SHEET, PROGRESS_SHEET, ExportSummary, export_workbook
+from ledger.excel.importing import CONFLICT_RULES, Conflict, ImportFailed, ImportReport, Mistake, import_workbook
 from ledger.kinds import KINDS
-from ledger.labels import SPINE_WIDTHS, Box, LabelOptions, labels_for_binder
 from ledger.models import Setting
+from ledger.pdf.binder import BinderOptions, BinderResult, build_binder
+from ledger.pdf.labels import SPINE_WIDTHS, Box, LabelOptions, labels_for_binder
 from ui.context import LedgerContext
 from ui.worker import Job, JobRunner, JobState, Outcome, Work
 

@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from ledger import __version__, records
-from ledger.folder import is_ledger
 from ledger.kinds import KINDS
+from ledger.storage.folder import is_ledger
 from ui.audit_log import AuditLog
 from ui.context import LedgerContext
 from ui.evidence_view import EvidenceView

@@ -21,9 +21,9 @@ from sqlalchemy import func, select
 from ledger import records
 from ledger.fields import FieldType
 from ledger.kinds import KINDS, MODELS
-from ledger.measures import MEASURES
-from ledger.plans import list_plans, number_text, target_label
-from ledger.progress import STATES, plan_progress
+from ledger.plans.measures import MEASURES
+from ledger.plans.progress import STATES, plan_progress
+from ledger.plans.store import list_plans, number_text, target_label
 from ui.context import LedgerContext
 
 OVERDUE = QColor("#C0392B")

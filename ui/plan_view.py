@@ -1,7 +1,7 @@
 """年度计划: the plans of the pairing and year the window follows, their tasks and targets; a task list read
 and shown before it is imported, targets corrected by hand, records linked to a task, a plan deleted.
 
-Everything is done by `ledger.plans` through `LedgerContext` (an import, a target edited and a link are undoable
+Everything is done by `ledger.plans.store` through `LedgerContext` (an import, a target edited and a link are undoable
 changes); the view reads with short sessions of its own into plain rows, so no ORM object outlives its
 session. Dialogs show the ledger's refusals in themselves and stay open, so the user can correct and try
 again; the view's own message boxes go through `_warn` and `_confirm`, which tests replace.
@@ -50,13 +50,14 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from ledger import plans, records
+from ledger import records
 from ledger.errors import LedgerError
 from ledger.kinds import KINDS
-from ledger.measures import MEASURES, Measure, Param
 from ledger.models import Record, Target, Task
-from ledger.plans import PlanReading, TaskReading
-from ledger.progress import task_progress
+from ledger.plans import store as plans
+from ledger.plans.measures import MEASURES, Measure, Param
+from ledger.plans.progress import task_progress
+from ledger.plans.store import PlanReading, TaskReading
 from ui.context import LedgerContext
 from ui.transient import ask, popup, run_modal
 
@@ -1025,7 +1026,7 @@ class TaskLinksDialog(QDialog):
     """The records filed under one task, and the records of its plan's pairing and year that could be.
 
     Linking and unlinking are `plans.link_records` and `plans.unlink_records`, each one write. Once a task has
-    linked records its progress counts them alone (`ledger.progress`): the dialog says so, and shows what each
+    linked records its progress counts them alone (`ledger.plans.progress`): the dialog says so, and shows what each
     target counts now, so the effect of every link is seen at once."""
 
     COLUMNS: ClassVar[tuple[str, ...]] = ("类型", "日期", "事项")

@@ -33,8 +33,8 @@ from PySide6.QtWidgets import (
 )
 
 from ledger import records
+from ledger.assessment.gaps import missing_evidence
 from ledger.fields import Field, FieldType
-from ledger.gaps import missing_evidence
 from ledger.kinds import KINDS
 from ledger.validation import display
 from ledger.values import format_money

@@ -39,14 +39,14 @@ def run_self_test(say: Callable[[str], None] = print) -> int:
 
 def _steps(folder: Path, work: Path) -> list[tuple[str, Callable[[], str]]]:
     def demo() -> str:
-        from ledger.demo import build_demo
+        from ledger.demo.build import build_demo
 
         counts = build_demo(folder)
         return "：" + "、".join(f"{label} {count}" for label, count in counts.items())
 
     def check() -> str:
         from ledger.check import check_ledger
-        from ledger.folder import Ledger
+        from ledger.storage.folder import Ledger
 
         with Ledger.open(folder) as ledger:
             problems = check_ledger(ledger)
@@ -57,8 +57,8 @@ def _steps(folder: Path, work: Path) -> list[tuple[str, Callable[[], str]]]:
     def excel() -> str:
         from openpyxl import load_workbook
 
-        from ledger.excel_export import export_workbook
-        from ledger.folder import Ledger
+        from ledger.excel.export import export_workbook
+        from ledger.storage.folder import Ledger
 
         target = work / "台账.xlsx"
         with Ledger.open(folder) as ledger, ledger.session() as session:
@@ -69,8 +69,8 @@ def _steps(folder: Path, work: Path) -> list[tuple[str, Callable[[], str]]]:
     def binder() -> str:
         from pypdf import PdfReader
 
-        from ledger.binder import BinderOptions, build_binder
-        from ledger.folder import Ledger
+        from ledger.pdf.binder import BinderOptions, build_binder
+        from ledger.storage.folder import Ledger
 
         target = work / "佐证材料.pdf"
         with Ledger.open(folder) as ledger, ledger.session() as session:
@@ -85,7 +85,7 @@ def _steps(folder: Path, work: Path) -> list[tuple[str, Callable[[], str]]]:
     def window() -> str:
         from PySide6.QtWidgets import QApplication
 
-        from ledger.folder import Ledger
+        from ledger.storage.folder import Ledger
         from ui.app import install_chinese
         from ui.context import LedgerContext
         from ui.main_window import MainWindow

@@ -18,10 +18,10 @@ from PySide6.QtWidgets import (
 )
 
 from ledger import records
-from ledger.backup import list_backups
 from ledger.errors import LedgerError
-from ledger.pdf_fonts import find_fonts
+from ledger.pdf.fonts import find_fonts
 from ledger.settings import read_settings, write_settings
+from ledger.storage.backup import list_backups
 from ui.context import LedgerContext
 
 #: The settings this view edits, as `ledger config` names them.

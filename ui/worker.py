@@ -18,9 +18,9 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, QThreadPool, Signal, Slot
 from sqlalchemy.orm import Session
 
-from ledger.binder_media import Cancelled
 from ledger.errors import LedgerError, user_error
-from ledger.folder import Ledger
+from ledger.pdf.media import Cancelled
+from ledger.storage.folder import Ledger
 
 _log = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""Alembic environment, run in-process by `ledger.schema` on the connection it is handed."""
+"""Alembic environment, run in-process by `ledger.storage.schema` on the connection it is handed."""
 
 from alembic import context
 

@@ -1,0 +1,1 @@
+"""The assessment's frameworks (its indicators in each era) and the evidence each record lacks."""

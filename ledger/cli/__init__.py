@@ -1,0 +1,1 @@
+"""The command line: `ledger COMMAND`, one module per group of commands."""

@@ -1,0 +1,1 @@
+"""Exchange packages between the work group's laptops: pack, check and merge."""

@@ -1,0 +1,99 @@
+"""Progress of a plan: each target's actual from the ledger, and each task's state. Computed, never typed in.
+
+A task's actuals come from the live records of its plan's pairing and year, or, once records are filed under
+the task, from those alone. States: `done` when every target is reached; `overdue` when the deadline has
+passed and one is not; `on_track` before the deadline; `no_target` when the task states nothing countable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from ledger.models import Plan, Target, Task
+from ledger.plans.measures import MEASURES, actual
+from ledger.plans.store import json_number, linked_record_ids, target_label, target_params, task_json
+
+STATES = {"done": "已完成", "on_track": "推进中", "overdue": "已逾期", "no_target": "无量化指标"}
+
+
+@dataclass(frozen=True)
+class TargetProgress:
+    target: Target
+    actual: Decimal
+
+    @property
+    def ratio(self) -> Decimal:
+        return (self.actual / self.target.threshold).quantize(Decimal("0.0001"))
+
+    @property
+    def reached(self) -> bool:
+        return self.actual >= self.target.threshold
+
+
+@dataclass(frozen=True)
+class TaskProgress:
+    task: Task
+    state: str
+    targets: list[TargetProgress]
+
+
+def task_progress(session: Session, task: Task, as_of: date) -> TaskProgress:
+    plan = task.plan
+    linked = linked_record_ids(session, task) or None
+    measured = [
+        TargetProgress(
+            target,
+            actual(
+                session,
+                MEASURES[target.measure],
+                target_params(target),
+                pairing_id=plan.pairing_id,
+                year=plan.year,
+                record_ids=linked,
+            ),
+        )
+        for target in task.targets
+    ]
+    if not measured:
+        state = "no_target"
+    elif all(progress.reached for progress in measured):
+        state = "done"
+    elif task.deadline is not None and as_of > task.deadline:
+        state = "overdue"
+    else:
+        state = "on_track"
+    return TaskProgress(task, state, measured)
+
+
+def plan_progress(session: Session, plan: Plan, as_of: date) -> list[TaskProgress]:
+    return [task_progress(session, task, as_of) for task in plan.tasks]
+
+
+def progress_json(progress: TaskProgress) -> dict[str, Any]:
+    task = task_json(progress.task)
+    return {
+        "plan_id": str(progress.task.plan_id),
+        "task_id": task["task_id"],
+        "seq": task["seq"],
+        "area": task["area"],
+        "item": task["item"],
+        "deadline": task["deadline"],
+        "state": progress.state,
+        "targets": [
+            {
+                "measure": measured.target.measure,
+                "params": target_params(measured.target),
+                "label": target_label(measured.target),
+                "threshold": json_number(measured.target.threshold),
+                "unit": MEASURES[measured.target.measure].unit,
+                "actual": json_number(measured.actual),
+                "ratio": float(measured.ratio),
+            }
+            for measured in progress.targets
+        ],
+    }

@@ -1,0 +1,1 @@
+"""The ledger on disk: its folder and lock, the database and its schema, backups, outputs."""
