@@ -45,7 +45,7 @@ def main() -> int:
         from ui.context import LedgerContext
         from ui.first_start import FirstStartDialog
         from ui.main_window import MainWindow
-        from ui.record_form import RecordDialog
+        from ui.record_dialog import RecordDialog
 
         QCoreApplication.setOrganizationName("xiezuo")
         QCoreApplication.setApplicationName("协作台账")
@@ -175,7 +175,7 @@ def _shared_meeting(session):
 def colleagues_package(path: Path, folder: Path) -> Path:
     """A package from a copy of the demo ledger, where a colleague added a meeting and changed another."""
     from ledger import records
-    from ledger.exchange import packages as exchange
+    from ledger.exchange.pack import write_pack
     from ledger.storage.folder import Ledger
 
     other = folder / "colleague"
@@ -188,7 +188,7 @@ def colleagues_package(path: Path, folder: Path) -> Path:
             records.add_record(session, "meeting", {**values, "title": "鹤山市工作组赴龙州县调研对接座谈会"})
             changes = {"location": "龙州县委常委会议室", "attendees": "两地工作组全体成员"}
             records.update_record(session, shared, changes)
-        return exchange.write_pack(ledger, folder / "王海的交换包.zip").path
+        return write_pack(ledger, folder / "王海的交换包.zip").path
 
 
 if __name__ == "__main__":

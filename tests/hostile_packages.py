@@ -28,7 +28,7 @@ from plan_samples import write_xlsx as write_task_list
 from samples import VALID, package_data, rehashed_zip, rewrite_zip
 
 from ledger import evidence, records
-from ledger.exchange import packages as exchange
+from ledger.exchange.pack import write_pack
 from ledger.plans import store as plans
 from ledger.storage.folder import Ledger
 
@@ -53,7 +53,7 @@ def make_sources(template: Path, folder: Path, book: Path) -> Sources:
             records.update_record(session, records.get_record(session, meeting.id), {"record_status": "已归档"})
             listed = write_task_list(HESHAN_LONGZHOU_2020, folder / "清单.xlsx")
             plans.import_plan(session, listed, pairing="鹤山市—龙州县", year=2020)
-        package = exchange.write_pack(ledger, folder / "甲.zip").path
+        package = write_pack(ledger, folder / "甲.zip").path
         full = ledger.full_backup(folder / "甲-完整备份.zip")
         database = ledger.backup(to=folder)
     return Sources(book, package, full, database)

@@ -45,9 +45,9 @@ class Sources:
     an exchange package, a full backup and a database backup."""
 
     book: Path
-    package: Path
-    full_backup: Path
-    database: Path
+    package: Path | None = None  # None where no sample of merge or restore is built
+    full_backup: Path | None = None
+    database: Path | None = None
 
 
 #: Makes the file at the path given, from the sound sources where it spoils one.

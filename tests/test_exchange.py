@@ -14,7 +14,9 @@ from sqlalchemy import select
 from ledger import evidence, records
 from ledger.check import check_ledger
 from ledger.cli.main import main
-from ledger.exchange import packages as exchange
+from ledger.exchange.merge import BadPackage, merge_package
+from ledger.exchange.pack import write_pack
+from ledger.exchange.revisions import revision_of
 from ledger.kinds import KINDS
 from ledger.models import Attachment, Plan, Record, RecordTask
 from ledger.plans import store as plans
@@ -26,7 +28,7 @@ def _state(ledger) -> dict:
     with ledger.session() as session:
         found = {}
         for record in session.scalars(select(Record)):
-            found[str(record.id)] = (record.kind, exchange.revision_of(record))
+            found[str(record.id)] = (record.kind, revision_of(record))
         attachments = {
             str(a.id): (str(a.record_id), a.sha256, a.original_name, a.role, a.caption, a.deleted_at is not None)
             for a in session.scalars(select(Attachment))
@@ -94,15 +96,15 @@ def test_two_ledgers_edited_apart_merge_both_ways_to_the_same_ledger(two_ledgers
             session.commit()
 
     with Ledger.open(first) as a:
-        package_a = exchange.write_pack(a, tmp_path / "甲.zip").path
+        package_a = write_pack(a, tmp_path / "甲.zip").path
     with Ledger.open(second) as b:
-        package_b = exchange.write_pack(b, tmp_path / "乙.zip").path
+        package_b = write_pack(b, tmp_path / "乙.zip").path
 
     with Ledger.open(first, author="甲") as a:
-        into_a = exchange.merge_package(a, package_b)
+        into_a = merge_package(a, package_b)
         assert check_ledger(a) == []
     with Ledger.open(second, author="乙") as b:
-        into_b = exchange.merge_package(b, package_a)
+        into_b = merge_package(b, package_a)
         assert check_ledger(b) == []
 
     with Ledger.open(first) as a, Ledger.open(second) as b:
@@ -133,7 +135,7 @@ def test_two_ledgers_edited_apart_merge_both_ways_to_the_same_ledger(two_ledgers
     for folder, package in ((first, package_b), (second, package_a)):
         with Ledger.open(folder) as ledger:
             before = _state(ledger)
-            again = exchange.merge_package(ledger, package)
+            again = merge_package(ledger, package)
             assert not again.changed and again.conflicts == []
             assert _state(ledger) == before
 
@@ -142,27 +144,27 @@ def test_a_change_on_one_side_is_taken_without_conflict_even_on_an_archived_reco
     first, second, ids = two_ledgers
     with Ledger.open(first) as a:
         _update(a, ids["shared"], summary="归档前补充", record_status="已归档")
-        package = exchange.write_pack(a, tmp_path / "甲.zip").path
+        package = write_pack(a, tmp_path / "甲.zip").path
     with Ledger.open(second) as b:
-        merged = exchange.merge_package(b, package)
+        merged = merge_package(b, package)
         assert merged.conflicts == [] and len(merged.updated) == 1
         with b.session() as session:
             record = records.get_record(session, ids["shared"])
             assert (record.summary, record.record_status) == ("归档前补充", "已归档")
         # Packing back what came in is no change for the first ledger.
-        back = exchange.write_pack(b, tmp_path / "乙.zip").path
+        back = write_pack(b, tmp_path / "乙.zip").path
     with Ledger.open(first) as a:
-        assert not exchange.merge_package(a, back).changed
+        assert not merge_package(a, back).changed
 
 
 def test_conflicts_left_to_the_user_change_nothing(two_ledgers, tmp_path):
     first, second, ids = two_ledgers
     with Ledger.open(first) as a:
         _update(a, ids["shared"], location="甲地")
-        package = exchange.write_pack(a, tmp_path / "甲.zip").path
+        package = write_pack(a, tmp_path / "甲.zip").path
     with Ledger.open(second) as b:
         _update(b, ids["shared"], location="乙地")
-        merged = exchange.merge_package(b, package, conflicts="leave")
+        merged = merge_package(b, package, conflicts="leave")
         assert [c.kept for c in merged.conflicts] == [None]
         with b.session() as session:
             assert records.get_record(session, ids["shared"]).location == "乙地"
@@ -191,9 +193,9 @@ def test_a_package_since_a_date_carries_only_what_changed(two_ledgers, tmp_path)
             old = records.get_record(session, ids["trained"])
             old_time = old.updated_at
         since = old_time.date()
-        summary = exchange.write_pack(a, tmp_path / "all.zip", since=since)
+        summary = write_pack(a, tmp_path / "all.zip", since=since)
         assert summary.records == 2
-        later = exchange.write_pack(a, tmp_path / "none.zip", since=since.replace(year=since.year + 1))
+        later = write_pack(a, tmp_path / "none.zip", since=since.replace(year=since.year + 1))
         assert (later.records, later.files) == (0, 0)
 
 
@@ -226,7 +228,7 @@ def test_a_tampered_package_is_refused_whole(two_ledgers, tmp_path, damage, caps
     first, second, _ = two_ledgers
     with Ledger.open(first) as a:
         _add(a, title="甲新增的会议", attach=[_photo(tmp_path, "甲.jpg", 4)])
-        package = exchange.write_pack(a, tmp_path / "甲.zip").path
+        package = write_pack(a, tmp_path / "甲.zip").path
     bad = rewrite_zip(package, tmp_path / "坏包.zip", TAMPERED[damage]())
     with Ledger.open(second) as b:
         before = _state(b)
@@ -245,9 +247,9 @@ def test_records_made_on_separate_laptops_join_under_the_same_pairing(tmp_path):
                 records.add_pairing(session, "鹤山市", "龙州县")
                 session.commit()
             _add(ledger, title=f"{name}的会议")
-            laptops.append(exchange.write_pack(ledger, tmp_path / f"{name}.zip").path)
+            laptops.append(write_pack(ledger, tmp_path / f"{name}.zip").path)
     with Ledger.open(tmp_path / "甲") as ledger:
-        merged = exchange.merge_package(ledger, laptops[1])
+        merged = merge_package(ledger, laptops[1])
         assert len(merged.added) == 1
         with ledger.session() as session:
             titles = sorted(r.title for r in records.list_records(session, "meeting", pairing="鹤山市—龙州县"))
@@ -261,9 +263,9 @@ def test_a_zero_typed_over_an_empty_count_is_a_change(ledger_path, tmp_path):
     shutil.copytree(ledger_path, second)
     with Ledger.open(ledger_path) as a:
         _update(a, training, poor_participants=0)
-        package = exchange.write_pack(a, tmp_path / "甲.zip").path
+        package = write_pack(a, tmp_path / "甲.zip").path
     with Ledger.open(second) as b:
-        assert len(exchange.merge_package(b, package).updated) == 1
+        assert len(merge_package(b, package).updated) == 1
         with b.session() as session:
             assert records.get_record(session, training).poor_participants == 0
 
@@ -272,7 +274,7 @@ def test_a_merge_failing_after_its_files_were_stored_leaves_the_open_ledger_whol
     first, second, ids = two_ledgers
     with Ledger.open(first) as a:
         _add(a, title="甲新增的会议", attach=[_photo(tmp_path, "甲.jpg", 5)])
-        package = exchange.write_pack(a, tmp_path / "甲.zip").path
+        package = write_pack(a, tmp_path / "甲.zip").path
 
     def spoil_the_plan(name, data):
         # Well packed (hashes right) but wrong within: its plan names a pairing the package does not carry.
@@ -294,8 +296,8 @@ def test_a_merge_failing_after_its_files_were_stored_leaves_the_open_ledger_whol
     )
     with Ledger.open(second) as b:
         before = _state(b)
-        with pytest.raises(exchange.BadPackage, match="无此结对"):
-            exchange.merge_package(b, rehashed)
+        with pytest.raises(BadPackage, match="无此结对"):
+            merge_package(b, rehashed)
         assert check_ledger(b) == []  # the photo stored before the plan failed is set aside, not left unnamed
         assert _state(b) == before
 
@@ -305,9 +307,9 @@ def test_every_kind_travels_in_a_package_with_its_values_intact(ledger_path, tmp
     shutil.copytree(ledger_path, second)
     with Ledger.open(ledger_path) as a:
         added = {kind: _add(a, kind) for kind in KINDS}
-        package = exchange.write_pack(a, tmp_path / "甲.zip").path
+        package = write_pack(a, tmp_path / "甲.zip").path
     with Ledger.open(second) as b:
-        assert len(exchange.merge_package(b, package).added) == len(KINDS)
+        assert len(merge_package(b, package).added) == len(KINDS)
     with Ledger.open(ledger_path) as a, Ledger.open(second) as b:
         assert _state(a) == _state(b)
         with a.session() as ours, b.session() as theirs:
@@ -382,7 +384,7 @@ def test_a_package_bringing_a_value_no_way_in_would_take_is_refused_whole(two_le
     change, extra, words = SPOILT[spoilt]
     with Ledger.open(first) as a:
         _update(a, ids["shared"], record_status="已归档")
-        package = exchange.write_pack(a, tmp_path / "甲.zip").path
+        package = write_pack(a, tmp_path / "甲.zip").path
     bad = rehashed_zip(package, tmp_path / "内容有误.zip", package_data(lambda data: change(data, ids)), extra)
     with Ledger.open(second) as b:
         before = _state(b)

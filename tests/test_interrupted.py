@@ -228,9 +228,9 @@ def test_a_full_backup_copies_the_database_into_the_ledgers_cache(ledger, tmp_pa
     copies = []
     real = backup.copy_database
 
-    def spy(source, target):
+    def spy(source, target, **named):
         copies.append(Path(target))
-        return real(source, target)
+        return real(source, target, **named)
 
     monkeypatch.setattr(backup, "copy_database", spy)
     ledger.full_backup(tmp_path / "完整备份.zip")

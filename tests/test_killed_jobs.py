@@ -31,7 +31,7 @@ from ledger import evidence, records
 from ledger.check import check_ledger
 from ledger.excel.export import export_workbook
 from ledger.excel.sheets import SHEET_NAMES
-from ledger.exchange import packages as exchange
+from ledger.exchange.merge import merge_package
 from ledger.pdf.binder import BinderOptions, build_binder
 from ledger.storage import backup
 from ledger.storage.folder import Ledger
@@ -80,7 +80,7 @@ def _jobs(path: Path, package: Path, full: Path, out: Path) -> dict[str, Callabl
 
     def merge(run: int) -> None:
         with Ledger.open(path) as ledger:
-            exchange.merge_package(ledger, package)
+            merge_package(ledger, package)
 
     def full_backup(run: int) -> None:
         with Ledger.open(path) as ledger:

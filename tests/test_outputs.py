@@ -9,7 +9,7 @@ from PIL import Image
 from samples import MEETING_ARGS as MEETING
 
 from ledger.excel.export import export_workbook
-from ledger.exchange.packages import write_pack
+from ledger.exchange.pack import write_pack
 from ledger.pdf.binder import BinderOptions, build_binder
 from ledger.pdf.labels import LabelOptions, labels_for_binder
 from ledger.storage.outputs import OutputInsideLedger, refuse_inside_ledger
@@ -217,11 +217,11 @@ def test_the_functions_the_window_calls_refuse_a_place_in_the_ledger(ledger):
     ],
 )
 def test_the_windows_dialogs_say_why_and_write_nothing(ledger, qtbot, dialog, name, what):
-    from ui import backup_dialogs, exchange_dialogs, jobs
+    from ui import backup_dialogs, binder_dialogs, excel_dialogs, exchange_dialogs
     from ui.context import LedgerContext
     from ui.jobs import JobState
 
-    dialogs = {**vars(jobs), **vars(exchange_dialogs), **vars(backup_dialogs)}
+    dialogs = {**vars(excel_dialogs), **vars(binder_dialogs), **vars(exchange_dialogs), **vars(backup_dialogs)}
     files = _files(ledger.path)
     target = ledger.path / "evidence" / name
     shown = dialogs[dialog](LedgerContext(ledger))

@@ -25,7 +25,8 @@ from ledger import records
 from ledger.errors import LedgerError
 from ledger.models import AuditEntry, Plan, RecordTask
 from ledger.plans import store as plans
-from ledger.plans.reading import ImportedTask, TitleScope, place_forms, read_task_list, read_title_scope
+from ledger.plans.reading import ImportedTask, read_task_list
+from ledger.plans.title_scope import TitleScope, place_forms, read_title_scope
 
 WRITERS = {"xlsx": write_xlsx, "docx": write_docx}
 

@@ -16,13 +16,13 @@ from PySide6.QtWidgets import QMessageBox
 from samples import VALID
 
 from ledger import records
-from ledger.exchange import packages as exchange
+from ledger.exchange.pack import write_pack
 from ledger.storage.backup import list_backups
 from ledger.storage.folder import Ledger
 from ui import audit_log, backup_dialogs, exchange_dialogs
 from ui.context import LedgerContext
 from ui.main_window import MainWindow
-from ui.record_form import RecordDialog
+from ui.record_dialog import RecordDialog
 from ui.worker import JobState
 
 AUTHOR = "测试员"
@@ -89,7 +89,7 @@ def package(folder, tmp_path):
             records.add_record(session, "meeting", {**VALID["meeting"], "title": "乙新增的会议"})
             shared = next(r for r in records.list_records(session, "meeting", year=2020) if r.record_status != "已归档")
             records.update_record(session, shared, {"location": "乙地"})
-        return exchange.write_pack(ledger, tmp_path / "乙的交换包.zip").path
+        return write_pack(ledger, tmp_path / "乙的交换包.zip").path
 
 
 def test_the_merge_preview_lists_the_conflict_writes_nothing_and_the_merge_shows_everywhere(window, package, qtbot):
@@ -164,7 +164,7 @@ def test_a_package_cancelled_midway_leaves_no_file(window, qtbot, tmp_path, monk
                 progress(fraction, message)
                 time.sleep(0.01)
 
-        return exchange.write_pack(ledger, target, progress=report, **scope)
+        return write_pack(ledger, target, progress=report, **scope)
 
     monkeypatch.setattr(exchange_dialogs, "write_pack", held)
     dialog = window.open_job("PackDialog")

@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from hostile_samples import ATTACH, IMPORT, PLAN, SAMPLES, Sample, build, fingerprint, noise_photo
+from hostile_samples import ATTACH, IMPORT, PLAN, SAMPLES, Sample, Sources, build, fingerprint, noise_photo
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -20,8 +20,9 @@ from ledger.excel.export import export_workbook
 from ledger.storage.folder import Ledger
 from ui.context import LedgerContext
 from ui.evidence_panel import EvidencePanel
-from ui.jobs import ExcelImportDialog, JobState
-from ui.plan_view import PlanView
+from ui.excel_dialogs import ExcelImportDialog
+from ui.jobs import JobState
+from ui.plans.view import PlanView
 
 AUTHOR = "测试员"
 WAIT = 60_000  # ms
@@ -61,7 +62,7 @@ OPENED = _samples(PLAN, "zip-bomb-docx", "far-cell", "table-rows", "formula", "t
 
 @pytest.fixture(scope="module")
 def prepared(template_ledger, tmp_path_factory):
-    """A ledger of one valid record of each kind, the meeting's id, and the ledger's export."""
+    """A ledger of one valid record of each kind, the meeting's id, and its export to spoil."""
     folder = tmp_path_factory.mktemp("hostile-ui")
     shutil.copytree(template_ledger, folder / "ledger")
     with Ledger.open(folder / "ledger", author=AUTHOR) as ledger, ledger.session() as session:
@@ -70,12 +71,12 @@ def prepared(template_ledger, tmp_path_factory):
             for kind in ("cadre", "dispatch", "training", "disbursement"):
                 records.add_record(session, kind, VALID[kind])
         export_workbook(session, folder / "台账.xlsx")
-    return folder / "ledger", meeting, folder / "台账.xlsx"
+    return folder / "ledger", meeting, Sources(folder / "台账.xlsx")
 
 
 @pytest.fixture
 def context(prepared, tmp_path):
-    path, meeting, book = prepared
+    path, meeting, _ = prepared
     shutil.copytree(path, tmp_path / "ledger")
     ledger = Ledger.open(tmp_path / "ledger", author=AUTHOR)
     yield LedgerContext(ledger)

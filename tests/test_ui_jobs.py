@@ -20,9 +20,11 @@ from ledger.excel.export import export_workbook
 from ledger.models import AuditEntry, Record
 from ledger.pdf.binder import build_binder
 from ledger.storage.folder import Ledger
-from ui import jobs
+from ui import binder_dialogs, excel_dialogs, jobs
+from ui.binder_dialogs import BinderDialog, LabelsDialog
 from ui.context import LedgerContext
-from ui.jobs import BinderDialog, ExcelExportDialog, ExcelImportDialog, JobRunner, JobState, LabelsDialog
+from ui.excel_dialogs import ExcelExportDialog, ExcelImportDialog
+from ui.jobs import JobRunner, JobState
 
 AUTHOR = "测试员"
 PAIRING = "鹤山市—龙州县"
@@ -96,7 +98,7 @@ def test_a_failed_export_says_why_in_chinese(context, qtbot, out, monkeypatch):
         # What Windows does to the final rename while Excel has the old file open.
         raise PermissionError(13, "拒绝访问。", str(out / ".~tmp.xlsx"), None, str(path))
 
-    monkeypatch.setattr(jobs, "export_workbook", held_open_in_excel)
+    monkeypatch.setattr(excel_dialogs, "export_workbook", held_open_in_excel)
     dialog = _shown(qtbot, ExcelExportDialog(context))
     dialog.set_output(target)
     assert _finish(qtbot, dialog, dialog.start) == JobState.FAILED
@@ -114,7 +116,7 @@ def test_an_export_on_a_full_disk_names_the_workbook(context, qtbot, out, monkey
     def disk_full(session, path, **options):
         raise OSError(28, "No space left on device")  # a write to an open file names no file
 
-    monkeypatch.setattr(jobs, "export_workbook", disk_full)
+    monkeypatch.setattr(excel_dialogs, "export_workbook", disk_full)
     dialog = _shown(qtbot, ExcelExportDialog(context))
     dialog.set_output(target)
     assert _finish(qtbot, dialog, dialog.start) == JobState.FAILED
@@ -131,7 +133,7 @@ def test_a_job_on_a_full_disk_does_not_call_the_database_damaged(context, qtbot,
     def disk_full(session, path, **options):
         raise OperationalError("INSERT …", {}, sqlite3.OperationalError("database or disk is full"))
 
-    monkeypatch.setattr(jobs, "export_workbook", disk_full)
+    monkeypatch.setattr(excel_dialogs, "export_workbook", disk_full)
     dialog = _shown(qtbot, ExcelExportDialog(context))
     dialog.set_output(context.ledger.path.parent / "out.xlsx")
     assert _finish(qtbot, dialog, dialog.start) == JobState.FAILED
@@ -181,7 +183,7 @@ def held_binder(monkeypatch):
 
         return build_binder(ledger, session, path, options, progress=report, cancelled=cancelled)
 
-    monkeypatch.setattr(jobs, "build_binder", held)
+    monkeypatch.setattr(binder_dialogs, "build_binder", held)
 
 
 @pytest.mark.parametrize("how", ["button", "escape"])

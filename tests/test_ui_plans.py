@@ -23,7 +23,10 @@ from ledger.plans.progress import task_progress
 from ledger.plans.reading import read_task_list
 from ledger.storage.folder import Ledger
 from ui.context import LedgerContext
-from ui.plan_view import PlanImportPreview, PlanView, TargetDialog, TaskLinksDialog
+from ui.plans.import_preview import PlanImportPreview
+from ui.plans.links_dialog import TaskLinksDialog
+from ui.plans.target_dialog import TargetDialog
+from ui.plans.view import PlanView
 
 PAIRING = "鹤山市—龙州县"
 

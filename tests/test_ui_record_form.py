@@ -20,7 +20,7 @@ from ledger.models import Record
 from ui import evidence_panel
 from ui.context import LedgerContext
 from ui.evidence_panel import DetailsDialog, EvidencePanel
-from ui.record_form import RecordDialog
+from ui.record_dialog import RecordDialog
 
 
 @pytest.fixture

@@ -345,7 +345,7 @@ def test_a_restore_is_asked_first_naming_how_many(window):
 
 
 def test_the_evidence_opens_with_the_record_s_files_in_focus(window):
-    from ui.record_form import RecordDialog
+    from ui.record_dialog import RecordDialog
 
     table = window.show_kind("meeting")
     dialog = RecordDialog(window.context, "meeting", table.model.ids[0], focus_evidence=True, parent=window)

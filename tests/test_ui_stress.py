@@ -16,7 +16,7 @@ from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog
 
-from ledger.exchange import packages as exchange
+from ledger.exchange.pack import write_pack
 from ledger.storage.folder import Ledger
 from ui.context import LedgerContext
 from ui.main_window import MainWindow
@@ -87,7 +87,7 @@ def test_fifty_record_forms_with_evidence_open_and_close_without_a_window_left(w
 
 
 def test_every_dialog_five_times_and_twenty_searches_leave_no_window(window, qtbot, tmp_path):
-    package = exchange.write_pack(window.context.ledger, tmp_path / "交换包.zip").path
+    package = write_pack(window.context.ledger, tmp_path / "交换包.zip").path
     task_list = write_docx(HESHAN_LONGZHOU_2020, tmp_path / "工作要点.docx")
     baseline = _live_windows()
     for round_ in range(5):

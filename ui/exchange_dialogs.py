@@ -22,15 +22,9 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from ledger.exchange.packages import (
-    CONFLICT_RULES,
-    Conflict,
-    MergeReport,
-    PackSummary,
-    describe_value,
-    merge_package,
-    write_pack,
-)
+from ledger.exchange.merge import CONFLICT_RULES, merge_package
+from ledger.exchange.merge_report import Conflict, MergeReport, describe_value
+from ledger.exchange.pack import PackSummary, write_pack
 from ledger.kinds import KINDS
 from ui.context import LedgerContext
 from ui.jobs import JobDialog, PathField

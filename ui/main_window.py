@@ -33,7 +33,7 @@ from ui.audit_log import AuditLog
 from ui.context import LedgerContext
 from ui.evidence_view import EvidenceView
 from ui.overview import Overview
-from ui.plan_view import PlanView
+from ui.plans.view import PlanView
 from ui.record_table import RecordTable
 from ui.recycle_bin import RecycleBin
 from ui.settings_view import SettingsView
@@ -45,10 +45,10 @@ ALL = "全部"
 BACKUP_EVERY_MS = 60 * 60 * 1000
 #: The dialogs of long work, by name, and the module each is in: imported when first opened.
 DIALOGS = {
-    "ExcelExportDialog": "ui.jobs",
-    "ExcelImportDialog": "ui.jobs",
-    "BinderDialog": "ui.jobs",
-    "LabelsDialog": "ui.jobs",
+    "ExcelExportDialog": "ui.excel_dialogs",
+    "ExcelImportDialog": "ui.excel_dialogs",
+    "BinderDialog": "ui.binder_dialogs",
+    "LabelsDialog": "ui.binder_dialogs",
     "PackDialog": "ui.exchange_dialogs",
     "MergeDialog": "ui.exchange_dialogs",
     "FullBackupDialog": "ui.backup_dialogs",
@@ -232,7 +232,7 @@ class MainWindow(QMainWindow):
             self._open_form(table.kind, copy_of=table.current_id())
 
     def _open_form(self, kind: str, **which) -> None:
-        from ui.record_form import RecordDialog
+        from ui.record_dialog import RecordDialog
 
         dialog = RecordDialog(self.context, kind, parent=self, **which)
         if run_modal(dialog) and dialog.saved_id is not None:

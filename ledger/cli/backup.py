@@ -8,7 +8,9 @@ from datetime import datetime
 from pathlib import Path
 
 from ledger.cli.support import open_ledger, print_table, warn
-from ledger.exchange.packages import CONFLICT_RULES, MergeReport, describe_value, merge_package, write_pack
+from ledger.exchange.merge import CONFLICT_RULES, merge_package
+from ledger.exchange.merge_report import MergeReport, describe_value
+from ledger.exchange.pack import write_pack
 from ledger.kinds import KINDS
 from ledger.storage import backup
 from ledger.storage.folder import Ledger, resolve_ledger_path

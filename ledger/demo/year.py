@@ -1,7 +1,7 @@
 """The demo year's draw: its people, dates and document numbers, and the records and documents it makes.
 
-Shared by the generators of each part of the demo (`ledger.demo.build`, `ledger.demo.cooperation`), so that one
-random stream, and so one seed, makes the whole ledger.
+Shared by the generators of each part of the demo (`ledger.demo.meetings`, `people`, `training`, `funds`,
+`cooperation`), so that one random stream, and so one seed, makes the whole ledger.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ No two offices lay the list out alike, so the reader trusts names, not positions
 by its column names (具体事项 or one of its synonyms is required, the rest optional) and reads every row
 below it, through repeated headers and page numbers left by printing, and across the several tables of a
 .docx (one per page) as one list. Both formats are first turned into the same rows of cell texts, with
-merged cells marked, so one set of rules reads them:
+merged cells marked (`ledger.plans.tables`), so one set of rules reads them:
 
 - A value merged down over several rows belongs to each of them (a 重点工作, a shared 完成时限), except in
   the 具体事项 column, where a merge makes one task of the rows.
@@ -19,11 +19,7 @@ merged cells marked, so one set of rules reads them:
 
 openpyxl and python-docx load the whole file, so its size, its inflated size and the rows and columns of
 its tables are checked first (`ledger.office_zip`): a task list is a few hundred rows, never a million.
-
-The list's title also says whose plan it is and for which year (「2020年湛江市—柳州市扶贫协作重点工作计划表」,
-「粤桂扶贫协作（鹤山-龙州）2020年工作要点清单」, 「江海区对口大新县」, 「广州市…对口帮扶黔南州2018年度」):
-`read_title_scope` reads both from the title, else from the document's opening lines, else from the file
-name, and matches the pairing against the ledger's own where one is named with both its places.
+The pairing and year the list's title names are read by `ledger.plans.title_scope`.
 """
 
 from __future__ import annotations
@@ -35,16 +31,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-import docx
-import openpyxl
 from docx.opc.exceptions import PackageNotFoundError
-from docx.text.paragraph import Paragraph
 from lxml.etree import XMLSyntaxError
 
 from ledger import office_zip
 from ledger.errors import LedgerError
 from ledger.limits import Limits, file_problem
 from ledger.plans.deadlines import parse_deadline
+from ledger.plans.tables import Row, Table, docx_tables, xlsx_tables
+from ledger.plans.title_scope import read_title_scope
 
 #: Far more than any task list; openpyxl and python-docx hold every row and cell in memory.
 MOST_ROWS = 10_000
@@ -105,26 +100,6 @@ _PAGE_NUMBER = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,4}\s*页?(?:\s*[/／]\s
 _ANNEX = re.compile(r"^附\s*件\s*[\d一二三四五六七八九十]*\s*[:：]?$")
 
 
-@dataclass
-class _Row:
-    """One table row as cell texts, with the cells that are merged from above or across marked."""
-
-    source: str
-    cells: list[str]
-    below: set[int] = field(default_factory=set)  # columns whose cell continues one merged down from above
-    wide: set[int] = field(default_factory=set)  # columns whose cell is merged across the columns after it
-
-    def text(self, column: int | None) -> str:
-        return self.cells[column] if column is not None and column < len(self.cells) else ""
-
-
-@dataclass
-class _Table:
-    name: str  # "表2", for messages
-    rows: list[_Row]
-    preamble: list[str] = field(default_factory=list)  # the document's paragraphs right before it (.docx)
-
-
 def read_task_list(path: Path, year: int, limits: Limits | None = None) -> ImportedPlan:
     """The tasks of the plan in `path` (.xlsx or .docx); `year` is the plan's, for deadlines without one.
     `limits` are the ledger's (the defaults when None)."""
@@ -141,7 +116,7 @@ def read_task_list(path: Path, year: int, limits: Limits | None = None) -> Impor
     try:
         # A workbook's sheets are separate lists, the first with a header being the plan; a document's
         # tables are the pages of one list.
-        groups = [[table] for table in _xlsx_tables(path)] if suffix != ".docx" else [_docx_tables(path)]
+        groups = [[table] for table in xlsx_tables(path)] if suffix != ".docx" else [docx_tables(path)]
     except FileNotFoundError:
         raise UnreadableTaskList(f"找不到文件：{path}") from None
     except (OSError, ValueError, KeyError, zipfile.BadZipFile, PackageNotFoundError, XMLSyntaxError):
@@ -235,7 +210,7 @@ class _ListReader:
         self.warnings: list[tuple[int, str]] = []
         self.position = 0
 
-    def read(self, tables: list[_Table]) -> ImportedPlan | None:
+    def read(self, tables: list[Table]) -> ImportedPlan | None:
         for table in tables:
             self._read_table(table)
         if self.columns is None:
@@ -244,7 +219,7 @@ class _ListReader:
         title = re.sub(r"\s*\n\s*", "", "".join(self.title_lines)).strip() or None
         return ImportedPlan(title, tasks, [text for _, text in sorted(self.warnings, key=lambda pair: pair[0])])
 
-    def _read_table(self, table: _Table) -> None:
+    def _read_table(self, table: Table) -> None:
         if self.columns is not None:
             width = max((len(row.cells) for row in table.rows), default=0)
             if width != self.width and not any(_is_header(_header_names(row)) for row in table.rows):
@@ -262,7 +237,7 @@ class _ListReader:
                 self._read_rows(table.rows[index + 1 :], after_header=True)
                 return
 
-    def _set_columns(self, names: dict[int, str], row: _Row, replace: bool) -> None:
+    def _set_columns(self, names: dict[int, str], row: Row, replace: bool) -> None:
         assert replace or self.columns is not None
         by_index = {} if replace else {index: name for name, index in self.columns.items()}
         by_index.update(names)
@@ -271,7 +246,7 @@ class _ListReader:
             self.columns.setdefault(name, index)
         self.width = len(row.cells)
 
-    def _read_rows(self, rows: list[_Row], after_header: bool) -> None:
+    def _read_rows(self, rows: list[Row], after_header: bool) -> None:
         for row in rows:
             self.position += 1
             names = _header_names(row)
@@ -284,7 +259,7 @@ class _ListReader:
             after_header = False
             self._read_row(row)
 
-    def _read_row(self, row: _Row) -> None:
+    def _read_row(self, row: Row) -> None:
         assert self.columns is not None
         fresh = {index: text for index, text in enumerate(row.cells) if text and index not in row.below}
         if not fresh:
@@ -310,7 +285,7 @@ class _ListReader:
         elif self.columns.get("area") not in fresh:
             self.warn(f"{row.source}：没有具体事项，已跳过（{' '.join(fresh.values())}）")
 
-    def _add_tasks(self, row: _Row, item: str) -> None:
+    def _add_tasks(self, row: Row, item: str) -> None:
         assert self.columns is not None
         paragraphs = item.split("\n")
         deadlines = row.text(self.columns.get("deadline")).split("\n")
@@ -326,7 +301,7 @@ class _ListReader:
             self.drafts.append(draft)
             self._add_cells(draft, row, set(range(len(row.cells))), (index, len(paragraphs)) if split else None)
 
-    def _continue_task(self, row: _Row, fresh: dict[int, str], merged: bool) -> None:
+    def _continue_task(self, row: Row, fresh: dict[int, str], merged: bool) -> None:
         if not self.drafts:
             self.warn(f"{row.source}：没有具体事项，上面也没有可并入的任务，已跳过")
             return
@@ -335,7 +310,7 @@ class _ListReader:
         if not merged:
             self.warn(f"{row.source}：没有具体事项，已并入上一项（{draft.source}），请核对")
 
-    def _add_cells(self, draft: _Draft, row: _Row, indexes: set[int], part: tuple[int, int] | None) -> None:
+    def _add_cells(self, draft: _Draft, row: Row, indexes: set[int], part: tuple[int, int] | None) -> None:
         assert self.columns is not None
         for name in _CONTENT_COLUMNS:
             index = self.columns.get(name)
@@ -378,7 +353,7 @@ class _ListReader:
         self.warnings.append((self.position, text))
 
 
-def _header_names(row: _Row) -> dict[int, str]:
+def _header_names(row: Row) -> dict[int, str]:
     """The column each cell of `row` names, for the cells that are header names."""
     names = {index: _COLUMN_OF_NAME.get(_header_key(text)) for index, text in enumerate(row.cells) if text}
     return {index: name for index, name in names.items() if name}
@@ -457,218 +432,6 @@ def _preamble_title(paragraphs: list[str]) -> list[str]:
             break
         lines.insert(0, text)
     return lines
-
-
-def _cell_text(text: str) -> str:
-    lines = (line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
-    return "\n".join(line for line in lines if line)
-
-
-def _xlsx_tables(path: Path) -> list[_Table]:
-    # Not read-only: merged ranges are only known to a fully loaded sheet.
-    workbook = openpyxl.load_workbook(path, data_only=True)
-    return [_Table(sheet.title, _sheet_rows(sheet)) for sheet in workbook.worksheets]
-
-
-def _sheet_rows(sheet) -> list[_Row]:
-    rows = [
-        _Row(f"第{number}行", [_xlsx_text(cell) for cell in cells])
-        for number, cells in enumerate(sheet.iter_rows(min_row=1, min_col=1), 1)
-    ]
-    for merged in sheet.merged_cells.ranges:
-        top = merged.min_row - 1
-        column = merged.min_col - 1
-        for index in range(top, min(merged.max_row, len(rows))):
-            if merged.max_col > merged.min_col:
-                rows[index].wide.add(column)
-            if index > top:
-                rows[index].cells[column] = rows[top].cells[column]
-                rows[index].below.add(column)
-    return rows
-
-
-def _xlsx_text(cell) -> str:
-    value = cell.value
-    if isinstance(value, date):
-        # Excel turns a typed "2020年9月" into 1 September shown as a month: read the month it shows.
-        shown = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", cell.number_format or "")
-        month = f"{value.year}年{value.month}月"
-        return f"{month}{value.day}日" if "d" in shown.lower() else month
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return _cell_text(str(value)) if value is not None else ""
-
-
-def _docx_tables(path: Path) -> list[_Table]:
-    document = docx.Document(str(path))
-    tables: list[_Table] = []
-    preamble: list[str] = []
-    for block in document.iter_inner_content():
-        if isinstance(block, Paragraph):
-            if block.text.strip():
-                preamble.append(block.text.strip())
-            continue
-        number = len(tables) + 1
-        tables.append(_Table(f"表{number}", _docx_rows(block, number), preamble))
-        preamble = []
-    return tables
-
-
-def _docx_rows(table, number: int) -> list[_Row]:
-    # python-docx gives a cell merged across once per grid column it spans, and one merged down as its
-    # top cell again in every row; both are told apart by the underlying <w:tc> element.
-    rows: list[_Row] = []
-    above: list[object] = []
-    for index, docx_row in enumerate(table.rows, 1):
-        cells = [None] * docx_row.grid_cols_before + list(docx_row.cells) + [None] * docx_row.grid_cols_after
-        elements = [cell._tc if cell is not None else None for cell in cells]
-        row = _Row(f"表{number}第{index}行", [])
-        start = 0
-        for column, (cell, element) in enumerate(zip(cells, elements, strict=True)):
-            if element is not None and column > 0 and element is elements[column - 1]:
-                row.cells.append("")
-                row.wide.add(start)
-                continue
-            start = column
-            row.cells.append(_cell_text(cell.text) if cell is not None else "")
-            if element is not None and column < len(above) and element is above[column]:
-                row.below.add(column)
-        rows.append(row)
-        above = elements
-    return rows
-
-
-# The pairing and year a title names ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TitleScope:
-    """The pairing and year a task list's title names (or its document's opening lines, or its file name)."""
-
-    pairing: str | None = None  # a known pairing's name when the title names one, else as written: "湛江市—柳州市"
-    known: bool = False  # `pairing` is one of the known pairings `read_title_scope` was given
-    year: int | None = None
-    text: str = ""  # the words the pairing was read from (the year's when no pairing was read)
-
-    @property
-    def places(self) -> tuple[str, str] | None:
-        """(east, west) of `pairing`, in the order the title writes them."""
-        if not self.pairing:
-            return None
-        east, _, west = self.pairing.partition("—")
-        return east, west
-
-    @property
-    def complete(self) -> bool:
-        """Both places written in full (鹤山市, not 鹤山), as a pairing's name must be to be added."""
-        places = self.places
-        return places is not None and all(place.endswith(_PLACE_ENDINGS) for place in places)
-
-
-_PLACE_ENDINGS = ("市", "县", "区", "州", "旗", "盟")
-_PROVINCES = "京津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川黔滇藏陕甘青宁新"
-# What a title says besides its places. Cut out, it leaves the places as runs of their own: 「2020年湛江市—柳州市
-# 扶贫协作重点工作计划表」 → 湛江市 — 柳州市. Separators are kept: the pairing is what stands around one.
-_TITLE_WORDS = re.compile(
-    r"[^\u4e00-\u9fff—·]+"
-    rf"|[{_PROVINCES}]{{2}}(?=扶贫|协作|东西部)"
-    r"|年度|年|关于|印发|通知|附件|东西部|扶贫|开发|协作|合作|携手奔小康|乡村振兴|领导小组|办公室|工作|计划|要点|方案"
-    r"|清单|任务|分解|重点|项目|台账|的|表|文件"
-)
-# Between the east and the west: a dash (鹤山-龙州), a middle dot (广州·黔南), 与, or words of helping, across
-# other words (广州市东西部扶贫协作对口帮扶黔南州).
-_SEPARATOR = re.compile(r"—|·|与|对口帮扶|对口支援|对口协作|结对帮扶|对口|帮扶")
-_ADJACENT = ("—", "·", "与")
-_DASH_LIKE = re.compile(r"[-‐‑–―⸺~]+|—+")
-_DOT_LIKE = re.compile(r"[・•‧]")
-_YEAR = re.compile(r"((?:19|20)\d\d)年(?!\d{1,2}月)")
-_CHINESE_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
-_CHINESE_YEAR = re.compile(r"[〇零一二三四五六七八九]{4}(?=年)")
-_ETHNIC_AUTONOMY = re.compile(r"^(?P<stem>[\u4e00-\u9fff]{2,}?)(?:[\u4e00-\u9fff]{1,4}?族)+自治(?P<end>[州县旗])$")
-
-
-def read_title_scope(texts: list[str], known: list[tuple[str, str, str]] | tuple = ()) -> TitleScope:
-    """The pairing and year named in `texts` (the title first, then where else to look), each from the first
-    text naming it. `known` are the ledger's pairings as (name, east, west): one whose east and west both
-    appear is the pairing, the most fully named when several do; failing that, a pair of places the title
-    writes as one (甲—乙, 甲与乙, 甲对口帮扶乙) is given as written; failing that, the one known pairing of which a
-    place appears (珠海市斗门区2022年东西部协作工作计划 → 珠海市斗门区—遵义市湄潭县)."""
-    normal = {text: _normal(text) for text in texts}
-    year, year_text = next(((found, text) for text in texts if (found := _year(normal[text]))), (None, ""))
-    for text in texts:
-        name = _known_pairing(normal[text], known, both=True)
-        if name:
-            return TitleScope(name, True, year, text)
-        places = _written_pairing(normal[text])
-        if places:
-            return TitleScope(f"{places[0]}—{places[1]}", False, year, text)
-    for text in texts:
-        name = _known_pairing(normal[text], known, both=False)
-        if name:
-            return TitleScope(name, True, year, text)
-    return TitleScope(None, False, year, year_text)
-
-
-def _normal(text: str) -> str:
-    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
-    text = _DOT_LIKE.sub("·", _DASH_LIKE.sub("—", text))
-    return _CHINESE_YEAR.sub(lambda match: match[0].translate(_CHINESE_DIGITS), text)
-
-
-def _year(text: str) -> int | None:
-    for match in _YEAR.finditer(text):
-        if re.search(r"[—~至到]$", text[: match.start()]):  # the end of a span: 2018-2020年
-            continue
-        return int(match[1])
-    return None
-
-
-def place_forms(place: str) -> list[str]:
-    """The ways a title may write a place, longest first: 江门市江海区 → 江门市江海区, 江海区, 江海;
-    黔南布依族苗族自治州 → …, 黔南州, 黔南. Never a one-character stem (泸县 is not 泸)."""
-    place = re.sub(r"\s+", "", place)
-    # The lowest level alone: 江海区 of 江门市江海区, 番禺区 of 广州市番禺区 (not 市番禺区: 州 ends no level there).
-    tail = next((place[cut:] for cut in range(len(place) - 3, 0, -1) if place[cut - 1] in "省市州盟"), None)
-    levels = [tail] if tail and tail.endswith(_PLACE_ENDINGS) else [place]
-    forms = [place, *levels]
-    for level in list(levels):
-        autonomy = _ETHNIC_AUTONOMY.match(level)
-        if autonomy:
-            levels.append(autonomy["stem"] + autonomy["end"])
-    for level in levels:
-        forms.append(level)
-        if "自治" not in level and level.endswith(_PLACE_ENDINGS) and len(level) >= 3:
-            forms.append(level[:-1])
-    return sorted(dict.fromkeys(forms), key=len, reverse=True)
-
-
-def _known_pairing(text: str, known, *, both: bool) -> str | None:
-    scored = []
-    for name, east, west in known:
-        found = [max((len(form) for form in place_forms(place) if form in text), default=0) for place in (east, west)]
-        if all(found) if both else any(found):
-            scored.append((sum(found), name))
-    scored.sort(reverse=True)
-    if not scored or (not both and len(scored) > 1) or (len(scored) > 1 and scored[0][0] == scored[1][0]):
-        return None  # a place shared by several pairings, or two pairings named as fully: the user chooses
-    return scored[0][1]
-
-
-def _written_pairing(text: str) -> tuple[str, str] | None:
-    for separator in _SEPARATOR.finditer(text):
-        adjacent = separator[0] in _ADJACENT
-        before = _TITLE_WORDS.split(text[: separator.start()])
-        after = _TITLE_WORDS.split(text[separator.end() :])
-        east = before[-1] if adjacent else next((run for run in reversed(before) if run), "")
-        west = after[0] if adjacent else next((run for run in after if run), "")
-        # 柳州市扶贫开发… → 柳州市: the west ends where its places do.
-        ending = max((west.rfind(end) for end in _PLACE_ENDINGS), default=-1)
-        west = west[: ending + 1] if ending > 0 else west
-        # Around words of helping, only places written in full: not 工作 in 东西部协作帮扶工作.
-        named = adjacent or (east.endswith(_PLACE_ENDINGS) and west.endswith(_PLACE_ENDINGS))
-        if named and 2 <= len(east) <= 12 and 2 <= len(west) <= 12 and east != west:
-            return east, west
-    return None
 
 
 def _opening_lines(paragraphs: list[str]) -> list[str]:

@@ -29,8 +29,9 @@ from ledger.fields import Problem
 from ledger.limits import Limits
 from ledger.models import Pairing, Plan, Record, RecordTask, Target, Task, utc_now
 from ledger.plans.measures import MEASURES, Measure, measure, parse_params
-from ledger.plans.reading import ImportedPlan, ImportedTask, TitleScope, read_task_list, read_title_scope
+from ledger.plans.reading import ImportedPlan, ImportedTask, read_task_list
 from ledger.plans.targets import ProposedTarget, read_targets
+from ledger.plans.title_scope import TitleScope, read_title_scope
 from ledger.records import add_pairing, audit, author_of, by_id, find_pairing, split_pairing
 from ledger.values import NAME_LENGTH, UNIT_NAME_LENGTH, text_problem
 

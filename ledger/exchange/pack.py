@@ -1,0 +1,212 @@
+"""Writing an exchange package: the records, plans and evidence of one laptop, for the team's other ledgers.
+
+A package is a zip with `data.json`, the evidence files under `evidence/`, and a manifest naming each member's
+SHA-256 and who packed it. Each record travels with its revisions (`ledger.exchange.revisions`), so the ledger
+that merges it (`ledger.exchange.merge`) can tell which side changed it.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import or_, select
+
+from ledger.errors import LedgerError
+from ledger.exchange.revisions import known_revisions, values_and_revision
+from ledger.models import Attachment, Plan, Record, RecordTask
+from ledger.records import find_pairing
+from ledger.storage import backup
+from ledger.storage.folder import Ledger
+from ledger.storage.outputs import refuse_inside_ledger
+
+Progress = Callable[[float, str], None]
+
+PACK_FORMAT = "xiezuo-ledger-pack"
+DATA = "data.json"
+
+
+@dataclass
+class PackSummary:
+    path: Path
+    records: int
+    attachments: int
+    files: int
+    plans: int
+
+
+def write_pack(
+    ledger: Ledger,
+    target: Path,
+    *,
+    pairing: str | None = None,
+    year: int | None = None,
+    since: date | None = None,
+    progress: Progress | None = None,
+) -> PackSummary:
+    """Writes the records (deleted ones too, so deletions travel), their evidence, and the plans of the
+    scope; with `since`, only what changed from that day on."""
+    refuse_inside_ledger(target, ledger.path, "交换包")
+    report = progress or (lambda fraction, message: None)
+    with ledger.session() as session:
+        scope_pairing = None
+        if pairing:
+            scope_pairing = find_pairing(session, pairing)
+            if scope_pairing is None:
+                raise LedgerError(f"台账里没有结对关系“{pairing}”。")
+        since_at = datetime.combine(since, datetime.min.time()).astimezone() if since else None
+
+        query = select(Record)
+        if scope_pairing is not None:
+            query = query.where(Record.pairing_id == scope_pairing.id)
+        if year is not None:
+            query = query.where(Record.year == year)
+        if since_at is not None:
+            touched = select(Attachment.record_id).where(
+                or_(Attachment.updated_at >= since_at, Attachment.deleted_at >= since_at)
+            )
+            query = query.where(
+                or_(Record.updated_at >= since_at, Record.deleted_at >= since_at, Record.id.in_(touched))
+            )
+        records = session.scalars(query.order_by(Record.created_at, Record.id)).all()
+        report(0.1, f"{len(records)} 条记录")
+        history = known_revisions(session, (record.id for record in records))
+        record_items, attachment_items, files = [], [], {}
+        for record in records:
+            values, current = values_and_revision(record)
+            record_items.append(
+                {
+                    "id": str(record.id),
+                    "kind": record.kind,
+                    "values": {name: value for name, value in values.items() if name not in ("id", "kind")},
+                    "revision": current,
+                    "history": sorted(history.get(record.id, set()) | {current}),
+                    **_stamps_json(record),
+                }
+            )
+            for attachment in record.attachments:
+                stored = attachment.file
+                attachment_items.append(
+                    {
+                        "id": str(attachment.id),
+                        "record_id": str(record.id),
+                        "sha256": attachment.sha256,
+                        "original_name": attachment.original_name,
+                        "role": attachment.role,
+                        "caption": attachment.caption,
+                        "position": attachment.position,
+                        **_stamps_json(attachment),
+                        "file": {
+                            "ext": stored.ext,
+                            "size": stored.size,
+                            "mime": stored.mime,
+                            "width": stored.width,
+                            "height": stored.height,
+                            "orientation": stored.orientation,
+                            "taken_at": stored.taken_at.isoformat() if stored.taken_at else None,
+                            "page_count": stored.page_count,
+                        },
+                    }
+                )
+                files[f"evidence/{stored.relative_path}"] = ledger.evidence_dir / stored.relative_path
+
+        plans_query = select(Plan)
+        if scope_pairing is not None:
+            plans_query = plans_query.where(Plan.pairing_id == scope_pairing.id)
+        if year is not None:
+            plans_query = plans_query.where(Plan.year == year)
+        if since_at is not None:
+            plans_query = plans_query.where(Plan.updated_at >= since_at)
+        plans = session.scalars(plans_query.order_by(Plan.created_at)).all()
+        record_ids = {record.id for record in records}
+        task_ids = {task.id for plan in plans for task in plan.tasks}
+        links = session.execute(
+            select(RecordTask.record_id, RecordTask.task_id).where(
+                or_(RecordTask.record_id.in_(record_ids), RecordTask.task_id.in_(task_ids))
+            )
+        ).all()
+        pairings = {record.pairing for record in records} | {plan.pairing for plan in plans}
+        data = {
+            "pairings": [
+                {"name": p.name, "east": p.east, "west": p.west} for p in sorted(pairings, key=lambda p: p.name)
+            ],
+            "records": record_items,
+            "attachments": attachment_items,
+            "plans": [_plan_item(plan) for plan in plans],
+            "links": [[str(record_id), str(task_id)] for record_id, task_id in links],
+        }
+        author = ledger.author
+
+    report(0.3, "写入佐证材料")
+    summary = PackSummary(Path(target), len(record_items), len(attachment_items), len(files), len(plans))
+    # In the ledger's cache (cleared on opening), not the system temp folder: the data is personal.
+    with tempfile.TemporaryDirectory(prefix="pack-", dir=ledger.cache_dir) as work:
+        data_path = Path(work) / DATA
+        data_path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        about = {
+            "scope": {"pairing": pairing, "year": year, "since": since.isoformat() if since else None},
+            "counts": {"records": summary.records, "attachments": summary.attachments, "plans": summary.plans},
+        }
+        backup.write_archive(
+            Path(target),
+            {DATA: data_path, **files},
+            PACK_FORMAT,
+            author,
+            about,
+            progress=lambda f, m: report(0.3 + 0.7 * f, m),
+            notes=ledger.cache_dir,
+        )
+    return summary
+
+
+def _stamps_json(row) -> dict[str, Any]:
+    return {
+        name: (value.isoformat() if isinstance(value, datetime) else value)
+        for name in ("created_at", "created_by", "updated_at", "updated_by", "deleted_at", "deleted_by")
+        if hasattr(row, name)
+        for value in [getattr(row, name)]
+    }
+
+
+def _plan_item(plan: Plan) -> dict[str, Any]:
+    return {
+        "id": str(plan.id),
+        "pairing": plan.pairing.name,
+        "year": plan.year,
+        "title": plan.title,
+        "doc_no": plan.doc_no,
+        "source_name": plan.source_name,
+        **_stamps_json(plan),
+        "tasks": [
+            {
+                "id": str(task.id),
+                "position": task.position,
+                "seq": task.seq,
+                "area": task.area,
+                "item": task.item,
+                "target_text": task.target_text,
+                "deadline": task.deadline.isoformat() if task.deadline else None,
+                "deadline_text": task.deadline_text,
+                "responsible_units": task.responsible_units,
+                "assisting_units": task.assisting_units,
+                "remarks": task.remarks,
+                "targets": [
+                    {
+                        "id": str(target.id),
+                        "position": target.position,
+                        "measure": target.measure,
+                        "params": target.params,
+                        "threshold": str(target.threshold),
+                        "source": target.source,
+                    }
+                    for target in task.targets
+                ],
+            }
+            for task in plan.tasks
+        ],
+    }

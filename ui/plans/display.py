@@ -1,0 +1,37 @@
+"""How the plan windows write a plan down alike: a target, a deadline, an item on one line, the colours of a
+note and an error, and the em they size their columns and windows by.
+
+The view and its dialogs show the same task in several places (the table, the preview, the targets and the links
+dialogs); one wording here keeps them saying it the same way.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtWidgets import QWidget
+
+from ledger.models import Target
+from ledger.plans import store as plans
+from ledger.plans.measures import MEASURES
+
+ERROR_STYLE = "color: #C0392B;"
+NOTE_STYLE = "color: #8A5A00;"
+
+
+def em_width(widget: QWidget) -> int:
+    return widget.fontMetrics().horizontalAdvance("中")
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def target_text(target: Target) -> str:
+    threshold = plans.number_text(target.threshold, grouped=True)
+    return f"{plans.target_label(target)} ≥ {threshold}{MEASURES[target.measure].unit}"
+
+
+def shown_deadline(deadline: date | None, written: str) -> str:
+    # The parsed date is what progress uses, so it is shown; the words it was read from are in the tooltip.
+    return f"{deadline:%Y-%m-%d}" if deadline else written or "—"
