@@ -11,17 +11,14 @@ import json
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
 from functools import partial
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from ledger.fields import FieldType
 from ledger.kinds import KINDS
 from ledger.models import Attachment, AuditEntry, Plan, Record, Task
-from ledger.values import format_money
 
 ACTIONS = {
     "insert": "新增",
@@ -78,14 +75,10 @@ def _value(value: Any) -> str:
 
 
 def _field_value(kind: str | None, name: str, value: Any) -> str:
-    """Money as the window shows it (1,300,000.00); the log keeps it plain (1300000.00)."""
+    """A field's value as its type says it (money as the window shows it), else as any value is said."""
     spec = KINDS.get(kind or "")
-    if spec is not None and name in spec.by_name and spec.by_name[name].type is FieldType.MONEY:
-        try:
-            return format_money(Decimal(str(value)), grouped=True)
-        except (InvalidOperation, ValueError):
-            pass  # not an amount (an empty value): said as it is
-    return _value(value)
+    logged = spec.by_name[name].values.logged(value) if spec is not None and name in spec.by_name else None
+    return _value(value) if logged is None else logged
 
 
 def _pairs(kind: str | None, changes: dict[str, Any], *, old_and_new: bool) -> str:

@@ -2,27 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ledger.evidence import TEMP, sha256_of, stored_files
+from ledger.evidence_store import TEMP, sha256_of, stored_files
+from ledger.jobs import Job
 from ledger.kinds import KINDS, MODELS
 from ledger.models import Attachment, EvidenceFile, Record
 from ledger.records import record_values
 from ledger.storage.folder import Ledger
 from ledger.validation import check_values
 
-Progress = Callable[[float, str], None]
 
-
-def check_ledger(ledger: Ledger, progress: Progress | None = None) -> list[str]:
+def check_ledger(ledger: Ledger, job: Job | None = None) -> list[str]:
     """Every problem found, in Chinese, each naming the table, record or file concerned."""
-    report = progress or (lambda fraction, message: None)
+    job = job or Job()
     problems: list[str] = []
     with ledger.engine.connect() as connection:
-        report(0.0, "检查数据库完整性")
+        job.report(0.0, "检查数据库完整性")
         integrity = [row[0] for row in connection.exec_driver_sql("PRAGMA integrity_check")]
         if integrity != ["ok"]:
             problems.extend(f"数据库损坏：{line}" for line in integrity)
@@ -30,7 +27,7 @@ def check_ledger(ledger: Ledger, progress: Progress | None = None) -> list[str]:
             problems.append(f"数据表 {table} 第 {rowid} 行引用了 {parent} 中不存在的行")
 
     with ledger.session() as session:
-        report(0.1, "检查记录")
+        job.report(0.1, "检查记录")
         for kind, model in MODELS.items():
             spec = KINDS[kind]
             for record in session.scalars(select(model).where(model.deleted_at.is_(None))):
@@ -40,7 +37,7 @@ def check_ledger(ledger: Ledger, progress: Progress | None = None) -> list[str]:
         files = session.scalars(select(EvidenceFile).order_by(EvidenceFile.sha256)).all()
         referenced = set(session.scalars(select(Attachment.sha256).distinct()))
         for number, stored in enumerate(files, start=1):
-            report(0.2 + 0.75 * number / max(len(files), 1), f"核对佐证材料 {number}/{len(files)}")
+            job.report(0.2 + 0.75 * number / max(len(files), 1), f"核对佐证材料 {number}/{len(files)}")
             path = ledger.evidence_dir / stored.relative_path
             if not path.is_file():
                 problems.append(f"佐证材料文件缺失：{path}{_used_by(session, stored.sha256)}")
@@ -59,7 +56,7 @@ def check_ledger(ledger: Ledger, progress: Progress | None = None) -> list[str]:
                 problems.append(f"佐证材料文件夹中有未登记的文件：{path}")
         leftovers = sorted((ledger.evidence_dir / TEMP).glob("*")) if (ledger.evidence_dir / TEMP).is_dir() else []
         problems.extend(f"残留的临时文件：{path}" for path in leftovers)
-    report(1.0, "检查完毕")
+    job.done("检查完毕")
     return problems
 
 

@@ -1,10 +1,10 @@
-"""The evidence store: files attached to records, kept once each under their SHA-256.
+"""Evidence: files attached to records, each in a role with a caption, kept once each in the store.
 
-A file is copied into `evidence/.tmp` while it is hashed, synced to disk, then renamed into
-`evidence/ab/abcdef….ext`, so a crash leaves either nothing or a whole file, never half of one.
-Stored files are never modified; the same photo attached to three records is stored once. A file that
-could never be printed (damaged, locked, of absurd size) is refused, and so are the others of the same
-attach: nothing is stored until every file has been copied and looked at.
+A file is copied into `evidence/.tmp` while it is hashed, synced to disk, then renamed into its place in the
+store (`ledger.evidence_store`), so a crash leaves either nothing or a whole file, never half of one. The same
+photo attached to three records is stored once. A file that could never be printed (damaged, locked, of absurd
+size) is refused, and so are the others of the same attach: nothing is stored until every file has been copied
+and looked at. Attachments are written here alone: attached, changed, detached, or put as a package has them.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import re
 import tempfile
 import unicodedata
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ledger.audit_entries import audit, author_of
 from ledger.errors import InvalidInput, LedgerError, RecordLocked, storage_error
+from ledger.evidence_store import CHUNK, TEMP, add_file_row, intact, place_file, stored_path
 from ledger.fields import Problem
 from ledger.kinds import KINDS
 from ledger.kinds.common import ARCHIVED
@@ -32,11 +34,8 @@ from ledger.limits import Limits, file_problem
 from ledger.media import MediaInfo, probe
 from ledger.models import EVIDENCE_ROLES, Attachment, EvidenceFile, Record, utc_now
 from ledger.pdf.media import DOCUMENTS
-from ledger.records import audit, author_of, find_pairing
+from ledger.records import find_pairing
 from ledger.values import CAPTION_LENGTH, NAME_LENGTH, text_problem
-
-CHUNK = 1 << 20
-TEMP = ".tmp"
 
 # What evidence can be, by the ending of its name: photos the binder prints (recognised by their content, so a
 # photo under an odd name is taken too; HEIC is refused by `ledger.media`), scans it merges page by page, and
@@ -68,18 +67,6 @@ class _Unreadable(Exception):
     def __init__(self, reason: str):
         super().__init__(reason)
         self.reason = reason
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        while chunk := stream.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def stored_path(evidence_dir: Path, sha256: str, ext: str) -> Path:
-    return evidence_dir / sha256[:2] / f"{sha256}{ext}"
 
 
 def clean_name(name: str) -> str:
@@ -209,24 +196,6 @@ def _type_refusal(info: MediaInfo, name: str) -> str | None:
     return f"这种文件（{shown}）不能作为佐证材料：可以添加照片（JPG、PNG 等）、PDF，或 Word、Excel 等文档"
 
 
-def _sync_dir(folder: Path) -> None:
-    # Makes the rename itself durable; Windows has no directory handles to sync.
-    if os.name == "posix":
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def _place(evidence_dir: Path, copied: _Copied, ext: str) -> Path:
-    return _place_existing(evidence_dir, copied.temp, copied.sha256, ext)
-
-
-def _intact(path: Path, stored: EvidenceFile) -> bool:
-    return path.is_file() and path.stat().st_size == stored.size and sha256_of(path) == stored.sha256
-
-
 def _refuse_if_archived(record: Record, verb: str) -> None:
     # An archived record's evidence is what was inspected; changing it means reopening the record first.
     if record.record_status == ARCHIVED:
@@ -274,28 +243,16 @@ def attach(
         if stored is None:
             assert info is not None
             ext = _extension(source.name)
-            _place(evidence_dir, copied, ext)
+            place_file(evidence_dir, copied.temp, copied.sha256, ext)
             warning = info.warning
-            stored = EvidenceFile(
-                sha256=copied.sha256,
-                ext=ext,
-                size=copied.size,
-                mime=info.mime,
-                width=info.width,
-                height=info.height,
-                orientation=info.orientation,
-                taken_at=info.taken_at,
-                page_count=info.page_count,
-                added_at=utc_now(),
-            )
-            session.add(stored)
+            add_file_row(session, copied.sha256, ext, copied.size, vars(info))
         else:
             existing = evidence_dir / stored.relative_path
-            if _intact(existing, stored):
+            if intact(existing, stored):
                 copied.temp.unlink()
             else:
                 # The stored copy went missing or was damaged; this upload is the same content, so it heals the store.
-                _place(evidence_dir, copied, stored.ext)
+                place_file(evidence_dir, copied.temp, copied.sha256, stored.ext)
             if copied.sha256 in already:
                 # The same content twice on one record would only print twice in the binder.
                 attachment = already[copied.sha256]
@@ -391,6 +348,56 @@ def detach(session: Session, attachment: Attachment) -> None:
     audit(session, "detach", "attachment", attachment.id, attachment.record.kind, {"file": attachment.original_name})
 
 
+#: What of an attachment is shown (its name, role, caption, place, whether it is removed): a merge puts another
+#: ledger's attachment in place of ours when one of these differs, and logs those.
+SHOWN = ("original_name", "role", "caption", "position", "deleted_at")
+
+
+def put_attachment(
+    session: Session, attachment_id: uuid.UUID, values: Mapping[str, Any], package: str
+) -> dict[str, list[str]]:
+    """Puts an attachment as another ledger has it (a merge), its file in the store already (`put_stored_file`):
+    added under its own id with `values` (record, content, name, role, caption, place, stamps), or, when what is
+    `SHOWN` of it differs, given `values`. Logged with the package's name; returns the changes of what is shown
+    as {name: [old, new]}, empty when nothing was written to an attachment we had."""
+    attachment = session.get(Attachment, attachment_id)
+    if attachment is None:
+        session.add(Attachment(id=attachment_id, **values))
+        session.flush()
+        logged = {"file": values["original_name"], "package": package}
+        audit(session, "attach", "attachment", attachment_id, None, logged)
+        return {}
+    changes = {
+        name: [str(getattr(attachment, name)), str(values[name])]
+        for name in SHOWN
+        if getattr(attachment, name) != values[name]
+    }
+    if changes:
+        for name, value in values.items():
+            setattr(attachment, name, value)
+        audit(session, "update", "attachment", attachment_id, None, changes)
+    return changes
+
+
+def attachment_json(attachment: Attachment) -> dict[str, Any]:
+    """An attachment as `ledger show --json` prints it, with what its stored file is."""
+    stored = attachment.file
+    return {
+        "id": str(attachment.id),
+        "role": attachment.role,
+        "caption": attachment.caption,
+        "original_name": attachment.original_name,
+        "sha256": stored.sha256,
+        "path": stored.relative_path,
+        "size": stored.size,
+        "mime": stored.mime,
+        "width": stored.width,
+        "height": stored.height,
+        "taken_at": stored.taken_at.isoformat() if stored.taken_at else None,
+        "page_count": stored.page_count,
+    }
+
+
 def live_attachments(record: Record) -> list[Attachment]:
     return [attachment for attachment in record.attachments if attachment.deleted_at is None]
 
@@ -449,59 +456,3 @@ def list_evidence(session: Session, *, year: int | None = None, pairing: str | N
         path = stored_path(Path(), sha256, ext).as_posix()
         listed.append(Listed(kind, record_id, title, attachment_id, name, role, caption or "", path, size, mime, pages))
     return sorted(listed, key=lambda entry: order.get(entry.kind, len(order)))
-
-
-def discard_unreferenced(session: Session, evidence_dir: Path) -> list[Path]:
-    """Removes stored files that no evidence row names (left by a rolled-back attach)."""
-    known = set(session.scalars(select(EvidenceFile.sha256)))
-    removed = []
-    for path in stored_files(evidence_dir):
-        if path.stem not in known:
-            path.unlink(missing_ok=True)
-            removed.append(path)
-    return removed
-
-
-def reconcile_store(session: Session, evidence_dir: Path, quarantine: Path) -> tuple[list[Path], list[Path]]:
-    """Moves stored files no row names into `quarantine`, and back those a row names again.
-
-    A process killed between placing a file and committing its row leaves such a file; so does
-    restoring an older database. Nothing is deleted: a file set aside comes back when a restored or
-    merged database names it."""
-    known = {sha256: ext for sha256, ext in session.execute(select(EvidenceFile.sha256, EvidenceFile.ext))}
-    present = {path.stem: path for path in stored_files(evidence_dir)}
-    set_aside = []
-    for stem, path in present.items():
-        if stem not in known:
-            target = quarantine / path.name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(path, target)
-            os.utime(target)  # the rotation counts a set-aside file's days from now
-            set_aside.append(target)
-    recovered = []
-    if quarantine.is_dir():
-        for path in quarantine.iterdir():
-            ext = known.get(path.stem)
-            if ext is not None and path.stem not in present and path.suffix == ext:
-                recovered.append(_place_existing(evidence_dir, path, path.stem, ext))
-    return set_aside, recovered
-
-
-def _place_existing(evidence_dir: Path, path: Path, sha256: str, ext: str) -> Path:
-    final = stored_path(evidence_dir, sha256, ext)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    os.replace(path, final)
-    _sync_dir(final.parent)
-    return final
-
-
-def stored_files(evidence_dir: Path) -> list[Path]:
-    """Every file in the store, without the temporary copies."""
-    if not evidence_dir.is_dir():
-        return []
-    return sorted(
-        path
-        for folder in evidence_dir.iterdir()
-        if folder.is_dir() and folder.name != TEMP
-        for path in folder.iterdir()
-    )

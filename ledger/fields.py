@@ -1,33 +1,20 @@
 """The field spec: each record kind declares its fields once, here in this vocabulary.
 
 Forms, validation, the command line, Excel columns and the PDF record sheet all read the same
-declaration, so a field is added in one place. A `KindSpec` is the whole declaration of a kind.
+declaration, so a field is added in one place. A `KindSpec` is the whole declaration of a kind; what a
+field's values do follows from its type (`Field.values`, `ledger.field_types`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
+from ledger.field_types import VALUES, FieldType
+from ledger.field_values import FieldValues
 from ledger.values import quoted
-
-
-class FieldType(StrEnum):
-    TEXT = "text"
-    DATE = "date"
-    INT = "int"
-    MONEY = "money"  # Decimal yuan, exact to the fen
-    CHOICE = "choice"
-    BOOL = "bool"
-    PERSON = "person"  # a person's name
-    UNIT = "unit"  # one unit's name, completed from the directory of units
-    UNITS = "units"  # several units from the directory, in order
-    PAIRING = "pairing"
-    ID_NUMBER = "id_number"  # masked in printed binders
-    PHONE = "phone"  # masked in printed binders
-    ENTRIES = "entries"  # dated entries, one a line: 2020-05-12 捐赠图书 200册 3.5万元 (ledger.activities)
 
 
 @dataclass(frozen=True)
@@ -51,10 +38,10 @@ class Field:
     follows_date: bool = False
     max_length: int = 500
 
-    @property
-    def personal(self) -> bool:
-        """Whether the binder masks this field when asked to protect personal data."""
-        return self.type in (FieldType.ID_NUMBER, FieldType.PHONE)
+    @cached_property
+    def values(self) -> FieldValues:
+        """What this field's values do: read from text, checked, shown, written out (`ledger.field_types`)."""
+        return VALUES[self.type](self)
 
 
 @dataclass(frozen=True)
@@ -103,6 +90,11 @@ class KindSpec:
 
     def field(self, name: str) -> Field:
         return self.by_name[name]
+
+    @property
+    def category(self) -> Field | None:
+        """What sort of record it is (会议类型, 挂职方向, 领域, 培训类型 …): the kind's first required choice."""
+        return next((f for f in self.fields if f.type is FieldType.CHOICE and f.required), None)
 
     @property
     def editable_fields(self) -> tuple[Field, ...]:

@@ -1,4 +1,5 @@
-"""How large a file the ledger takes in, as ledger settings with defaults that fit the work.
+"""How large a file the ledger takes in: the limits as the ledger's settings set them (each described, with the
+default that fits the work, in `ledger.settings`), and the check of a file against one.
 
 The limits keep a mistaken or hostile file (a 2 GB video dropped as evidence, a workbook that inflates to
 gigabytes, a sheet filled down a million rows) from filling the disk or memory; an office whose files are
@@ -11,66 +12,33 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ledger.errors import InvalidInput
-from ledger.fields import Problem
-from ledger.models import Setting
-
-#: Pillow decodes no image past this anyway (see `ledger.media`), and the binder could not print it.
-MOST_MEGAPIXELS = 200
+from ledger.settings import EVIDENCE_MB, IMAGE_MEGAPIXELS, IMPORT_MB, SHEET_ROWS, read_settings
 
 
 @dataclass(frozen=True)
 class Limits:
-    evidence_mb: int = 500  # one evidence file: an hour of phone video, far more than any scan
-    import_mb: int = 50  # one workbook or document imported: about 500,000 ledger rows
-    image_megapixels: int = MOST_MEGAPIXELS  # a 200-megapixel phone photo; an A3 scan at 600 dpi is 70
-    sheet_rows: int = 200_000  # rows read from one sheet of an Excel ledger
+    """The limits as numbers; `ledger.settings` describes each (its key, label, default and bounds)."""
+
+    evidence_mb: int = EVIDENCE_MB.default
+    import_mb: int = IMPORT_MB.default
+    image_megapixels: int = IMAGE_MEGAPIXELS.default
+    sheet_rows: int = SHEET_ROWS.default
 
     @classmethod
     def of(cls, session: Session) -> Limits:
         """The ledger's limits: its settings where set, the defaults elsewhere."""
-        stored = dict(session.execute(select(Setting.key, Setting.value).where(Setting.key.in_(SETTINGS))).all())
-        given = {}
-        for key, value in stored.items():
-            try:
-                given[_FIELDS[key]] = parse_setting(key, value)
-            except InvalidInput:
-                continue  # set by hand in the database; `ledger config` refuses such values
-        return cls(**given)
+        values = read_settings(session, _FIELDS)
+        return cls(**{field: values[key] for key, field in _FIELDS.items()})
 
 
 _FIELDS = {
-    "max_evidence_mb": "evidence_mb",
-    "max_import_mb": "import_mb",
-    "max_image_megapixels": "image_megapixels",
-    "max_sheet_rows": "sheet_rows",
+    EVIDENCE_MB.key: "evidence_mb",
+    IMPORT_MB.key: "import_mb",
+    IMAGE_MEGAPIXELS.key: "image_megapixels",
+    SHEET_ROWS.key: "sheet_rows",
 }
-_MOST = {"max_image_megapixels": MOST_MEGAPIXELS}
-
-#: The settings as `ledger config` names them, each with its label and default.
-SETTINGS = {
-    "max_evidence_mb": f"单个佐证材料文件的大小上限（MB，默认 {Limits.evidence_mb}）",
-    "max_import_mb": f"导入的 Excel 台账或任务清单文件的大小上限（MB，默认 {Limits.import_mb}）",
-    "max_image_megapixels": f"佐证照片的像素上限（百万像素，默认 {Limits.image_megapixels}，最多 {MOST_MEGAPIXELS}）",
-    "max_sheet_rows": f"导入 Excel 台账时每张工作表的行数上限（默认 {Limits.sheet_rows}）",
-}
-
-
-def parse_setting(key: str, text: str) -> int:
-    """The limit `text` sets for `key`; raises InvalidInput in Chinese unless it is a whole number in range."""
-    most = _MOST.get(key)
-    try:
-        value = int(text.strip())
-    except ValueError:
-        value = 0
-    if value < 1 or (most is not None and value > most):
-        bound = f"1 到 {most} 之间的整数" if most else "正整数"
-        label = SETTINGS[key].split("（")[0]
-        raise InvalidInput([Problem(key, label, text, f"应为{bound}")], heading="设置有误，未作修改：")
-    return value
 
 
 def file_problem(path: Path, most_mb: int, setting: str) -> str | None:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
-from ledger.limits import MOST_MEGAPIXELS
+from ledger.settings import MOST_MEGAPIXELS
 
 # Large enough for any camera or scanner, small enough that a crafted file cannot exhaust memory.
 Image.MAX_IMAGE_PIXELS = MOST_MEGAPIXELS * 1_000_000

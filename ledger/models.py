@@ -146,7 +146,7 @@ class Record(Stamped, Base):
     end_date: Mapped[dt.date | None]
     deleted_at: Mapped[datetime | None]
     deleted_by: Mapped[str | None]
-    # 1 when made, one more for each write to it (`ledger.records.audit`): a workbook row carries the revision
+    # 1 when made, one more for each write to it (`ledger.record_writes`): a workbook row carries the revision
     # it was exported at, so an import can tell that the record changed since.
     revision: Mapped[int] = mapped_column(default=1, server_default="1")
 

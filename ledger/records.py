@@ -1,36 +1,34 @@
-"""The operations that change records: add, update, delete to the recycle bin, restore.
+"""The operations that change records: add, update, delete to the recycle bin, restore, put from a package.
 
 Every change to a record goes through here, so each one is validated against the kind's field
-spec, stamped with its author and written to the audit log in the same transaction. Callers
-commit; a raised error leaves the session to be rolled back and the ledger as it was.
+spec, stamped with its author and written to the audit log in the same transaction (the core write is
+`ledger.record_writes`). Callers commit; a raised error leaves the session to be rolled back and the
+ledger as it was.
 """
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import String, cast, func, insert, or_, select, type_coerce
+from sqlalchemy import String, cast, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
+from ledger.audit_entries import audit, author_of, record_changes
 from ledger.errors import InvalidInput, NotFound, RecordLocked
-from ledger.fields import FieldType, KindSpec, Problem
+from ledger.fields import KindSpec, Problem
 from ledger.kinds import KINDS, MODELS, kind_spec
 from ledger.kinds.common import ARCHIVED
-from ledger.models import Attachment, AuditEntry, Pairing, Plan, Record, RecordUnit, Unit, utc_now
-from ledger.validation import check_values, complete, json_value, normalize
+from ledger.models import Attachment, Pairing, Plan, Record, RecordUnit, Unit, utc_now
+from ledger.record_writes import insert_record, insert_records, revise_record, units_by_name
+from ledger.validation import check_values, complete
 from ledger.values import NAME_LENGTH, text_problem
 
 T = TypeVar("T")
 
 _DASHES = re.compile(r"\s*(?:—+|－|–|-|~|～|至)\s*")
-
-
-def author_of(session: Session) -> str:
-    return session.info.get("author", "")
 
 
 # Pairings and units ---------------------------------------------------------------------------
@@ -90,20 +88,6 @@ def unit_names(session: Session) -> list[str]:
     return list(session.scalars(select(Unit.name).order_by(Unit.name)))
 
 
-def units_by_name(session: Session, names: Iterable[str]) -> dict[str, Unit]:
-    """The directory entries for `names`, adding the ones the directory does not know yet."""
-    wanted = list(dict.fromkeys(names))
-    found = {unit.name: unit for unit in session.scalars(select(Unit).where(Unit.name.in_(wanted)))}
-    author = author_of(session)
-    for name in wanted:
-        if name not in found:
-            unit = Unit(id=uuid.uuid4(), name=name, created_by=author, updated_by=author)
-            session.add(unit)
-            found[name] = unit
-            audit(session, "insert", "unit", unit.id, None, {"name": name})
-    return found
-
-
 # Reading --------------------------------------------------------------------------------------
 
 
@@ -111,9 +95,9 @@ def record_values(record: Record) -> dict[str, Any]:
     """Every field of the record's spec by name, as typed Python values."""
     values = {}
     for field in KINDS[record.kind].fields:
-        if field.type is FieldType.PAIRING:
+        if field.values.stored_in == "pairing":
             values[field.name] = record.pairing.name
-        elif field.type is FieldType.UNITS:
+        elif field.values.stored_in == "units":
             values[field.name] = record.responsible_units
         else:
             values[field.name] = getattr(record, field.name)
@@ -126,7 +110,7 @@ def record_json(record: Record) -> dict[str, Any]:
     return {
         "id": str(record.id),
         "kind": record.kind,
-        **{field.name: json_value(field, values[field.name]) for field in spec.fields},
+        **{field.name: field.values.to_json(values[field.name]) for field in spec.fields},
     }
 
 
@@ -178,7 +162,7 @@ def list_records(
         columns = [
             type_coerce(getattr(model, field.name), String)
             for field in spec.fields
-            if field.type in (FieldType.TEXT, FieldType.PERSON, FieldType.UNIT, FieldType.ENTRIES)
+            if field.values.searched
         ]
         query = query.where(or_(*(column.like(pattern, escape="\\") for column in columns)))
     query = query.order_by(*_date_order(spec, model))
@@ -193,13 +177,13 @@ def value_rows(
     """(id, values) of a kind's records in date order, the values as `record_values` gives them, read column
     by column: a table of a hundred thousand records without an ORM object for each."""
     spec, model = kind_spec(kind), MODELS[kind]
-    plain = [field for field in spec.fields if field.type not in (FieldType.PAIRING, FieldType.UNITS)]
+    plain = [field for field in spec.fields if field.values.stored_in == "column"]
     query = select(model.id, Pairing.name, *(getattr(model, field.name) for field in plain))
     query = _scoped(session, query.join(Pairing, model.pairing_id == Pairing.id), kind, year, pairing, deleted)
     if query is None:
         return []
     units: dict[uuid.UUID, list[str]] = {}
-    if any(field.type is FieldType.UNITS for field in spec.fields):
+    if any(field.values.stored_in == "units" for field in spec.fields):
         linked = select(RecordUnit.record_id, Unit.name).join(Unit, RecordUnit.unit_id == Unit.id)
         linked = _scoped(session, linked.join(model, model.id == RecordUnit.record_id), kind, year, pairing, deleted)
         for record_id, name in session.execute(linked.order_by(RecordUnit.record_id, RecordUnit.position)):
@@ -208,9 +192,9 @@ def value_rows(
     for record_id, pairing_name, *columns in session.execute(query.order_by(*_date_order(spec, model))):
         values = dict(zip((field.name for field in plain), columns, strict=True))
         for field in spec.fields:
-            if field.type is FieldType.PAIRING:
+            if field.values.stored_in == "pairing":
                 values[field.name] = pairing_name
-            elif field.type is FieldType.UNITS:
+            elif field.values.stored_in == "units":
                 values[field.name] = units.get(record_id, [])
         rows.append((record_id, {field.name: values[field.name] for field in spec.fields}))
     return rows
@@ -272,6 +256,10 @@ def _date_order(spec: KindSpec, model) -> tuple:
 
 
 # Writing --------------------------------------------------------------------------------------
+#
+# Every write takes the same steps, one record or many: its values are read against the kind's spec (`_prepare`),
+# completed and checked with the ledger's pairings (`_checked`), then written by `ledger.record_writes`: a new
+# record in bulk, an existing one through its row (`_apply`), its revision bumped and its changes logged.
 
 
 def _prepare(spec: KindSpec, values: Mapping[str, Any]) -> dict[str, Any]:
@@ -283,38 +271,58 @@ def _prepare(spec: KindSpec, values: Mapping[str, Any]) -> dict[str, Any]:
         raise InvalidInput(
             [Problem(name, spec.by_name[name].label, "", "由其他字段自动计算，不能直接填写") for name in derived]
         )
-    return {name: normalize(spec.by_name[name], value) for name, value in values.items()}
+    return {name: spec.by_name[name].values.normalize(value) for name, value in values.items()}
 
 
-def _validated(
-    session: Session, spec: KindSpec, values: dict[str, Any], input_problems: Sequence[Problem]
-) -> tuple[dict[str, Any], Pairing]:
-    """Raises InvalidInput with `input_problems` (values that could not even be read) and every other problem."""
-    problems = list(input_problems) + check_values(spec, values, unread={p.field for p in input_problems})
-    pairing = None
-    if values.get("pairing"):
-        pairing = find_pairing(session, values["pairing"])
-        if pairing is None and "pairing" not in {p.field for p in input_problems}:
+def _checked(
+    session: Session,
+    spec: KindSpec,
+    values: dict[str, Any],
+    input_problems: Sequence[Problem] = (),
+    pairings: dict[str, Pairing | None] | None = None,
+) -> tuple[dict[str, Any], Pairing | None, list[Problem]]:
+    """`values` completed (defaults, the year, a composed title, derived fields), their pairing, and every problem:
+    `input_problems` (values that could not even be read), those of the values, a pairing the ledger lacks. Many
+    rows look their pairings up once, in `pairings`. With no problem, the pairing is named as the ledger names it."""
+    values = complete(spec, values)
+    unread = {problem.field for problem in input_problems}
+    problems = list(input_problems) + check_values(spec, values, unread=unread)
+    pairing, name = None, values.get("pairing")
+    if name:
+        pairings = {} if pairings is None else pairings
+        if name not in pairings:
+            pairings[name] = find_pairing(session, name)
+        pairing = pairings[name]
+        if pairing is None and "pairing" not in unread:
             known = "、".join(session.scalars(select(Pairing.name).order_by(Pairing.name))) or "（还没有）"
             problems.append(
                 Problem(
                     "pairing",
                     "结对关系",
-                    values["pairing"],
+                    name,
                     f"台账里没有这个结对关系；已有：{known}。可在“设置”里添加（命令：ledger pairing add 东部 西部）",
                 ),
             )
+    if not problems:
+        values["pairing"] = pairing.name
+    return values, pairing, problems
+
+
+def _validated(
+    session: Session, spec: KindSpec, values: dict[str, Any], input_problems: Sequence[Problem]
+) -> tuple[dict[str, Any], Pairing]:
+    """`_checked` for one record: raises InvalidInput naming every problem."""
+    values, pairing, problems = _checked(session, spec, values, input_problems)
     if problems:
         raise InvalidInput(problems)
-    values["pairing"] = pairing.name
     return values, pairing
 
 
 def _apply(session: Session, record: Record, spec: KindSpec, values: Mapping[str, Any], pairing: Pairing) -> None:
     for field in spec.fields:
-        if field.type is FieldType.PAIRING:
+        if field.values.stored_in == "pairing":
             record.pairing = pairing
-        elif field.type is FieldType.UNITS:
+        elif field.values.stored_in == "units":
             names = values.get(field.name) or []
             if names != record.responsible_units:
                 _link_units(session, record, names)
@@ -341,19 +349,27 @@ def add_record(
     """A new record of `kind` from typed field values; raises InvalidInput naming every problem,
     together with `input_problems`: what the caller could not parse, for fields left out of `values`."""
     spec = kind_spec(kind)
-    complete_values, pairing = _validated(session, spec, complete(spec, _prepare(spec, values)), input_problems)
-    author = author_of(session)
-    record = MODELS[kind](id=uuid.uuid4(), created_by=author, updated_by=author)
-    _apply(session, record, spec, complete_values, pairing)
-    session.add(record)
-    session.flush()
-    changes = {
-        field.name: json_value(field, complete_values.get(field.name))
-        for field in spec.fields
-        if complete_values.get(field.name) not in (None, [], "")
-    }
-    audit(session, "insert", "record", record.id, kind, changes)
-    return record
+    checked, pairing = _validated(session, spec, _prepare(spec, values), input_problems)
+    return insert_record(session, spec, checked, pairing, {})
+
+
+def add_many(session: Session, kind: str, rows: Sequence[Mapping[str, Any]]) -> list[uuid.UUID]:
+    """Adds many records at once (imports, generators): all are checked first, then written in bulk."""
+    spec = kind_spec(kind)
+    checked, problems = [], []
+    pairings: dict[str, Pairing | None] = {}
+    for number, row in enumerate(rows, start=1):
+        try:
+            prepared = _prepare(spec, row)
+        except InvalidInput as error:
+            problems.extend(_numbered(number, error.problems))
+            continue
+        values, pairing, found = _checked(session, spec, prepared, pairings=pairings)
+        problems.extend(_numbered(number, found))
+        checked.append((values, pairing, {}))
+    if problems:
+        raise InvalidInput(problems)
+    return insert_records(session, spec, checked)
 
 
 def update_record(
@@ -370,19 +386,11 @@ def update_record(
         raise RecordLocked(f"记录“{record.title}”在回收站里，请先恢复再修改。")
     merged = {**before, **given}
     _follow_derivations(spec, before, merged, given)
-    merged, pairing = _validated(session, spec, complete(spec, merged), input_problems)
-    changes = {
-        field.name: [json_value(field, before[field.name]), json_value(field, merged.get(field.name))]
-        for field in spec.fields
-        if before[field.name] != merged.get(field.name)
-    }
-    if not changes:
-        return {}
-    _apply(session, record, spec, merged, pairing)
-    record.updated_at = utc_now()
-    record.updated_by = author_of(session)
-    session.flush()
-    audit(session, "update", "record", record.id, record.kind, changes)
+    merged, pairing = _validated(session, spec, merged, input_problems)
+    changes = record_changes(spec, before, merged)
+    if changes:
+        _apply(session, record, spec, merged, pairing)
+        revise_record(session, record, {"updated_at": utc_now(), "updated_by": author_of(session)}, changes)
     return changes
 
 
@@ -401,21 +409,14 @@ def delete_record(session: Session, record: Record) -> None:
         return
     if record.record_status == ARCHIVED:
         raise RecordLocked(f"记录“{record.title}”已归档，不能删除。")
-    record.deleted_at = utc_now()
-    record.deleted_by = author_of(session)
-    session.flush()
-    audit(session, "delete", "record", record.id, record.kind, {})
+    revise_record(session, record, {"deleted_at": utc_now(), "deleted_by": author_of(session)}, {})
 
 
 def restore_record(session: Session, record: Record) -> None:
     if not record.deleted:
         return
-    record.deleted_at = None
-    record.deleted_by = None
-    record.updated_at = utc_now()
-    record.updated_by = author_of(session)
-    session.flush()
-    audit(session, "restore", "record", record.id, record.kind, {})
+    stamps = {"deleted_at": None, "deleted_by": None, "updated_at": utc_now(), "updated_by": author_of(session)}
+    revise_record(session, record, stamps, {})
 
 
 def put_record(
@@ -426,143 +427,20 @@ def put_record(
     (created_at/by, updated_at/by, deleted_at/by). Returns the record and its changes as {field: [old, new]}."""
     spec = kind_spec(kind)
     given = {name: value for name, value in values.items() if name in spec.by_name and not spec.by_name[name].derived}
-    merged, pairing = _validated(session, spec, complete(spec, _prepare(spec, given)), ())
+    merged, pairing = _validated(session, spec, _prepare(spec, given), ())
     record = session.get(Record, record_id)
     if record is None:
-        record = MODELS[kind](id=record_id)
-        before = dict.fromkeys(merged)
-        action = "insert"
-        session.add(record)
-    elif record.kind != kind:
+        record = insert_record(session, spec, merged, pairing, {**stamps, "id": record_id})
+        return record, record_changes(spec, {}, merged)
+    if record.kind != kind:
         raise InvalidInput(
             [Problem("kind", "记录种类", kind, f"编号 {record_id} 在本台账是{KINDS[record.kind].label}")]
         )
-    else:
-        before = record_values(record)
-        action = "update"
-    was_deleted = record.deleted_at is not None
+    changes = record_changes(spec, record_values(record), merged)
     _apply(session, record, spec, merged, pairing)
-    for name, value in stamps.items():
-        setattr(record, name, value)
-    session.flush()
-    changes = {
-        field.name: [json_value(field, before.get(field.name)), json_value(field, merged.get(field.name))]
-        for field in spec.fields
-        if before.get(field.name) != merged.get(field.name)
-    }
-    if action == "insert":
-        audit(session, action, "record", record.id, kind, {name: new for name, (_, new) in changes.items()})
-    elif changes:
-        audit(session, action, "record", record.id, kind, changes)
-    if (record.deleted_at is not None) != was_deleted:
-        audit(session, "delete" if record.deleted_at else "restore", "record", record.id, kind, {})
+    revise_record(session, record, stamps, changes)
     return record, changes
-
-
-def add_many(session: Session, kind: str, rows: Sequence[Mapping[str, Any]]) -> list[uuid.UUID]:
-    """Adds many records at once (imports, generators): all are checked first, then written in bulk."""
-    spec, model = kind_spec(kind), MODELS[kind]
-    prepared, problems = [], []
-    pairings: dict[str, Pairing | None] = {}
-    for number, row in enumerate(rows, start=1):
-        try:
-            values = complete(spec, _prepare(spec, row))
-        except InvalidInput as error:
-            problems.extend(_numbered(number, error.problems))
-            continue
-        row_problems = check_values(spec, values)
-        name = values.get("pairing") or ""
-        if name not in pairings:
-            pairings[name] = find_pairing(session, name) if name else None
-        if name and pairings[name] is None:
-            row_problems.append(Problem("pairing", "结对关系", name, "台账里没有这个结对关系"))
-        problems.extend(_numbered(number, row_problems))
-        prepared.append(values)
-    if problems:
-        raise InvalidInput(problems)
-
-    directory = units_by_name(session, (name for values in prepared for name in values["responsible_units"]))
-    session.flush()
-    author, now = author_of(session), utc_now()
-    common = {column.key for column in Record.__table__.columns}
-    own = {column.key for column in model.__table__.columns} - {"id"}
-    record_rows, kind_rows, unit_rows, audit_rows, ids = [], [], [], [], []
-    for values in prepared:
-        record_id = uuid.uuid4()
-        ids.append(record_id)
-        stamps = {"created_at": now, "created_by": author, "updated_at": now, "updated_by": author}
-        record_rows.append(
-            {
-                **{name: values.get(name) for name in common if name in spec.by_name},
-                **stamps,
-                "id": record_id,
-                "kind": kind,
-                "pairing_id": pairings[values["pairing"]].id,
-                "record_status": values.get("record_status") or "草稿",
-                "revision": 1,
-            }
-        )
-        kind_rows.append({"id": record_id, **{name: values.get(name) for name in own}})
-        unit_rows.extend(
-            {"record_id": record_id, "unit_id": directory[name].id, "position": position}
-            for position, name in enumerate(values["responsible_units"])
-        )
-        changes = {
-            f.name: json_value(f, values.get(f.name)) for f in spec.fields if values.get(f.name) not in (None, [])
-        }
-        audit_rows.append(audit_row(author, now, "insert", "record", record_id, kind, changes))
-    session.execute(insert(Record.__table__), record_rows)
-    session.execute(insert(model.__table__), kind_rows)
-    if unit_rows:
-        session.execute(insert(RecordUnit.__table__), unit_rows)
-    session.execute(insert(AuditEntry.__table__), audit_rows)
-    return ids
 
 
 def _numbered(number: int, problems: Iterable[Problem]) -> list[Problem]:
     return [Problem(p.field, f"第{number}条 {p.label}", p.value, p.message) for p in problems]
-
-
-# Audit log ------------------------------------------------------------------------------------
-
-
-def audit_row(author, at, action, target, target_id, kind, changes) -> dict[str, Any]:
-    return {
-        "id": uuid.uuid4(),
-        "at": at,
-        "author": author,
-        "action": action,
-        "target": target,
-        "target_id": target_id,
-        "record_kind": kind,
-        "changes": json.dumps(changes, ensure_ascii=False, sort_keys=True),
-    }
-
-
-#: The actions on a record that change it, each bumping its stored revision: a merge's "merge" entry follows the
-#: put_record entries that did the writing, and a "conflict" entry that kept ours changed nothing.
-REVISING = ("insert", "update", "delete", "restore")
-
-
-def audit(
-    session: Session, action: str, target: str, target_id: uuid.UUID, kind: str | None, changes: Mapping[str, Any]
-) -> None:
-    """Logs a change. This is the one path every write to a record takes (add, update, delete, restore, and a
-    merge's put_record; add_many writes its rows at revision 1 itself), so it is also where the record's stored
-    revision goes up, in the same transaction: a new record is at 1, each later change adds one. Evidence does
-    not count: attaching a photo changes no field a workbook row or a package's record holds, and the
-    attachment has its own stamps and audit entries."""
-    if target == "record" and action in REVISING:
-        record = session.get(Record, target_id)  # in the session already: the caller has just written it
-        if record is not None:
-            record.revision = 1 if action == "insert" else (record.revision or 0) + 1
-    session.add(AuditEntry(**audit_row(author_of(session), utc_now(), action, target, target_id, kind, changes)))
-
-
-def history(session: Session, target_id: uuid.UUID | None = None, limit: int = 200) -> Sequence[AuditEntry]:
-    """The audit log, newest first, of one record (and its attachments) or of the whole ledger."""
-    query = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id).limit(limit)
-    if target_id is not None:
-        attachment_ids = select(Attachment.id).where(Attachment.record_id == target_id)
-        query = query.where(or_(AuditEntry.target_id == target_id, AuditEntry.target_id.in_(attachment_ids)))
-    return session.scalars(query).all()

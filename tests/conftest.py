@@ -12,6 +12,7 @@ import pytest
 from ledger import records
 from ledger.cli.main import main
 from ledger.demo import build as demo
+from ledger.jobs import Job
 from ledger.storage.folder import Ledger
 
 # Qt tests draw on no screen, and keep their window settings (QSettings) away from the user's; set before
@@ -72,7 +73,7 @@ def demo_build(tmp_path_factory):
     Tests that change it work on a copy."""
     path = tmp_path_factory.mktemp("demo") / "ledger"
     reports = []
-    counts = demo.build_demo(path, seed=2020, progress=lambda fraction, message: reports.append((fraction, message)))
+    counts = demo.build_demo(path, seed=2020, job=Job(lambda fraction, message: reports.append((fraction, message))))
     return path, counts, reports
 
 

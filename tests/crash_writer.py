@@ -38,7 +38,6 @@ from ledger.kinds import KINDS, MODELS
 from ledger.models import Record
 from ledger.records import add_record, record_values
 from ledger.storage.folder import Ledger
-from ledger.validation import json_value
 
 AUTHOR = "崩溃测试"
 #: Kinds an imported workbook holds: ones whose title is typed, so the import's rows can be found again.
@@ -48,7 +47,7 @@ ROLES = ("照片", "会议纪要", "签到表", "其他")
 
 def values_digest(kind: str, values: Mapping[str, Any]) -> str:
     """A short digest of a record's field values as `records.record_values` gives them."""
-    fields = {field.name: json_value(field, values[field.name]) for field in KINDS[kind].fields}
+    fields = {field.name: field.values.to_json(values[field.name]) for field in KINDS[kind].fields}
     text = json.dumps(fields, ensure_ascii=False, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 

@@ -13,7 +13,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ledger.excel.sheets import ID_HEADER, SEQ_HEADER, SHEET_NAMES, TOTAL_LABEL, cell_value
+from ledger.excel.sheets import ID_HEADER, SEQ_HEADER, SHEET_NAMES, TOTAL_LABEL
 from ledger.kinds import KINDS
 
 
@@ -24,7 +24,7 @@ def header(kind: str) -> list[str]:
 
 def row(kind: str, values: Mapping[str, Any], number: int = 1, record_id: object = "") -> list[Any]:
     """A record's row under `header(kind)`, each value written as the export writes it."""
-    cells = [cell_value(field, values.get(field.name)) for field in KINDS[kind].fields]
+    cells = [field.values.cell(values.get(field.name)) for field in KINDS[kind].fields]
     return [number, *cells, str(record_id) if record_id else None]
 
 

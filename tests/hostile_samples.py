@@ -30,7 +30,8 @@ from pypdf import PdfWriter
 from reportlab.pdfgen.canvas import Canvas
 
 from ledger.excel.sheets import ID_HEADER, SHEET_NAMES
-from ledger.fields import Field, FieldType
+from ledger.field_types import FieldType
+from ledger.fields import Field
 from ledger.kinds import KINDS
 
 ATTACH, IMPORT, PLAN, MERGE, RESTORE = "attach", "import", "plan", "merge", "restore"

@@ -14,6 +14,7 @@ from samples import VALID, rehashed_zip, rewrite_zip
 from ledger import evidence, records
 from ledger.check import check_ledger
 from ledger.cli.main import main
+from ledger.evidence_store import stored_files
 from ledger.storage import backup
 from ledger.storage.folder import Ledger
 
@@ -118,7 +119,7 @@ def test_a_full_backup_carries_every_evidence_file_to_another_laptop(ledger_path
         assert kept is None
         assert _titles(restored) == ["有照片的会议"]
         assert check_ledger(restored) == []
-        assert [path.read_bytes() for path in evidence.stored_files(restored.evidence_dir)] == [photo.read_bytes()]
+        assert [path.read_bytes() for path in stored_files(restored.evidence_dir)] == [photo.read_bytes()]
 
 
 def _manifest_with(name, data, extra):
@@ -296,7 +297,7 @@ def _full_backup_with_photo(ledger_path, tmp_path, colour=(20, 90, 40)) -> tuple
     Image.new("RGB", (64, 48), colour).save(photo, "JPEG")
     with Ledger.open(ledger_path) as ledger:
         _add_meeting(ledger, "有照片的会议", [photo])
-        [stored] = evidence.stored_files(ledger.evidence_dir)
+        [stored] = stored_files(ledger.evidence_dir)
         full = ledger.full_backup(tmp_path / "full.zip")
     return photo, full, stored.relative_to(ledger_path / "evidence").as_posix()
 
@@ -329,7 +330,7 @@ def test_a_full_backup_lacking_a_file_its_database_names_is_refused(ledger_path,
     restored, _ = Ledger.restore(ledger_path, lacking)
     with restored:
         assert check_ledger(restored) == []
-        assert [path.read_bytes() for path in evidence.stored_files(restored.evidence_dir)] == [photo.read_bytes()]
+        assert [path.read_bytes() for path in stored_files(restored.evidence_dir)] == [photo.read_bytes()]
 
     # Damaged in the store, it is no copy to rely on: refused again, the damaged file left as it was.
     stored = ledger_path / "evidence" / relative

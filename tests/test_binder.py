@@ -13,10 +13,10 @@ from samples import VALID
 
 from ledger import evidence, records
 from ledger.cli.main import main
+from ledger.jobs import Cancelled, Job
 from ledger.kinds import KINDS
 from ledger.pdf import labels
 from ledger.pdf.binder import BinderOptions, build_binder
-from ledger.pdf.media import Cancelled
 from ledger.storage.folder import Ledger
 
 
@@ -190,7 +190,7 @@ def test_a_cancelled_binder_leaves_no_file(demo_build, tmp_path):
         return len(calls) > 3
 
     with Ledger.open(demo_build[0]) as ledger, ledger.session() as session, pytest.raises(Cancelled):
-        build_binder(ledger, session, tmp_path / "out.pdf", BinderOptions(), cancelled=cancelled)
+        build_binder(ledger, session, tmp_path / "out.pdf", BinderOptions(), job=Job(cancelled=cancelled))
     assert list(tmp_path.iterdir()) == []
 
 
@@ -260,6 +260,10 @@ def test_box_labels_follow_the_binder_sections_and_note_the_gaps(demo_build, tmp
     assert len(covers) == len(boxes)
     for box, cover in zip(boxes, covers, strict=True):
         assert _flat(box.heading) in cover and f"{box.first_item}—{box.last_item}" in cover
+    # The labels' layout alone counts the pages the built binder's sections fill.
+    notes = [text for text in texts if "盒内文件情况说明" in text]
+    for box, sheet in zip(boxes, notes, strict=True):
+        assert f"本盒共{box.items}件，{box.pages}页" in sheet
     assert sum("王芳" in text for text in texts) == len(boxes)  # each 备考表 names its checker
 
 

@@ -17,8 +17,9 @@ from pypdf.errors import DependencyError
 from reportlab.lib.pdfencrypt import StandardEncryption
 from reportlab.pdfgen.canvas import Canvas
 
+from ledger.jobs import Cancelled, Job
 from ledger.pdf import media as binder_media
-from ledger.pdf.media import Cancelled, Listed, Photo, Scan, Unusable, photo_pixels, prepare
+from ledger.pdf.media import Listed, Photo, Scan, Unusable, photo_pixels, prepare
 
 BOX = (800, 600)
 JPEG = "image/jpeg"
@@ -263,9 +264,10 @@ def test_a_pool_of_two_workers_gives_what_one_worker_gives(tmp_path):
     items = _samples(tmp_path / "files")
     calls = []
     alone = prepare(items, tmp_path / "alone", max_size=(200, 150), workers=1)
-    pooled = prepare(items, tmp_path / "pool", max_size=(200, 150), workers=2, progress=lambda *c: calls.append(c))
+    pooled = prepare(items, tmp_path / "pool", max_size=(200, 150), workers=2, job=Job(lambda *c: calls.append(c)))
     assert _comparable(pooled, tmp_path / "pool") == _comparable(alone, tmp_path / "alone")
-    assert calls == [(done, len(items)) for done in range(1, len(items) + 1)]
+    total = len(items)
+    assert calls == [(done / total, f"正在处理照片和扫描件 {done}/{total}") for done in range(1, total + 1)]
 
 
 def _dies_on_p2(sha256: str, *args):
@@ -312,10 +314,9 @@ def test_cancel_after_the_first_file_stops(tmp_path, workers):
             tmp_path / "cache",
             max_size=(200, 150),
             workers=workers,
-            progress=lambda *c: calls.append(c),
-            cancelled=lambda: bool(calls),
+            job=Job(lambda *c: calls.append(c), lambda: bool(calls)),
         )
-    assert calls == [(1, len(items))]
+    assert calls == [(1 / len(items), f"正在处理照片和扫描件 1/{len(items)}")]
 
 
 def test_nothing_to_prepare(tmp_path):

@@ -28,7 +28,7 @@ from sqlalchemy import func
 from sqlalchemy import select as sql_select
 
 from ledger.check import check_ledger
-from ledger.evidence import TEMP, sha256_of, stored_files
+from ledger.evidence_store import TEMP, sha256_of, stored_files
 from ledger.kinds import KINDS
 from ledger.models import Attachment, EvidenceFile, Record
 from ledger.records import value_rows

@@ -10,7 +10,7 @@ from PIL import Image
 from samples import VALID
 from sqlalchemy import func, select
 
-from ledger import evidence, records
+from ledger import audit_entries, evidence, evidence_store, records
 from ledger.check import check_ledger
 from ledger.errors import InvalidInput, RecordLocked
 from ledger.evidence_roles import guess_role
@@ -42,7 +42,7 @@ def pdf(tmp_path):
 
 
 def _stored_files(ledger):
-    return evidence.stored_files(ledger.evidence_dir)
+    return evidence_store.stored_files(ledger.evidence_dir)
 
 
 def test_a_file_is_stored_under_its_hash_with_its_metadata(ledger, session, photo):
@@ -59,7 +59,7 @@ def test_a_file_is_stored_under_its_hash_with_its_metadata(ledger, session, phot
     assert (file.size, file.mime) == (photo.stat().st_size, "image/jpeg")
     assert (file.width, file.height, file.orientation) == (480, 640, 6)  # as displayed: turned upright
     assert file.taken_at == datetime(2020, 4, 20, 9, 30)
-    assert [entry.action for entry in records.history(session, record.id)] == ["attach", "insert"]
+    assert [entry.action for entry in audit_entries.history(session, record.id)] == ["attach", "insert"]
 
 
 def test_pdfs_record_their_page_count(ledger, session, pdf):
@@ -93,7 +93,7 @@ def test_a_record_holds_the_same_content_once(ledger, session, photo, pdf, tmp_p
     assert again is kept and "已经添加过" in again.warning
     assert twice is other and "已经添加过" in twice.warning
     assert [(a.original_name, a.position) for a in record.attachments] == [("联席会议现场.JPG", 0), ("会议纪要.pdf", 1)]
-    assert [entry.action for entry in records.history(session, record.id)] == ["attach", "attach", "insert"]
+    assert [entry.action for entry in audit_entries.history(session, record.id)] == ["attach", "attach", "insert"]
     assert check_ledger(ledger) == []
 
 
@@ -109,7 +109,7 @@ def test_a_copy_that_fails_midway_leaves_nothing_behind(ledger, session, photo, 
         evidence.attach(session, ledger.evidence_dir, record, [photo])
     session.rollback()
     assert _stored_files(ledger) == []
-    assert list((ledger.evidence_dir / evidence.TEMP).iterdir()) == []
+    assert list((ledger.evidence_dir / evidence_store.TEMP).iterdir()) == []
     assert session.scalar(select(func.count()).select_from(Attachment)) == 0
 
 
@@ -119,7 +119,7 @@ def test_files_of_a_rolled_back_attach_are_discarded(ledger, session, photo, pdf
     evidence.attach(session, ledger.evidence_dir, record, [photo, pdf])
     session.rollback()
     assert len(_stored_files(ledger)) == 2
-    assert len(evidence.discard_unreferenced(session, ledger.evidence_dir)) == 2
+    assert len(evidence_store.discard_unreferenced(session, ledger.evidence_dir)) == 2
     assert _stored_files(ledger) == []
     assert check_ledger(ledger) == []
 
@@ -173,7 +173,7 @@ def test_detach_keeps_the_file_and_is_audited(ledger, session, photo):
     session.commit()
     assert evidence.live_attachments(record) == []
     assert len(_stored_files(ledger)) == 1
-    assert records.history(session, record.id)[0].action == "detach"
+    assert audit_entries.history(session, record.id)[0].action == "detach"
     assert check_ledger(ledger) == []
 
 
@@ -229,10 +229,10 @@ def test_opening_sets_aside_files_a_killed_write_left_and_brings_them_back_when_
         session.commit()
         evidence.attach(session, opened.evidence_dir, record, [photo])
         session.rollback()  # as if the process died before its commit
-        [left] = evidence.stored_files(opened.evidence_dir)
+        [left] = evidence_store.stored_files(opened.evidence_dir)
 
     with Ledger.open(ledger_path) as opened:
-        assert evidence.stored_files(opened.evidence_dir) == []
+        assert evidence_store.stored_files(opened.evidence_dir) == []
         assert (opened.orphans_dir / left.name).read_bytes() == photo.read_bytes()
         assert check_ledger(opened) == []
         with opened.session() as session:
@@ -241,7 +241,7 @@ def test_opening_sets_aside_files_a_killed_write_left_and_brings_them_back_when_
             session.commit()
 
     with Ledger.open(ledger_path) as opened:
-        assert evidence.stored_files(opened.evidence_dir) == [left]
+        assert evidence_store.stored_files(opened.evidence_dir) == [left]
         assert not (opened.orphans_dir / left.name).exists()
 
 
@@ -318,7 +318,7 @@ def test_a_role_and_caption_change_is_audited_and_refused_on_an_archived_record(
     assert evidence.update_attachment(session, attachment, role="照片") == {}  # nothing changed: nothing logged
     assert evidence.update_attachment(session, attachment, caption="") == {"caption": ["会场全景", None]}
     session.commit()
-    entries = records.history(session, record.id)
+    entries = audit_entries.history(session, record.id)
     assert [entry.action for entry in entries] == ["update", "update", "attach", "insert"]
     assert (entries[1].target, entries[1].target_id, entries[1].author) == ("attachment", attachment.id, "测试员")
     assert summary("update", "attachment", "meeting", json.loads(entries[1].changes)) == (

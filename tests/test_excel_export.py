@@ -20,6 +20,7 @@ from ledger import evidence, records
 from ledger.excel.export import export_workbook
 from ledger.excel.importing import import_workbook
 from ledger.excel.sheets import EVIDENCE_SHEET, ID_HEADER, PROGRESS_SHEET, SHEET_NAMES
+from ledger.jobs import Job
 from ledger.kinds import KINDS
 from ledger.models import Attachment
 from ledger.storage.folder import Ledger
@@ -176,7 +177,7 @@ def test_an_interrupted_export_leaves_no_file_and_keeps_the_old_one(demo_build, 
             raise KeyboardInterrupt
 
     with Ledger.open(demo_build[0]) as ledger, ledger.session() as session, pytest.raises(KeyboardInterrupt):
-        export_workbook(session, target, progress=cancel)
+        export_workbook(session, target, job=Job(cancel))
     assert target.read_bytes() == b"the old workbook"
     assert [p.name for p in tmp_path.iterdir()] == ["台账.xlsx"]
 

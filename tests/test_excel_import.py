@@ -12,16 +12,16 @@ from excel_samples import PASSWORD_PROTECTED_XLS, columns_of, header, ledger_she
 from samples import ID_NUMBER, VALID
 from sqlalchemy import func, select
 
-from ledger import records
+from ledger import audit_entries, records
 from ledger.cli.main import main
 from ledger.errors import LedgerError
 from ledger.excel.export import export_workbook
 from ledger.excel.importing import ImportFailed, import_workbook
 from ledger.excel.sheets import ID_HEADER, SEQ_HEADER, SHEET_NAMES
+from ledger.jobs import Job
 from ledger.kinds import KINDS
 from ledger.models import AuditEntry
 from ledger.storage.folder import Ledger
-from ledger.validation import json_value
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +75,7 @@ def _add(path, kind, **changes):
 
 def _updates(path, record_id):
     with Ledger.open(path) as ledger, ledger.session() as session:
-        return [json.loads(e.changes) for e in records.history(session, record_id) if e.action == "update"]
+        return [json.loads(e.changes) for e in audit_entries.history(session, record_id) if e.action == "update"]
 
 
 # The exported workbook, back ------------------------------------------------------------------
@@ -98,7 +98,7 @@ def test_three_edited_cells_and_one_new_row_land_exactly(demo):
         funds = next(r for r in records.list_records(session, "disbursement") if r.record_status != "已归档")
         cadre = next(r for r in records.list_records(session, "cadre") if r.record_status != "已归档")
         meeting_id, funds_id, cadre_id = str(meeting.id), str(funds.id), str(cadre.id)
-        old_amount = json_value(KINDS["disbursement"].field("amount"), funds.amount)
+        old_amount = KINDS["disbursement"].field("amount").values.to_json(funds.amount)
     before, audit_before = _state(path)
 
     book_ = openpyxl.load_workbook(book)
@@ -171,7 +171,7 @@ def test_new_rows_of_every_kind_in_the_export_layout(ledger_path, tmp_path):
         for kind, spec in KINDS.items():
             (record,) = [records.record_json(r) for r in records.list_records(session, kind)]
             assert {name: record[name] for name in VALID[kind]} == {
-                name: json_value(spec.field(name), value) for name, value in VALID[kind].items()
+                name: spec.field(name).values.to_json(value) for name, value in VALID[kind].items()
             }
         (dispatch,) = records.list_records(session, "dispatch")
         assert dispatch.days == 122
@@ -574,10 +574,10 @@ def test_progress_is_reported_and_raising_from_it_cancels_the_import(ledger_path
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        _import(ledger_path, tmp_path / "many.xlsx", progress=cancel)
+        _import(ledger_path, tmp_path / "many.xlsx", job=Job(cancel))
     assert _state(ledger_path) == before
     reports = []
-    _import(ledger_path, tmp_path / "many.xlsx", progress=lambda fraction, message: reports.append(fraction))
+    _import(ledger_path, tmp_path / "many.xlsx", job=Job(lambda fraction, message: reports.append(fraction)))
     assert len(reports) == 2 and reports == sorted(reports) and 0 < reports[0] < 1
     assert _state(ledger_path)[1] == before[1] + 2500
 

@@ -11,7 +11,7 @@ from plan_samples import HESHAN_LONGZHOU_2020, write_xlsx
 from samples import VALID, package_data, rehashed_zip, rewrite_zip
 from sqlalchemy import select
 
-from ledger import evidence, records
+from ledger import audit_entries, evidence, evidence_store, records
 from ledger.check import check_ledger
 from ledger.cli.main import main
 from ledger.exchange.merge import BadPackage, merge_package
@@ -38,7 +38,7 @@ def _state(ledger) -> dict:
             for plan in session.scalars(select(Plan))
         }
         links = set(session.execute(select(RecordTask.record_id, RecordTask.task_id)).all())
-    files = sorted(path.name for path in evidence.stored_files(ledger.evidence_dir))
+    files = sorted(path.name for path in evidence_store.stored_files(ledger.evidence_dir))
     return {"records": found, "attachments": attachments, "plans": plan_rows, "links": links, "files": files}
 
 
@@ -114,7 +114,7 @@ def test_two_ledgers_edited_apart_merge_both_ways_to_the_same_ledger(two_ledgers
             assert records.get_record(session, ids["shared"]).location == "龙州县会议室"
             assert records.get_record(session, ids["trained"]).summary == "乙补充的内容"
             assert records.get_record(session, new_in_b).deleted
-            conflict = [e for e in records.history(session, ids["shared"]) if e.action == "conflict"]
+            conflict = [e for e in audit_entries.history(session, ids["shared"]) if e.action == "conflict"]
             assert json.loads(conflict[0].changes)["lost"]["values"]["location"] == "鹤山市会议室"
         with b.session() as session:
             assert records.get_record(session, new_in_a).attachments[0].original_name == "甲.jpg"

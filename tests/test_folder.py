@@ -49,7 +49,7 @@ def test_a_new_ledger_is_a_folder_of_the_documented_shape(tmp_path):
             "backups",
             "cache",
             "evidence",
-            "ledger.storage.lock",
+            "ledger.lock",
             "ledger.sqlite",
             "ledger.sqlite-shm",
             "ledger.sqlite-wal",
@@ -81,14 +81,14 @@ def test_the_same_process_cannot_open_a_ledger_twice(ledger, ledger_path):
 def test_the_lock_of_a_crashed_process_is_recovered(ledger_path, holder):
     os.kill(holder.pid, signal.SIGKILL)
     holder.wait()
-    assert (ledger_path / "ledger.storage.lock").exists()  # left behind, as after a crash
+    assert (ledger_path / "ledger.lock").exists()  # left behind, as after a crash
     with Ledger.open(ledger_path) as ledger:
         assert ledger.path == ledger_path
 
 
 @POSIX_ONLY
 def test_deleting_ledger_lock_does_not_let_a_second_writer_in(ledger_path, holder, capsys):
-    (ledger_path / "ledger.storage.lock").unlink()
+    (ledger_path / "ledger.lock").unlink()
     with pytest.raises(LedgerInUse) as caught:
         Ledger.open(ledger_path)
     assert str(caught.value) == (
@@ -100,7 +100,7 @@ def test_deleting_ledger_lock_does_not_let_a_second_writer_in(ledger_path, holde
         Ledger.restore(ledger_path, backup)
     assert cli.main(["--ledger", str(ledger_path), "restore", str(backup)]) == 1
     assert "正在被另一个程序使用" in capsys.readouterr().err
-    assert not (ledger_path / "ledger.storage.lock").exists()  # a refused process leaves nothing behind
+    assert not (ledger_path / "ledger.lock").exists()  # a refused process leaves nothing behind
 
 
 def _pairings(database) -> int:
@@ -149,7 +149,7 @@ def test_where_a_folder_cannot_be_locked_ledger_lock_is_the_lock(ledger_path, mo
     with Ledger.open(ledger_path) as ledger:
         with pytest.raises(LedgerInUse):
             Ledger.open(ledger_path)
-        (ledger_path / "ledger.storage.lock").unlink()
+        (ledger_path / "ledger.lock").unlink()
         with pytest.raises(LedgerError, match="已停止写入"), ledger.session() as session, session.begin():
             records.add_pairing(session, "广州市", "毕节市")
 
@@ -173,7 +173,7 @@ def test_the_ledger_folder_and_its_files_are_for_its_user_only(tmp_path):
             "backups": 0o700,
             "cache": 0o700,
             "evidence": 0o700,
-            "ledger.storage.lock": 0o600,
+            "ledger.lock": 0o600,
             "ledger.sqlite": 0o600,
             "ledger.sqlite-shm": 0o600,
             "ledger.sqlite-wal": 0o600,

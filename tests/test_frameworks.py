@@ -16,7 +16,7 @@ from ledger.assessment.frameworks import (
     section_of,
 )
 from ledger.errors import NotFound
-from ledger.fields import FieldType
+from ledger.field_types import FieldType
 from ledger.kinds import KINDS
 from ledger.resources import resource_path
 

@@ -18,6 +18,7 @@ from ledger import evidence, records
 from ledger.check import check_ledger
 from ledger.cli.main import main
 from ledger.excel.export import export_workbook
+from ledger.jobs import Job
 from ledger.pdf.binder import BinderOptions, build_binder
 from ledger.storage import backup, outputs
 from ledger.storage.folder import Ledger
@@ -219,7 +220,7 @@ def test_an_exports_spilled_sheets_go_into_the_ledgers_cache_and_none_stay(ledge
             raise KeyboardInterrupt
 
     with ledger.session() as session, pytest.raises(KeyboardInterrupt):
-        export_workbook(session, tmp_path / "台账2.xlsx", progress=stop)
+        export_workbook(session, tmp_path / "台账2.xlsx", job=Job(stop))
     assert not [path for path in spilled if path.exists()]
     assert not _leftovers(tmp_path) and not (tmp_path / "台账2.xlsx").exists()
 
@@ -264,7 +265,7 @@ def test_a_restore_into_a_new_folder_stopped_midway_can_be_retried(full_backup, 
             raise Stopped
 
     with pytest.raises(Stopped):
-        Ledger.restore(folder, full_backup, progress=stop)
+        Ledger.restore(folder, full_backup, job=Job(stop))
     assert folder.is_dir()
     restored, _ = Ledger.restore(folder, full_backup)
     with restored:
@@ -279,7 +280,7 @@ def test_a_restore_into_a_new_folder_killed_before_its_database_was_renamed_can_
         (folder / made).mkdir(parents=True)
     (folder / "cache/restore-abc12/ledger.sqlite").write_bytes(b"unpacked")
     (folder / "ledger.sqlite.restore").write_bytes(b"copied, not yet renamed")
-    (folder / "ledger.storage.lock").write_text("pid 1")
+    (folder / "ledger.lock").write_text("pid 1")
     restored, _ = Ledger.restore(folder, full_backup)
     with restored:
         assert check_ledger(restored) == []

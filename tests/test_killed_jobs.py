@@ -27,7 +27,7 @@ from pypdf import PdfReader
 from python_calamine import CalamineWorkbook
 from samples import VALID
 
-from ledger import evidence, records
+from ledger import evidence, evidence_store, records
 from ledger.check import check_ledger
 from ledger.excel.export import export_workbook
 from ledger.excel.sheets import SHEET_NAMES
@@ -138,7 +138,7 @@ def _assert_nothing_left(path: Path, out: Path, when: str) -> None:
     assert not (path / "ledger.sqlite.restore").exists(), f"{when}: a restore's copy left beside the database"
     temporary = [p.name for p in out.iterdir() if p.name.startswith(".~")]
     assert not temporary, f"{when}: output temporaries left: {temporary}"
-    temp = path / "evidence" / evidence.TEMP
+    temp = path / "evidence" / evidence_store.TEMP
     assert not temp.is_dir() or not any(temp.iterdir()), f"{when}: temporary files left in the store"
 
 

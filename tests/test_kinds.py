@@ -10,10 +10,9 @@ from sqlalchemy import Boolean, Date, Integer, String, Text
 from ledger import records
 from ledger.activities import Activity
 from ledger.errors import InvalidInput
-from ledger.fields import FieldType
+from ledger.field_types import FieldType
 from ledger.kinds import KINDS, MODELS
 from ledger.models import ActivityList, Money, Record
-from ledger.validation import display, from_json, json_value, parse_field
 
 
 def _problems(session, kind, **changes):
@@ -150,7 +149,7 @@ def test_industry_investment_and_dates_hold_together(session):
 def test_a_tie_keeps_its_activities_in_date_order_with_exact_amounts(session):
     typed = "2020-09-08 送教下乡，开设公开课\n2020年5月12日 捐赠图书 200册 3.5万元\n2020-06-01 义诊 300人次"
     field = KINDS["tie"].field("activities")
-    record = records.add_record(session, "tie", {**VALID["tie"], "activities": parse_field(field, typed)})
+    record = records.add_record(session, "tie", {**VALID["tie"], "activities": field.values.parse(typed)})
     session.commit()
     assert record.title == "鹤山市纪元中学与龙州县高级中学结对帮扶"  # composed, as for people
     kept = records.get_record(session, record.id).activities
@@ -161,10 +160,10 @@ def test_a_tie_keeps_its_activities_in_date_order_with_exact_amounts(session):
     ]
     stored = session.connection().exec_driver_sql("SELECT activities FROM tie").scalar_one()
     assert '"amount": 3500000' in stored  # fen, exact in SQL as in Python
-    lines = json_value(field, kept)
+    lines = field.values.to_json(kept)
     assert lines == ["2020-05-12 捐赠图书 200册 3.5万元", "2020-06-01 义诊 300人次", "2020-09-08 送教下乡，开设公开课"]
-    assert display(field, kept) == "\n".join(lines)
-    assert from_json(field, lines) == kept == parse_field(field, display(field, kept))
+    assert field.values.display(kept) == "\n".join(lines)
+    assert field.values.from_json(lines) == kept == field.values.parse(field.values.display(kept))
 
 
 @pytest.mark.parametrize(
@@ -180,14 +179,14 @@ def test_a_tie_keeps_its_activities_in_date_order_with_exact_amounts(session):
 )
 def test_activities_that_cannot_be_read_say_which_line_and_why(typed, reason):
     with pytest.raises(ValueError, match=reason):
-        parse_field(KINDS["tie"].field("activities"), typed)
+        KINDS["tie"].field("activities").values.parse(typed)
 
 
 def test_activities_typed_on_one_line_split_before_each_date():
-    activities = parse_field(KINDS["tie"].field("activities"), "2020-05-12 捐赠图书；2020-06-01 义诊；分两批")
+    activities = KINDS["tie"].field("activities").values.parse("2020-05-12 捐赠图书；2020-06-01 义诊；分两批")
     assert [a.text for a in activities] == ["捐赠图书", "义诊；分两批"]
     # Amounts in 元 and counts with a unit are read from the end only when they stand apart.
-    [gift] = parse_field(KINDS["tie"].field("activities"), "2020-05-12 慰问困难户捐款5万元")
+    [gift] = KINDS["tie"].field("activities").values.parse("2020-05-12 慰问困难户捐款5万元")
     assert gift.text == "慰问困难户捐款5万元" and gift.amount is None
 
 

@@ -11,7 +11,7 @@ from alembic.runtime.migration import MigrationContext
 from samples import VALID
 from sqlalchemy import select
 
-from ledger import records
+from ledger import audit_entries, records
 from ledger.errors import LedgerError
 from ledger.models import Base, Record
 from ledger.storage import schema
@@ -49,7 +49,7 @@ def test_an_older_ledger_is_backed_up_then_upgraded_with_its_data(old_ledger):
             assert meeting.lead == "李明" and meeting.main_leader_present is True
             money = records.get_record(session, "44444444444444444444444444444444")
             assert money.amount == Decimal("2600000.00")
-            assert len(records.history(session, meeting.id)) == 1
+            assert len(audit_entries.history(session, meeting.id)) == 1
             # The upgraded ledger takes evidence, which revision 0001 had no tables for.
             assert meeting.attachments == []
             records.update_record(session, meeting, {"summary": "升级后修改"})

@@ -29,7 +29,7 @@ def _files(folder: Path) -> dict[str, bytes]:
     return {
         str(path.relative_to(folder)): path.read_bytes()
         for path in sorted(folder.rglob("*"))
-        if path.is_file() and path.name != "ledger.storage.lock"
+        if path.is_file() and path.name != "ledger.lock"
     }
 
 

@@ -24,7 +24,9 @@ from sqlalchemy import select
 from ledger import records
 from ledger.errors import LedgerError
 from ledger.models import AuditEntry, Plan, RecordTask
+from ledger.plans import snapshots
 from ledger.plans import store as plans
+from ledger.plans.plan_json import plan_json
 from ledger.plans.reading import ImportedTask, read_task_list
 from ledger.plans.title_scope import TitleScope, place_forms, read_title_scope
 
@@ -518,18 +520,18 @@ def test_a_deleted_plan_is_put_back_with_its_ids_tasks_targets_and_links(ledger,
         plan = plans.import_plan(session, path, pairing="鹤山市—龙州县", year=2020).plan
         record = records.add_record(session, "meeting", VALID["meeting"])
         plans.link_records(session, plan.tasks[0], [record])
-        before = plans.plan_json(plan)
+        before = plan_json(plan)
         plan_id, task_ids = plan.id, [task.id for task in plan.tasks]
-        snapshot = plans.plan_snapshot(session, plan)
+        snapshot = snapshots.plan_snapshot(session, plan)
         plans.delete_plan(session, plan)
     with ledger.session() as session, session.begin():
         assert session.get(Plan, plan_id) is None and session.scalars(select(RecordTask)).all() == []
-        plans.put_back_plan(session, snapshot)
+        snapshots.put_back_plan(session, snapshot)
         with pytest.raises(LedgerError, match="已在台账中"):
-            plans.put_back_plan(session, snapshot)
+            snapshots.put_back_plan(session, snapshot)
     with ledger.session() as session:
         plan = plans.get_plan(session, str(plan_id))
-        assert plans.plan_json(plan) == before
+        assert plan_json(plan) == before
         assert [task.id for task in plan.tasks] == task_ids
         assert plans.linked_record_ids(session, plan.tasks[0]) == [record.id]
         logged = (

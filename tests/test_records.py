@@ -8,14 +8,14 @@ import pytest
 from samples import VALID
 from sqlalchemy import func, select
 
-from ledger import records
+from ledger import audit_entries, records
 from ledger.errors import InvalidInput, NotFound, RecordLocked
 from ledger.models import AuditEntry, Record, Unit
 from ledger.storage.folder import Ledger
 
 
 def _entries(session, record_id):
-    return [(entry.action, json.loads(entry.changes)) for entry in reversed(records.history(session, record_id))]
+    return [(entry.action, json.loads(entry.changes)) for entry in reversed(audit_entries.history(session, record_id))]
 
 
 def test_every_insert_update_delete_and_restore_is_audited_with_its_fields(session):

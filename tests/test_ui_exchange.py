@@ -17,6 +17,7 @@ from samples import VALID
 
 from ledger import records
 from ledger.exchange.pack import write_pack
+from ledger.jobs import Job
 from ledger.storage.backup import list_backups
 from ledger.storage.folder import Ledger
 from ui import audit_log, backup_dialogs, exchange_dialogs
@@ -157,14 +158,14 @@ def test_a_package_of_one_year_is_written_and_its_folder_offered(window, qtbot, 
 
 
 def test_a_package_cancelled_midway_leaves_no_file(window, qtbot, tmp_path, monkeypatch):
-    def held(ledger, target, *, progress, **scope):
+    def held(ledger, target, *, job, **scope):
         def report(fraction, message):
             deadline = time.monotonic() + WAIT / 1000
-            while time.monotonic() < deadline:  # until progress() raises, once the dialog asks to stop
-                progress(fraction, message)
+            while time.monotonic() < deadline:  # until job.report() raises, once the dialog asks to stop
+                job.report(fraction, message)
                 time.sleep(0.01)
 
-        return write_pack(ledger, target, progress=report, **scope)
+        return write_pack(ledger, target, job=Job(report), **scope)
 
     monkeypatch.setattr(exchange_dialogs, "write_pack", held)
     dialog = window.open_job("PackDialog")

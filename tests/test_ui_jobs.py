@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from ledger import records
 from ledger.errors import LedgerError
 from ledger.excel.export import export_workbook
+from ledger.jobs import Job
 from ledger.models import AuditEntry, Record
 from ledger.pdf.binder import build_binder
 from ledger.storage.folder import Ledger
@@ -174,14 +175,14 @@ def held_binder(monkeypatch):
     """The binder, held at its first progress report until the dialog asks it to stop, so that a cancel
     always arrives midway; the real binder then notices it and stops."""
 
-    def held(ledger, session, path, options, *, progress, cancelled):
+    def held(ledger, session, path, options, *, job):
         def report(fraction, message):
-            progress(fraction, message)
+            job.report(fraction, message)
             deadline = time.monotonic() + WAIT / 1000
-            while not cancelled() and time.monotonic() < deadline:
+            while not job.cancelled() and time.monotonic() < deadline:
                 time.sleep(0.01)
 
-        return build_binder(ledger, session, path, options, progress=report, cancelled=cancelled)
+        return build_binder(ledger, session, path, options, job=Job(report, job.cancelled))
 
     monkeypatch.setattr(binder_dialogs, "build_binder", held)
 

@@ -16,9 +16,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QTreeWidget
 from samples import VALID
 
-from ledger import records
+from ledger import audit_entries, records
 from ledger.kinds import KINDS
 from ledger.plans import store as plans
+from ledger.plans.plan_json import plan_json, target_label, target_params
 from ledger.plans.progress import task_progress
 from ledger.plans.reading import read_task_list
 from ledger.storage.folder import Ledger
@@ -91,7 +92,7 @@ def _plans(context: LedgerContext) -> list[tuple[str, int, int]]:
 def _targets(context: LedgerContext, task_id) -> list[tuple[str, dict, Decimal]]:
     with context.session() as session:
         task = plans.get_task(session, str(task_id))
-        return [(t.measure, plans.target_params(t), t.threshold) for t in task.targets]
+        return [(t.measure, target_params(t), t.threshold) for t in task.targets]
 
 
 def _plain(text: str) -> str:
@@ -107,7 +108,7 @@ def test_the_demo_plan_shows_every_task_with_its_targets(demo_context, qtbot):
     view = _view(demo_context, qtbot)
     with demo_context.session() as session:
         (plan,) = plans.list_plans(session, pairing=PAIRING, year=2020)
-        tasks = [(task.seq, task.item, [plans.target_label(t) for t in task.targets]) for task in plan.tasks]
+        tasks = [(task.seq, task.item, [target_label(t) for t in task.targets]) for task in plan.tasks]
         plan_id = plan.id
 
     assert view.plan_box.count() == 1 and view.current_plan_id() == plan_id
@@ -303,7 +304,7 @@ def test_a_plan_import_is_undone_and_redone_with_its_tasks_and_targets(context, 
     monkeypatch.setattr(PlanImportPreview, "exec", lambda preview: preview.import_button.click() or preview.result())
     plan_id = view.import_file(task_list)
     with context.session() as session:
-        imported = plans.plan_json(plans.get_plan(session, str(plan_id)))
+        imported = plan_json(plans.get_plan(session, str(plan_id)))
     task_id = view.task_rows[_row(view, "1.2")].id
     # A change made on the plan after it: undone first, and redone on the same task.
     context.change_targets(task_id, lambda session, task: plans.set_target(session, task, "meetings", {}, 9))
@@ -316,13 +317,13 @@ def test_a_plan_import_is_undone_and_redone_with_its_tasks_and_targets(context, 
 
     context.undo_stack.redo()
     with context.session() as session:
-        assert plans.plan_json(plans.get_plan(session, str(plan_id))) == imported
+        assert plan_json(plans.get_plan(session, str(plan_id))) == imported
     assert view.current_plan_id() == plan_id and view.table.rowCount() == len(imported["tasks"])
     context.undo_stack.redo()
     assert ("meetings", {}, Decimal(9)) in _targets(context, task_id)
 
     with context.session() as session:
-        logged = [entry.action for entry in records.history(session, plan_id)][::-1]
+        logged = [entry.action for entry in audit_entries.history(session, plan_id)][::-1]
     assert logged == ["insert", "delete", "insert"]
 
 

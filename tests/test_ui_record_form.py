@@ -15,11 +15,12 @@ from PySide6.QtWidgets import QApplication, QCalendarWidget, QDialog, QMessageBo
 from samples import VALID
 from sqlalchemy import func, select
 
-from ledger import evidence, records
+from ledger import audit_entries, evidence, records
 from ledger.models import Record
 from ui import evidence_panel
 from ui.context import LedgerContext
-from ui.evidence_panel import DetailsDialog, EvidencePanel
+from ui.evidence_details import DetailsDialog
+from ui.evidence_panel import EvidencePanel
 from ui.record_dialog import RecordDialog
 
 
@@ -457,7 +458,7 @@ def test_the_context_menu_changes_type_and_caption_of_the_selected_files(qtbot, 
             ("会场.jpg", "照片", None),
             ("会议纪要.pdf", "签到表", "参会人员签到"),
         ]
-        assert [entry.action for entry in records.history(session, record_id)][:2] == ["update", "update"]
+        assert [entry.action for entry in audit_entries.history(session, record_id)][:2] == ["update", "update"]
 
     panel.ask_caption = lambda names, current: asked.append((names, current)) and None  # cancelled
     _menu_action(panel.context_menu(), "修改说明…").trigger()

@@ -7,7 +7,7 @@ from hostile_samples import row, write_xlsx
 from samples import VALID
 from sqlalchemy import func, select
 
-from ledger import evidence, records
+from ledger import evidence, evidence_store, records
 from ledger.cli.main import main
 from ledger.errors import InvalidInput
 from ledger.excel.sheets import SHEET_NAMES
@@ -181,7 +181,7 @@ def test_an_attachment_caption_with_a_nul_is_refused(ledger, session, tmp_path):
     assert str(refused.value) == (
         "输入有误，未作任何修改：\n  说明（caption）“会场\ufffd全景”：含有控制字符 U+0000，请删去"
     )
-    assert evidence.stored_files(ledger.evidence_dir) == []
+    assert evidence_store.stored_files(ledger.evidence_dir) == []
     with pytest.raises(InvalidInput, match="过长（600字，最多500字）"):
         evidence.attach(session, ledger.evidence_dir, record, [photo], caption="字" * 600)
     [attachment] = evidence.attach(session, ledger.evidence_dir, record, [photo], caption="会场全景")

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidge
 from ledger import __version__
 from ledger.demo.build import build_demo
 from ledger.errors import LedgerError
+from ledger.jobs import Job
 from ledger.resources import resource_path
 from ledger.storage.folder import ENV_LEDGER, Ledger, is_ledger, resolve_ledger_path
 from ui.context import LedgerContext
@@ -122,7 +123,7 @@ def open_ledger(path: Path) -> Ledger | None:
             QApplication.processEvents()
 
         try:
-            build_demo(path, progress=report)
+            build_demo(path, job=Job(report))
         finally:
             progress.close()
             progress.deleteLater()

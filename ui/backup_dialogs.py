@@ -27,12 +27,13 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from ledger.errors import LedgerError
+from ledger.jobs import Job
 from ledger.storage.backup import Backup, list_backups
 from ledger.storage.folder import Ledger
 from ui.context import LedgerContext
 from ui.jobs import JobDialog, PathField, documents
 from ui.transient import tell
-from ui.worker import Job, JobRunner, JobState, Outcome
+from ui.worker import JobRunner, JobState, Outcome
 
 
 class FullBackupDialog(JobDialog):
@@ -67,7 +68,7 @@ class FullBackupDialog(JobDialog):
         ledger = self.context.ledger
 
         def work(job: Job, session: Session | None) -> Path:
-            return ledger.full_backup(path, progress=job.progress)
+            return ledger.full_backup(path, job=job)
 
         self._run(work, self._written, self.tr("已取消，未生成文件。"))
 
@@ -198,7 +199,7 @@ class RestoreDialog(JobDialog):
             tell(self, self.tr("从备份恢复"), closing.backup_error + self.tr("\n恢复前的数据库仍会另存为备份。"))
 
         def work(job: Job, session: Session | None) -> tuple[Ledger, Path | None]:
-            return Ledger.restore(folder, source, progress=job.progress)
+            return Ledger.restore(folder, source, job=job)
 
         self._run(work, self._restored, self.tr("已取消，台账没有改动。"), needs_ledger=False)
 

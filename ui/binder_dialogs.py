@@ -27,12 +27,12 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from ledger.assessment import frameworks
+from ledger.jobs import Job
 from ledger.models import Setting
 from ledger.pdf.binder import BinderOptions, BinderResult, build_binder
 from ledger.pdf.labels import SPINE_WIDTHS, Box, LabelOptions, labels_for_binder
 from ui.context import LedgerContext
 from ui.jobs import JobDialog, PathField
-from ui.worker import Job
 
 #: 保管期限 as DA/T 22-2015 names them.
 RETENTIONS = ("永久", "30年", "10年")
@@ -155,7 +155,7 @@ class BinderDialog(JobDialog):
         ledger = self.context.ledger
 
         def work(job: Job, session: Session) -> BinderResult:
-            return build_binder(ledger, session, path, options, progress=job.report, cancelled=job.cancelled)
+            return build_binder(ledger, session, path, options, job=job)
 
         self._run(work, self._built, self.tr("已取消，未生成文件。"))
 
@@ -231,9 +231,7 @@ class LabelsDialog(JobDialog):
         ledger = self.context.ledger
 
         def work(job: Job, session: Session) -> tuple[list[Box], int]:
-            return labels_for_binder(
-                ledger, session, path, binder, options, progress=job.report, cancelled=job.cancelled
-            )
+            return labels_for_binder(ledger, session, path, binder, options, job=job)
 
         self._run(work, lambda result: self._made(path, *result), self.tr("已取消，未生成文件。"))
 

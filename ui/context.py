@@ -24,6 +24,7 @@ from ledger.errors import InvalidInput, LedgerError
 from ledger.fields import Problem
 from ledger.kinds import KINDS
 from ledger.models import Pairing, Record, Task
+from ledger.plans import snapshots
 from ledger.plans import store as plans
 from ledger.storage.folder import Ledger
 
@@ -281,17 +282,17 @@ class _PlanImported(_Command):
     def __init__(self, context: LedgerContext, plan_id: uuid.UUID, title: str):
         super().__init__(context, f"导入计划“{_short(title)}”")
         self.plan_id = plan_id
-        self.snapshot: plans.PlanSnapshot | None = None
+        self.snapshot: snapshots.PlanSnapshot | None = None
 
     def apply(self, forward: bool) -> None:
         with self.context.session() as session, session.begin():
             if forward:
                 if self.snapshot is None:
                     raise LedgerError("这次导入没有可恢复的内容")
-                plans.put_back_plan(session, self.snapshot)
+                snapshots.put_back_plan(session, self.snapshot)
                 return
             plan = plans.get_plan(session, str(self.plan_id))
-            snapshot = plans.plan_snapshot(session, plan)
+            snapshot = snapshots.plan_snapshot(session, plan)
             plans.delete_plan(session, plan)
         self.snapshot = snapshot
 

@@ -7,67 +7,58 @@ shows what the ledger says, including its refusals (an archived record's evidenc
 
 from __future__ import annotations
 
-import shutil
-import stat
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, QPoint, QRectF, QSize, Qt, QUrl
+from PySide6.QtCore import QItemSelectionModel, QPoint, QSize, Qt, QUrl
 from PySide6.QtGui import (
-    QColor,
     QDesktopServices,
     QDragEnterEvent,
     QDragMoveEvent,
     QDropEvent,
-    QFont,
     QIcon,
-    QImageReader,
     QKeySequence,
-    QPainter,
-    QPen,
-    QPixmap,
     QShortcut,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QApplication,
-    QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
-    QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMenu,
     QMessageBox,
     QProgressDialog,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 from sqlalchemy.orm import Session
 
-from ledger import evidence, records
+from ledger import evidence, evidence_store, records
 from ledger.errors import LedgerError
 from ledger.evidence_roles import OTHER, guess_role
 from ledger.kinds.common import ARCHIVED
 from ledger.limits import Limits
 from ledger.models import EVIDENCE_ROLES, Attachment
-from ledger.storage.folder import VIEWING, Ledger
 from ui.context import LedgerContext
+from ui.evidence_details import DetailsDialog
+from ui.evidence_files import (
+    THUMBNAIL,
+    ShownAttachment,
+    badge_icon,
+    shown_attachments,
+    size_text,
+    thumbnail,
+    viewing_copy,
+)
 from ui.transient import ask, popup, run_modal, tell
 from ui.worker import JobRunner, JobState, Outcome
 
-THUMBNAIL = 72
 # Above this the copy and hash would freeze the window for a second or more: the worker does them.
 COPY_IN_BACKGROUND = 32 * 2**20
 _ATTACHMENT_ID = Qt.ItemDataRole.UserRole
@@ -81,42 +72,6 @@ _CAPTION = Qt.ItemDataRole.UserRole + 4
 AskDetails = Callable[[Sequence[Path], Sequence[str]], Sequence[tuple[str, str]] | None]
 #: Asks a new caption for the files named, given the one they have now; None cancels.
 AskCaption = Callable[[str, str], str | None]
-
-
-@dataclass(frozen=True)
-class _Shown:
-    """What the list shows of one attachment, read while its session is open."""
-
-    id: uuid.UUID
-    sha256: str
-    name: str
-    role: str
-    caption: str
-    path: Path
-    is_image: bool
-    facts: str
-
-    @classmethod
-    def of(cls, attachment: Attachment, path: Path) -> _Shown:
-        stored = attachment.file
-        facts = []
-        if stored.page_count:
-            facts.append(f"{stored.page_count} 页")
-        if stored.width and stored.height:
-            facts.append(f"{stored.width}×{stored.height}")
-        if stored.taken_at:
-            facts.append(f"摄于 {stored.taken_at:%Y-%m-%d}")
-        facts.append(_size(stored.size))
-        return cls(
-            attachment.id,
-            stored.sha256,
-            attachment.original_name,
-            attachment.role,
-            attachment.caption or "",
-            path,
-            stored.mime.startswith("image/"),
-            " · ".join(facts),
-        )
 
 
 class EvidencePanel(QWidget):
@@ -182,10 +137,7 @@ class EvidencePanel(QWidget):
             record = records.get_record(session, self.record_id)
             self.read_only = record.record_status == ARCHIVED or record.deleted
             self.kind = record.kind
-            shown = [
-                _Shown.of(attachment, self.context.ledger.evidence_path(attachment.file.relative_path))
-                for attachment in evidence.live_attachments(record)
-            ]
+            shown = shown_attachments(self.context.ledger, record)
         # What was selected stays selected: a type changed from the menu is seen on the same file.
         selected = {item.data(_ATTACHMENT_ID) for item in self.list.selectedItems()}
         current = self.list.currentItem().data(_ATTACHMENT_ID) if self.list.currentItem() else None
@@ -205,7 +157,7 @@ class EvidencePanel(QWidget):
         self.add_button.setEnabled(not self.read_only)
         self._update_buttons()
 
-    def _item(self, shown: _Shown) -> QListWidgetItem:
+    def _item(self, shown: ShownAttachment) -> QListWidgetItem:
         second = " · ".join(part for part in (shown.role, shown.caption) if part)
         item = QListWidgetItem(self._icon(shown), f"{shown.name}\n{second}\n{shown.facts}")
         item.setToolTip(f"{shown.name}\n{second}\n{shown.facts}")
@@ -216,7 +168,7 @@ class EvidencePanel(QWidget):
         item.setData(_CAPTION, shown.caption)
         return item
 
-    def _icon(self, shown: _Shown) -> QIcon:
+    def _icon(self, shown: ShownAttachment) -> QIcon:
         if shown.sha256 not in self._icons:
             picture = thumbnail(shown.path) if shown.is_image else None
             self._icons[shown.sha256] = QIcon(picture) if picture else badge_icon(shown.path)
@@ -306,7 +258,11 @@ class EvidencePanel(QWidget):
     def _attach_in_background(self, attach: Callable[[Session], list[str]], paths: Sequence[Path]) -> None:
         """Large files (a video, a scanned volume) are copied and hashed on the worker, the window still drawn."""
         progress = QProgressDialog(
-            self.tr("正在复制并核对 {0} 个文件（{1}）…").format(len(paths), _size(_total_size(paths))), "", 0, 0, self
+            self.tr("正在复制并核对 {0} 个文件（{1}）…").format(len(paths), size_text(_total_size(paths))),
+            "",
+            0,
+            0,
+            self,
         )
         progress.setCancelButton(None)  # a copy half done is discarded anyway; stopping it would gain nothing
         progress.setWindowModality(Qt.WindowModality.WindowModal)
@@ -338,7 +294,7 @@ class EvidencePanel(QWidget):
     def _discard_copies(self) -> None:
         # A failed attach may have stored some files already; no row names them now.
         with self.context.session() as session:
-            evidence.discard_unreferenced(session, self.context.ledger.evidence_dir)
+            evidence_store.discard_unreferenced(session, self.context.ledger.evidence_dir)
 
     def _ask_details(self, paths: Sequence[Path], roles: Sequence[str]) -> list[tuple[str, str]] | None:
         dialog = DetailsDialog(paths, roles, self)
@@ -471,142 +427,10 @@ class EvidencePanel(QWidget):
         tell(self, title, text, icon)
 
 
-class DetailsDialog(QDialog):
-    """Each file's role, guessed from its name for the clerk to check, and its caption, before the files of one
-    drop or pick are attached; a caption for all of them fills the ones left empty."""
-
-    VISIBLE_ROWS = 8
-
-    def __init__(self, paths: Sequence[Path], roles: Sequence[str], parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setWindowTitle(self.tr("添加佐证材料"))
-        intro = QLabel(self.tr("将添加 {count} 个文件。材料类型已按文件名猜出，请逐个核对：").format(count=len(paths)))
-        self.table = QTableWidget(len(paths), 3)
-        self.table.setHorizontalHeaderLabels([self.tr("文件"), self.tr("材料类型"), self.tr("说明")])
-        self.table.verticalHeader().setVisible(False)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-        self.roles: list[QComboBox] = []
-        self.captions: list[QLineEdit] = []
-        for row, (path, role) in enumerate(zip(paths, roles, strict=True)):
-            name = QTableWidgetItem(path.name)
-            name.setToolTip(str(path))
-            self.table.setItem(row, 0, name)
-            combo = QComboBox()
-            combo.addItems(EVIDENCE_ROLES)
-            combo.setCurrentText(role)
-            caption = QLineEdit()
-            caption.setPlaceholderText(self.tr("可不填"))
-            self.table.setCellWidget(row, 1, combo)
-            self.table.setCellWidget(row, 2, caption)
-            self.roles.append(combo)
-            self.captions.append(caption)
-        em = self.fontMetrics().horizontalAdvance("中")
-        header = self.table.horizontalHeader()
-        # The names as wide as they need, up to a limit (the rest is elided, whole in the tooltip); the caption
-        # takes what is left.
-        self.table.resizeColumnToContents(0)
-        self.table.setColumnWidth(0, min(max(self.table.columnWidth(0), em * 12), em * 24))
-        self.table.setColumnWidth(1, self.roles[0].sizeHint().width() if self.roles else em * 7)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        row_height = max(QComboBox().sizeHint().height(), QLineEdit().sizeHint().height()) + 4
-        self.table.verticalHeader().setDefaultSectionSize(row_height)
-        rows = min(max(len(paths), 1), self.VISIBLE_ROWS)
-        height = header.sizeHint().height() + row_height * rows + 2 * self.table.frameWidth()
-        self.table.setMinimumHeight(height)
-        if len(paths) <= self.VISIBLE_ROWS:
-            self.table.setMaximumHeight(height)  # no empty rows below a few files
-        self.common = QLineEdit()
-        self.common.setPlaceholderText(self.tr("说明为空的文件都用这一条，可不填，例如：会议现场"))
-        buttons = QDialogButtonBox()
-        buttons.addButton(self.tr("添加"), QDialogButtonBox.ButtonRole.AcceptRole).setDefault(True)
-        buttons.addButton(self.tr("取消"), QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        common = QFormLayout()
-        common.addRow(self.tr("共同说明"), self.common)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(common)
-        layout.addWidget(buttons)
-        self.setMinimumWidth(em * 50)
-
-    def details(self) -> list[tuple[str, str]]:
-        """(role, caption) of each file, in the order given."""
-        common = self.common.text().strip()
-        return [
-            (role.currentText(), caption.text().strip() or common)
-            for role, caption in zip(self.roles, self.captions, strict=True)
-        ]
-
-
-def viewing_copy(ledger: Ledger, stored: Path, name: str) -> Path:
-    """A read-only copy of a stored file under its original name: the viewer shows a real name, and an editor
-    that saves in place cannot change the evidence store, whose files must never change."""
-    copy = ledger.cache_dir / VIEWING / stored.stem[:16] / evidence.clean_name(name)
-    if not copy.is_file():
-        copy.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(stored, copy)
-        copy.chmod(stat.S_IREAD)
-    return copy
-
-
 def _local_files(urls: Sequence[QUrl]) -> list[Path]:
     return [Path(url.toLocalFile()) for url in urls if url.isLocalFile() and Path(url.toLocalFile()).is_file()]
-
-
-def thumbnail(path: Path) -> QPixmap | None:
-    # Decoding at the thumbnail's size is a fraction of a full decode for camera JPEGs.
-    reader = QImageReader(str(path))
-    reader.setAutoTransform(True)  # EXIF orientation
-    size = reader.size()
-    if size.isValid() and (size.width() > THUMBNAIL or size.height() > THUMBNAIL):
-        reader.setScaledSize(size.scaled(THUMBNAIL, THUMBNAIL, Qt.AspectRatioMode.KeepAspectRatio))
-    image = reader.read()
-    if image.isNull():
-        return None
-    # Centred on a square, so landscape and portrait photos keep their names in one column.
-    square = QPixmap(THUMBNAIL, THUMBNAIL)
-    square.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(square)
-    painter.drawImage((THUMBNAIL - image.width()) // 2, (THUMBNAIL - image.height()) // 2, image)
-    painter.end()
-    return square
-
-
-_BADGE_COLORS = {"PDF": "#c0392b", "DOC": "#2b5797", "DOCX": "#2b5797", "XLS": "#1e7145", "XLSX": "#1e7145"}
-
-
-def badge_icon(path: Path) -> QIcon:
-    """A page with the file's type on a band: the same on every platform, and unlike the generic icon
-    Linux desktops without an icon theme offer, it tells a PDF from a Word file at a glance."""
-    label = path.suffix.lstrip(".").upper()[:4] or "FILE"
-    pixmap = QPixmap(THUMBNAIL * 2, THUMBNAIL * 2)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(QPen(QColor("#8a8f98"), 4))
-    painter.setBrush(QColor("#ffffff"))
-    painter.drawRoundedRect(QRectF(30, 10, 84, 124), 8, 8)
-    painter.fillRect(QRectF(18, 70, 108, 38), QColor(_BADGE_COLORS.get(label, "#6c7a89")))
-    font = QFont()
-    font.setPixelSize(24)
-    font.setBold(True)
-    painter.setFont(font)
-    painter.setPen(QColor("#ffffff"))
-    painter.drawText(QRectF(18, 70, 108, 38), Qt.AlignmentFlag.AlignCenter, label)
-    painter.end()
-    return QIcon(pixmap)
 
 
 def _total_size(paths: Sequence[Path], most: int | None = None) -> int:
     sizes = (path.stat().st_size for path in paths if path.is_file())
     return sum(size for size in sizes if most is None or size <= most)
-
-
-def _size(size: int) -> str:
-    if size < 1024 * 1024:
-        return f"{max(size, 1024) // 1024} KB"
-    return f"{size / (1024 * 1024):.1f} MB"

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from ledger import evidence
 from ledger.kinds import KINDS
 from ui.context import LedgerContext
-from ui.evidence_panel import badge_icon, thumbnail, viewing_copy
+from ui.evidence_files import badge_icon, thumbnail, viewing_copy
 
 COLUMNS = ("台账", "事项", "材料类型", "说明", "文件", "大小", "页数")
 TITLE, FILE = 1, 4

@@ -31,10 +31,10 @@ from sqlalchemy.orm import Session
 
 from ledger.excel.export import EVIDENCE_SHEET, PROGRESS_SHEET, ExportSummary, export_workbook
 from ledger.excel.importing import CONFLICT_RULES, Conflict, ImportFailed, ImportReport, Mistake, import_workbook
+from ledger.jobs import Job
 from ledger.kinds import KINDS
 from ui.context import LedgerContext
 from ui.jobs import JobDialog, PathField
-from ui.worker import Job
 
 _ROOT = QModelIndex()  # Qt's default `parent` of a table's rows
 
@@ -210,9 +210,7 @@ class ExcelExportDialog(JobDialog):
         pairing, year, as_of = self.pairing.currentData(), self.year.currentData(), self.as_of.date().toPython()
 
         def work(job: Job, session: Session) -> ExportSummary:
-            return export_workbook(
-                session, path, pairing=pairing, year=year, kinds=kinds, as_of=as_of, progress=job.progress
-            )
+            return export_workbook(session, path, pairing=pairing, year=year, kinds=kinds, as_of=as_of, job=job)
 
         self._run(work, self._exported, self.tr("已取消，未生成文件。"))
 
@@ -319,7 +317,7 @@ class ExcelImportDialog(JobDialog):
         self._reading = path
 
         def work(job: Job, session: Session) -> ImportReport:  # conflicts listed, to be settled in the table
-            return import_workbook(session, path, dry_run=True, progress=job.progress, conflicts="stop")
+            return import_workbook(session, path, dry_run=True, job=job, conflicts="stop")
 
         self._run(work, lambda report: self._checked_clean(path, report), self.tr("已取消检查。"))
 
@@ -339,7 +337,7 @@ class ExcelImportDialog(JobDialog):
         self._reading = path
 
         def work(job: Job, session: Session) -> ImportReport:
-            return import_workbook(session, path, progress=job.progress, conflicts=rule, choices=choices)
+            return import_workbook(session, path, job=job, conflicts=rule, choices=choices)
 
         self._run(work, self._imported, self.tr("已取消，未导入任何内容。"))
 

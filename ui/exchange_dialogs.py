@@ -25,10 +25,10 @@ from sqlalchemy.orm import Session
 from ledger.exchange.merge import CONFLICT_RULES, merge_package
 from ledger.exchange.merge_report import Conflict, MergeReport, describe_value
 from ledger.exchange.pack import PackSummary, write_pack
+from ledger.jobs import Job
 from ledger.kinds import KINDS
 from ui.context import LedgerContext
 from ui.jobs import JobDialog, PathField
-from ui.worker import Job
 
 #: How each side of a conflict fared, as `ledger merge` says it.
 KEPT = {"ours": "保留本机的", "theirs": "采用对方的", None: "留待人工处理"}
@@ -91,7 +91,7 @@ class PackDialog(JobDialog):
         ledger = self.context.ledger
 
         def work(job: Job, session: Session | None) -> PackSummary:
-            return write_pack(ledger, path, pairing=pairing, year=year, since=since, progress=job.progress)
+            return write_pack(ledger, path, pairing=pairing, year=year, since=since, job=job)
 
         self._run(work, self._packed, self.tr("已取消，未生成文件。"))
 
@@ -206,7 +206,7 @@ class MergeDialog(JobDialog):
         ledger, rule = self.context.ledger, self.rule.currentData()
 
         def work(job: Job, session: Session | None) -> MergeReport:
-            return merge_package(ledger, path, dry_run=dry_run, conflicts=rule, progress=job.progress)
+            return merge_package(ledger, path, dry_run=dry_run, conflicts=rule, job=job)
 
         return work
 

@@ -1,8 +1,9 @@
-"""The record form's editors, one per field type, each read and written as the text `parse_field` reads.
+"""The record form's editors, one per field type, each read and written as the text its type parses.
 
 A date is typed or picked from a calendar, a choice or pairing picked from a fixed list, units completed from the
 ledger's directory (after the last 、 when there are several), long texts given a few lines; whatever the widget,
-the form sees only text, so reading it stays in `ledger.validation`, as for the command line and the Excel import.
+the form sees only text, so reading it stays with the field's type (`field.values`), as for the command line and
+the Excel import.
 """
 
 from __future__ import annotations
@@ -15,20 +16,22 @@ from PySide6.QtCore import QDate, QObject, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap, QWheelEvent
 from PySide6.QtWidgets import QCalendarWidget, QCheckBox, QComboBox, QCompleter, QLineEdit, QPlainTextEdit, QWidget
 
-from ledger.fields import Field, FieldType
-from ledger.validation import parse_field
+from ledger.field_types import FieldType
+from ledger.fields import Field
 
-# What `ledger.validation.split_units` splits on, but the line break, which a line edit cannot hold.
+# What a units field's type splits on (`ledger.field_lists`), but the line break, which a line edit cannot hold.
 _UNIT_SEPARATOR = re.compile(r"[、，,；;]")
 
 
 class FieldEditor(QObject):
     edited = Signal()
 
-    def __init__(self, field: Field, widget: QWidget):
+    def __init__(self, field: Field, widget: QWidget, *, wide: bool = False):
         super().__init__(widget)
         self.field = field
         self.widget = widget
+        #: Takes a whole row of the form (a list of units), as a long text does.
+        self.wide = wide
         widget.setToolTip(field.help)
 
     def text(self) -> str:
@@ -45,9 +48,9 @@ class FieldEditor(QObject):
 
 
 class LineEditor(FieldEditor):
-    def __init__(self, field: Field, completer: QCompleter | None = None):
+    def __init__(self, field: Field, completer: QCompleter | None = None, *, wide: bool = False):
         line = QLineEdit()
-        super().__init__(field, line)
+        super().__init__(field, line, wide=wide)
         self.line = line
         line.setPlaceholderText(field.help)
         if completer is not None:
@@ -89,7 +92,7 @@ class DateEditor(LineEditor):
         calendar.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
         calendar.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
         try:
-            shown = parse_field(self.field, self.text())
+            shown = self.field.values.parse(self.text())
         except ValueError:
             shown = None
         if isinstance(shown, date):
@@ -161,14 +164,12 @@ class CheckEditor(FieldEditor):
 
 
 class TextEditor(FieldEditor):
-    def __init__(self, field: Field):
+    def __init__(self, field: Field, lines: int):
         edit = QPlainTextEdit()
         super().__init__(field, edit)
         self.edit = edit
         edit.setTabChangesFocus(True)
         edit.setPlaceholderText(field.help)
-        # A tie's activities are a list a year long; the other texts are a paragraph.
-        lines = 6 if field.type is FieldType.ENTRIES else 4 if field.max_length > 2000 else 3
         margins = edit.contentsMargins()
         edit.setFixedHeight(
             edit.fontMetrics().lineSpacing() * lines
@@ -233,9 +234,10 @@ def make_editor(field: Field, pairings: Sequence[str], units: Sequence[str]) -> 
         case FieldType.UNIT:
             return LineEditor(field, _unit_completer(QCompleter(list(units))))
         case FieldType.UNITS:
-            return LineEditor(field, _unit_completer(UnitsCompleter(list(units))))
+            return LineEditor(field, _unit_completer(UnitsCompleter(list(units))), wide=True)
     if field.multiline:
-        return TextEditor(field)
+        # A tie's activities are a list a year long; the other texts are a paragraph.
+        return TextEditor(field, 6 if field.type is FieldType.ENTRIES else 4 if field.max_length > 2000 else 3)
     if field.suggestions:
         return SuggestionEditor(field)
     return LineEditor(field)

@@ -16,14 +16,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import func, select
 
-from ledger import records
-from ledger.fields import FieldType
-from ledger.kinds import KINDS, MODELS
+from ledger.kinds import KINDS
 from ledger.plans.measures import MEASURES
+from ledger.plans.plan_json import target_label
 from ledger.plans.progress import STATES, plan_progress
-from ledger.plans.store import list_plans, number_text, target_label
+from ledger.plans.store import list_plans, number_text
+from ledger.summaries import kind_totals
 from ui.context import LedgerContext
 
 OVERDUE = QColor("#C0392B")
@@ -125,24 +124,11 @@ class Overview(QWidget):
                 self.tasks.setItemWidget(item, 5, bar)
 
     def _totals(self, session) -> str:
-        """Counts and sums in SQL: a year of a large ledger is not loaded to add it up."""
-        pairing = records.find_pairing(session, self.context.pairing) if self.context.pairing else None
+        """Each kind's count and sums of money, as `ledger.summaries` adds them up in SQL."""
         lines = []
-        for kind, spec in KINDS.items():
-            model = MODELS[kind]
-            money = [field for field in spec.fields if field.type is FieldType.MONEY]
-            query = select(func.count(), *(func.sum(getattr(model, field.name)) for field in money))
-            query = query.where(model.kind == kind, model.deleted_at.is_(None))
-            if self.context.year is not None:
-                query = query.where(model.year == self.context.year)
-            if pairing is not None:
-                query = query.where(model.pairing_id == pairing.id)
-            count, *sums = session.execute(query).one()
-            text = f"{spec.label} <b>{count}</b> 条"
-            for field, total in zip(money, sums, strict=True):
-                # The sum keeps the column's type, so it comes back as yuan, not as the fen stored.
-                # Said in 万元, so the label's own unit (金额（元）) would contradict the figure.
-                label = field.label.removesuffix("（元）")
-                text += f"，{label} <b>{(total or Decimal(0)) / 10000:,.2f}</b> 万元"
+        for counted in kind_totals(session, self.context.pairing, self.context.year):
+            text = f"{KINDS[counted.kind].label} <b>{counted.count}</b> 条"
+            for field, total in counted.sums:
+                text += "，" + field.values.total_text(total or Decimal(0), bold=True)
             lines.append(text)
         return "　｜　".join(lines)

@@ -1,24 +1,22 @@
 """The form of one record, built from the kind's field spec: two fields to a row where short, each with its message.
 
-What is typed is read by `ledger.validation` (the same reader as the command line and the Excel import), so every
-rule about values lives in `ledger/`; the form checks a field shortly after it is edited and places the problems
-it is given under the fields they name. `ui.record_dialog` shows it in the dialog that adds, edits or duplicates
-a record.
+What is typed is read by each field's type (`field.values`) and `ledger.validation`, the same readers as the
+command line and the Excel import use, so every rule about values lives in `ledger/`; the form checks a field
+shortly after it is edited and places the problems it is given under the fields they name. `ui.record_dialog`
+shows it in the dialog that adds, edits or duplicates a record.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from decimal import Decimal
 from functools import partial
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from ledger.fields import Field, FieldType, KindSpec, Problem
-from ledger.validation import display, parse_field, read_record
-from ledger.values import format_money, format_wan
+from ledger.fields import Field, KindSpec, Problem
+from ledger.validation import read_record
 from ui.field_editors import make_editor
 
 ERROR_COLOR = "#c0392b"
@@ -49,7 +47,8 @@ class RecordForm(QWidget):
         grid.setColumnStretch(4, 1)
         row = column = 0
         for field in spec.fields:
-            wide = _is_wide(field)
+            # The 事项 is the record's name in every list and printout: give it the whole row too.
+            wide = field.multiline or self.editors[field.name].wide or field.name == "title"
             if wide and column:
                 row, column = row + 1, 0
             label, cell = self._label(field), self._cell(field)
@@ -95,7 +94,7 @@ class RecordForm(QWidget):
     def set_values(self, values: Mapping[str, Any]) -> None:
         for name, value in values.items():
             if name in self.editors:
-                self.editors[name].set_text(_shown(self.spec.field(name), value))
+                self.editors[name].set_text(self.spec.field(name).values.shown(value))
         self._timer.stop()
         self._pending.clear()
         for name in self.messages:
@@ -137,34 +136,14 @@ class RecordForm(QWidget):
     def _check(self, name: str) -> None:
         field = self.spec.field(name)
         try:
-            value = parse_field(field, self.editors[name].text())
+            value = field.values.parse(self.editors[name].text())
         except ValueError as error:
             self._say(name, str(error), error=True)
             return
-        if field.type is FieldType.MONEY and isinstance(value, Decimal):
-            yuan = format_money(value, grouped=True)
-            self._say(name, self.tr("＝ {yuan} 元（{wan}）").format(yuan=yuan, wan=format_wan(value)))
-        elif field.type is FieldType.ENTRIES and value:
-            # What was read, so a line whose amount stayed in its text (5万元 with no space) is noticed.
-            total = sum((entry.amount for entry in value if entry.amount), Decimal(0))
-            said = self.tr("共 {0} 项").format(len(value))
-            self._say(name, said + (self.tr("，金额合计 {0}").format(format_wan(total)) if total else ""))
-        else:
-            self._say(name, "")
+        self._say(name, field.values.read_back(value))
 
     def _say(self, name: str, text: str, *, error: bool = False) -> None:
         message = self.messages[name]
         message.setText(text)
         message.setStyleSheet(f"color:{ERROR_COLOR};" if error else "color:palette(placeholder-text);")
         message.setVisible(bool(text))
-
-
-def _is_wide(field: Field) -> bool:
-    # The 事项 is the record's name in every list and printout: give it the whole row too.
-    return field.multiline or field.type is FieldType.UNITS or field.name == "title"
-
-
-def _shown(field: Field, value: Any) -> str:
-    if field.type is FieldType.MONEY and isinstance(value, Decimal):
-        return format_money(value, grouped=True)
-    return display(field, value)

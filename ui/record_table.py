@@ -1,24 +1,18 @@
 """A kind's records as a table: columns from the field spec, sorting, a filter box, a column chooser, totals.
 
-The model holds the records' display texts and sort keys, loaded in one pass when the scope or the ledger
-changes, so sorting and filtering never touch the database. Besides the fields it has a 佐证 column (how many
-files are attached) and, in the recycle bin, when and by whom each record was deleted.
-
-It behaves like a sheet in Excel or WPS: 事项 takes the spare width, money is grouped (1,300,000.00), Ctrl+C
-copies the selection with a header row, a right-click offers what can be done to the rows, and the widths,
-order, hidden columns and sort of each view are remembered.
+The rows come from `ui.record_table_model`, read in one pass. The table behaves like a sheet in Excel or WPS:
+事项 takes the spare width, money is grouped (1,300,000.00), Ctrl+C copies the selection with a header row, a
+right-click offers what can be done to the rows, and the widths, order, hidden columns and sort of each view are
+remembered.
 """
 
 from __future__ import annotations
 
-import re
 import uuid
-from datetime import datetime
 from decimal import Decimal
-from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPoint, QSettings, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QAction, QColor, QGuiApplication, QKeySequence
+from PySide6.QtCore import QModelIndex, QPoint, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -32,171 +26,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ledger import records
-from ledger.assessment.gaps import missing_evidence
-from ledger.fields import Field, FieldType
-from ledger.kinds import KINDS
-from ledger.validation import display
-from ledger.values import format_money
+from ledger.fields import Field
 from ui.context import LedgerContext
+from ui.record_table_model import DELETED_AT, RecordFilter, RecordTableModel
 from ui.transient import popup
 
-#: Fields that add up in a total: money, and counts of people or days.
-_SUMMED = (FieldType.MONEY, FieldType.INT)
 #: Shown until the user chooses otherwise: the fields that say what a record is, not every detail.
 _SHOWN_BY_DEFAULT = {"title", "end_date", "record_status", "responsible_units"}
-_STATUS_COLOURS = {"已核实": QColor(Qt.GlobalColor.darkGreen), "已归档": QColor(Qt.GlobalColor.darkGray)}
-#: The 佐证 count of a record that lacks evidence its framework expects.
-_LACKING = QColor(Qt.GlobalColor.red)
-_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-#: The unit a money field's label names, dropped where the amount states its own (金额（元） → 金额 … 万元).
-_YUAN_IN_LABEL = re.compile(r"\s*[（(]元[)）]\s*$")
-
-#: Columns that are not fields: (name, label). Every table counts the evidence; the recycle bin says who deleted.
-EVIDENCE = ("evidence", "佐证")
-DELETED_AT = ("deleted_at", "删除时间")
-DELETED_BY = ("deleted_by", "删除人")
-
-
-class RecordTableModel(QAbstractTableModel):
-    def __init__(self, context: LedgerContext, kind: str, *, deleted: bool = False):
-        super().__init__()
-        self.context, self.kind, self.deleted = context, kind, deleted
-        self.spec = KINDS[kind]
-        self.fields: list[Field] = list(self.spec.fields)
-        #: The columns after the fields.
-        self.extras: list[tuple[str, str]] = [EVIDENCE, DELETED_AT, DELETED_BY] if deleted else [EVIDENCE]
-        names = [field.name for field in self.fields] + [name for name, _ in self.extras]
-        self._columns = {name: column for column, name in enumerate(names)}
-        self.ids: list[uuid.UUID] = []
-        self.rows: list[list[str]] = []  # the texts shown, one per column (fields, then extras)
-        self.keys: list[list[Any]] = []
-        self.status: list[str] = []
-        self.values: list[list[Any]] = []  # the exact amounts and counts of the fields, for totals and copying
-        self.lines: list[str] = []  # what the filter box searches: the texts shown, and amounts as typed (1300000)
-        #: What each live record lacks of the evidence its year's framework expects (the records `ledger gaps` lists).
-        self.missing: dict[uuid.UUID, list[str]] = {}
-
-    def column_of(self, name: str) -> int:
-        """The column of a field or an extra column, by name."""
-        return self._columns[name]
-
-    def reload(self) -> None:
-        money = [field.name for field in self.fields if field.type is FieldType.MONEY]
-        scope = {"year": self.context.year, "pairing": self.context.pairing}
-        # Everything is read before the reset begins: a failed read leaves the table as it was, not half reset.
-        with self.context.session() as session:
-            found = records.value_rows(session, self.kind, deleted=self.deleted, **scope)
-            roles = records.evidence_roles(session, self.kind, deleted=self.deleted, **scope)
-            deletions = records.deletions(session, self.kind, **scope) if self.deleted else {}
-        # The recycle bin needs no evidence: only live records can lack it.
-        missing = {} if self.deleted else missing_evidence(self.kind, found, roles)
-        self.beginResetModel()
-        self.ids, self.rows, self.keys, self.status, self.values, self.lines = [], [], [], [], [], []
-        self.missing = missing
-        for record_id, values in found:
-            self.ids.append(record_id)
-            shown = [_cell_text(field, values.get(field.name)) for field in self.fields]
-            keys = [_sort_key(field, values.get(field.name)) for field in self.fields]
-            count = sum(roles.get(record_id, {}).values())
-            shown.append(str(count))
-            keys.append(float(count))
-            if self.deleted:
-                when, who = deletions.get(record_id, (None, ""))
-                local = when.astimezone() if isinstance(when, datetime) else None
-                shown += [f"{local:%Y-%m-%d %H:%M}" if local else "", who]
-                keys += [local.isoformat() if local else "", who]
-            self.rows.append(shown)
-            amounts = [format_money(values[name]) for name in money if isinstance(values.get(name), Decimal)]
-            self.lines.append(" ".join(shown + amounts))
-            self.keys.append(keys)
-            self.values.append([values.get(f.name) if f.type in _SUMMED else None for f in self.fields])
-            self.status.append(values.get("record_status") or "")
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.fields) + len(self.extras)
-
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        row, column = index.row(), index.column()
-        if role == Qt.ItemDataRole.UserRole:
-            return self.keys[row][column]
-        if column >= len(self.fields):
-            return self._extra_data(row, self.extras[column - len(self.fields)][0], role)
-        field = self.fields[column]
-        if role == Qt.ItemDataRole.DisplayRole:
-            if field.type is FieldType.ENTRIES:  # a tie's activities on one line; the tooltip has a line each
-                return self.rows[row][column].replace("\n", "；")
-            return self.rows[row][column]
-        if role == Qt.ItemDataRole.ToolTipRole and len(self.rows[row][column]) > 20:
-            return self.rows[row][column]
-        if role == Qt.ItemDataRole.TextAlignmentRole and field.type in _SUMMED:
-            return _RIGHT
-        if role == Qt.ItemDataRole.ForegroundRole and field.name == "record_status":
-            return _STATUS_COLOURS.get(self.status[row])
-        return None
-
-    def _extra_data(self, row: int, name: str, role: int) -> Any:
-        text = self.rows[row][self.column_of(name)]
-        lacking = self.missing.get(self.ids[row]) if name == EVIDENCE[0] else None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return text
-        if role == Qt.ItemDataRole.TextAlignmentRole and name == EVIDENCE[0]:
-            return _RIGHT
-        if role == Qt.ItemDataRole.ForegroundRole and lacking:
-            return _LACKING
-        if role == Qt.ItemDataRole.ToolTipRole and lacking:
-            return self.tr("缺少：{0}").format("、".join(lacking))
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation != Qt.Orientation.Horizontal:
-            return None
-        if section >= len(self.fields):
-            name, label = self.extras[section - len(self.fields)]
-            if role == Qt.ItemDataRole.DisplayRole:
-                return self.tr(label)
-            if role == Qt.ItemDataRole.ToolTipRole and name == EVIDENCE[0]:
-                return self.tr("附上的佐证材料（文件）数；红色：缺少考核要求的材料")
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.fields[section].label
-        if role == Qt.ItemDataRole.ToolTipRole:  # the whole label too, where a narrow column cuts it short
-            field = self.fields[section]
-            return f"{field.label}：{field.help}" if field.help else field.label
-        return None
-
-    def copy_text(self, row: int, column: int) -> str:
-        """A cell as it goes to the clipboard: as shown, except that money is a plain number (1300000.00), which
-        Excel and WPS read as a number; grouped text such as 1,300,000.00 may be pasted as text."""
-        if column < len(self.fields) and self.fields[column].type is FieldType.MONEY:
-            amount = self.values[row][column]
-            return format_money(amount) if amount is not None else ""
-        return str(self.data(self.index(row, column)) or "")
-
-
-def _cell_text(field: Field, value: Any) -> str:
-    """A value as the table shows it: money in yuan with thousands separators, the rest as `display` gives it."""
-    if field.type is FieldType.MONEY and isinstance(value, Decimal) and value.is_finite():
-        return format_money(value, grouped=True)
-    return display(field, value)
-
-
-def _sort_key(field: Field, value: Any) -> float | str:
-    """One type per column, so Qt compares keys itself instead of calling back into Python per comparison:
-    numbers as floats (empty first), everything else as text (dates as ISO text sort as dates)."""
-    if field.type in _SUMMED:
-        return float(value) if value is not None else float("-inf")
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        return "、".join(map(str, value))
-    return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
 def tsv_cell(text: str) -> str:
@@ -205,36 +41,6 @@ def tsv_cell(text: str) -> str:
     if any(character in text for character in '\t\n\r"'):
         return '"' + text.replace('"', '""') + '"'
     return text
-
-
-class _Proxy(QSortFilterProxyModel):
-    """Sorts by the values' own order (dates, amounts) and keeps rows where every filter word appears; with
-    `gaps_only`, only the records that lack evidence."""
-
-    def __init__(self):
-        super().__init__()
-        self.words: list[str] = []
-        self.gaps_only = False
-        self.setSortRole(Qt.ItemDataRole.UserRole)
-
-    def set_words(self, text: str) -> None:
-        self.beginFilterChange()
-        self.words = text.split()
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-
-    def set_gaps_only(self, only: bool) -> None:
-        self.beginFilterChange()
-        self.gaps_only = only
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-
-    def filterAcceptsRow(self, row: int, parent: QModelIndex) -> bool:
-        model = self.sourceModel()
-        if self.gaps_only and model.ids[row] not in model.missing:
-            return False
-        if not self.words:
-            return True
-        line = model.lines[row]
-        return all(word in line for word in self.words)
 
 
 class RecordTable(QWidget):
@@ -259,7 +65,7 @@ class RecordTable(QWidget):
         super().__init__(parent)
         self.context, self.kind, self.deleted = context, kind, deleted
         self.model = RecordTableModel(context, kind, deleted=deleted)
-        self.proxy = _Proxy()
+        self.proxy = RecordFilter()
         self.proxy.setSourceModel(self.model)
 
         self.filter = QLineEdit(placeholderText=self.tr("筛选：输入文字，空格分开多个词"))
@@ -374,15 +180,11 @@ class RecordTable(QWidget):
         rows = [self.proxy.mapToSource(self.proxy.index(row, 0)).row() for row in range(self.proxy.rowCount())]
         parts = [self.tr("{0} 条").format(len(rows))]
         for column, field in enumerate(self.model.fields):
-            if field.type not in _SUMMED or field.name == "year":
+            if not field.values.adds_up or field.name == "year":
                 continue
             total = sum((self.model.values[row][column] or Decimal(0) for row in rows), Decimal(0))
-            if not total:
-                continue
-            if field.type is FieldType.MONEY:
-                parts.append(f"{_YUAN_IN_LABEL.sub('', field.label)} {total / 10000:,.2f} 万元")
-            else:
-                parts.append(f"{field.label} {int(total):,}")
+            if total:
+                parts.append(field.values.total_text(total))
         return "　".join(parts)
 
     # Copying -------------------------------------------------------------------------------------
@@ -496,15 +298,11 @@ class RecordTable(QWidget):
 def _shown_by_default(spec, field: Field, *, deleted: bool = False) -> bool:
     """The fields that say what a record is: its title, dates, kind of record, person, amounts and counts; in the
     recycle bin, which also says when and by whom, not the counts and units."""
-    if deleted and (field.name == "responsible_units" or field.type is FieldType.INT):
+    if deleted and field.name == "responsible_units":
         return False
     if field.name in _SHOWN_BY_DEFAULT or field.name == spec.date_field:
         return True
-    if field.type is FieldType.CHOICE:
-        return field.required
-    if field.type is FieldType.INT:
-        return field.name != "year"
-    return field.type in (FieldType.PERSON, FieldType.MONEY, FieldType.ENTRIES)
+    return field.values.shown_by_default(deleted=deleted)
 
 
 def _width(widget: QWidget, field: Field | None, column: int, model: RecordTableModel) -> int:
@@ -515,17 +313,6 @@ def _width(widget: QWidget, field: Field | None, column: int, model: RecordTable
         if name == DELETED_AT[0]:
             return metrics.horizontalAdvance("2020-12-31 23:59") + em
         return em * (len(label) + 2)
-    if field.name == "title" or field.type is FieldType.ENTRIES:
+    if field.name == "title":
         return em * 22
-    if field.type is FieldType.MONEY:
-        return max(metrics.horizontalAdvance("99,999,999.99") + em, em * (len(field.label) + 2))
-    if field.type is FieldType.DATE:
-        return max(metrics.horizontalAdvance("2020-12-31") + em, em * (len(field.label) + 2))
-    if field.type is FieldType.UNITS:
-        return em * 14
-    if field.type is FieldType.CHOICE and field.choices:
-        # Wide enough for the usual choices; a long one (致富带头人/乡村振兴人才培训) is cut short, not the 事项.
-        return em * (min(max(len(field.label), *(len(choice) for choice in field.choices)), 8) + 2)
-    if field.type is FieldType.INT:  # small numbers under a label that may be long: the header's tooltip has it all
-        return em * (min(len(field.label), 4) + 2)
-    return max(em * (len(field.label) + 2), em * 5)
+    return field.values.table_width(em, metrics.horizontalAdvance)

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from ledger import records
 from ledger.errors import LedgerError
 from ledger.pdf.fonts import find_fonts
-from ledger.settings import read_settings, write_settings
+from ledger.settings import MASK_PERSONAL, read_settings, write_settings
 from ledger.storage.backup import list_backups
 from ui.context import LedgerContext
 
@@ -157,13 +157,13 @@ class SettingsView(QWidget):
         self.pairing_list.setText(self.tr("已有：{0}").format("、".join(known)) if known else none_yet)
         with self.context.session() as session:
             stored = read_settings(session, KEYS)
-        self.author.setText(stored.get("author", ""))
-        self.compiling_unit.setText(stored.get("compiling_unit", ""))
+        self.author.setText(stored["author"])
+        self.compiling_unit.setText(stored["compiling_unit"])
         fonts = find_fonts()
         self.pdf_font.clear()
         self.pdf_font.addItems(["", *dict.fromkeys(face.name for face in [fonts.main, *fonts.fallbacks])])
-        self.pdf_font.setCurrentText(stored.get("pdf_font", ""))
-        self.mask.setChecked(stored.get("mask_personal", "是") != "否")
+        self.pdf_font.setCurrentText(stored["pdf_font"])
+        self.mask.setChecked(stored["mask_personal"])
         self._describe_font()
         self._describe_backups()
 
@@ -172,9 +172,13 @@ class SettingsView(QWidget):
             "author": self.author.text().strip(),
             "compiling_unit": self.compiling_unit.text().strip(),
             "pdf_font": self.pdf_font.currentText().strip(),
-            "mask_personal": "是" if self.mask.isChecked() else "否",
+            "mask_personal": MASK_PERSONAL.text(self.mask.isChecked()),
         }
-        self.context.write(lambda session: write_settings(session, values))
+        try:
+            self.context.write(lambda session: write_settings(session, values))
+        except LedgerError as error:  # a value the setting refuses: nothing was saved
+            self.saved.setText(str(error))
+            return
         self.context.ledger.reread_author()  # the next change is written under the new name
         self._describe_font()
         self.saved.setText(self.tr("已保存。"))

@@ -1,5 +1,6 @@
 """The worker every long task of the window runs on: one job at a time on Qt's thread pool, with a session of
-its own, progress and the end sent back as queued signals, and a cancel flag the job reads.
+its own and the ledger's `Job` (`ledger.jobs`), whose reports and the end go back as queued signals and whose
+cancel is a flag the window sets.
 
 Kept apart from the dialogs so the window can start its periodic backup without importing what they need.
 """
@@ -19,7 +20,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QThreadPool, Signal, Slot
 from sqlalchemy.orm import Session
 
 from ledger.errors import LedgerError, user_error
-from ledger.pdf.media import Cancelled
+from ledger.jobs import Cancelled, Job
 from ledger.storage.folder import Ledger
 
 _log = logging.getLogger(__name__)
@@ -38,26 +39,6 @@ class Outcome:
     state: JobState
     result: Any = None
     error: Exception | None = None
-
-
-class Job:
-    """What a job's function is handed on its thread besides its session: where to report, whether to stop."""
-
-    def __init__(self, report: Callable[[float, str], None], stop: threading.Event):
-        self._report, self._stop = report, stop
-
-    def report(self, fraction: float, message: str) -> None:
-        self._report(fraction, message)
-
-    def cancelled(self) -> bool:
-        return self._stop.is_set()
-
-    def progress(self, fraction: float, message: str) -> None:
-        """Reports, then raises Cancelled once asked to stop: for functions whose only way to be stopped is an
-        exception from their progress callback (the Excel export and import)."""
-        self.report(fraction, message)
-        if self.cancelled():
-            raise Cancelled
 
 
 #: A job: handed its `Job` and a session of its own (None on a runner without a ledger).
@@ -106,7 +87,7 @@ class JobRunner(QObject):
         _collector_paused()
 
         def run() -> None:
-            job = Job(lambda fraction, message: signals.progressed.emit(fraction, message), stop)
+            job = Job(lambda fraction, message: signals.progressed.emit(fraction, message), stop.is_set)
             try:
                 if ledger is None:
                     outcome = Outcome(JobState.DONE, work(job, None))

@@ -17,14 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from ledger.errors import InvalidInput, LedgerError, NotFound
-from ledger.fields import Field, FieldType, KindSpec
+from ledger.fields import Field, KindSpec
 from ledger.kinds import KINDS
 from ledger.models import EVIDENCE_ROLES
 from ledger.plans.measures import MEASURES, parse_params
 from ledger.resources import resource_path
 
-# Records are sorted by what they are, not by what people typed: only choice and yes/no fields select.
-SELECTABLE = (FieldType.CHOICE, FieldType.BOOL)
 FRAMEWORK_KEYS = ("name", "title", "years", "description", "sections", "evidence")
 SECTION_KEYS = ("number", "title", "help", "records", "measures", "sections")
 
@@ -43,9 +41,7 @@ class Selector:
     def matches(self, kind: str, values: Mapping[str, Any]) -> bool:
         spec = KINDS[self.kind]
         return kind == self.kind and all(
-            # An unanswered yes/no is a no.
-            (bool(values.get(name)) if spec.field(name).type is FieldType.BOOL else values.get(name)) in accepted
-            for name, accepted in self.where
+            spec.field(name).values.selected(values.get(name)) in accepted for name, accepted in self.where
         )
 
     def describe(self, *, after_others: bool = False) -> str:
@@ -58,10 +54,7 @@ class Selector:
 
     def to_json(self) -> dict[str, Any]:
         spec = KINDS[self.kind]
-        where = {
-            name: accepted[0] if spec.field(name).type is FieldType.BOOL else list(accepted)
-            for name, accepted in self.where
-        }
+        where = {name: spec.field(name).values.accepted_json(accepted) for name, accepted in self.where}
         return {"kind": self.kind, "where": where} if where else {"kind": self.kind}
 
 
@@ -276,9 +269,7 @@ def _heading(number: str, title: str) -> str:
 
 
 def _condition_text(field: Field, accepted: tuple[Any, ...]) -> str:
-    if field.type is FieldType.BOOL:
-        return f"{field.label}：{'是' if accepted[0] else '否'}"
-    return f"{field.label}：{'、'.join('未填写' if value is None else value for value in accepted)}"
+    return f"{field.label}：{field.values.accepted_text(accepted)}"
 
 
 # Reading a template. Each reader appends what is wrong to `problems` and returns what it could make of the
@@ -428,26 +419,16 @@ def _evidence_rule(data: Any, where: str, problems: list[str]) -> EvidenceRule |
 
 def _accepted(spec: KindSpec, name: str, value: Any, where: str, problems: list[str]) -> tuple[Any, ...] | None:
     field = spec.by_name.get(name)
-    if field is None or field.type not in SELECTABLE:
-        usable = "、".join(f"{f.name}（{f.label}）" for f in spec.fields if f.type in SELECTABLE)
+    # Records are sorted by what they are, not by what people typed: only choice and yes/no fields select.
+    if field is None or not field.values.selects:
+        usable = "、".join(f"{f.name}（{f.label}）" for f in spec.fields if f.values.selects)
         problems.append(f"{where}：{spec.label}没有可用于归类的字段 {_shown(name)}，可用：{usable}")
         return None
-    if field.type is FieldType.BOOL:
-        if not isinstance(value, bool):
-            problems.append(f"{where}：{field.label}（{name}）应写 true 或 false，现为 {_shown(value)}")
-            return None
-        return (value,)
-    # None stands for a field left empty, which only an optional field can be.
-    allowed = (*field.choices, *(() if field.required else (None,)))
-    if not isinstance(value, list) or not value:
-        problems.append(f"{where}：{field.label}（{name}）应是选项列表，如 {_shown(list(field.choices[:1]))}")
+    try:
+        return field.values.accepted_from_json(value)
+    except ValueError as error:
+        problems.append(f"{where}：{error}")
         return None
-    wrong = [item for item in value if item not in allowed]
-    if wrong:
-        choices = "、".join(field.choices) + ("，或 null（未填写）" if not field.required else "")
-        problems.append(f"{where}：{field.label}（{name}）没有选项 {'、'.join(map(_shown, wrong))}，可选：{choices}")
-        return None
-    return tuple(value)
 
 
 def _measure(data: Any, where: str, problems: list[str]) -> MeasureRef | None:

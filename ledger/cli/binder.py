@@ -10,10 +10,11 @@ from pathlib import Path
 from ledger.assessment import frameworks
 from ledger.assessment.gaps import find_gaps, scope
 from ledger.cli.support import open_ledger, print_json, print_table
+from ledger.jobs import Job
 from ledger.kinds import KINDS
-from ledger.models import Setting
 from ledger.pdf.binder import BinderOptions, build_binder
 from ledger.pdf.labels import SPINE_WIDTHS, LabelOptions, labels_for_binder
+from ledger.settings import AUTHOR, MASK_PERSONAL, read_setting
 from ledger.values import parse_date
 
 Command = Callable[..., argparse.ArgumentParser]
@@ -78,15 +79,14 @@ def _options(args, **more) -> BinderOptions:
 
 def _binder(args) -> None:
     with open_ledger(args) as ledger, ledger.session() as session:
-        masked = session.get(Setting, "mask_personal")
         options = _options(
             args,
-            mask_personal=args.mask if args.mask is not None else not (masked and masked.value == "否"),
+            mask_personal=args.mask if args.mask is not None else read_setting(session, MASK_PERSONAL),
             dpi=args.dpi,
             duplex=args.duplex,
             as_of=parse_date(args.as_of) if args.as_of else None,
         )
-        result = build_binder(ledger, session, args.file, options, progress=_progress())
+        result = build_binder(ledger, session, args.file, options, job=_job())
     if len(result.volumes) > 1:
         print(f"\r已编制 {len(result.volumes)} 册（{result.records} 件记录，共 {result.pages} 页）：")
         for path in result.volumes:
@@ -103,15 +103,14 @@ def _binder(args) -> None:
 
 def _labels(args) -> None:
     with open_ledger(args) as ledger, ledger.session() as session:
-        author = session.get(Setting, "author")
         options = LabelOptions(
             fonds=args.fonds,
             retention=args.retention,
             spine_mm=args.spine,
-            compiled_by=args.compiled_by if args.compiled_by is not None else (author.value if author else ""),
+            compiled_by=args.compiled_by if args.compiled_by is not None else read_setting(session, AUTHOR),
             checked_by=args.checked_by,
         )
-        boxes, pages = labels_for_binder(ledger, session, args.file, _options(args), options, progress=_progress())
+        boxes, pages = labels_for_binder(ledger, session, args.file, _options(args), options, job=_job())
     print(f"\r已生成：{args.file}（{len(boxes)} 盒，共 {pages} 页；页数按同样选项编制的佐证材料计算）")
     rows = [[str(b.number), b.heading, f"{b.first_item}—{b.last_item}", str(b.items), str(b.pages)] for b in boxes]
     print_table(["盒号", "内容", "起止件号", "件数", "页数"], rows)
@@ -136,12 +135,12 @@ def _gaps(args) -> None:
         print_table(["编号", "台账", "事项", "缺少"], rows)
 
 
-def _progress() -> Callable[[float, str], None]:
+def _job() -> Job:
     """Progress on one line of the terminal, only when someone is watching it."""
     if not sys.stderr.isatty():
-        return lambda fraction, message: None
+        return Job()
 
     def show(fraction: float, message: str) -> None:
         print(f"\r{fraction:4.0%} {message}".ljust(60), end="", file=sys.stderr, flush=True)
 
-    return show
+    return Job(show)

@@ -11,11 +11,10 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import select
 
-from ledger import __version__, records
+from ledger import __version__, audit_entries, records
 from ledger.audit_log import read_log
 from ledger.cli import backup as cli_backup
 from ledger.cli import binder as cli_binder
@@ -23,25 +22,17 @@ from ledger.cli import excel as cli_excel
 from ledger.cli import plans as cli_plans
 from ledger.cli.support import assignments, open_ledger, print_json, print_table, warn
 from ledger.errors import InvalidInput, LedgerError, NotALedger, NotFound, describe_argument, user_error
-from ledger.evidence import attach, detach, discard_unreferenced, live_attachments
+from ledger.evidence import attach, attachment_json, detach, live_attachments
 from ledger.evidence_roles import guess_role
+from ledger.evidence_store import discard_unreferenced
 from ledger.fields import Problem
 from ledger.kinds import KINDS, kind_spec
-from ledger.limits import SETTINGS as LIMIT_SETTINGS
-from ledger.limits import parse_setting
 from ledger.models import EVIDENCE_ROLES, Attachment, Pairing, Setting, Unit
 from ledger.pdf.fonts import find_fonts
+from ledger.settings import SETTINGS, stored_settings, write_settings
 from ledger.storage.folder import DATABASE, Ledger, is_ledger, resolve_ledger_path
-from ledger.validation import display, parse_fields
+from ledger.validation import parse_fields
 from ledger.values import display_width
-
-SETTINGS = {
-    "author": "修改人（写入修改记录）",
-    "compiling_unit": "编制单位（印在佐证材料封面）",
-    "pdf_font": "佐证材料的正文字体（字体文件或字体名，如 宋体、SimSun）",
-    "mask_personal": "佐证材料中身份证号、电话默认打码（是/否，默认是）",
-    **LIMIT_SETTINGS,
-}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -174,7 +165,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_binder.register(command)
     cli_backup.register(command)
 
-    sub = command("config", _config, "查看或修改台账设置：" + "；".join(f"{k} {v}" for k, v in SETTINGS.items()))
+    sub = command("config", _config, "查看或修改台账设置：" + "；".join(f"{k} {v.label}" for k, v in SETTINGS.items()))
     sub.add_argument("key", nargs="?", choices=list(SETTINGS))
     sub.add_argument("value", nargs="?")
     return parser
@@ -301,7 +292,7 @@ def _list(args) -> None:
         rows = [
             (
                 str(record.id)[:8],
-                display(date_field, getattr(record, spec.date_field)),
+                date_field.values.display(getattr(record, spec.date_field)),
                 record.title,
                 record.record_status,
             )
@@ -325,7 +316,7 @@ def _show(args) -> None:
                     "updated_at": record.updated_at.isoformat(),
                     "updated_by": record.updated_by,
                     "deleted": record.deleted,
-                    "attachments": [_attachment_json(attachment) for attachment in attachments],
+                    "attachments": [attachment_json(attachment) for attachment in attachments],
                 }
             )
             return
@@ -335,7 +326,7 @@ def _show(args) -> None:
         for field in spec.fields:
             label = field.label + " " * (width - display_width(field.label))
             # A tie's activities and other texts of several lines stay in the value's column.
-            shown = display(field, values[field.name]).replace("\n", "\n" + " " * (width + 4))
+            shown = field.values.display(values[field.name]).replace("\n", "\n" + " " * (width + 4))
             print(f"  {label}  {shown}")
         print(f"  最后修改：{record.updated_by} {record.updated_at.astimezone():%Y-%m-%d %H:%M}")
         if attachments:
@@ -343,24 +334,6 @@ def _show(args) -> None:
             for attachment in attachments:
                 caption = f"  {attachment.caption}" if attachment.caption else ""
                 print(f"  {str(attachment.id)[:8]}  [{attachment.role}] {attachment.original_name}{caption}")
-
-
-def _attachment_json(attachment: Attachment) -> dict[str, Any]:
-    stored = attachment.file
-    return {
-        "id": str(attachment.id),
-        "role": attachment.role,
-        "caption": attachment.caption,
-        "original_name": attachment.original_name,
-        "sha256": stored.sha256,
-        "path": stored.relative_path,
-        "size": stored.size,
-        "mime": stored.mime,
-        "width": stored.width,
-        "height": stored.height,
-        "taken_at": stored.taken_at.isoformat() if stored.taken_at else None,
-        "page_count": stored.page_count,
-    }
 
 
 def _attach(args) -> None:
@@ -422,7 +395,7 @@ def _history(args) -> None:
         return
     with open_ledger(args) as ledger, ledger.session() as session:
         target = records.get_record(session, args.id).id if args.id else None
-        for entry in records.history(session, target, limit=args.limit):
+        for entry in audit_entries.history(session, target, limit=args.limit):
             when = entry.at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
             print(
                 f"{when}  {entry.author}  {entry.action:<8} {entry.target} {str(entry.target_id)[:8]}  {entry.changes}"
@@ -453,21 +426,20 @@ def _units(args) -> None:
 def _config(args) -> None:
     with open_ledger(args) as ledger, ledger.session() as session:
         if args.key and args.value is not None:
-            if args.key in LIMIT_SETTINGS:
-                args.value = str(parse_setting(args.key, args.value))
             with session.begin():
-                session.merge(Setting(key=args.key, value=args.value))
-            print(f"已设置 {SETTINGS[args.key]}：{args.value}")
+                write_settings(session, {args.key: args.value})
+            value = stored_settings(session, [args.key]).get(args.key, "")
+            print(f"已设置 {SETTINGS[args.key].label}：{value}")
             if args.key == "pdf_font":
-                fonts = find_fonts(args.value)
+                fonts = find_fonts(value)
                 for warning in fonts.warnings:
                     print(f"注意：{warning}")
                 print(f"佐证材料将使用字体：{fonts.main.name}")
             return
-        stored = {setting.key: setting.value for setting in session.scalars(select(Setting))}
-        for key, label in SETTINGS.items():
+        stored = stored_settings(session, SETTINGS)
+        for key, spec in SETTINGS.items():
             if args.key in (None, key):
-                print(f"{key}  {label}：{stored.get(key, '（未设置）')}")
+                print(f"{key}  {spec.label}：{stored.get(key, '（未设置）')}")
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from ledger.errors import InvalidInput
 from ledger.fields import Problem
 from ledger.plans import store as plans
 from ledger.plans.measures import MEASURES
+from ledger.plans.plan_json import plan_json, target_label
 from ledger.plans.progress import STATES, plan_progress, progress_json
 from ledger.values import parse_date
 
@@ -143,9 +144,7 @@ def _list(args) -> None:
     with open_ledger(args) as ledger, ledger.session() as session:
         found = plans.list_plans(session, pairing=args.pairing, year=args.year)
         if args.json:
-            print_json(
-                [{key: value for key, value in plans.plan_json(plan).items() if key != "tasks"} for plan in found]
-            )
+            print_json([plan_json(plan, tasks=False) for plan in found])
             return
         rows = [
             [str(plan.id)[:8], plan.pairing.name, str(plan.year), plan.title, str(len(plan.tasks))] for plan in found
@@ -157,7 +156,7 @@ def _show(args) -> None:
     with open_ledger(args) as ledger, ledger.session() as session:
         plan = plans.get_plan(session, args.id)
         if args.json:
-            print_json(plans.plan_json(plan))
+            print_json(plan_json(plan))
             return
         print(f"{plan.title}（{plan.pairing.name} {plan.year}年）{plan.doc_no or ''}")
         area = None
@@ -169,7 +168,7 @@ def _show(args) -> None:
             print(f"  {str(task.id)[:8]}  {task.seq or '·'} {_short(task.item, 40)}  时限：{deadline}")
             for target in task.targets:
                 unit = MEASURES[target.measure].unit
-                print(f"      指标：{plans.target_label(target)} ≥ {plans.number_text(target.threshold)}{unit}")
+                print(f"      指标：{target_label(target)} ≥ {plans.number_text(target.threshold)}{unit}")
 
 
 def _delete(args) -> None:
@@ -192,7 +191,7 @@ def _set_target(args) -> None:
         where = assignments(args.where, "--where", "条件=值")
         target = plans.set_target(session, task, args.measure, where, args.minimum)
         unit = MEASURES[target.measure].unit
-        print(f"已设置：{plans.target_label(target)} ≥ {plans.number_text(target.threshold)}{unit}")
+        print(f"已设置：{target_label(target)} ≥ {plans.number_text(target.threshold)}{unit}")
 
 
 def _records(session, keys: list[str]) -> list:
@@ -280,7 +279,7 @@ def _progress(args) -> None:
                         [
                             task.task.seq if number == 0 else "",
                             _short(task.task.item, 24) if number == 0 else "",
-                            plans.target_label(measured.target),
+                            target_label(measured.target),
                             f"{plans.number_text(measured.actual)}/{plans.number_text(measured.target.threshold)}{unit}",
                             STATES[task.state] if number == 0 else "",
                         ]

@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -31,6 +30,7 @@ from ledger.demo.meetings import meetings
 from ledger.demo.people import cadres, dispatches
 from ledger.demo.training import trainings
 from ledger.demo.year import Document, Entry, Year, spoken
+from ledger.jobs import Job
 from ledger.kinds import KINDS
 from ledger.kinds.common import ARCHIVED
 from ledger.models import Setting
@@ -39,7 +39,6 @@ from ledger.resources import resource_path
 from ledger.storage.folder import Ledger
 
 AUTHOR = "示范数据"
-Progress = Callable[[float, str], None]
 # An evidence file as a clerk would have kept it: original name, role, caption, content.
 File = tuple[str, str, str, bytes]
 
@@ -105,7 +104,7 @@ def _roll(year: Year, entry: Entry) -> File:
 # Building -------------------------------------------------------------------------------------------
 
 
-def build_demo(path: Path, *, seed: int = 2020, progress: Progress | None = None) -> dict[str, int]:
+def build_demo(path: Path, *, seed: int = 2020, job: Job | None = None) -> dict[str, int]:
     """Creates a ledger at `path` (empty or missing) holding the demo year; returns counts by label.
 
     Raises NotALedger, touching nothing, when the folder is not empty. If building fails halfway,
@@ -118,7 +117,7 @@ def build_demo(path: Path, *, seed: int = 2020, progress: Progress | None = None
     ledger = Ledger.create(folder, author=AUTHOR)
     try:
         with ledger:
-            return _fill(ledger, year, entries, seed, progress or (lambda fraction, message: None))
+            return _fill(ledger, year, entries, seed, job or Job())
     except BaseException:
         if existed:
             for child in folder.iterdir():
@@ -152,7 +151,7 @@ def _plan_workbook(folder: Path) -> Path:
     return path
 
 
-def _fill(ledger: Ledger, year: Year, entries: list[Entry], seed: int, report: Progress) -> dict[str, int]:
+def _fill(ledger: Ledger, year: Year, entries: list[Entry], seed: int, job: Job) -> dict[str, int]:
     east, west = year.data["pairing"]["east"], year.data["pairing"]["west"]
     with ledger.session() as session, session.begin():
         pairing = records.add_pairing(session, east, west).name
@@ -180,10 +179,10 @@ def _fill(ledger: Ledger, year: Year, entries: list[Entry], seed: int, report: P
                         # Archived once its evidence is in, as a clerk does: an archived record is locked.
                         records.update_record(session, record, {"record_status": ARCHIVED})
                     done += 1
-                    report(done / len(entries), f"正在生成{spec.label}（{done}/{len(entries)}）")
+                    job.report(done / len(entries), f"正在生成{spec.label}（{done}/{len(entries)}）")
             counts[spec.label] = len(batch)
         with ledger.session() as session, session.begin():
-            report(1.0, "正在导入年度计划")
+            job.report(1.0, "正在导入年度计划")
             plans.import_plan(session, _plan_workbook(Path(scratch)), pairing=pairing, year=year.year)
     with ledger.session() as session, session.begin():
         # Written last: the command line takes a ledger with this setting for a finished demo.

@@ -35,9 +35,9 @@ from ledger.errors import NotFound
 from ledger.excel.export_progress_evidence import evidence_sheet, progress_sheet
 from ledger.excel.export_scope import Scope
 from ledger.excel.export_style import (
+    ALIGNMENTS,
     BORDER,
     CENTER,
-    DATE_FORMAT,
     HEADER_FONT,
     HEADER_ROW,
     ID_FONT,
@@ -59,10 +59,10 @@ from ledger.excel.sheets import (
     SEQ_HEADER,
     SHEET_NAMES,
     TOTAL_LABEL,
-    cell_value,
     summed,
 )
-from ledger.fields import FieldType, KindSpec
+from ledger.fields import KindSpec
+from ledger.jobs import Job
 from ledger.kinds import KINDS, kind_spec
 from ledger.models import Record
 from ledger.records import find_pairing, record_values
@@ -82,10 +82,6 @@ SAMPLE_ROWS = 500
 #: export's time is the workbook's creation time (docProps/core.xml), which `excel_import` reads too.
 REVISION_HEADER = "版本"
 
-Progress = Callable[[float, str], None]
-
-MONEY_FORMAT = "#,##0.00"
-
 
 @dataclass
 class ExportSummary:
@@ -102,12 +98,12 @@ def export_workbook(
     year: int | None = None,
     kinds: Iterable[str] | None = None,
     as_of: date | None = None,
-    progress: Progress | None = None,
+    job: Job | None = None,
 ) -> ExportSummary:
     """Writes the ledger's records (of `pairing`, `year` and `kinds`, else all) as the workbook at `path`.
 
-    `progress` is called with a fraction done and what is being written; an exception raised from it
-    stops the export and leaves no file behind."""
+    `job` hears the fraction done and what is being written; cancelled, or an exception raised from its
+    report, the export stops and leaves no file behind."""
     refuse_inside_ledger(path, ledger_folder_of(session), "导出文件")
     wanted = [kind_spec(kind).name for kind in kinds] if kinds else list(KINDS)
     pairing_id = None
@@ -117,7 +113,7 @@ def export_workbook(
             raise NotFound(f"台账里没有结对关系“{pairing}”")
         pairing, pairing_id = found.name, found.id
     scope = Scope(session, pairing, pairing_id, year, as_of or date.today())
-    report = progress or (lambda fraction, message: None)
+    report = (job or Job()).report
     counts = {kind: scope.count(kind) for kind in wanted}
     total = max(1, sum(counts.values()))
 
@@ -157,7 +153,6 @@ def _abandon(workbook: Workbook) -> None:
 # Sheets of records ----------------------------------------------------------------------------
 
 
-_WRAPPING = (FieldType.TEXT, FieldType.PERSON, FieldType.UNIT, FieldType.UNITS, FieldType.PAIRING, FieldType.ENTRIES)
 #: Width units of the printed columns beyond which a sheet would print too small to read when fitted
 #: to a landscape A4 page (about 140 fit at full size).
 PAGE_WIDTH = 210
@@ -167,20 +162,9 @@ def _columns(spec: KindSpec, hidden: set[str]) -> list[Column]:
     """The sheet's columns; fields in `hidden` (what the title already says) stay in the file, unprinted."""
     columns = [Column(SEQ_HEADER, 6, alignment=CENTER)]
     for f in spec.fields:
-        match f.type:
-            case FieldType.DATE:
-                columns.append(Column(f.label, 12, DATE_FORMAT, CENTER, field=f))
-            case FieldType.MONEY:
-                columns.append(Column(f.label, 16, MONEY_FORMAT, RIGHT, field=f))
-            case FieldType.INT:
-                columns.append(Column(f.label, 8, "0", RIGHT, field=f))
-            case FieldType.ID_NUMBER | FieldType.PHONE:
-                # Text, or Excel rounds an 18-digit number and drops a phone's leading zero.
-                columns.append(Column(f.label, 20 if f.type is FieldType.ID_NUMBER else 14, "@", CENTER, field=f))
-            case FieldType.CHOICE | FieldType.BOOL:
-                columns.append(Column(f.label, 8, alignment=CENTER, field=f))
-            case _:
-                columns.append(Column(f.label, 10, field=f))
+        shape = f.values
+        alignment = ALIGNMENTS[shape.cell_alignment]
+        columns.append(Column(f.label, shape.cell_width, shape.number_format, alignment, field=f))
     # Hidden, never printed: the revision each record had when exported, so an import finds what changed since.
     columns.append(Column(REVISION_HEADER, 6, "0", RIGHT, font=ID_FONT, hidden=True))
     columns.append(Column(ID_HEADER, 38, "@", font=ID_FONT))
@@ -198,7 +182,7 @@ def _fit_widths(columns: list[Column], rows: list[list[Any]]) -> None:
             continue
         longest = max([0] + [_width_of(row[index], column) for row in rows])
         header = display_width(column.header)
-        wraps = column.field is not None and column.field.type in _WRAPPING
+        wraps = column.field is not None and column.field.values.cell_alignment == "wrap"
         # A long header may take two lines; a short one stays whole.
         floor = max(6, (header + 1) // 2 + 2 if header > 8 else header + 2)
         column.width = max(column.width, floor, min(longest + 2, 40))
@@ -270,7 +254,7 @@ def _kind_sheet(workbook: Workbook, scope: Scope, kind: str, count: int, advance
 
 def _row_values(spec: KindSpec, record: Record) -> list[Any]:
     values = record_values(record)
-    return [*(cell_value(f, values[f.name]) for f in spec.fields), record.revision, str(record.id)]
+    return [*(f.values.cell(values[f.name]) for f in spec.fields), record.revision, str(record.id)]
 
 
 def _chain(first: list, rest: Iterator) -> Iterator:
@@ -283,9 +267,9 @@ def _choices(sheet: Worksheet, columns: list[Column], count: int) -> None:
     last_row = HEADER_ROW + count + 1000  # room for rows added by hand
     for index, column in enumerate(columns, 1):
         f = column.field
-        if f is None or f.type not in (FieldType.CHOICE, FieldType.BOOL):
+        choices = f.values.offered() if f is not None else ()
+        if not choices:
             continue
-        choices = f.choices if f.type is FieldType.CHOICE else ("是", "否")
         validation = DataValidation(type="list", formula1=f'"{",".join(choices)}"', allow_blank=True)
         validation.error, validation.errorTitle = f"请从列表中选择：{'、'.join(choices)}", f.label
         validation.showErrorMessage = True

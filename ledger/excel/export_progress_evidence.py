@@ -15,7 +15,6 @@ from ledger.excel.export_style import (
     BODY_FONT,
     BORDER,
     CENTER,
-    DATE_FORMAT,
     HEADER_FONT,
     HEADER_ROW,
     ID_FONT,
@@ -31,11 +30,13 @@ from ledger.excel.export_style import (
     write_heading,
 )
 from ledger.excel.sheets import EVIDENCE_SHEET, ID_HEADER, PROGRESS_SHEET, SHEET_NAMES
+from ledger.field_types import DATE_FORMAT
 from ledger.kinds import KINDS, MODELS
 from ledger.models import Attachment, Plan, Record
 from ledger.plans.measures import MEASURES
+from ledger.plans.plan_json import target_label
 from ledger.plans.progress import STATES, plan_progress
-from ledger.plans.store import list_plans, target_label
+from ledger.plans.store import list_plans
 
 _STATE_FONTS = {
     "done": Font(name="宋体", size=10, color="00703C"),

@@ -34,8 +34,8 @@ TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
 _WRAP = Alignment(wrap_text=True, vertical="center")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 RIGHT = Alignment(horizontal="right", vertical="center")
-
-DATE_FORMAT = "yyyy-mm-dd"
+#: A field's cells aligned as its type says (`FieldValues.cell_alignment`).
+ALIGNMENTS = {"wrap": _WRAP, "center": CENTER, "right": RIGHT}
 
 
 @dataclass

@@ -9,27 +9,27 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ledger.audit_entries import REVISING
 from ledger.errors import InvalidInput, RecordLocked
 from ledger.excel.import_cells import quoted
 from ledger.excel.import_report import Conflict, Mistake, SheetReport
 from ledger.excel.sheets import ID_HEADER, SHEET_NAMES
-from ledger.fields import FieldType, KindSpec, Problem
+from ledger.fields import KindSpec, Problem
+from ledger.jobs import Job
 from ledger.kinds import MODELS
 from ledger.models import AuditEntry, Pairing, Record, RecordUnit, Unit
-from ledger.records import REVISING, add_many, find_pairing, update_record
-from ledger.validation import check_values, complete, normalize
+from ledger.records import add_many, find_pairing, update_record
+from ledger.validation import check_values, complete
 
 #: New rows written together while all is well, so a large sheet need not wait in memory.
 NEW_BATCH = 5000
-
-Progress = Callable[[float, str], None]
 
 
 class ImportState:
@@ -38,13 +38,13 @@ class ImportState:
     def __init__(
         self,
         session: Session,
-        progress: Progress | None,
+        job: Job,
         sheets: int,
         rule: str = "stop",
         choices: Mapping[uuid.UUID, str] | None = None,
         exported_at: datetime | None = None,
     ):
-        self.session, self.progress, self.sheets = session, progress, sheets
+        self.session, self.job, self.sheets = session, job, sheets
         self.rule, self.choices, self.exported_at = rule, choices or {}, exported_at
         self.mistakes: list[Mistake] = []
         self.conflicts: list[Conflict] = []  # those left to stop the import
@@ -90,7 +90,7 @@ class RecordRows:
         if not values.get("pairing") and self.state.only_pairing and "pairing" not in unread:
             # The pairing column is hidden when the workbook is of one pairing; a row typed in takes it.
             values["pairing"] = self.state.only_pairing
-        values = {name: normalize(self.spec.by_name[name], value) for name, value in values.items()}
+        values = {name: self.spec.by_name[name].values.normalize(value) for name, value in values.items()}
         problems = check_values(self.spec, complete(self.spec, dict(values)), unread=unread)
         if values.get("year") is None and any(p.field == self.spec.date_field for p in problems):
             # The year follows the date, often from a hidden column: one mistake, reported at the date.
@@ -209,8 +209,8 @@ class RecordRows:
         """Each record's values as `records.record_values` gives them, read in two queries: loading the
         records themselves would take most of the time of a large import that changes little."""
         model = MODELS[self.spec.name]
-        by_type = {f.type: f.name for f in self.spec.fields if f.type in (FieldType.PAIRING, FieldType.UNITS)}
-        plain = [f.name for f in self.spec.fields if f.type not in by_type]
+        linked = {f.values.stored_in: f.name for f in self.spec.fields if f.values.stored_in != "column"}
+        plain = [f.name for f in self.spec.fields if f.values.stored_in == "column"]
         query = (
             select(model.id, Pairing.name, *(getattr(model, name) for name in plain))
             .join(Pairing, model.pairing_id == Pairing.id)
@@ -219,7 +219,7 @@ class RecordRows:
         current = {}
         for record_id, pairing, *values in self.session.execute(query):
             current[record_id] = dict(zip(plain, values, strict=True))
-            current[record_id] |= {by_type[FieldType.PAIRING]: pairing, by_type[FieldType.UNITS]: []}
+            current[record_id] |= {linked["pairing"]: pairing, linked["units"]: []}
         units = (
             select(RecordUnit.record_id, Unit.name)
             .join(Unit, RecordUnit.unit_id == Unit.id)
@@ -227,17 +227,17 @@ class RecordRows:
             .order_by(RecordUnit.record_id, RecordUnit.position)
         )
         for record_id, name in self.session.execute(units):
-            current[record_id][by_type[FieldType.UNITS]].append(name)
+            current[record_id][linked["units"]].append(name)
         return current
 
     def _changes(self, current: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
         changed = {}
         for name, value in values.items():
             field = self.spec.by_name[name]
-            value = normalize(field, value)
-            if field.type is FieldType.PAIRING and value:
+            value = field.values.normalize(value)
+            if field.values.stored_in == "pairing" and value:
                 value = self.state.pairing(value) or value
-            if value != normalize(field, current[name]):
+            if value != field.values.normalize(current[name]):
                 changed[name] = value
         return changed
 

@@ -19,7 +19,7 @@ from ledger.excel.import_cells import cell_text, cell_value, formula_in_text, qu
 from ledger.excel.import_file import Formulas, UnreadCells
 from ledger.excel.import_report import MOST_MISTAKES, SheetReport
 from ledger.excel.import_rows import ImportState, RecordRows
-from ledger.excel.sheets import ID_HEADER, SEQ_HEADER, TOTAL_LABEL, column_of_header, computable, header_key
+from ledger.excel.sheets import ID_HEADER, SEQ_HEADER, TOTAL_LABEL, column_of_header, header_key
 from ledger.fields import Field, KindSpec
 
 #: Rows with an id whose records are loaded and compared together: one query per batch.
@@ -64,8 +64,8 @@ class SheetReader(RecordRows):
         height = max(1, self.sheet.height)
         for number, cells in self._data_rows(rows):
             self._read(number, cells)
-            if number % 1000 == 0 and self.state.progress:
-                self.state.progress((self.position + number / height) / self.state.sheets, f"正在读取{self.name}")
+            if number % 1000 == 0:
+                self.state.job.report((self.position + number / height) / self.state.sheets, f"正在读取{self.name}")
             if len(self.state.mistakes) >= MOST_MISTAKES:
                 return self.report
         self._update()
@@ -78,7 +78,7 @@ class SheetReader(RecordRows):
         that holds anything."""
         first = self.sheet.start[1] if self.sheet.start else 0
         read = self._read_columns()
-        text = [index for index in read if index == self.id_column or not computable(self.columns[index])]
+        text = [index for index in read if index == self.id_column or not self.columns[index].values.computable]
         self.errors = self._kept(self.errors, first, read)
         self.formulas = self._kept(self.formulas, first, text)
 

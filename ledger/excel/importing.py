@@ -28,9 +28,10 @@ from ledger.excel.import_report import (
     ImportReport,
     Mistake,
 )
-from ledger.excel.import_rows import ImportState, Progress
+from ledger.excel.import_rows import ImportState
 from ledger.excel.import_sheet import SheetReader
 from ledger.excel.sheets import SHEET_NAMES, sheet_kind
+from ledger.jobs import Job
 from ledger.kinds import KINDS
 from ledger.limits import Limits
 
@@ -42,7 +43,7 @@ def import_workbook(
     path: Path,
     *,
     dry_run: bool = False,
-    progress: Progress | None = None,
+    job: Job | None = None,
     conflicts: str = "stop",
     choices: Mapping[uuid.UUID, str] | None = None,
 ) -> ImportReport:
@@ -54,8 +55,8 @@ def import_workbook(
     conflict, settled by `conflicts` (a key of CONFLICT_RULES): "stop" lists it like a mistake and writes
     nothing, "workbook" takes the row, "ledger" skips it. `choices` settles single records by id the same way.
 
-    `progress` is called with the fraction done and the sheet being read; an exception raised from it
-    stops the import, and nothing is written."""
+    `job` hears the fraction done and the sheet being read; cancelled, or an exception raised from its report,
+    the import stops, and nothing is written."""
     path = Path(path)
     with session.begin():  # a read of its own: the import's transaction begins once the file has passed
         limits = Limits.of(session)
@@ -71,7 +72,7 @@ def import_workbook(
             raise LedgerError(f"工作簿 {path.name} 里没有台账工作表（应名为 {sheets} 之一），未导入任何内容")
         report = ImportReport(ignored_sheets=[name for name in names if not kinds[name]], dry_run=dry_run)
         with session.begin() as transaction:
-            state = ImportState(session, progress, len(wanted), conflicts, choices or {}, package.exported_at)
+            state = ImportState(session, job or Job(), len(wanted), conflicts, choices or {}, package.exported_at)
             for position, name in enumerate(wanted):
                 sheet = open_sheet(path, workbook, name)
                 unread, formulas = package.unread_cells(name)

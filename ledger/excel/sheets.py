@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date
-from decimal import Decimal
 from typing import Any
 
-from ledger.fields import Field, FieldType, KindSpec
+from ledger.fields import Field, KindSpec
 from ledger.kinds import KINDS
 
 #: 会议与互访台账, 干部挂职台账 …: each kind's label, as offices name their ledgers.
@@ -32,7 +30,7 @@ _NOT_SUMMED = {"year"}
 
 
 def summed(field: Field) -> bool:
-    return field.type in (FieldType.MONEY, FieldType.INT) and field.name not in _NOT_SUMMED
+    return field.values.adds_up and field.name not in _NOT_SUMMED
 
 
 def header_key(text: Any) -> str:
@@ -71,27 +69,3 @@ _LEADING_BLANKS = " \t\r\n\u3000"
 
 def looks_like_formula(text: str) -> bool:
     return text.lstrip(_LEADING_BLANKS)[:1] in FORMULA_STARTS if text else False
-
-
-#: Fields whose cell a formula may work out (a sum, a date): the import takes the result it saved. Any other
-#: field is text, and a formula in its cell is a mistake: its result is not what anyone typed.
-COMPUTABLE = (FieldType.DATE, FieldType.INT, FieldType.MONEY)
-
-
-def computable(field: Field) -> bool:
-    return field.type in COMPUTABLE
-
-
-def cell_value(field: Field, value: Any) -> Any:
-    """A field value as the workbook holds it: dates and numbers as themselves, the rest as text."""
-    if value is None or value == []:
-        return None
-    if field.type is FieldType.BOOL:
-        return "是" if value else "否"
-    if field.type is FieldType.UNITS:
-        return "、".join(value)
-    if field.type is FieldType.ENTRIES:
-        return "\n".join(map(str, value))  # one wrapped cell, a line each, read back by parse_field
-    if isinstance(value, Decimal | int | date):
-        return value
-    return str(value)

@@ -27,8 +27,8 @@ from ledger.kinds import KINDS
 from ledger.kinds.common import ARCHIVED
 from ledger.limits import Limits
 from ledger.models import EVIDENCE_ROLES, Attachment, EvidenceFile, Record
-from ledger.plans.store import plan_problems, stored_target_problems
-from ledger.validation import check_values, complete, from_json, normalize
+from ledger.plans.plan_checks import plan_problems, stored_target_problems
+from ledger.validation import check_values, complete
 from ledger.values import NAME_LENGTH, quoted, text_problem
 
 #: How many problems a refusal lists; a package spoilt throughout would otherwise print thousands.
@@ -99,7 +99,7 @@ def _record(number: int, item: Any, packed: dict[uuid.UUID, tuple[bool, datetime
     problems, typed = [], {}
     for field in spec.editable_fields:
         try:
-            typed[field.name] = normalize(field, from_json(field, values.get(field.name)))
+            typed[field.name] = field.values.normalize(field.values.from_json(values.get(field.name)))
         except ValueError as error:
             problems.append(Problem(field.name, field.label, quoted(repr(values.get(field.name))), str(error)))
     if not problems:

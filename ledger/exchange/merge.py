@@ -12,33 +12,32 @@ merging the same package twice changes nothing.
 from __future__ import annotations
 
 import json
-import shutil
 import tempfile
 import uuid
-from collections.abc import Callable, Mapping
-from datetime import datetime
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ledger.audit_entries import audit
 from ledger.errors import InvalidInput, LedgerError
-from ledger.evidence import reconcile_store, stored_path
+from ledger.evidence import put_attachment
+from ledger.evidence_store import put_stored_file, reconcile_store
 from ledger.exchange.checks import MOST_LISTED, package_problems
 from ledger.exchange.merge_report import Conflict, MergeReport
 from ledger.exchange.pack import DATA, PACK_FORMAT
 from ledger.exchange.package_items import bad_value, datetime_of, stamp_of, task_fields, text_of, uuid_of
 from ledger.exchange.revisions import known_revisions, or_none, revision, values_and_revision
+from ledger.jobs import Job
 from ledger.kinds import KINDS
-from ledger.models import Attachment, EvidenceFile, Plan, Record, RecordTask, Target, Task, utc_now
-from ledger.records import add_pairing, audit, find_pairing, put_record
+from ledger.models import Attachment, EvidenceFile, Plan, Record, Task
+from ledger.plans.store import put_link, put_plan
+from ledger.records import add_pairing, find_pairing, put_record
 from ledger.storage import backup
 from ledger.storage.backup import BadBackup
 from ledger.storage.folder import Ledger
-from ledger.validation import from_json
-
-Progress = Callable[[float, str], None]
 
 CONFLICT_RULES = {"newer": "较新的修改为准", "leave": "留待人工处理"}
 
@@ -53,17 +52,17 @@ def merge_package(
     *,
     dry_run: bool = False,
     conflicts: str = "newer",
-    progress: Progress | None = None,
+    job: Job | None = None,
 ) -> MergeReport:
     """Merges a package into the ledger in one transaction (or only reports what would change)."""
     if conflicts not in CONFLICT_RULES:
         raise ValueError(conflicts)
-    report = progress or (lambda fraction, message: None)
+    job = job or Job()
     path = Path(path)
     with tempfile.TemporaryDirectory(prefix="merge-", dir=ledger.cache_dir) as work:
         try:
             manifest, unpacked = backup.unpack_verified(
-                path, Path(work), PACK_FORMAT, "交换包", DATA, progress=lambda f, m: report(0.4 * f, m)
+                path, Path(work), PACK_FORMAT, "交换包", DATA, job=job.part(0.0, 0.4)
             )
         except BadBackup as error:
             raise BadPackage(str(error)) from None
@@ -80,7 +79,7 @@ def merge_package(
             merge.result.backup = ledger.backup("before-merge")
         with ledger.session() as session:
             try:
-                merge.run(session, lambda f, m: report(0.4 + 0.6 * f, m))
+                merge.run(session, job.part(0.4, 1.0))
             except BaseException as error:
                 session.rollback()
                 # Files already moved into the store for rows now rolled back go where opening would put them.
@@ -122,7 +121,7 @@ class _Merge:
         self.result = MergeReport(name, self.author, dry_run=dry_run)
         self.task_map: dict[uuid.UUID, uuid.UUID] = {}
 
-    def run(self, session: Session, report: Progress) -> None:
+    def run(self, session: Session, job: Job) -> None:
         for item in self.data["pairings"]:
             if find_pairing(session, text_of(item, "name")) is None:
                 add_pairing(session, text_of(item, "east"), text_of(item, "west"))
@@ -131,11 +130,11 @@ class _Merge:
         for number, item in enumerate(items, start=1):
             self._record(session, item, history)
             if number % 200 == 0:
-                report(0.8 * number / len(items), f"记录 {number}/{len(items)}")
-        report(0.8, "佐证材料")
+                job.report(0.8 * number / len(items), f"记录 {number}/{len(items)}")
+        job.report(0.8, "佐证材料")
         for item in self.data["attachments"]:
             self._attachment(session, item)
-        report(0.9, "计划")
+        job.report(0.9, "计划")
         for item in self.data["plans"]:
             self._plan(session, item)
         for pair in self.data["links"]:
@@ -222,7 +221,7 @@ class _Merge:
         typed = {}
         for field_spec in spec.fields:
             try:
-                typed[field_spec.name] = from_json(field_spec, values.get(field_spec.name))
+                typed[field_spec.name] = field_spec.values.from_json(values.get(field_spec.name))
             except ValueError as error:
                 raise bad_value(field_spec.label, str(values.get(field_spec.name)), str(error)) from None
         stamps = {name: stamp_of(item, name) for name in ("created_at", "created_by", "updated_at", "updated_by")}
@@ -253,73 +252,26 @@ class _Merge:
             if session.get(Record, record_id) is None:
                 raise bad_value("record_id", str(record_id), "佐证材料所属的记录不在交换包中，也不在本台账中")
             self._evidence_file(session, sha256, item.get("file") or {})
-            session.add(
-                Attachment(
-                    id=attachment_id,
-                    record_id=record_id,
-                    sha256=sha256,
-                    created_at=stamp_of(item, "created_at"),
-                    created_by=stamp_of(item, "created_by"),
-                    **wanted,
-                )
-            )
-            session.flush()
-            audit(
-                session,
-                "attach",
-                "attachment",
-                attachment_id,
-                None,
-                {"file": wanted["original_name"], "package": self.name},
-            )
+            row = {"record_id": record_id, "sha256": sha256, "created_at": stamp_of(item, "created_at")}
+            row |= {"created_by": stamp_of(item, "created_by"), **wanted}
+            put_attachment(session, attachment_id, row, self.name)
             self.result.attachments_added += 1
             return
         if local.sha256 != sha256 or local.record_id != record_id:
             raise bad_value("attachment", str(attachment_id), "同一编号的佐证材料内容不同")
-        shown = ("original_name", "role", "caption", "position", "deleted_at")
-        if all(getattr(local, name) == wanted[name] for name in shown):
-            return
+        # Theirs is put in place when what is shown of it differs from ours and it was changed later.
         ours_at = max(filter(None, [local.updated_at, local.deleted_at]))
         theirs_at = max(filter(None, [wanted["updated_at"], wanted["deleted_at"]]))
-        if theirs_at > ours_at:
-            changes = {
-                name: [str(getattr(local, name)), str(wanted[name])]
-                for name in shown
-                if getattr(local, name) != wanted[name]
-            }
-            for name, value in wanted.items():
-                setattr(local, name, value)
-            audit(session, "update", "attachment", attachment_id, None, changes)
+        if theirs_at > ours_at and put_attachment(session, attachment_id, wanted, self.name):
             self.result.attachments_updated += 1
 
     def _evidence_file(self, session: Session, sha256: str, meta: Mapping[str, Any]) -> None:
         if session.get(EvidenceFile, sha256) is not None:
             return
-        ext = str(meta.get("ext") or "")
-        source = self.files.get(f"{sha256}{ext}")
+        source = self.files.get(f"{sha256}{meta.get('ext') or ''}")
         if source is None:
             raise bad_value("file", sha256, "交换包中缺少这份佐证材料的文件")
-        size = source.stat().st_size
-        if not self.dry_run:
-            final = stored_path(self.ledger.evidence_dir, sha256, ext)
-            final.parent.mkdir(parents=True, exist_ok=True)
-            shutil.move(source, final)
-        taken = meta.get("taken_at")
-        session.add(
-            EvidenceFile(
-                sha256=sha256,
-                ext=ext,
-                size=size,
-                mime=str(meta.get("mime") or "application/octet-stream"),
-                width=meta.get("width"),
-                height=meta.get("height"),
-                orientation=meta.get("orientation"),
-                taken_at=datetime.fromisoformat(taken) if taken else None,
-                page_count=meta.get("page_count"),
-                added_at=utc_now(),
-            )
-        )
-        session.flush()
+        put_stored_file(session, None if self.dry_run else self.ledger.evidence_dir, source, sha256, meta)
         self.result.files_added += 1
 
     # Plans
@@ -343,47 +295,24 @@ class _Merge:
                     if (task.get("seq"), task.get("item")) in ours:
                         self.task_map[uuid_of(task, "id")] = ours[(task.get("seq"), task.get("item"))]
                 return
-            plan = Plan(
-                id=plan_id,
-                pairing=pairing,
-                year=int(item["year"]),
-                title=text_of(item, "title"),
-                doc_no=item.get("doc_no"),
-                source_name=item.get("source_name"),
+            values = {
+                "pairing": pairing,
+                "year": int(item["year"]),
+                "title": text_of(item, "title"),
+                "doc_no": item.get("doc_no"),
+                "source_name": item.get("source_name"),
                 **{name: stamp_of(item, name) for name in ("created_at", "created_by", "updated_at", "updated_by")},
-            )
-            plan.tasks = [
-                Task(**fields, targets=[Target(**target) for target in targets])
-                for fields, targets in map(task_fields, item.get("tasks", []))
-            ]
-            session.add(plan)
-            session.flush()
-            audit(session, "insert", "plan", plan.id, None, {"title": plan.title, "package": self.name})
+            }
+            tasks = [task_fields(task) for task in item.get("tasks", [])]
+            put_plan(session, plan_id, values, tasks, package=self.name)
             self.result.plans_added += 1
             return
         if stamp_of(item, "updated_at") <= local.updated_at:
             return
-        local.title, local.doc_no = text_of(item, "title"), item.get("doc_no")
-        local.updated_at, local.updated_by = stamp_of(item, "updated_at"), stamp_of(item, "updated_by")
-        tasks = {task.id: task for task in local.tasks}
-        for task_item in item.get("tasks", []):
-            fields, targets = task_fields(task_item)
-            task = tasks.get(fields["id"])
-            if task is None:
-                local.tasks.append(Task(**fields, targets=[Target(**target) for target in targets]))
-                continue
-            for name, value in fields.items():
-                setattr(task, name, value)
-            existing = {target.id: target for target in task.targets}
-            kept = []
-            for values in targets:
-                target = existing.get(values["id"]) or Target()
-                for name, value in values.items():
-                    setattr(target, name, value)
-                kept.append(target)
-            task.targets = kept
-        session.flush()
-        audit(session, "update", "plan", local.id, None, {"package": self.name})
+        values = {"title": text_of(item, "title"), "doc_no": item.get("doc_no")}
+        values |= {"updated_at": stamp_of(item, "updated_at"), "updated_by": stamp_of(item, "updated_by")}
+        tasks = [task_fields(task) for task in item.get("tasks", [])]
+        put_plan(session, plan_id, values, tasks, package=self.name)
         self.result.plans_updated += 1
 
     def _link(self, session: Session, pair: Any) -> None:
@@ -394,6 +323,5 @@ class _Merge:
         task_id = self.task_map.get(task_id, task_id)
         if session.get(Record, record_id) is None or session.get(Task, task_id) is None:
             return
-        if session.get(RecordTask, (record_id, task_id)) is None:
-            session.add(RecordTask(record_id=record_id, task_id=task_id))
+        if put_link(session, record_id, task_id):
             self.result.links_added += 1

@@ -1,15 +1,16 @@
 """Writing an exchange package: the records, plans and evidence of one laptop, for the team's other ledgers.
 
 A package is a zip with `data.json`, the evidence files under `evidence/`, and a manifest naming each member's
-SHA-256 and who packed it. Each record travels with its revisions (`ledger.exchange.revisions`), so the ledger
-that merges it (`ledger.exchange.merge`) can tell which side changed it.
+SHA-256 and who packed it. Each record travels with its values as `ledger.records.record_json` gives them and its
+revisions (`ledger.exchange.revisions`), so the ledger that merges it (`ledger.exchange.merge`) can tell which side
+changed it; its stamps, attachments, stored files, plans, tasks and targets travel as their rows are stored
+(`ledger.exchange.package_items.row_item`).
 """
 
 from __future__ import annotations
 
 import json
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -18,14 +19,14 @@ from typing import Any
 from sqlalchemy import or_, select
 
 from ledger.errors import LedgerError
+from ledger.exchange.package_items import STAMPS, row_item
 from ledger.exchange.revisions import known_revisions, values_and_revision
+from ledger.jobs import Job
 from ledger.models import Attachment, Plan, Record, RecordTask
 from ledger.records import find_pairing
 from ledger.storage import backup
 from ledger.storage.folder import Ledger
 from ledger.storage.outputs import refuse_inside_ledger
-
-Progress = Callable[[float, str], None]
 
 PACK_FORMAT = "xiezuo-ledger-pack"
 DATA = "data.json"
@@ -47,12 +48,12 @@ def write_pack(
     pairing: str | None = None,
     year: int | None = None,
     since: date | None = None,
-    progress: Progress | None = None,
+    job: Job | None = None,
 ) -> PackSummary:
     """Writes the records (deleted ones too, so deletions travel), their evidence, and the plans of the
     scope; with `since`, only what changed from that day on."""
     refuse_inside_ledger(target, ledger.path, "交换包")
-    report = progress or (lambda fraction, message: None)
+    job = job or Job()
     with ledger.session() as session:
         scope_pairing = None
         if pairing:
@@ -74,7 +75,7 @@ def write_pack(
                 or_(Record.updated_at >= since_at, Record.deleted_at >= since_at, Record.id.in_(touched))
             )
         records = session.scalars(query.order_by(Record.created_at, Record.id)).all()
-        report(0.1, f"{len(records)} 条记录")
+        job.report(0.1, f"{len(records)} 条记录")
         history = known_revisions(session, (record.id for record in records))
         record_items, attachment_items, files = [], [], {}
         for record in records:
@@ -86,33 +87,13 @@ def write_pack(
                     "values": {name: value for name, value in values.items() if name not in ("id", "kind")},
                     "revision": current,
                     "history": sorted(history.get(record.id, set()) | {current}),
-                    **_stamps_json(record),
+                    **row_item(record, STAMPS),
                 }
             )
             for attachment in record.attachments:
                 stored = attachment.file
-                attachment_items.append(
-                    {
-                        "id": str(attachment.id),
-                        "record_id": str(record.id),
-                        "sha256": attachment.sha256,
-                        "original_name": attachment.original_name,
-                        "role": attachment.role,
-                        "caption": attachment.caption,
-                        "position": attachment.position,
-                        **_stamps_json(attachment),
-                        "file": {
-                            "ext": stored.ext,
-                            "size": stored.size,
-                            "mime": stored.mime,
-                            "width": stored.width,
-                            "height": stored.height,
-                            "orientation": stored.orientation,
-                            "taken_at": stored.taken_at.isoformat() if stored.taken_at else None,
-                            "page_count": stored.page_count,
-                        },
-                    }
-                )
+                file = row_item(stored, leave_out=("sha256", "added_at"))
+                attachment_items.append({**row_item(attachment), "file": file})
                 files[f"evidence/{stored.relative_path}"] = ledger.evidence_dir / stored.relative_path
 
         plans_query = select(Plan)
@@ -132,9 +113,7 @@ def write_pack(
         ).all()
         pairings = {record.pairing for record in records} | {plan.pairing for plan in plans}
         data = {
-            "pairings": [
-                {"name": p.name, "east": p.east, "west": p.west} for p in sorted(pairings, key=lambda p: p.name)
-            ],
+            "pairings": [row_item(p, ("name", "east", "west")) for p in sorted(pairings, key=lambda p: p.name)],
             "records": record_items,
             "attachments": attachment_items,
             "plans": [_plan_item(plan) for plan in plans],
@@ -142,7 +121,7 @@ def write_pack(
         }
         author = ledger.author
 
-    report(0.3, "写入佐证材料")
+    job.report(0.3, "写入佐证材料")
     summary = PackSummary(Path(target), len(record_items), len(attachment_items), len(files), len(plans))
     # In the ledger's cache (cleared on opening), not the system temp folder: the data is personal.
     with tempfile.TemporaryDirectory(prefix="pack-", dir=ledger.cache_dir) as work:
@@ -158,55 +137,19 @@ def write_pack(
             PACK_FORMAT,
             author,
             about,
-            progress=lambda f, m: report(0.3 + 0.7 * f, m),
+            job=job.part(0.3, 1.0),
             notes=ledger.cache_dir,
         )
     return summary
 
 
-def _stamps_json(row) -> dict[str, Any]:
-    return {
-        name: (value.isoformat() if isinstance(value, datetime) else value)
-        for name in ("created_at", "created_by", "updated_at", "updated_by", "deleted_at", "deleted_by")
-        if hasattr(row, name)
-        for value in [getattr(row, name)]
-    }
-
-
 def _plan_item(plan: Plan) -> dict[str, Any]:
-    return {
-        "id": str(plan.id),
-        "pairing": plan.pairing.name,
-        "year": plan.year,
-        "title": plan.title,
-        "doc_no": plan.doc_no,
-        "source_name": plan.source_name,
-        **_stamps_json(plan),
-        "tasks": [
-            {
-                "id": str(task.id),
-                "position": task.position,
-                "seq": task.seq,
-                "area": task.area,
-                "item": task.item,
-                "target_text": task.target_text,
-                "deadline": task.deadline.isoformat() if task.deadline else None,
-                "deadline_text": task.deadline_text,
-                "responsible_units": task.responsible_units,
-                "assisting_units": task.assisting_units,
-                "remarks": task.remarks,
-                "targets": [
-                    {
-                        "id": str(target.id),
-                        "position": target.position,
-                        "measure": target.measure,
-                        "params": target.params,
-                        "threshold": str(target.threshold),
-                        "source": target.source,
-                    }
-                    for target in task.targets
-                ],
-            }
-            for task in plan.tasks
-        ],
-    }
+    """A plan as a package carries it: its row, its pairing by name, and its tasks' and their targets' rows."""
+    tasks = [
+        {
+            **row_item(task, leave_out=("plan_id",)),
+            "targets": [row_item(target, leave_out=("task_id",)) for target in task.targets],
+        }
+        for task in plan.tasks
+    ]
+    return {**row_item(plan, leave_out=("pairing_id",)), "pairing": plan.pairing.name, "tasks": tasks}

@@ -1,20 +1,42 @@
-"""Reading the items of a package's `data.json` back as the ledger's types, for the merge.
+"""The items of a package's `data.json`: rows as a package carries them, and read back as the ledger's types.
 
-A value a merge cannot use raises `InvalidInput` naming it (`bad_value`), which `merge_package` turns into a
-refusal of the whole package, with nothing changed.
+A package carries each row as it is stored (`row_item`): a task's units and a target's parameters as the JSON
+text of their columns, a threshold as its exact decimal, so a merge puts back what the other ledger holds, and a
+package written by an earlier version of the program reads the same. A value a merge cannot use raises
+`InvalidInput` naming it (`bad_value`), which `merge_package` turns into a refusal of the whole package, with
+nothing changed.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Collection, Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from sqlalchemy import inspect
+
 from ledger.errors import InvalidInput
 from ledger.fields import Problem
 from ledger.models import utc_now
+
+#: Who made a row, changed it last and removed it: what a packed record carries beside its values.
+STAMPS = ("created_at", "created_by", "updated_at", "updated_by", "deleted_at", "deleted_by")
+
+
+def row_item(row: Any, names: Iterable[str] | None = None, *, leave_out: Collection[str] = ()) -> dict[str, Any]:
+    """A row as a package carries it: its columns as stored (or those `names`) but `leave_out`, in JSON: ids and
+    exact decimals as text, times and days in ISO form."""
+    if names is None:
+        names = [column.key for column in inspect(row).mapper.column_attrs if column.key not in leave_out]
+    return {name: _json(getattr(row, name)) for name in names}
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, uuid.UUID | Decimal):
+        return str(value)
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def task_fields(item: Mapping[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Mapped
 
-from ledger.fields import Field, FieldType, Values
+from ledger.field_types import FieldType
+from ledger.fields import Field, Values
 
 RECORD_STATUSES = ("草稿", "已核实", "已归档")
 ARCHIVED = "已归档"

@@ -8,7 +8,8 @@ from decimal import Decimal
 from sqlalchemy import ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ledger.fields import Field, FieldType, KindSpec, Values
+from ledger.field_types import FieldType
+from ledger.fields import Field, KindSpec, Values
 from ledger.kinds.common import HEAD, TAIL
 from ledger.models import Record
 

@@ -7,7 +7,8 @@ import uuid
 from sqlalchemy import ForeignKey, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ledger.fields import Field, FieldType, KindSpec
+from ledger.field_types import FieldType
+from ledger.fields import Field, KindSpec
 from ledger.kinds.common import HEAD, SIDES, TAIL
 from ledger.models import Record
 

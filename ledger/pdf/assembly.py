@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,9 +22,9 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
+from ledger.jobs import Job
 from ledger.pdf.body import GAPS, SUMMARY, Body
 from ledger.pdf.layout import BINDING, BOTTOM, OUTER, PAGE_HEIGHT, PAGE_WIDTH, TOP, Book, Front
-from ledger.pdf.media import Cancelled
 from ledger.pdf.text import draw_string, string_width
 from ledger.storage.outputs import forget, publish, temporary_beside
 
@@ -38,7 +38,7 @@ def assemble(
     body: Body,
     result: BinderResult,
     out: Path,
-    stop: Callable[[], bool],
+    job: Job,
     notes: Path | None = None,
 ) -> Path:
     """The volume's pages put together in a temporary file beside `out` (noted in `notes`), returned for
@@ -54,8 +54,8 @@ def assemble(
             _place(writer.add_blank_page(PAGE_WIDTH, PAGE_HEIGHT), reader.pages[index])
         else:
             writer.add_page(page)
-        if number % 50 == 0 and stop():
-            raise Cancelled
+        if number % 50 == 0:
+            job.check()
     total = len(writer.pages)
     headers = _headers(book, front, body, total)
     overlay = PdfReader(io.BytesIO(_overlay(book, headers, total)))

@@ -14,8 +14,9 @@ is written beside the target and renamed, so a failed or cancelled build leaves 
 in as one set (`outputs.publish`): the earlier set renamed aside, the new one moved in, the old one removed, so
 a failure or a kill leaves the old set or the new one under the final names, never a mix.
 
-This module is the entry (options, result, `build_binder`) and runs the steps; what goes in is chosen in
-`selection`, laid out in `layout` (the pieces and the front) and `body`, and put together in `assembly`.
+This module is the entry (options, result, `build_binder`, and `lay_out_sections`, the layout alone, for the
+box labels' page counts) and runs the steps; what goes in is chosen in `selection`, laid out in `layout` (the
+pieces and the front) and `body`, and put together in `assembly`.
 """
 
 from __future__ import annotations
@@ -33,19 +34,18 @@ from sqlalchemy.orm import Session
 from ledger.assessment import frameworks
 from ledger.assessment.gaps import Gap, find_gaps, scope
 from ledger.errors import LedgerError
+from ledger.jobs import Job
 from ledger.models import Pairing, Setting
 from ledger.pdf.assembly import assemble, earlier_volumes, publish_volumes, volume_paths
 from ledger.pdf.body import GAPS, SUMMARY, Body, Problem, gaps_list, lay_out_body, targets_summary
 from ledger.pdf.fonts import find_fonts
 from ledger.pdf.layout import PHOTO_BOX, Book, Front, lay_out_front
-from ledger.pdf.media import Cancelled, Prepared, photo_pixels, prepare
+from ledger.pdf.media import Prepared, photo_pixels, prepare
 from ledger.pdf.selection import Part, SectionPages, cut_volumes, section_pages, select_parts
 from ledger.plans.progress import plan_progress
 from ledger.plans.store import list_plans
 from ledger.storage.folder import Ledger
 from ledger.storage.outputs import refuse_inside_ledger
-
-Progress = Callable[[float, str], None]
 
 
 @dataclass
@@ -66,7 +66,7 @@ class BinderOptions:
 
 @dataclass
 class BinderResult:
-    path: Path  # the binder, or its first volume
+    path: Path = Path()  # the binder, or its first volume; empty for the layout alone (`lay_out_sections`)
     title: str = ""
     year: int = 0
     volumes: list[Path] = field(default_factory=list)  # every file written, in order
@@ -80,56 +80,62 @@ class BinderResult:
 
 
 def build_binder(
-    ledger: Ledger,
-    session: Session,
-    out: Path,
-    options: BinderOptions,
-    *,
-    progress: Progress | None = None,
-    cancelled: Callable[[], bool] | None = None,
-    scratch: bool = False,
+    ledger: Ledger, session: Session, out: Path, options: BinderOptions, *, job: Job | None = None
 ) -> BinderResult:
-    """Builds the binder at `out`; raises Cancelled (leaving no file) when `cancelled()` turns true.
+    """Builds the binder at `out`; raises Cancelled (leaving no file) when the job is cancelled."""
+    refuse_inside_ledger(out, ledger.path, "佐证材料")
+    job = job or Job()
+    content, volumes, result = _planned(ledger, session, options, job)
+    paths = volume_paths(Path(out), len(volumes))
+    replaced = earlier_volumes(Path(out))  # a set written before, which the new one replaces whole
+    for path in [*paths, *replaced]:  # new names beside `out`: one may link into the ledger
+        refuse_inside_ledger(path, ledger.path, "佐证材料")
+    files = _volume_files(content, volumes, paths, result, job, ledger.cache_dir)
+    publish_volumes(files, replaces=replaced, notes=ledger.cache_dir)
+    _finish(result, content.book, paths)
+    job.done("完成")
+    return result
 
-    `scratch`: a layout only looked at and thrown away (the labels'), which goes in the ledger's cache."""
-    _refuse_place(ledger, out, scratch)
-    report = progress or (lambda fraction, message: None)
-    stop = cancelled or (lambda: False)
+
+def lay_out_sections(
+    ledger: Ledger, session: Session, options: BinderOptions, *, job: Job | None = None
+) -> BinderResult:
+    """The binder laid out as `build_binder` lays it out, volume by volume, but only to learn where pages fall:
+    neither put together nor written. The result's sections hold their items and pages (the box labels'
+    counts), with its title, year and the records lacking evidence; it names no file."""
+    job = job or Job()
+    content, volumes, result = _planned(ledger, session, options, job)
+    content.book.sizing = True  # photos take their room unread
+    for index, volume in enumerate(volumes):
+        job.check()
+        opening, lists = (content.opening, content.lists) if index == 0 else (list, [])
+        # Numbered from 1: where the body starts after the front changes no page's content but its margins.
+        body = lay_out_body(content.book, volume, content.media, opening, lists, first_page=1, result=result)
+        result.sections += section_pages(volume, body, index + 1)
+    return result
+
+
+def _planned(
+    ledger: Ledger, session: Session, options: BinderOptions, job: Job
+) -> tuple[_Content, list[list[Part]], BinderResult]:
+    """What the binder holds, its evidence prepared for print, in volumes: all that its layouts are made from,
+    and the result as known before layout."""
     pairing, year = scope(session, options.pairing, options.year)
     framework = frameworks.load(options.framework) if options.framework else frameworks.for_year(year)
     parts = select_parts(session, framework, pairing, year, options.sections)
     gaps = find_gaps(session, framework, pairing, year)
     numbers = {item.record.id: item.number for part in parts for item in part.items}
-    result = _result(out, pairing, year, numbers, gaps)
+    result = _result(pairing, year, numbers, gaps)
     book = _book(session, options, pairing, year, result)
-    media = _media(ledger, parts, options, report, stop)
-    report(0.6, "正在排版")
+    media = _media(ledger, parts, options, job.part(0.0, 0.6))
+    job.report(0.6, "正在排版")
     content = _content(session, book, media, gaps if options.gaps else [], numbers)
-    volumes = _volumes(content, parts, out)
-    paths = volume_paths(Path(out), len(volumes))
-    replaced = earlier_volumes(Path(out))  # a set written before, which the new one replaces whole
-    for path in [*paths, *replaced] if not scratch else []:  # new names beside `out`: one may link into the ledger
-        refuse_inside_ledger(path, ledger.path, "佐证材料")
-    files = _volume_files(content, volumes, paths, result, report, stop, ledger.cache_dir)
-    publish_volumes(files, replaces=replaced, notes=ledger.cache_dir)
-    _finish(result, book, paths)
-    report(1.0, "完成")
-    return result
+    return content, _volumes(content, parts), result
 
 
-def _refuse_place(ledger: Ledger, out: Path, scratch: bool) -> None:
-    """A scratch binder goes in a folder of the ledger's cache; any other, outside the ledger."""
-    if scratch:
-        if Path(out).resolve().parent.parent != ledger.cache_dir.resolve():
-            raise ValueError(f"a scratch binder goes in a folder of the ledger's cache, not {out}")
-    else:
-        refuse_inside_ledger(out, ledger.path, "佐证材料")
-
-
-def _result(out: Path, pairing: Pairing, year: int, numbers: dict[Any, int], gaps: list[Gap]) -> BinderResult:
+def _result(pairing: Pairing, year: int, numbers: dict[Any, int], gaps: list[Gap]) -> BinderResult:
     """The result as known before layout: its title, how many records, which lack expected evidence."""
     return BinderResult(
-        Path(out),
         title=f"{year}年{pairing.name}东西部协作考核佐证材料",
         year=year,
         records=len(numbers),
@@ -153,26 +159,17 @@ def _book(session: Session, options: BinderOptions, pairing: Pairing, year: int,
     )
 
 
-def _media(
-    ledger: Ledger, parts: list[Part], options: BinderOptions, report: Progress, stop: Callable[[], bool]
-) -> dict[str, Prepared]:
+def _media(ledger: Ledger, parts: list[Part], options: BinderOptions, job: Job) -> dict[str, Prepared]:
     """The records' evidence files prepared for print, by content hash, when the binder includes them; raises
     Cancelled when stopped."""
     media: dict[str, Prepared] = {}
     if options.evidence:
         files = {a.sha256: a.file for part in parts for item in part.items for a in item.attachments}
         items = [(sha, ledger.evidence_path(stored.relative_path), stored.mime) for sha, stored in files.items()]
-        report(0.0, f"正在准备 {len(items)} 个佐证材料文件")
+        job.report(0.0, f"正在准备 {len(items)} 个佐证材料文件")
         size = photo_pixels(options.dpi, PHOTO_BOX[0] / mm, PHOTO_BOX[1] / mm)
-        media = prepare(
-            items,
-            ledger.cache_dir,
-            max_size=size,
-            progress=lambda done, total: report(0.6 * done / max(total, 1), f"正在处理照片和扫描件 {done}/{total}"),
-            cancelled=stop,
-        )
-    if stop():
-        raise Cancelled
+        media = prepare(items, ledger.cache_dir, max_size=size, job=job)
+    job.check()
     return media
 
 
@@ -203,7 +200,7 @@ def _content(
     return _Content(book, media, opening, lists)
 
 
-def _volumes(content: _Content, parts: list[Part], out: Path) -> list[list[Part]]:
+def _volumes(content: _Content, parts: list[Part]) -> list[list[Part]]:
     """The parts in volumes of about `volume_pages` body pages, cut by a layout made only to count pages; one
     volume when the binder is not split."""
     book = content.book
@@ -211,7 +208,7 @@ def _volumes(content: _Content, parts: list[Part], out: Path) -> list[list[Part]
         return [parts]
     book.sizing = True
     sizing = lay_out_body(
-        book, parts, content.media, content.opening, content.lists, first_page=1, result=BinderResult(Path(out))
+        book, parts, content.media, content.opening, content.lists, first_page=1, result=BinderResult()
     )
     book.sizing = False
     return cut_volumes(parts, sizing, book.options.volume_pages)
@@ -222,19 +219,17 @@ def _volume_files(
     volumes: list[list[Part]],
     paths: list[Path],
     result: BinderResult,
-    report: Progress,
-    stop: Callable[[], bool],
+    job: Job,
     notes: Path,
 ) -> Iterator[tuple[Path, Path]]:
     """Each volume laid out and put together in a temporary file, yielded with its final name as it is made."""
     book = content.book
     for index, (volume, path) in enumerate(zip(volumes, paths, strict=True)):
-        if stop():
-            raise Cancelled
+        job.check()
         book.volume = (index + 1, len(volumes)) if len(volumes) > 1 else None
         front, body = _lay_out(content, volume, index == 0, result)
-        report(0.6 + 0.4 * (index + 0.5) / len(volumes), "正在合并扫描件并编页码")
-        yield assemble(book, front, body, result, path, stop, notes), path
+        job.report(0.6 + 0.4 * (index + 0.5) / len(volumes), "正在合并扫描件并编页码")
+        yield assemble(book, front, body, result, path, job, notes), path
         result.sections += section_pages(volume, body, index + 1)
 
 

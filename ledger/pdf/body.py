@@ -21,15 +21,15 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, Image, KeepTogether, PageBreak, Paragraph, Spacer, Table
 
 from ledger.assessment.gaps import Gap
-from ledger.fields import FieldType
 from ledger.kinds import KINDS
 from ledger.models import Attachment, Plan
 from ledger.pdf.layout import FRAME_HEIGHT, FRAME_WIDTH, HEADING_ROOM, PHOTO_BOX, Book, Mark, document, ruled_table
 from ledger.pdf.media import Listed, Photo, Prepared, Scan, Unusable
 from ledger.pdf.selection import Item, Part
 from ledger.plans.measures import MEASURES
+from ledger.plans.plan_json import target_label
 from ledger.plans.progress import STATES, TaskProgress
-from ledger.plans.store import number_text, target_label
+from ledger.plans.store import number_text
 
 if TYPE_CHECKING:
     from ledger.pdf.binder import BinderResult
@@ -121,9 +121,7 @@ def lay_out_body(
 def _section_list(book: Book, part: Part) -> Table:
     rows: list[list[Any]] = [["件号", "事项", "日期", "类别", "责任单位", "材料"]]
     for item in part.items:
-        spec = KINDS[item.record.kind]
-        # The kind's first required choice says what sort of record it is: 会议类型, 挂职方向, 领域, 培训类型 …
-        category = next((f for f in spec.fields if f.type is FieldType.CHOICE and f.required), None)
+        category = KINDS[item.record.kind].category  # what sort of record it is: 会议类型, 挂职方向 …
         rows.append(
             [
                 str(item.number),
@@ -146,7 +144,7 @@ def _sheet(book: Book, part: Part, item: Item, media: dict[str, Prepared], resul
     rows = []
     for field_spec in spec.fields:
         value = item.values.get(field_spec.name)
-        rows.append([book.para(field_spec.label, "cell_header"), book.value(field_spec.type, value, field_spec)])
+        rows.append([book.para(field_spec.label, "cell_header"), book.value(field_spec, value)])
     title = [book.para(f"{spec.label}登记表", "cell_header"), ""]
     widths = [34 * mm, FRAME_WIDTH - 34 * mm]
     flow.append(ruled_table(book, [title, *rows], widths, commands=[("SPAN", (0, 0), (-1, 0))]))

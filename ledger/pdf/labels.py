@@ -22,8 +22,7 @@ from __future__ import annotations
 
 import io
 import os
-import tempfile
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -37,8 +36,9 @@ from reportlab.platypus import Flowable, KeepInFrame, Paragraph, Spacer, Table, 
 from sqlalchemy.orm import Session
 
 from ledger.errors import LedgerError
+from ledger.jobs import Job
 from ledger.models import Setting
-from ledger.pdf.binder import BinderOptions, SectionPages, build_binder
+from ledger.pdf.binder import BinderOptions, SectionPages, lay_out_sections
 from ledger.pdf.fonts import Fonts, find_fonts
 from ledger.pdf.text import draw_string, paragraph_markup, string_width, styles
 from ledger.storage.folder import Ledger
@@ -87,25 +87,15 @@ def labels_for_binder(
     binder: BinderOptions,
     options: LabelOptions,
     *,
-    progress: Callable[[float, str], None] | None = None,
-    cancelled: Callable[[], bool] | None = None,
+    job: Job | None = None,
 ) -> tuple[list[Box], int]:
-    """Labels for the binder that `binder` describes: it is laid out (not kept) to learn each section's items
-    and pages, so give the options the printed binder was made with. `options.title` and `options.year` are
-    taken from the binder; the compiling unit from the ledger's setting when not given. Returns the boxes and
-    the page count of the labels."""
+    """Labels for the binder that `binder` describes: it is laid out (neither put together nor written) to learn
+    each section's items and pages, so give the options the printed binder was made with. `options.title` and
+    `options.year` are taken from the binder; the compiling unit from the ledger's setting when not given.
+    Returns the boxes and the page count of the labels."""
     refuse_inside_ledger(out, ledger.path, "档案盒标签")
-    # In the ledger's cache (cleared on opening), not the system temp folder: the binder holds personal data.
-    with tempfile.TemporaryDirectory(prefix="labels-", dir=ledger.cache_dir) as folder:
-        result = build_binder(
-            ledger,
-            session,
-            Path(folder) / "binder.pdf",
-            binder,
-            progress=progress,
-            cancelled=cancelled,
-            scratch=True,
-        )
+    job = job or Job()
+    result = lay_out_sections(ledger, session, binder, job=job)
     boxes = boxes_of(result.sections, result.lacking)
     if not options.compiling_unit:
         setting = session.get(Setting, "compiling_unit")
@@ -113,7 +103,9 @@ def labels_for_binder(
     options = replace(options, title=result.title, year=result.year)
     setting = session.get(Setting, "pdf_font")
     fonts = find_fonts(binder.font or (setting.value if setting else None))
-    return boxes, build_labels(out, boxes, options, fonts, notes=ledger.cache_dir)
+    pages = build_labels(out, boxes, options, fonts, notes=ledger.cache_dir)
+    job.done("完成")
+    return boxes, pages
 
 
 def boxes_of(sections: Sequence[SectionPages], lacking: Collection[int] = ()) -> list[Box]:

@@ -29,11 +29,10 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from ledger.fields import FieldType
+from ledger.fields import Field
 from ledger.pdf.fonts import Fonts
 from ledger.pdf.selection import Part
 from ledger.pdf.text import paragraph_markup, styles
-from ledger.validation import display
 
 if TYPE_CHECKING:
     from ledger.pdf.binder import BinderOptions
@@ -74,12 +73,11 @@ class Book:
     def para(self, text: str, style: str = "body") -> Paragraph:
         return Paragraph(paragraph_markup(text, self.fonts, self.missing), self.styles[style])
 
-    def value(self, field_type: FieldType, value: Any, field_spec) -> str:
-        text = display(field_spec, value)
-        if text and self.options.mask_personal and field_type is FieldType.ID_NUMBER:
-            return text[:4] + "*" * (len(text) - 8) + text[-4:]
-        if text and self.options.mask_personal and field_type is FieldType.PHONE:
-            return text[:3] + "*" * (len(text) - 7) + text[-4:]
+    def value(self, field: Field, value: Any) -> str:
+        """A field's value on the record sheet: ID and phone numbers masked when personal data is protected."""
+        text = field.values.display(value)
+        if text and self.options.mask_personal:
+            return field.values.masked(text)
         return text
 
 

@@ -23,6 +23,8 @@ from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from ledger.jobs import Job
+
 # Large enough for any camera or scanner, small enough that a crafted file cannot exhaust memory.
 # Set here as well as in `ledger.media` because worker processes import only this module.
 Image.MAX_IMAGE_PIXELS = 200_000_000
@@ -36,7 +38,7 @@ _ORIENTATION = 0x0112
 _HEIF_TYPES = {"image/heic", "image/heif", "image/heic-sequence", "image/heif-sequence"}
 _HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
 _PDF = "application/pdf"
-# How often a wait for the pool looks at `cancelled()`, so a slow file does not hold up a cancel.
+# How often a wait for the pool looks whether to stop, so a slow file does not hold up a cancel.
 _POLL_SECONDS = 0.2
 
 EMPTY = "文件是空的（0 字节）"
@@ -113,10 +115,6 @@ class Listed:
 Prepared = Photo | Scan | Listed | Unusable
 
 
-class Cancelled(Exception):
-    pass
-
-
 def photo_pixels(dpi: int, width_mm: float, height_mm: float) -> tuple[int, int]:
     """The pixels a box of `width_mm` × `height_mm` holds when printed at `dpi`."""
     if dpi <= 0 or width_mm <= 0 or height_mm <= 0:
@@ -130,15 +128,13 @@ def prepare(
     *,
     max_size: tuple[int, int],
     workers: int | None = None,
-    progress: Callable[[int, int], None] | None = None,
-    cancelled: Callable[[], bool] | None = None,
+    job: Job | None = None,
 ) -> dict[str, Prepared]:
     """Prepares evidence files given as (sha256, stored path, mime); returns what each became, by sha256.
 
     A file that cannot be used becomes `Unusable` and never stops the others; only a failure to write the
-    cache (a full disk) raises. Raises `Cancelled` when `cancelled()` turns true between files."""
-    report = progress or (lambda done, total: None)
-    stop = cancelled or (lambda: False)
+    cache (a full disk) raises. Raises `Cancelled` when the job is cancelled, between files."""
+    job = job or Job()
     folder = cache_dir / "binder"
     folder.mkdir(parents=True, exist_ok=True)
     files = {sha256: (Path(path), mime) for sha256, path, mime in items}
@@ -147,7 +143,7 @@ def prepare(
 
     def finished(sha256: str, prepared: Prepared) -> None:
         results[sha256] = prepared
-        report(len(results), total)
+        job.report(len(results) / total, f"正在处理照片和扫描件 {len(results)}/{total}")
 
     todo = []
     for sha256, (path, mime) in files.items():
@@ -155,26 +151,23 @@ def prepare(
         if cached is None:
             todo.append((sha256, path, mime))
             continue
-        if stop():
-            raise Cancelled
+        job.check()
         finished(sha256, cached)
 
     workers = min(workers or os.cpu_count() or 1, len(todo))
     executor = _start_pool(workers) if workers > 1 else None
     if executor is None:
         for sha256, path, mime in todo:
-            if stop():
-                raise Cancelled
+            job.check()
             finished(sha256, _prepare_one(sha256, path, mime, folder, max_size))
         return results
-    lost = _in_pool(executor, todo, folder, max_size, finished, stop)
+    lost = _in_pool(executor, todo, folder, max_size, finished, job)
     # A worker that died (out of memory, a crash in a decoder) takes the files it shared the pool with;
     # each is tried again alone, so only the file that kills its own worker is given up.
     for item in lost:
-        if stop():
-            raise Cancelled
+        job.check()
         alone = _start_pool(1)
-        if alone is None or _in_pool(alone, [item], folder, max_size, finished, stop):
+        if alone is None or _in_pool(alone, [item], folder, max_size, finished, job):
             finished(item[0], Unusable(CRASHED))
     return results
 
@@ -197,7 +190,7 @@ def _in_pool(
     folder: Path,
     max_size: tuple[int, int],
     finished: Callable[[str, Prepared], None],
-    stop: Callable[[], bool],
+    job: Job,
 ) -> list[tuple[str, Path, str]]:
     """Runs `todo` on `executor` and shuts it down; returns the items lost when the pool broke."""
     lost = []
@@ -205,12 +198,11 @@ def _in_pool(
         futures = {executor.submit(_prepare_one, *item, folder, max_size): item for item in todo}
         pending = set(futures)
         while pending:
-            if stop():
-                raise Cancelled
+            job.check()
             done, _ = wait(pending, timeout=_POLL_SECONDS, return_when=FIRST_COMPLETED)
             if not done:
                 continue
-            future = done.pop()  # one at a time, so `cancelled()` is asked between every two files
+            future = done.pop()  # one at a time, so the job is asked between every two files
             pending.remove(future)
             try:
                 prepared = future.result()

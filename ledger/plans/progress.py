@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from ledger.models import Plan, Target, Task
 from ledger.plans.measures import MEASURES, actual
-from ledger.plans.store import json_number, linked_record_ids, target_label, target_params, task_json
+from ledger.plans.plan_json import json_number, target_label, target_params, task_json
+from ledger.plans.store import linked_record_ids
 
 STATES = {"done": "已完成", "on_track": "推进中", "overdue": "已逾期", "no_target": "无量化指标"}
 

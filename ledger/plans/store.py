@@ -1,9 +1,9 @@
 """Annual plans in the ledger: import a task list, read its targets, correct them, link records to tasks.
 
 Every change is audit-logged like a record's. Targets read from the words are proposals kept with the words
-they came from; a target set by hand has none. Deleting a plan removes it outright (it is re-imported from its
-file), but the audit log keeps what it held; `plan_snapshot` and `put_back_plan` keep it as values and bring it
-back with the same ids, which is how the window undoes an import and redoes it.
+they came from; a target set by hand has none. A plan's rows are written by `put_plan` alone, whether imported
+here, put back by the window's undo (`ledger.plans.snapshots`) or brought by a package (`ledger.exchange.merge`).
+Deleting a plan removes it outright (it is re-imported from its file), but the audit log keeps what it held.
 
 A reading also says which pairing and year the task list's title names (`PlanReading.title_scope`), matched
 against the ledger's pairings, so a list is not imported unnoticed under another pairing or year; a pairing
@@ -21,19 +21,21 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, inspect, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from ledger.audit_entries import audit, author_of
 from ledger.errors import InvalidInput, LedgerError, NotFound
 from ledger.fields import Problem
 from ledger.limits import Limits
 from ledger.models import Pairing, Plan, Record, RecordTask, Target, Task, utc_now
-from ledger.plans.measures import MEASURES, Measure, measure, parse_params
+from ledger.plans.measures import measure, parse_params
+from ledger.plans.plan_checks import params_problems, plan_problems
+from ledger.plans.plan_json import plan_json, target_label, target_params
 from ledger.plans.reading import ImportedPlan, ImportedTask, read_task_list
 from ledger.plans.targets import ProposedTarget, read_targets
 from ledger.plans.title_scope import TitleScope, read_title_scope
-from ledger.records import add_pairing, audit, author_of, by_id, find_pairing, split_pairing
-from ledger.values import NAME_LENGTH, UNIT_NAME_LENGTH, text_problem
+from ledger.records import add_pairing, by_id, find_pairing, split_pairing
 
 
 @dataclass
@@ -79,12 +81,6 @@ def number_text(value: Decimal, *, grouped: bool = False) -> str:
     """260.00 → 260, 232.554 → 232.55: thresholds and actuals as a plan writes them; `grouped` for reading
     (1,234.57), not for a box that is typed into again."""
     return format(value.quantize(Decimal("0.01")).normalize(), ",f" if grouped else "f")
-
-
-def json_number(value: Decimal | None) -> int | float | None:
-    if value is None:
-        return None
-    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def _pairing(session: Session, name: str | None) -> Pairing:
@@ -162,49 +158,6 @@ def import_plan(
     return reading
 
 
-#: A plan's and a task's words: (label, most characters, whether lines are kept), checked by `plan_problems`.
-PLAN_TEXTS = {
-    "title": ("计划标题", 500, False),
-    "doc_no": ("文号", 200, False),
-    "source_name": ("来源文件", NAME_LENGTH, False),
-}
-TASK_TEXTS = {
-    "seq": ("序号", 50, False),
-    "area": ("重点工作", 200, True),
-    "item": ("具体事项", 2000, True),
-    "target_text": ("任务指标", 2000, True),
-    "deadline_text": ("完成时限", 200, True),
-    "remarks": ("备注", 2000, True),
-}
-TASK_UNITS = {"responsible_units": "责任单位", "assisting_units": "协助单位"}
-
-
-def plan_problems(plan: Mapping[str, Any], tasks: Sequence[Mapping[str, Any]]) -> list[Problem]:
-    """Every word of a plan and its tasks that could not be kept (a control character, a lone surrogate, too
-    long): the one check for plans, whether imported from a task list or brought by a package. Tasks give their
-    units as lists of names; an empty value is None or ""."""
-    problems = []
-    for name, (label, most, lines) in PLAN_TEXTS.items():
-        value = plan.get(name)
-        if value not in (None, "") and (problem := text_problem(value, most, lines=lines)):
-            problems.append(Problem(name, label, str(value), problem))
-    for number, task in enumerate(tasks, start=1):
-        where = f"第{number}项任务的"
-        for name, (label, most, lines) in TASK_TEXTS.items():
-            value = task.get(name)
-            if value not in (None, "") and (problem := text_problem(value, most, lines=lines)):
-                problems.append(Problem(name, where + label, str(value), problem))
-        for name, label in TASK_UNITS.items():
-            units = task.get(name) or []
-            if not isinstance(units, list):
-                problems.append(Problem(name, where + label, str(units), "应为单位名称列表"))
-                continue
-            for unit in units:
-                if problem := text_problem(unit, UNIT_NAME_LENGTH, lines=False):
-                    problems.append(Problem(name, where + label, str(unit), problem))
-    return problems
-
-
 def add_plan(
     session: Session, reading: PlanReading, *, doc_no: str | None = None, source_name: str | None = None
 ) -> Plan:
@@ -228,36 +181,36 @@ def add_plan(
             f"要重新导入，请先用 ledger plan delete {str(same.id)[:8]} 删除它，或用 --title 另起标题。"
         )
     author = author_of(session)
-    plan = Plan(
-        pairing=reading.pairing,
-        year=reading.year,
-        title=reading.title,
-        doc_no=doc_no,
-        source_name=source_name,
-        created_by=author,
-        updated_by=author,
-    )
+    values = {
+        "pairing": reading.pairing,
+        "year": reading.year,
+        "title": reading.title,
+        "doc_no": doc_no,
+        "source_name": source_name,
+        "created_by": author,
+        "updated_by": author,
+    }
+    tasks = []
     for position, task_reading in enumerate(reading.tasks):
         task = task_reading.task
-        row = Task(
-            position=position,
-            seq=task.seq,
-            area=task.area,
-            item=task.item,
-            target_text=task.target_text,
-            deadline=task.deadline,
-            deadline_text=task.deadline_text,
-            responsible_units=json.dumps(task.responsible_units, ensure_ascii=False),
-            assisting_units=json.dumps(task.assisting_units, ensure_ascii=False),
-            remarks=task.remarks,
-        )
-        for number, proposed in enumerate(task_reading.targets):
-            row.targets.append(_target(number, proposed.measure, proposed.params, proposed.threshold, proposed.source))
-        plan.tasks.append(row)
-    session.add(plan)
-    session.flush()
-    audit(session, "insert", "plan", plan.id, None, _plan_summary(plan))
-    return plan
+        fields = {
+            "position": position,
+            "seq": task.seq,
+            "area": task.area,
+            "item": task.item,
+            "target_text": task.target_text,
+            "deadline": task.deadline,
+            "deadline_text": task.deadline_text,
+            "responsible_units": json.dumps(task.responsible_units, ensure_ascii=False),
+            "assisting_units": json.dumps(task.assisting_units, ensure_ascii=False),
+            "remarks": task.remarks,
+        }
+        targets = [
+            _target(number, proposed.measure, proposed.params, proposed.threshold, proposed.source)
+            for number, proposed in enumerate(task_reading.targets)
+        ]
+        tasks.append((fields, targets))
+    return put_plan(session, uuid.uuid4(), values, tasks)
 
 
 def _plan_summary(plan: Plan) -> dict[str, Any]:
@@ -271,23 +224,17 @@ def _plan_summary(plan: Plan) -> dict[str, Any]:
     }
 
 
-def _target(position: int, name: str, params: Mapping[str, Any], threshold: Decimal, source: str = "") -> Target:
-    return Target(
-        position=position,
-        measure=name,
-        params=json.dumps(dict(params), ensure_ascii=False),
-        threshold=Decimal(threshold),
-        source=source,
-    )
-
-
-def target_params(target: Target) -> dict[str, Any]:
-    return json.loads(target.params)
-
-
-def target_label(target: Target) -> str:
-    found = MEASURES.get(target.measure)
-    return found.describe(target_params(target)) if found else target.measure
+def _target(
+    position: int, name: str, params: Mapping[str, Any], threshold: Decimal, source: str = ""
+) -> dict[str, Any]:
+    """A target's columns, its parameters as the JSON text they are stored as."""
+    return {
+        "position": position,
+        "measure": name,
+        "params": json.dumps(dict(params), ensure_ascii=False),
+        "threshold": Decimal(threshold),
+        "source": source,
+    }
 
 
 def list_plans(session: Session, *, pairing: str | None = None, year: int | None = None) -> list[Plan]:
@@ -319,85 +266,56 @@ def delete_plan(session: Session, plan: Plan) -> None:
     session.flush()
 
 
-@dataclass(frozen=True)
-class PlanSnapshot:
-    """A plan as plain values, ids and stamps included: its row, its tasks' rows each with its targets' rows,
-    and the (record, task) links filed under it."""
-
-    plan: dict[str, Any]
-    tasks: list[tuple[dict[str, Any], list[dict[str, Any]]]]
-    links: list[tuple[uuid.UUID, uuid.UUID]]
-
-
-def _columns(row: Any) -> dict[str, Any]:
-    return {column.key: getattr(row, column.key) for column in inspect(row).mapper.column_attrs}
-
-
-def plan_snapshot(session: Session, plan: Plan) -> PlanSnapshot:
-    return PlanSnapshot(
-        _columns(plan),
-        [(_columns(task), [_columns(target) for target in task.targets]) for task in plan.tasks],
-        [(record_id, task.id) for task in plan.tasks for record_id in linked_record_ids(session, task)],
-    )
-
-
-def put_back_plan(session: Session, snapshot: PlanSnapshot) -> Plan:
-    """Adds a deleted plan again from its snapshot, with the ids it had, so what refers to its tasks finds them;
-    links to records that are gone since are left out."""
-    plan_id = snapshot.plan["id"]
-    if session.get(Plan, plan_id) is not None:
-        raise LedgerError(f"计划“{snapshot.plan['title']}”已在台账中")
-    if session.get(Pairing, snapshot.plan["pairing_id"]) is None:
-        raise NotFound(f"计划“{snapshot.plan['title']}”的结对关系已不在台账中")
-    plan = Plan(**{**snapshot.plan, "updated_at": utc_now(), "updated_by": author_of(session)})
-    for task_values, targets in snapshot.tasks:
-        plan.tasks.append(Task(**task_values, targets=[Target(**values) for values in targets]))
-    session.add(plan)
+def put_plan(
+    session: Session,
+    plan_id: uuid.UUID,
+    values: Mapping[str, Any],
+    tasks: Sequence[tuple[Mapping[str, Any], Sequence[Mapping[str, Any]]]],
+    *,
+    package: str | None = None,
+) -> Plan:
+    """Puts a plan in place, its tasks and their targets as column values: added under `plan_id` (imported, put
+    back, or from another ledger), or, when the ledger has it (a merge), given `values`, the tasks it lacks, and
+    the targets given for each of its tasks in place of its own. Logged, with the package's name if from one."""
+    logged = {"package": package} if package else {}
+    plan = session.get(Plan, plan_id)
+    if plan is None:
+        plan = Plan(id=plan_id, **values)
+        plan.tasks = [Task(**fields, targets=[Target(**target) for target in targets]) for fields, targets in tasks]
+        session.add(plan)
+        session.flush()
+        audit(session, "insert", "plan", plan.id, None, {**_plan_summary(plan), **logged})
+        return plan
+    for name, value in values.items():
+        setattr(plan, name, value)
+    known = {task.id: task for task in plan.tasks}
+    for fields, targets in tasks:
+        task = known.get(fields["id"])
+        if task is None:
+            plan.tasks.append(Task(**fields, targets=[Target(**target) for target in targets]))
+            continue
+        for name, value in fields.items():
+            setattr(task, name, value)
+        existing = {target.id: target for target in task.targets}
+        kept = []
+        for target_values in targets:
+            target = existing.get(target_values["id"]) or Target()
+            for name, value in target_values.items():
+                setattr(target, name, value)
+            kept.append(target)
+        task.targets = kept
     session.flush()
-    for record_id, task_id in snapshot.links:
-        if session.get(Record, record_id) is not None:
-            session.add(RecordTask(record_id=record_id, task_id=task_id))
-    session.flush()
-    audit(session, "insert", "plan", plan.id, None, _plan_summary(plan))
+    audit(session, "update", "plan", plan.id, None, logged)
     return plan
 
 
-def params_problems(found: Measure, parsed: Mapping[str, Any]) -> list[Problem]:
-    """The words of a target's parameters that could not be kept (a programme's or an activity's name)."""
-    return [
-        Problem(name, found.param(name).label, value, problem)
-        for name, value in parsed.items()
-        if isinstance(value, str) and (problem := text_problem(value, 100, lines=False))
-    ]
-
-
-def stored_target_problems(name: Any, params: Any, threshold: Any) -> list[Problem]:
-    """Why a target as stored (a measure's name, its parameters as JSON text, its threshold) cannot be kept: an
-    unknown measure, parameters it does not have or not in their stored form, a threshold that is no number
-    above 0. For targets brought by a package, which progress, the binder and Excel must be able to read."""
-    if not isinstance(name, str) or name not in MEASURES:
-        return [Problem("measure", "指标", str(name), "没有这个指标")]
-    found = MEASURES[name]
-    try:
-        given = json.loads(params) if isinstance(params, str) else None
-    except ValueError:
-        given = None
-    if not isinstance(given, dict):
-        return [Problem("params", f"指标“{found.label}”的条件", str(params), "条件数据有误")]
-    try:
-        parsed = parse_params(found, given)
-    except InvalidInput as error:
-        return [Problem(p.field, f"指标“{found.label}”的{p.label}", p.value, p.message) for p in error.problems]
-    problems = params_problems(found, parsed)
-    if parsed != given:
-        problems.append(Problem("params", f"指标“{found.label}”的条件", str(params), "条件数据有误"))
-    try:
-        number = Decimal(str(threshold))
-    except ArithmeticError:
-        number = Decimal(-1)
-    if not number.is_finite() or number <= 0:
-        problems.append(Problem("threshold", f"指标“{found.label}”的目标值", str(threshold), "必须是大于 0 的数"))
-    return problems
+def put_link(session: Session, record_id: uuid.UUID, task_id: uuid.UUID) -> bool:
+    """Files a record under a task unless it is filed there already; True when it was filed. The link is logged by
+    what made it: `link_records` on the task, or the plan put back or merged with it."""
+    if session.get(RecordTask, (record_id, task_id)) is not None:
+        return False
+    session.add(RecordTask(record_id=record_id, task_id=task_id))
+    return True
 
 
 def set_target(session: Session, task: Task, measure_name: str, params: Mapping[str, Any], minimum: Any) -> Target:
@@ -423,7 +341,7 @@ def set_target(session: Session, task: Task, measure_name: str, params: Mapping[
         target = existing
     else:
         before = None
-        target = _target(len(task.targets), found.name, parsed, threshold)
+        target = Target(**_target(len(task.targets), found.name, parsed, threshold))
         task.targets.append(target)
     _touch(session, task)
     audit(
@@ -465,7 +383,7 @@ def put_targets(session: Session, task: Task, snapshot: Sequence[tuple[str, str,
     task.targets.clear()
     session.flush()
     for position, (name, params, threshold, source) in enumerate(snapshot):
-        task.targets.append(_target(position, name, json.loads(params), threshold, source))
+        task.targets.append(Target(**_target(position, name, json.loads(params), threshold, source)))
     _touch(session, task)
     after = {target_label(t): number_text(t.threshold) for t in task.targets}
     changes = {
@@ -489,7 +407,7 @@ def link_records(session: Session, task: Task, records: Sequence[Record]) -> int
     linked = set(linked_record_ids(session, task))
     new = [record for record in records if record.id not in linked]
     for record in new:
-        session.add(RecordTask(record_id=record.id, task_id=task.id))
+        put_link(session, record.id, task.id)
     if new:
         session.flush()
         audit(session, "update", "task", task.id, None, {"linked": [None, [str(r.id) for r in new]]})
@@ -514,42 +432,3 @@ def _touch(session: Session, task: Task) -> None:
     task.plan.updated_at = utc_now()
     task.plan.updated_by = author_of(session)
     session.flush()
-
-
-def target_json(target: Target) -> dict[str, Any]:
-    found = MEASURES.get(target.measure)
-    return {
-        "measure": target.measure,
-        "params": target_params(target),
-        "label": target_label(target),
-        "threshold": json_number(target.threshold),
-        "unit": found.unit if found else "",
-        "source": target.source or None,
-    }
-
-
-def task_json(task: Task) -> dict[str, Any]:
-    return {
-        "task_id": str(task.id),
-        "seq": task.seq,
-        "area": task.area,
-        "item": task.item,
-        "target_text": task.target_text,
-        "deadline": task.deadline.isoformat() if task.deadline else None,
-        "deadline_text": task.deadline_text,
-        "responsible_units": json.loads(task.responsible_units),
-        "assisting_units": json.loads(task.assisting_units),
-        "remarks": task.remarks,
-        "targets": [target_json(target) for target in task.targets],
-    }
-
-
-def plan_json(plan: Plan) -> dict[str, Any]:
-    return {
-        "id": str(plan.id),
-        "pairing": plan.pairing.name,
-        "year": plan.year,
-        "title": plan.title,
-        "doc_no": plan.doc_no,
-        "tasks": [task_json(task) for task in plan.tasks],
-    }

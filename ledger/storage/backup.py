@@ -20,19 +20,17 @@ import sqlite3
 import tempfile
 import zipfile
 import zlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
 from ledger import __version__
 from ledger.errors import LedgerError, space_text, storage_error
-from ledger.evidence import TEMP
+from ledger.evidence_store import TEMP
+from ledger.jobs import Job
 from ledger.office_zip import MOST_RATIO
 from ledger.storage import schema
 from ledger.storage.outputs import forget, temporary_beside
-
-Progress = Callable[[float, str], None]
 
 KEEP_LAST = 10
 KEEP_DAYS = 30
@@ -295,23 +293,21 @@ def write_full_backup(
     target: Path,
     *,
     author: str,
-    progress: Progress | None = None,
+    job: Job | None = None,
     work_in: Path | None = None,
 ) -> Path:
     """Writes the database and the named evidence files (relative paths) into one zip with a manifest.
     The database is copied first into `work_in` (the ledger's cache, cleared on opening; the system temp
     folder when None): that copy holds personal data."""
-    report = progress or (lambda fraction, message: None)
+    job = job or Job()
     with tempfile.TemporaryDirectory(prefix="full-backup-", dir=work_in) as work:
         # A copy of the program's own: a failure names the ledger's folder.
         copy = copy_database(database, Path(work) / "ledger.sqlite", named=database.parent)
-        report(0.05, "数据库已复制")
+        job.report(0.05, "数据库已复制")
         members = {"ledger.sqlite": copy}
         members |= {f"evidence/{relative}": evidence_dir / relative for relative in evidence_files}
-        write_archive(
-            target, members, FULL_FORMAT, author, progress=lambda f, m: report(0.05 + 0.95 * f, m), notes=work_in
-        )
-    report(1.0, "完整备份已写好")
+        write_archive(target, members, FULL_FORMAT, author, job=job.part(0.05, 1.0), notes=work_in)
+    job.done("完整备份已写好")
     return target
 
 
@@ -322,7 +318,7 @@ def write_archive(
     author: str,
     about: dict | None = None,
     *,
-    progress: Progress | None = None,
+    job: Job | None = None,
     notes: Path | None = None,
 ) -> None:
     """Writes `members` (name in the zip: file) and a manifest naming each one's SHA-256, who made the
@@ -330,7 +326,7 @@ def write_archive(
 
     Evidence files are named by their SHA-256; one whose bytes no longer match is refused, so an
     archive never carries damage forward."""
-    report = progress or (lambda fraction, message: None)
+    job = job or Job()
     files: dict[str, str] = {}
     handle, partial = temporary_beside(target, notes)  # noted in the ledger's cache, for an opening after a kill
     os.close(handle)
@@ -345,7 +341,7 @@ def write_archive(
                 if evidence and digest != PurePosixPath(name).stem:
                     raise BadBackup(f"佐证材料文件已被改动或损坏：{source}。请先运行 ledger check。")
                 files[name] = digest
-                report(number / len(members), f"写入 {number}/{len(members)}")
+                job.report(number / len(members), f"写入 {number}/{len(members)}")
             manifest = {
                 "format": format_id,
                 "version": 1,
@@ -386,21 +382,21 @@ def is_full_backup(path: Path) -> bool:
     return head.startswith(b"PK") or path.suffix.lower() == ".zip"
 
 
-def read_full_backup(path: Path, work: Path, *, progress: Progress | None = None) -> tuple[Path, list[Path]]:
+def read_full_backup(path: Path, work: Path, *, job: Job | None = None) -> tuple[Path, list[Path]]:
     """Unpacks a full backup into `work`, every member checked against the manifest before use;
     returns the database and the evidence files."""
-    _, unpacked = unpack_verified(path, work, FULL_FORMAT, "完整备份", "ledger.sqlite", progress=progress)
+    _, unpacked = unpack_verified(path, work, FULL_FORMAT, "完整备份", "ledger.sqlite", job=job)
     database = unpacked.pop("ledger.sqlite")
     return database, list(unpacked.values())
 
 
 def unpack_verified(
-    path: Path, work: Path, format_id: str, noun: str, main: str, *, progress: Progress | None = None
+    path: Path, work: Path, format_id: str, noun: str, main: str, *, job: Job | None = None
 ) -> tuple[dict, dict[str, Path]]:
     """Unpacks an archive of ours (a manifest naming each member's SHA-256, `main` and evidence files)
     into `work`. Refuses the whole archive, before anything is used, on a member that is missing, extra,
     outside the allowed names (no `..`, no absolute paths), altered, or larger than the disk can take."""
-    report = progress or (lambda fraction, message: None)
+    job = job or Job()
     damaged = "文件不完整或已损坏，未作任何更改。"
     try:
         if path.stat().st_size == 0:
@@ -467,7 +463,7 @@ def unpack_verified(
             if name != main and digest.hexdigest() != PurePosixPath(name).name.split(".")[0]:
                 raise BadBackup(f"“{path.name}”中的“{name}”内容与它的校验名不符，文件已损坏或被改动，未作任何更改。")
             unpacked[name] = target
-            report(0.9 * number / len(files), f"核对 {number}/{len(files)}")
+            job.report(0.9 * number / len(files), f"核对 {number}/{len(files)}")
     return manifest, unpacked
 
 

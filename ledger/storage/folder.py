@@ -21,7 +21,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import DatabaseError
 
 from ledger.errors import NotALedger, describe_database_error, describe_os_error
-from ledger.evidence import reconcile_store
+from ledger.evidence_store import reconcile_store
+from ledger.jobs import Job
 from ledger.models import EvidenceFile, Setting
 from ledger.storage import backup, schema
 from ledger.storage.db import LedgerSession, make_engine, make_session_factory, sqlite_url
@@ -29,7 +30,7 @@ from ledger.storage.lock import LedgerLock, LockLost
 from ledger.storage.outputs import clear_noted, refuse_inside_ledger
 
 DATABASE = "ledger.sqlite"
-LOCK = "ledger.storage.lock"
+LOCK = "ledger.lock"
 EVIDENCE = "evidence"
 BACKUPS = "backups"
 CACHE = "cache"
@@ -107,7 +108,7 @@ class Ledger:
         source: str | os.PathLike,
         *,
         author: str | None = None,
-        progress: backup.Progress | None = None,
+        job: Job | None = None,
     ) -> tuple[Ledger, Path | None]:
         """Replaces a ledger's database with a verified backup and opens it.
 
@@ -132,7 +133,7 @@ class Ledger:
             with tempfile.TemporaryDirectory(prefix="restore-", dir=ledger.cache_dir) as work:
                 full = backup.is_full_backup(source)
                 if full:
-                    database, files = backup.read_full_backup(source, Path(work), progress=progress)
+                    database, files = backup.read_full_backup(source, Path(work), job=job)
                 else:
                     # Read from a copy: the rotation after the copy kept below may remove an old source.
                     database, files = Path(work) / DATABASE, []
@@ -267,7 +268,7 @@ class Ledger:
             return self.backup(reason)
         return None
 
-    def full_backup(self, target: Path, progress: backup.Progress | None = None) -> Path:
+    def full_backup(self, target: Path, job: Job | None = None) -> Path:
         """The database and every evidence file in one zip with a SHA-256 manifest."""
         refuse_inside_ledger(target, self.path, "完整备份")
         with self.session() as session:
@@ -278,7 +279,7 @@ class Ledger:
             files,
             Path(target),
             author=self.author,
-            progress=progress,
+            job=job,
             work_in=self.cache_dir,
         )
 

@@ -8,10 +8,10 @@ on, or a second process would lock a new file of the same name (`rm ledger.lock`
 
 - on POSIX, the ledger folder itself (flock on the folder), which restore's `os.replace` of the
   database leaves alone; deleting or replacing the folder is seen by `check()`;
-- on Windows, `ledger.storage.lock`, held open without sharing deletion, so it cannot be deleted or
+- on Windows, `ledger.lock`, held open without sharing deletion, so it cannot be deleted or
   replaced while held.
 
-`ledger.storage.lock` is also locked on POSIX (as earlier versions of the program lock it), and its text names
+`ledger.lock` is also locked on POSIX (as earlier versions of the program lock it), and its text names
 the holder for the message a second process shows. `check()` runs before every transaction: when the
 locked thing is no longer at its path, the holder stops writing instead of writing where nobody looks.
 """
@@ -30,7 +30,7 @@ from pathlib import Path
 
 from ledger.errors import LedgerError, LedgerInUse
 
-NOTE = "ledger.storage.lock"
+NOTE = "ledger.lock"
 # On Windows the locked byte cannot be read by others, so it lies past the holder's note.
 _WINDOWS_LOCK_OFFSET = 1 << 20
 _BUSY = {errno.EAGAIN, errno.EWOULDBLOCK, errno.EACCES}

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QWidget
 from ledger.models import Target
 from ledger.plans import store as plans
 from ledger.plans.measures import MEASURES
+from ledger.plans.plan_json import target_label
 
 ERROR_STYLE = "color: #C0392B;"
 NOTE_STYLE = "color: #8A5A00;"
@@ -29,7 +30,7 @@ def flat(text: str) -> str:
 
 def target_text(target: Target) -> str:
     threshold = plans.number_text(target.threshold, grouped=True)
-    return f"{plans.target_label(target)} ≥ {threshold}{MEASURES[target.measure].unit}"
+    return f"{target_label(target)} ≥ {threshold}{MEASURES[target.measure].unit}"
 
 
 def shown_deadline(deadline: date | None, written: str) -> str:

@@ -34,6 +34,7 @@ from ledger.errors import LedgerError
 from ledger.models import Task
 from ledger.plans import store as plans
 from ledger.plans.measures import MEASURES, Measure, Param
+from ledger.plans.plan_json import target_params
 from ui.context import LedgerContext
 from ui.plans.display import ERROR_STYLE, NOTE_STYLE, em_width, flat, target_text
 
@@ -173,7 +174,7 @@ class TargetDialog(QDialog):
             task = plans.get_task(session, str(self.task_id))
             self.task_label.setText(f"<b>{task.seq}</b> {flat(task.item)}")
             self.words_label.setText(self.tr("任务指标：{0}").format(flat(task.target_text) or "—"))
-            self.targets = [(t.measure, plans.target_params(t), t.threshold) for t in task.targets]
+            self.targets = [(t.measure, target_params(t), t.threshold) for t in task.targets]
             shown = [(target_text(t), t.source) for t in task.targets]
         self.targets_list.blockSignals(True)
         self.targets_list.clear()

@@ -37,6 +37,7 @@ from sqlalchemy.orm import Session
 from ledger.errors import LedgerError
 from ledger.models import Task
 from ledger.plans import store as plans
+from ledger.plans.plan_json import task_json
 from ui.context import LedgerContext
 from ui.plans.display import em_width, shown_deadline, target_text
 from ui.plans.import_preview import PlanImportPreview
@@ -74,7 +75,7 @@ class _TaskRow:
 
     @classmethod
     def of(cls, session: Session, task: Task) -> _TaskRow:
-        shown = plans.task_json(task)
+        shown = task_json(task)
         return cls(
             task.id,
             task.seq,

@@ -1,0 +1,46 @@
+"""How many records of each kind a scope holds and what their money adds up to, counted in SQL.
+
+The window's 总览 shows these totals above the plans. A year of a large ledger is not loaded to add it up: the
+counts and sums are one query per kind, kept here beside the records they read, so the window only words them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ledger import records
+from ledger.field_types import FieldType
+from ledger.fields import Field
+from ledger.kinds import KINDS, MODELS
+
+
+@dataclass(frozen=True)
+class KindTotals:
+    """One kind's live records in a scope: how many, and the sum of each of its money fields in yuan."""
+
+    kind: str
+    count: int
+    sums: list[tuple[Field, Decimal | None]]  # None where no record of the scope has the amount
+
+
+def kind_totals(session: Session, pairing: str | None, year: int | None) -> list[KindTotals]:
+    """The totals of every kind, in the kinds' order, of the records of `pairing` and `year` (None: all)."""
+    found = records.find_pairing(session, pairing) if pairing else None
+    totals = []
+    for kind, spec in KINDS.items():
+        model = MODELS[kind]
+        money = [field for field in spec.fields if field.type is FieldType.MONEY]
+        query = select(func.count(), *(func.sum(getattr(model, field.name)) for field in money))
+        query = query.where(model.kind == kind, model.deleted_at.is_(None))
+        if year is not None:
+            query = query.where(model.year == year)
+        if found is not None:
+            query = query.where(model.pairing_id == found.id)
+        count, *sums = session.execute(query).one()
+        # The sum keeps the column's type, so it comes back as yuan, not as the fen stored.
+        totals.append(KindTotals(kind, count, list(zip(money, sums, strict=True))))
+    return totals
