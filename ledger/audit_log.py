@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, aliased
 
 from ledger.kinds import KINDS
 from ledger.models import Attachment, AuditEntry, Plan, Record, Task
+from ledger.settings import SETTINGS
 
 ACTIONS = {
     "insert": "新增",
@@ -30,7 +31,14 @@ ACTIONS = {
     "merge": "合并",
     "conflict": "合并冲突",
 }
-TARGETS = {"pairing": "结对关系", "unit": "单位", "plan": "年度计划", "task": "计划任务", "attachment": "佐证材料"}
+TARGETS = {
+    "pairing": "结对关系",
+    "unit": "单位",
+    "plan": "年度计划",
+    "task": "计划任务",
+    "attachment": "佐证材料",
+    "setting": "台账设置",
+}
 #: Names in the changes of what is not a record field: attachments, plans, pairings, merges.
 NAMES = {
     "name": "名称",
@@ -115,6 +123,12 @@ def summary(action: str, target: str, kind: str | None, changes: Any) -> str:
             shown = {name: value for name, value in values.items() if value not in (None, "", [])}
             text += f"；未采用 {changes.get('lost_by') or '未署名'} 的版本：{_pairs(kind, shown, old_and_new=False)}"
         return text
+    if target == "setting":  # key → [old, new], named as `ledger config` names it
+        return "；".join(
+            f"{SETTINGS[key].name if key in SETTINGS else key}：{_value(pair[0])} → {_value(pair[1])}"
+            for key, pair in changes.items()
+            if isinstance(pair, list) and len(pair) == 2
+        )
     if "linked" in changes:
         before, after = changes["linked"]
         return f"关联记录 {len(after)} 条" if after else f"取消关联 {len(before or [])} 条"

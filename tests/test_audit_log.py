@@ -5,6 +5,7 @@ from samples import VALID
 from ledger import records
 from ledger.audit_log import read_log, summary
 from ledger.cli.main import main
+from ledger.settings import write_settings
 from ledger.storage.folder import Ledger
 
 
@@ -35,3 +36,14 @@ def test_money_in_the_log_is_grouped_as_the_window_shows_it():
     assert summary("update", "record", "disbursement", changes) == (
         "金额（元）：1,300,000.00 → 1,250,000.50；拨付文号或凭证号：（空） → 鹤财〔2020〕12号"
     )
+
+
+def test_a_changed_setting_is_told_by_its_name(ledger_path):
+    with Ledger.open(ledger_path, author="王五") as ledger, ledger.session() as session, session.begin():
+        write_settings(session, {"compiling_unit": "龙州县乡村振兴局", "mask_personal": "否"})
+    with Ledger.open(ledger_path) as ledger, ledger.session() as session:
+        lines = read_log(session, [])
+    assert [(line.author, line.action, line.what, line.summary) for line in lines[:2]] == [
+        ("王五", "修改", "台账设置", "佐证材料中身份证号、电话默认打码：（空） → 否"),
+        ("王五", "修改", "台账设置", "编制单位：（空） → 龙州县乡村振兴局"),
+    ]

@@ -28,9 +28,9 @@ from sqlalchemy.orm import Session
 
 from ledger.assessment import frameworks
 from ledger.jobs import Job
-from ledger.models import Setting
 from ledger.pdf.binder import BinderOptions, BinderResult, build_binder
 from ledger.pdf.labels import SPINE_WIDTHS, Box, LabelOptions, labels_for_binder
+from ledger.settings import MASK_PERSONAL, read_setting
 from ui.context import LedgerContext
 from ui.jobs import JobDialog, PathField
 
@@ -117,9 +117,9 @@ class BinderDialog(JobDialog):
         self.output = PathField(self.tr("保存佐证材料"), self.tr("PDF 文件 (*.pdf)"), ".pdf", save=True)
         self.layout_fields = _LayoutFields(self)
         printing = QGroupBox(self.tr("打印"))
-        with context.session() as session:  # the ledger's setting (设置), masked unless it says 否
-            masked = session.get(Setting, "mask_personal")
-        self.mask_personal = QCheckBox(self.tr("身份证号、电话打码"), checked=not (masked and masked.value == "否"))
+        with context.session() as session:  # the ledger's setting (设置)
+            masked = read_setting(session, MASK_PERSONAL)
+        self.mask_personal = QCheckBox(self.tr("身份证号、电话打码"), checked=masked)
         self.duplex = QCheckBox(self.tr("双面打印（装订边左右交替）"), checked=defaults.duplex)
         self.dpi = QSpinBox(minimum=72, maximum=600, singleStep=50, value=defaults.dpi)
         self.dpi.setSuffix(" dpi")

@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ledger.kinds import KINDS, MODELS
-from ledger.models import Pairing, Record, Setting
+from ledger.models import Pairing, Record
+from ledger.settings import COMPILING_UNIT, read_setting
 
 
 class Scope:
@@ -20,8 +21,7 @@ class Scope:
 
     def __init__(self, session: Session, pairing: str | None, pairing_id, year: int | None, as_of: date):
         self.session, self.pairing, self.pairing_id, self.year, self.as_of = session, pairing, pairing_id, year, as_of
-        unit = session.get(Setting, "compiling_unit")
-        self.compiling_unit = unit.value if unit else ""
+        self.compiling_unit = read_setting(session, COMPILING_UNIT)
         # A workbook of one pairing's one year says so in its titles, and need not print those columns.
         live = select(Record.pairing_id, Record.year).where(Record.deleted_at.is_(None))
         if pairing_id is not None:

@@ -35,7 +35,7 @@ from ledger.assessment import frameworks
 from ledger.assessment.gaps import Gap, find_gaps, scope
 from ledger.errors import LedgerError
 from ledger.jobs import Job
-from ledger.models import Pairing, Setting
+from ledger.models import Pairing
 from ledger.pdf.assembly import assemble, earlier_volumes, publish_volumes, volume_paths
 from ledger.pdf.body import GAPS, SUMMARY, Body, Problem, gaps_list, lay_out_body, targets_summary
 from ledger.pdf.fonts import find_fonts
@@ -44,6 +44,7 @@ from ledger.pdf.media import Prepared, photo_pixels, prepare
 from ledger.pdf.selection import Part, SectionPages, cut_volumes, section_pages, select_parts
 from ledger.plans.progress import plan_progress
 from ledger.plans.store import list_plans
+from ledger.settings import COMPILING_UNIT, PDF_FONT, read_setting
 from ledger.storage.folder import Ledger
 from ledger.storage.outputs import refuse_inside_ledger
 
@@ -145,17 +146,16 @@ def _result(pairing: Pairing, year: int, numbers: dict[Any, int], gaps: list[Gap
 
 def _book(session: Session, options: BinderOptions, pairing: Pairing, year: int, result: BinderResult) -> Book:
     """The book for the layouts, in the font asked for, else the ledger's setting (its warnings in `result`)."""
-    setting = session.get(Setting, "pdf_font")
-    fonts = find_fonts(options.font or (setting.value if setting else None))
+    fonts = find_fonts(options.font or read_setting(session, PDF_FONT) or None)
     result.warnings.extend(fonts.warnings)
-    compiling = session.get(Setting, "compiling_unit")
+    compiling = read_setting(session, COMPILING_UNIT)
     return Book(
         fonts=fonts,
         options=options,
         title=result.title,
         pairing=pairing.name,
         year=year,
-        compiling_unit=compiling.value if compiling else "",
+        compiling_unit=compiling,
     )
 
 

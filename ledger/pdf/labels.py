@@ -37,10 +37,10 @@ from sqlalchemy.orm import Session
 
 from ledger.errors import LedgerError
 from ledger.jobs import Job
-from ledger.models import Setting
 from ledger.pdf.binder import BinderOptions, SectionPages, lay_out_sections
 from ledger.pdf.fonts import Fonts, find_fonts
 from ledger.pdf.text import draw_string, paragraph_markup, string_width, styles
+from ledger.settings import COMPILING_UNIT, PDF_FONT, read_setting
 from ledger.storage.folder import Ledger
 from ledger.storage.outputs import forget, refuse_inside_ledger, temporary_beside
 
@@ -98,11 +98,9 @@ def labels_for_binder(
     result = lay_out_sections(ledger, session, binder, job=job)
     boxes = boxes_of(result.sections, result.lacking)
     if not options.compiling_unit:
-        setting = session.get(Setting, "compiling_unit")
-        options = replace(options, compiling_unit=setting.value if setting else "")
+        options = replace(options, compiling_unit=read_setting(session, COMPILING_UNIT))
     options = replace(options, title=result.title, year=result.year)
-    setting = session.get(Setting, "pdf_font")
-    fonts = find_fonts(binder.font or (setting.value if setting else None))
+    fonts = find_fonts(binder.font or read_setting(session, PDF_FONT) or None)
     pages = build_labels(out, boxes, options, fonts, notes=ledger.cache_dir)
     job.done("完成")
     return boxes, pages
