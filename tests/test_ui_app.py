@@ -26,6 +26,7 @@ def _first_start(monkeypatch, *, button: str, name="李娟", unit="龙州县协�
         dialog.west.setText(west)
         buttons = {b.text(): b for b in (dialog.demo_button, dialog.empty_button)}
         seen["enabled"] = {text: b.isEnabled() for text, b in buttons.items()}
+        seen["hint"] = dialog.hint.text()
         if button in buttons and buttons[button].isEnabled():
             buttons[button].click()
             return 1
@@ -71,6 +72,17 @@ def test_the_first_start_needs_the_clerk_s_name(tmp_path, qtbot, monkeypatch):
     seen = _first_start(monkeypatch, button="载入演示数据", name="  ")
     assert app.open_ledger(tmp_path / "台账") is None
     assert seen["enabled"] == {"载入演示数据": False, "新建空台账": False}
+    assert not is_ledger(tmp_path / "台账")
+
+
+def test_a_name_the_ledger_would_refuse_is_told_before_anything_is_made(tmp_path, qtbot, monkeypatch):
+    seen = _first_start(monkeypatch, button="新建空台账", name="李\x07娟")
+    assert app.open_ledger(tmp_path / "台账") is None
+    assert seen["enabled"] == {"载入演示数据": False, "新建空台账": False}
+    assert seen["hint"] == "姓名含有控制字符 U+0007，请删去。"
+    seen = _first_start(monkeypatch, button="新建空台账", unit="单" * 201)
+    assert app.open_ledger(tmp_path / "台账") is None
+    assert seen["hint"] == "编制单位过长（201字，最多200字）。"
     assert not is_ledger(tmp_path / "台账")
 
 

@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from ledger import records
-from ledger.settings import write_settings
+from ledger.errors import InvalidInput
+from ledger.settings import AUTHOR, COMPILING_UNIT, TextSetting, write_settings
 from ledger.storage.folder import Ledger
 
 DEMO, EMPTY = "demo", "empty"
@@ -75,7 +76,7 @@ class FirstStartDialog(QDialog):
         buttons.rejected.connect(self.reject)
         self.demo_button.clicked.connect(lambda: self._choose(DEMO))
         self.empty_button.clicked.connect(lambda: self._choose(EMPTY))
-        for line in (self.name, self.east, self.west):
+        for line in (self.name, self.unit, self.east, self.west):
             line.textChanged.connect(self._check)
 
         layout = QVBoxLayout(self)
@@ -90,9 +91,14 @@ class FirstStartDialog(QDialog):
         named = bool(self.name.text().strip())
         east, west = self.east.text().strip(), self.west.text().strip()
         half_a_pairing = bool(east) != bool(west)
-        self.demo_button.setEnabled(named)
-        self.empty_button.setEnabled(named and not half_a_pairing)
-        if not named:
+        refused = _refused(self.tr("姓名"), AUTHOR, self.name.text()) or _refused(
+            self.tr("编制单位"), COMPILING_UNIT, self.unit.text()
+        )
+        self.demo_button.setEnabled(named and not refused)
+        self.empty_button.setEnabled(named and not half_a_pairing and not refused)
+        if refused:
+            self.hint.setText(refused)
+        elif not named:
             self.hint.setText(self.tr("请先填写您的姓名。"))
         elif half_a_pairing:
             self.hint.setText(self.tr("结对关系要写出东部和西部两地，或者都不填。"))
@@ -133,6 +139,18 @@ class FirstStart:
         if self.choice == EMPTY and self.east and self.west:
             with ledger.session() as session, session.begin():
                 records.add_pairing(session, self.east, self.west)
+
+
+def _refused(label: str, setting: TextSetting, text: str) -> str | None:
+    """Why the setting would refuse `text` (a pasted control character, a name too long), as the hint says it."""
+    if not text.strip():
+        return None
+    try:
+        setting.parse(text)
+    except InvalidInput as error:
+        problem = error.problems[0]
+        return f"{label}{problem.message}。"
+    return None
 
 
 def _note(text: str) -> QLabel:
