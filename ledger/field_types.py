@@ -304,6 +304,7 @@ class IntValues(NumberValues):
 
 
 class MoneyValues(NumberValues):
+    money = True
     cell_width, number_format = 16, MONEY_FORMAT
 
     def _parse(self, text: str) -> Any:

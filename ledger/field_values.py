@@ -28,6 +28,8 @@ class FieldValues:
     listed = False
     #: Amounts and counts: they add up in totals, sort as numbers and stand right-aligned.
     adds_up = False
+    #: Sums of money: what the overview totals for each kind, in 万元.
+    money = False
     #: Searched by words (the records' text search); names of pairings, choices and personal numbers are not.
     searched = False
     #: Where a record keeps the value: its kind's own "column", or its link to a "pairing" or to the "units"

@@ -13,7 +13,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ledger import records
-from ledger.field_types import FieldType
 from ledger.fields import Field
 from ledger.kinds import KINDS, MODELS
 
@@ -33,7 +32,7 @@ def kind_totals(session: Session, pairing: str | None, year: int | None) -> list
     totals = []
     for kind, spec in KINDS.items():
         model = MODELS[kind]
-        money = [field for field in spec.fields if field.type is FieldType.MONEY]
+        money = [field for field in spec.fields if field.values.money]
         query = select(func.count(), *(func.sum(getattr(model, field.name)) for field in money))
         query = query.where(model.kind == kind, model.deleted_at.is_(None))
         if year is not None:
