@@ -3,14 +3,16 @@
 A small registry rather than free code, so that targets can be stored as data (a measure's name and its
 parameters), checked when they are set, listed for the user, and shown the same in progress, Excel and the
 binder. Each measure counts or sums one record kind; its parameters narrow the records by the fields the
-plans name (meeting type, direction of a dispatch, a minimum stay, fund type …). A few count or sum what is
-inside records: a pairing tie's activities, which a tie keeps as dated entries.
+plans name (meeting type, direction of a dispatch, fund type …), each read, checked and labelled as the kind's
+field spec declares it, or by a minimum stay. A few count or sum what is inside records: a pairing tie's
+activities, which a tie keeps as dated entries.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from decimal import Decimal
 from typing import Any
 
@@ -19,64 +21,124 @@ from sqlalchemy.orm import Session
 
 from ledger.activities import Activity
 from ledger.errors import InvalidInput
-from ledger.fields import Problem
-from ledger.kinds import MODELS
-from ledger.kinds.cadre import DIRECTIONS as CADRE_DIRECTIONS
-from ledger.kinds.cadre import RANKS
-from ledger.kinds.common import SIDES
-from ledger.kinds.consumption import CHANNELS
-from ledger.kinds.disbursement import FUND_LEVELS, FUND_TYPES, USES
-from ledger.kinds.dispatch import DIRECTIONS as DISPATCH_DIRECTIONS
-from ledger.kinds.dispatch import FIELDS_OF_WORK, ROLES
-from ledger.kinds.industry import COOPERATION_TYPES
-from ledger.kinds.labour import EMPLOYMENT, JOB_FAIR, LABOUR_TYPES
-from ledger.kinds.meeting import LEVELS, MEETING_TYPES
-from ledger.kinds.publicity import LEVELS as MEDIA_LEVELS
-from ledger.kinds.publicity import MEDIA, PROVINCIAL_OR_ABOVE
-from ledger.kinds.tie import LEVELS as TIE_LEVELS
-from ledger.kinds.training import PROGRAMMES, TRAINING_TYPES
-from ledger.values import parse_bool
+from ledger.fields import Field, Problem
+from ledger.kinds import KINDS, MODELS
+from ledger.kinds.labour import EMPLOYMENT, JOB_FAIR
+from ledger.kinds.publicity import PROVINCIAL_OR_ABOVE
 
 TEN_THOUSAND = Decimal(10000)
 
 
-@dataclass(frozen=True)
 class Param:
-    """A filter a target may set: a field's value, a yes/no, or a minimum number of days."""
+    """A filter a target may set: on a field of the measure's kind (`FieldParam`), a minimum stay (`DaysParam`)
+    or the words of a tie's activities (`ActivityParam`)."""
 
     name: str
     label: str
+    #: How a plan sets it (the target dialog's editor, `ledger measures`): "choice", "bool", "text" or "days".
+    kind: str
     choices: tuple[str, ...] = ()
-    kind: str = "choice"  # "choice", "text", "bool" or "days"
-    shown: str = "{}"  # how a chosen value reads in a target's label
     #: Narrows a tie's activities by their text (义诊) rather than the records; the measure's `compute` applies it.
-    on_activities: bool = False
+    on_activities = False
 
     def parse(self, value: Any) -> Any:
         """The value in its stored form; raises ValueError with a Chinese reason."""
-        if self.kind == "bool":
-            return value if isinstance(value, bool) else parse_bool(str(value))
-        if self.kind == "days":
-            try:
-                days = int(str(value).strip())
-            except ValueError:
-                raise ValueError("应是天数，如 30") from None
-            if days <= 0:
-                raise ValueError("天数必须大于 0")
-            return days
-        text = str(value).strip()
-        if self.choices and text not in self.choices:
+        raise NotImplementedError
+
+    def describe(self, value: Any) -> str:
+        """The value as a target's label says it: 党政联席会议, 在东部举办, 挂职30天以上."""
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class FieldParam(Param):
+    """A filter on one field of a record kind: its label, choices, reading and display are the field's own."""
+
+    record_kind: str
+    name: str
+    #: How a chosen value reads in a target's label, where not as itself: 在{}举办 (在东部举办), {}级 ….
+    shown: str = "{}"
+    #: The field's choices the measure counts, where it counts only some (就业人数: 转移就业, 就近就地就业).
+    within: tuple[str, ...] = ()
+    field: Field = dataclass_field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "field", KINDS[self.record_kind].field(self.name))
+
+    @property
+    def label(self) -> str:
+        return self.field.label
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        # A programme, text with suggestions, is one of those the kind suggests.
+        return self.within or self.field.choices or self.field.suggestions
+
+    @property
+    def kind(self) -> str:
+        if not self.field.values.selects:
+            return "text"
+        # Of the fields that select records (`ledger.field_types`), a choice has its choices and a yes/no none.
+        return "choice" if self.field.choices else "bool"
+
+    def parse(self, value: Any) -> Any:
+        values = self.field.values
+        parsed = value if isinstance(value, bool) else values.parse(str(value))
+        if self.choices and parsed not in self.choices:
             raise ValueError(f"只能是：{'、'.join(self.choices)}")
+        if problem := values.problem(parsed):
+            raise ValueError(problem)
+        return parsed
+
+    def describe(self, value: Any) -> str:
+        if self.kind == "bool":
+            return self.label if value else f"非{self.label}"
+        return self.shown.format(self.field.values.display(value))
+
+
+@dataclass(frozen=True)
+class DaysParam(Param):
+    """A minimum stay in days (挂职, 在岗): "不少于1个月" is 30."""
+
+    label: str
+    name = "min_days"
+    kind = "days"
+
+    def parse(self, value: Any) -> Any:
+        try:
+            days = int(str(value).strip())
+        except ValueError:
+            raise ValueError("应是天数，如 30") from None
+        if days <= 0:
+            raise ValueError("天数必须大于 0")
+        return days
+
+    def describe(self, value: Any) -> str:
+        return f"{self.label}{value}天以上"
+
+
+class ActivityParam(Param):
+    """Words a tie's activity holds (义诊): it narrows the activities counted, not the ties."""
+
+    name = "activity"
+    label = "活动内容"
+    kind = "text"
+    on_activities = True
+
+    def parse(self, value: Any) -> Any:
+        text = str(value).strip()
         if not text:
             raise ValueError("不能为空")
         return text
 
     def describe(self, value: Any) -> str:
-        if self.kind == "bool":
-            return self.label if value else f"非{self.label}"
-        if self.kind == "days":
-            return f"{self.label}{value}天以上"
-        return self.shown.format(value)
+        return f"“{value}”"
+
+
+def _fields(kind: str, *names: str, **shown: str) -> tuple[FieldParam, ...]:
+    """Filters on the kind's fields `names`, in order; `shown` says how a chosen value of some of them reads in a
+    target's label (held_in="在{}举办")."""
+    return tuple(FieldParam(kind, name, shown.get(name, "{}")) for name in names)
 
 
 @dataclass(frozen=True)
@@ -97,6 +159,11 @@ class Measure:
     fixed: tuple[tuple[str, tuple[str, ...]], ...] = ()
     help: str = ""
 
+    def __post_init__(self) -> None:
+        for param in self.params:
+            if isinstance(param, FieldParam) and param.record_kind != self.kind:
+                raise ValueError(f"{self.name}: {param.name} is a field of {param.record_kind}, not of {self.kind}")
+
     def param(self, name: str) -> Param:
         for param in self.params:
             if param.name == name:
@@ -107,10 +174,6 @@ class Measure:
         """The label with its filters, as a plan would say it: 会议次数（党政联席会议）."""
         parts = [self.param(name).describe(value) for name, value in params.items()]
         return f"{self.label}（{'，'.join(parts)}）" if parts else self.label
-
-
-def _days_param(label: str = "在岗") -> Param:
-    return Param("min_days", label, kind="days")
 
 
 def _deep_poverty_share(session: Session, conditions: list[ColumnElement[bool]], params: Mapping[str, Any]) -> Decimal:
@@ -139,37 +202,18 @@ def _activity_amount(session: Session, conditions: list[ColumnElement[bool]], pa
     return sum(amounts, Decimal(0)) / TEN_THOUSAND
 
 
-MEETING_PARAMS = (
-    Param("meeting_type", "会议类型", MEETING_TYPES),
-    Param("held_in", "举办地", SIDES, shown="在{}举办"),
-    Param("level", "层级", LEVELS, shown="{}级"),
-    Param("main_leader_present", "党政主要领导参加", kind="bool"),
+MEETING_PARAMS = _fields(
+    "meeting", "meeting_type", "held_in", "level", "main_leader_present", held_in="在{}举办", level="{}级"
 )
-TRAINING_PARAMS = (
-    Param("training_type", "培训类型", TRAINING_TYPES),
-    Param("programme", "培训项目", PROGRAMMES, kind="text", shown="“{}”"),
-    Param("held_in", "举办地", SIDES, shown="在{}举办"),
+TRAINING_PARAMS = _fields("training", "training_type", "programme", "held_in", programme="“{}”", held_in="在{}举办")
+FUND_PARAMS = _fields(
+    "disbursement", "fund_type", "fund_level", "use", "deep_poverty", fund_level="{}资金", use="用于{}"
 )
-FUND_PARAMS = (
-    Param("fund_type", "资金类型", FUND_TYPES),
-    Param("fund_level", "资金层级", FUND_LEVELS, shown="{}资金"),
-    Param("use", "资金用途", USES, shown="用于{}"),
-    Param("deep_poverty", "投向深度贫困地区", kind="bool"),
-)
-
-WORKER_PARAMS = (
-    Param("labour_type", "类型", EMPLOYMENT),
-    Param("to_east", "转移到东部", kind="bool"),
-)
-INDUSTRY_PARAMS = (Param("cooperation_type", "合作类型", COOPERATION_TYPES),)
-TIE_PARAMS = (
-    Param("level", "结对类型", TIE_LEVELS, shown="{}结对"),
-    Param("activity", "活动内容", kind="text", shown="“{}”", on_activities=True),
-)
-REPORT_PARAMS = (
-    Param("side", "供稿方", SIDES, shown="{}供稿"),
-    Param("medium", "媒体形式", MEDIA),
-)
+EMPLOYED = (("labour_type", EMPLOYMENT),)
+WORKER_PARAMS = (FieldParam("labour", "labour_type", within=EMPLOYMENT), FieldParam("labour", "to_east"))
+INDUSTRY_PARAMS = _fields("industry", "cooperation_type")
+TIE_PARAMS = (*_fields("tie", "level", level="{}结对"), ActivityParam())
+REPORT_PARAMS = _fields("publicity", "side", "medium", side="{}供稿")
 
 MEASURES: dict[str, Measure] = {
     measure.name: measure
@@ -180,11 +224,7 @@ MEASURES: dict[str, Measure] = {
             "挂职干部人数",
             "人",
             "cadre",
-            (
-                Param("direction", "挂职方向", CADRE_DIRECTIONS),
-                Param("rank", "职级", RANKS),
-                _days_param("挂职"),
-            ),
+            (*_fields("cadre", "direction", "rank"), DaysParam("挂职")),
             help="挂职时间按实际返回日期计，未返回的按计划结束日期计",
         ),
         Measure(
@@ -192,12 +232,7 @@ MEASURES: dict[str, Measure] = {
             "专业技术人才人次",
             "人次",
             "dispatch",
-            (
-                Param("field", "领域", FIELDS_OF_WORK),
-                Param("direction", "选派方向", DISPATCH_DIRECTIONS),
-                Param("role", "人员类别", ROLES),
-                _days_param(),
-            ),
+            (*_fields("dispatch", "field", "direction", "role"), DaysParam("在岗")),
             help="支教、支医、跟岗学习和进修的人次；“不少于1个月”即在岗30天以上",
         ),
         Measure("trainings", "培训期数", "期", "training", TRAINING_PARAMS, total="sessions"),
@@ -247,7 +282,7 @@ MEASURES: dict[str, Measure] = {
             "labour",
             WORKER_PARAMS,
             total="people",
-            fixed=(("labour_type", EMPLOYMENT),),
+            fixed=EMPLOYED,
             help="转移就业和就近就地就业的人数",
         ),
         Measure(
@@ -257,14 +292,14 @@ MEASURES: dict[str, Measure] = {
             "labour",
             WORKER_PARAMS,
             total="poor_people",
-            fixed=(("labour_type", EMPLOYMENT),),
+            fixed=EMPLOYED,
         ),
         Measure(
             "job_fairs",
             "招聘会场次",
             "场",
             "labour",
-            (Param("disabled_only", "残疾人专场", kind="bool"),),
+            _fields("labour", "disabled_only"),
             fixed=(("labour_type", (JOB_FAIR,)),),
         ),
         Measure(
@@ -272,7 +307,7 @@ MEASURES: dict[str, Measure] = {
             "提供岗位数",
             "个",
             "labour",
-            (Param("labour_type", "类型", LABOUR_TYPES),),
+            _fields("labour", "labour_type"),
             total="jobs",
             help="招聘会和劳务协作站提供或推送的岗位",
         ),
@@ -291,7 +326,7 @@ MEASURES: dict[str, Measure] = {
             "消费帮扶金额",
             "万元",
             "consumption",
-            (Param("channel", "渠道", CHANNELS),),
+            _fields("consumption", "channel"),
             total="amount",
             scale=TEN_THOUSAND,
             help="采购和帮助销售西部农产品的金额",
@@ -315,9 +350,7 @@ MEASURES: dict[str, Measure] = {
             compute=_activity_amount,
             help="帮扶活动中写明的金额，以万元计",
         ),
-        Measure(
-            "reports", "宣传报道篇数", "篇", "publicity", (Param("level", "媒体级别", MEDIA_LEVELS), *REPORT_PARAMS)
-        ),
+        Measure("reports", "宣传报道篇数", "篇", "publicity", (*_fields("publicity", "level"), *REPORT_PARAMS)),
         Measure(
             "provincial_reports",
             "省级以上媒体报道篇数",
