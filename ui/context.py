@@ -4,7 +4,8 @@ through one undo stack.
 Views read with short sessions of their own. Changes go through `save_record`, `delete_records` and
 `restore_records`, each one transaction, pushed on the undo stack already done, so Ctrl+Z reverses it with the
 same ledger functions (an added record goes to the recycle bin, a deleted one comes back, an edit is edited
-back) and the audit log keeps both.
+back) and the audit log keeps both. Each change, and each undo and redo of it, says what it touched
+(`ui.changes.Changes`), so that views read again only that.
 """
 
 from __future__ import annotations
@@ -27,11 +28,13 @@ from ledger.models import Pairing, Record, Task
 from ledger.plans import snapshots
 from ledger.plans import store as plans
 from ledger.storage.folder import Ledger
+from ui.changes import EVERYTHING, Changes, PlanScope, Touched
 
 
 class LedgerContext(QObject):
-    #: Records, plans or evidence changed; views reload.
-    changed = Signal()
+    #: Records, plans, evidence, pairings or settings changed: a `Changes` says which; views read again what it
+    #: touched.
+    changed = Signal(object)
     #: The pairing or year every view follows was chosen anew.
     scope_changed = Signal()
     #: A change could not be made or undone; the window shows the message.
@@ -74,7 +77,7 @@ class LedgerContext(QObject):
     def renew(self, ledger: Ledger | None = None) -> None:
         """After a merge or a restore (`ledger`: the restored one, reopened) the records are not those the undo
         stack's commands were made on, so those go; a pairing or year the ledger no longer has is chosen anew,
-        and every view reloads."""
+        and every view reads everything again."""
         if ledger is not None:
             self.ledger = ledger
         self.undo_stack.clear()
@@ -84,7 +87,7 @@ class LedgerContext(QObject):
             self.pairing = pairing
         if year is None or year in self.years():
             self.year = year
-        self.changed.emit()
+        self.changed.emit(EVERYTHING)
 
     # Writing -------------------------------------------------------------------------------------
 
@@ -97,17 +100,19 @@ class LedgerContext(QObject):
                 with self.session() as session, session.begin():
                     record = records.add_record(session, kind, values)
                     record_id, title = record.id, record.title  # a cadre's title is composed on adding
-                self._push(_Added(self, kind, record_id, title))
+                    added = Changes(records=frozenset({Touched.of(record)}))
+                self._push(_Added(self, kind, record_id, title, added))
             else:
                 with self.session() as session, session.begin():
                     record = records.get_record(session, record_id)
-                    before = _editable(record)
+                    before, was = _editable(record), Touched.of(record)
                     changes = records.update_record(session, record, values)
                     title = record.title
+                    edited = Changes(records=frozenset({was, Touched.of(record)}))  # both years, when it moved
                 if changes:
                     after = {name: value for name, value in values.items() if name in changes}
                     undo_values = {name: before[name] for name in changes if name in before}
-                    self._push(_Edited(self, record_id, title, undo_values, after))
+                    self._push(_Edited(self, record_id, title, undo_values, after, edited))
         except InvalidInput as error:
             return error.problems
         return record_id
@@ -127,8 +132,9 @@ class LedgerContext(QObject):
             result = action(session, task)
             after = plans.target_snapshot(task)
             name = f"{task.seq} {task.item}".strip()
+            changes = Changes(plans=frozenset({PlanScope.of(task.plan)}))
         if before != after:
-            self._push(_TargetsChanged(self, task_id, name, before, after))
+            self._push(_TargetsChanged(self, task_id, name, before, after, changes))
         return result
 
     def link_records(self, task_id: uuid.UUID, record_ids: Sequence[uuid.UUID], *, link: bool) -> int:
@@ -139,9 +145,10 @@ class LedgerContext(QObject):
             chosen = [records.get_record(session, record_id) for record_id in record_ids]
             count = (plans.link_records if link else plans.unlink_records)(session, task, chosen)
             name = f"{task.seq} {task.item}".strip()
+            changes = Changes(plans=frozenset({PlanScope.of(task.plan)}))
         moved = [record_id for record_id in record_ids if (record_id in linked) != link]
         if moved:
-            self._push(_Linked(self, task_id, name, moved, link=link))
+            self._push(_Linked(self, task_id, name, moved, changes, link=link))
         return count
 
     def import_plan(
@@ -155,15 +162,30 @@ class LedgerContext(QObject):
             chosen = dataclasses.replace(reading, pairing=pairing)
             plan = plans.add_plan(session, chosen, doc_no=doc_no, source_name=source_name)
             plan_id, title = plan.id, plan.title
-        self._push(_PlanImported(self, plan_id, title))
+            changes = Changes(plans=frozenset({PlanScope.of(plan)}), pairings=reading.pairing_is_new)
+        self._push(_PlanImported(self, plan_id, title, changes))
         return plan_id
 
-    def write(self, action: Callable[[Session], Any]) -> Any:
-        """Runs `action` in one transaction and reports the change; not undoable (attachments, settings)."""
+    def write(self, action: Callable[[Session], Any], changes: Changes) -> Any:
+        """Runs `action` in one transaction and reports `changes`, what it touched; not undoable (a pairing added,
+        settings, a plan deleted)."""
         with self.session() as session, session.begin():
             result = action(session)
-        self.changed.emit()
+        self.changed.emit(changes)
         return result
+
+    def change_evidence(self, record_id: uuid.UUID, action: Callable[[Session], Any]) -> Any:
+        """Runs `action` on a record's attachments in one transaction and reports them changed; not undoable."""
+        with self.session() as session, session.begin():
+            result = action(session)
+        self.evidence_changed(record_id)
+        return result
+
+    def evidence_changed(self, record_id: uuid.UUID) -> None:
+        """Reports that a record's attachments changed: here, or on the worker (large files)."""
+        with self.session() as session:
+            touched = Touched.of(records.get_record(session, record_id))
+        self.changed.emit(Changes(evidence=frozenset({touched})))
 
     def _run(self, command: _Command) -> bool:
         try:
@@ -177,7 +199,7 @@ class LedgerContext(QObject):
     def _push(self, command: _Command) -> None:
         command.done = True
         self.undo_stack.push(command)
-        self.changed.emit()
+        self.changed.emit(command.changes)
 
 
 def _editable(record: Record) -> dict[str, Any]:
@@ -187,11 +209,12 @@ def _editable(record: Record) -> dict[str, Any]:
 
 
 class _Command(QUndoCommand):
-    """A change already made when pushed: its first redo is the push itself."""
+    """A change already made when pushed: its first redo is the push itself. Done or undone, it touches the
+    same things (`changes`)."""
 
-    def __init__(self, context: LedgerContext, text: str):
+    def __init__(self, context: LedgerContext, text: str, changes: Changes):
         super().__init__(text)
-        self.context = context
+        self.context, self.changes = context, changes
         self.done = False
 
     def redo(self) -> None:
@@ -209,15 +232,15 @@ class _Command(QUndoCommand):
             self.apply(forward)
         except LedgerError as error:
             self.context.failed.emit(str(error))
-        self.context.changed.emit()
+        self.context.changed.emit(self.changes)
 
     def apply(self, forward: bool) -> None:
         raise NotImplementedError
 
 
 class _Added(_Command):
-    def __init__(self, context: LedgerContext, kind: str, record_id: uuid.UUID, title: str):
-        super().__init__(context, f"新增{KINDS[kind].label}记录“{title}”")
+    def __init__(self, context: LedgerContext, kind: str, record_id: uuid.UUID, title: str, changes: Changes):
+        super().__init__(context, f"新增{KINDS[kind].label}记录“{title}”", changes)
         self.record_id = record_id
 
     def apply(self, forward: bool) -> None:
@@ -227,8 +250,10 @@ class _Added(_Command):
 
 
 class _Edited(_Command):
-    def __init__(self, context: LedgerContext, record_id: uuid.UUID, title: str, before: dict, after: dict):
-        super().__init__(context, f"修改“{title}”")
+    def __init__(
+        self, context: LedgerContext, record_id: uuid.UUID, title: str, before: dict, after: dict, changes: Changes
+    ):
+        super().__init__(context, f"修改“{title}”", changes)
         self.record_id, self.before, self.after = record_id, before, after
 
     def apply(self, forward: bool) -> None:
@@ -238,21 +263,30 @@ class _Edited(_Command):
 
 
 class _Deleted(_Command):
+    """Records moved to the recycle bin or back; what they are (their kinds, pairings and years) is known once
+    they are read, when the change is first made."""
+
     def __init__(self, context: LedgerContext, record_ids: list[uuid.UUID], *, delete: bool):
         verb = "删除" if delete else "恢复"
-        super().__init__(context, f"{verb} {len(record_ids)} 条记录")
+        super().__init__(context, f"{verb} {len(record_ids)} 条记录", Changes())
         self.record_ids, self.delete = record_ids, delete
 
     def apply(self, forward: bool) -> None:
         moving = records.delete_record if forward == self.delete else records.restore_record
+        touched = set()
         with self.context.session() as session, session.begin():
             for record_id in self.record_ids:
-                moving(session, records.get_record(session, record_id))
+                record = records.get_record(session, record_id)
+                moving(session, record)
+                touched.add(Touched.of(record))
+        self.changes = Changes(records=frozenset(touched))
 
 
 class _TargetsChanged(_Command):
-    def __init__(self, context: LedgerContext, task_id: uuid.UUID, name: str, before: list, after: list):
-        super().__init__(context, f"修改指标“{_short(name)}”")
+    def __init__(
+        self, context: LedgerContext, task_id: uuid.UUID, name: str, before: list, after: list, changes: Changes
+    ):
+        super().__init__(context, f"修改指标“{_short(name)}”", changes)
         self.task_id, self.before, self.after = task_id, before, after
 
     def apply(self, forward: bool) -> None:
@@ -262,9 +296,11 @@ class _TargetsChanged(_Command):
 
 
 class _Linked(_Command):
-    def __init__(self, context: LedgerContext, task_id: uuid.UUID, name: str, record_ids: list, *, link: bool):
+    def __init__(
+        self, context: LedgerContext, task_id: uuid.UUID, name: str, record_ids: list, changes: Changes, *, link: bool
+    ):
         verb = "关联" if link else "取消关联"
-        super().__init__(context, f"{verb} {len(record_ids)} 条记录（{_short(name)}）")
+        super().__init__(context, f"{verb} {len(record_ids)} 条记录（{_short(name)}）", changes)
         self.task_id, self.record_ids, self.link = task_id, record_ids, link
 
     def apply(self, forward: bool) -> None:
@@ -279,8 +315,8 @@ class _PlanImported(_Command):
     of what they held); redone, it comes back as it was when undone, with the same ids, so the commands above it
     on the stack find its tasks again. A pairing added with it stays: pairings are never deleted."""
 
-    def __init__(self, context: LedgerContext, plan_id: uuid.UUID, title: str):
-        super().__init__(context, f"导入计划“{_short(title)}”")
+    def __init__(self, context: LedgerContext, plan_id: uuid.UUID, title: str, changes: Changes):
+        super().__init__(context, f"导入计划“{_short(title)}”", changes)
         self.plan_id = plan_id
         self.snapshot: snapshots.PlanSnapshot | None = None
 

@@ -1,8 +1,9 @@
 """The evidence of one record beside its form: thumbnails, files dropped or picked to attach, the system
 viewer to open them, and removal to the recycle bin.
 
-Every change goes through `ledger.evidence` inside `LedgerContext.write`; the panel only asks the user and
-shows what the ledger says, including its refusals (an archived record's evidence is locked).
+Every change goes through `ledger.evidence` inside `LedgerContext.change_evidence`; the panel only asks the user
+and shows what the ledger says, including its refusals (an archived record's evidence is locked). It reads the
+record again when a change touched it or its evidence.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from ledger.evidence_roles import OTHER, guess_role
 from ledger.kinds.common import ARCHIVED
 from ledger.limits import Limits
 from ledger.models import EVIDENCE_ROLES, Attachment
+from ui.changes import Changes
 from ui.context import LedgerContext
 from ui.evidence_details import DetailsDialog
 from ui.evidence_files import (
@@ -129,8 +131,12 @@ class EvidencePanel(QWidget):
         layout.addWidget(self.hint)
 
         self.setAcceptDrops(True)
-        context.changed.connect(self.reload)
+        context.changed.connect(self._changed)
         self.reload()
+
+    def _changed(self, changes: Changes) -> None:
+        if changes.touches_record(self.record_id):
+            self.reload()
 
     def reload(self) -> None:
         with self.context.session() as session:
@@ -247,7 +253,7 @@ class EvidencePanel(QWidget):
             return
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            warnings = self.context.write(attach)
+            warnings = self.context.change_evidence(self.record_id, attach)
         except (LedgerError, OSError) as error:
             self._attached(Outcome(JobState.FAILED, error=error))
             return
@@ -277,7 +283,7 @@ class EvidencePanel(QWidget):
             progress.close()
             progress.deleteLater()
             if outcome.state is JobState.DONE:
-                self.context.changed.emit()
+                self.context.evidence_changed(self.record_id)
             self._attached(outcome)
 
         self.runner.ended.connect(ended)
@@ -362,7 +368,7 @@ class EvidencePanel(QWidget):
                 evidence.update_attachment(session, session.get(Attachment, attachment_id), **change)
 
         try:
-            self.context.write(update)
+            self.context.change_evidence(self.record_id, update)
         except LedgerError as error:
             self._tell(self.tr("未能修改"), str(error))
 
@@ -410,7 +416,7 @@ class EvidencePanel(QWidget):
                 evidence.detach(session, session.get(Attachment, attachment_id))
 
         try:
-            self.context.write(detach)
+            self.context.change_evidence(self.record_id, detach)
         except LedgerError as error:
             self._tell(self.tr("未能移除"), str(error))
 

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from ledger import evidence
 from ledger.kinds import KINDS
+from ui.changes import Changes
 from ui.context import LedgerContext
 from ui.evidence_files import badge_icon, thumbnail, viewing_copy
 
@@ -136,6 +137,13 @@ class EvidenceView(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.table)
         self.rows: list[_Row] = []
+
+    def refresh(self, changes: Changes) -> None:
+        """Reads all again when records of the pairing and year shown changed (a title, a deletion, a year) or
+        their evidence did."""
+        pairing, year = self.context.pairing, self.context.year
+        if changes.records_in(pairing, year) or changes.evidence_in(pairing, year):
+            self.reload()
 
     def reload(self) -> None:
         with self.context.session() as session:

@@ -33,6 +33,7 @@ from ledger.excel.export import EVIDENCE_SHEET, PROGRESS_SHEET, ExportSummary, e
 from ledger.excel.importing import CONFLICT_RULES, Conflict, ImportFailed, ImportReport, Mistake, import_workbook
 from ledger.jobs import Job
 from ledger.kinds import KINDS
+from ui.changes import EVERYTHING
 from ui.context import LedgerContext
 from ui.jobs import JobDialog, PathField
 
@@ -345,7 +346,7 @@ class ExcelImportDialog(JobDialog):
         self._checked = None
         self.status.setText(self.tr("导入完成。"))
         self._show_lines(report.lines())
-        self.context.changed.emit()
+        self.context.changed.emit(EVERYTHING)
 
     def _failed(self, error: Exception) -> None:
         if not isinstance(error, ImportFailed):

@@ -30,6 +30,7 @@ from ledger import __version__, records
 from ledger.kinds import KINDS
 from ledger.storage.folder import is_ledger
 from ui.audit_log import AuditLog
+from ui.changes import EVERYTHING, Changes
 from ui.context import LedgerContext
 from ui.evidence_view import EvidenceView
 from ui.overview import Overview
@@ -112,12 +113,12 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([em * 9, em * 100])
         self.setCentralWidget(self.splitter)
 
-        # Views load when shown, and again when shown after a change: a large ledger's other kinds are not
-        # read at start or on every edit.
-        self._stale = {self.stack.widget(index) for index in range(self.stack.count())}
+        # Views load when shown, and when shown after a change read again what it touched: a large ledger's other
+        # kinds are not read at start or on every edit. What each view has not seen yet waits here, merged.
+        self._pending: dict[QWidget, Changes] = {self.stack.widget(i): EVERYTHING for i in range(self.stack.count())}
         self._scope_bar()
         self._menus()
-        context.changed.connect(self.reload)
+        context.changed.connect(self._changed)
         context.scope_changed.connect(self.reload)
         context.failed.connect(self._tell_failure)
         self._restore_state()
@@ -140,9 +141,11 @@ class MainWindow(QMainWindow):
     def _show_view(self, row: int) -> None:
         self.stack.setCurrentIndex(row)
         widget = self.stack.currentWidget()
-        if widget in self._stale:
-            self._stale.discard(widget)
-            if hasattr(widget, "reload"):
+        changes = self._pending.pop(widget, None)
+        if changes is not None:
+            if hasattr(widget, "refresh"):
+                widget.refresh(changes)
+            elif hasattr(widget, "reload"):  # a view that reads little (设置, 修改记录) reads it all again
                 widget.reload()
         self.statusBar().showMessage(widget.totals_text() if isinstance(widget, RecordTable) else "")
 
@@ -159,8 +162,18 @@ class MainWindow(QMainWindow):
         return widget if isinstance(widget, RecordTable) else None
 
     def reload(self) -> None:
-        self._fill_scope()
-        self._stale = {self.stack.widget(index) for index in range(self.stack.count())}
+        """Every view reads everything again (the pairing or year was chosen anew)."""
+        self._changed(EVERYTHING)
+
+    @Slot(object)
+    def _changed(self, changes: Changes) -> None:
+        """The shown view reads again what `changes` touched; the others will when shown."""
+        if changes.everything or changes.pairings or changes.records or changes.plans:
+            self._fill_scope()  # a pairing added, a year first used or no longer
+        for index in range(self.stack.count()):
+            widget = self.stack.widget(index)
+            waiting = self._pending.get(widget)
+            self._pending[widget] = changes if waiting is None else waiting | changes
         self._show_view(self.stack.currentIndex())
 
     # The pairing and year ------------------------------------------------------------------------
@@ -236,8 +249,7 @@ class MainWindow(QMainWindow):
 
         dialog = RecordDialog(self.context, kind, parent=self, **which)
         if run_modal(dialog) and dialog.saved_id is not None:
-            self.tables[kind].reload()
-            self._select(kind, dialog.saved_id)
+            self._select(kind, dialog.saved_id)  # its table read the record again when it was saved, or does now
 
     def _select(self, kind: str, record_id: uuid.UUID) -> None:
         table = self.show_kind(kind)

@@ -23,6 +23,7 @@ from ledger.plans.plan_json import target_label
 from ledger.plans.progress import STATES, plan_progress
 from ledger.plans.store import list_plans, number_text
 from ledger.summaries import kind_totals
+from ui.changes import Changes
 from ui.context import LedgerContext
 
 OVERDUE = QColor("#C0392B")
@@ -56,6 +57,12 @@ class Overview(QWidget):
         layout.addWidget(self.heading)
         layout.addWidget(self.totals)
         layout.addWidget(self.tasks, 1)
+
+    def refresh(self, changes: Changes) -> None:
+        """Reads all again when records or plans of the pairing and year shown changed; evidence counts for neither."""
+        pairing, year = self.context.pairing, self.context.year
+        if changes.records_in(pairing, year) or changes.plans_in(pairing, year):
+            self.reload()
 
     def reload(self) -> None:
         self.tasks.clear()

@@ -1,14 +1,17 @@
 """The model of a kind's records for the table (`ui.record_table`), and the proxy that sorts and filters it.
 
-The model holds the records' display texts and sort keys, loaded in one pass when the scope or the ledger
-changes, so sorting and filtering never touch the database. Besides the fields it has a 佐证 column (how many
-files are attached) and, in the recycle bin, when and by whom each record was deleted. Each field's texts, sort
-keys and plain amounts are what its type gives (`field.values`).
+The model holds the records' display texts and sort keys, loaded in one pass when the scope changes or the
+whole ledger may have, so sorting and filtering never touch the database; after a change of a few records only
+their rows are read again (`refresh`). Besides the fields it has a 佐证 column (how many files are attached) and,
+in the recycle bin, when and by whom each record was deleted. Each field's texts, sort keys and plain amounts are
+what its type gives (`field.values`).
 """
 
 from __future__ import annotations
 
 import uuid
+from collections import Counter
+from collections.abc import Collection, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -17,8 +20,10 @@ from PySide6.QtGui import QColor
 
 from ledger import records
 from ledger.assessment.gaps import missing_evidence
+from ledger.evidence import live_attachments
 from ledger.fields import Field
 from ledger.kinds import KINDS
+from ledger.models import Record
 from ui.context import LedgerContext
 
 _STATUS_COLOURS = {"已核实": QColor(Qt.GlobalColor.darkGreen), "已归档": QColor(Qt.GlobalColor.darkGray)}
@@ -69,23 +74,88 @@ class RecordTableModel(QAbstractTableModel):
         self.missing = missing
         for record_id, values in found:
             self.ids.append(record_id)
-            shown = [field.values.shown(values.get(field.name)) for field in self.fields]
-            keys = [field.values.sort_key(values.get(field.name)) for field in self.fields]
-            count = sum(roles.get(record_id, {}).values())
-            shown.append(str(count))
-            keys.append(float(count))
-            if self.deleted:
-                when, who = deletions.get(record_id, (None, ""))
-                local = when.astimezone() if isinstance(when, datetime) else None
-                shown += [f"{local:%Y-%m-%d %H:%M}" if local else "", who]
-                keys += [local.isoformat() if local else "", who]
-            self.rows.append(shown)
-            plain = [text for field in self.fields if (text := field.values.plain(values.get(field.name)))]
-            self.lines.append(" ".join(shown + plain))
-            self.keys.append(keys)
-            self.values.append([values.get(f.name) if f.values.adds_up else None for f in self.fields])
-            self.status.append(values.get("record_status") or "")
+            cells = self._cells(values, roles.get(record_id, {}), deletions.get(record_id, (None, "")))
+            for per_row, cell in zip(self._per_row(), cells, strict=True):
+                per_row.append(cell)
         self.endResetModel()
+
+    def refresh(self, record_ids: Collection[uuid.UUID]) -> None:
+        """Reads the rows of `record_ids` again, one record at a time: a row still in this table is changed in
+        place, one that left it (deleted, restored, moved to another year) is taken out, one that came into it
+        is added. The proxy sorts and filters them in."""
+        found: list[tuple[uuid.UUID, dict[str, Any]]] = []
+        roles: dict[uuid.UUID, dict[str, int]] = {}
+        deletions: dict[uuid.UUID, tuple[Any, str]] = {}
+        with self.context.session() as session:
+            for record_id in record_ids:
+                record = session.get(Record, record_id)
+                if record is None or not self._holds(record):
+                    continue
+                found.append((record_id, records.record_values(record)))
+                roles[record_id] = dict(Counter(attachment.role for attachment in live_attachments(record)))
+                deletions[record_id] = (record.deleted_at, record.deleted_by or "")
+        for record_id in record_ids:
+            self.missing.pop(record_id, None)
+        if not self.deleted:
+            self.missing.update(missing_evidence(self.kind, found, roles))
+        read = dict(found)
+        for record_id in record_ids:
+            at = self.ids.index(record_id) if record_id in self.ids else None
+            if record_id in read:
+                cells = self._cells(read[record_id], roles[record_id], deletions[record_id])
+                self._put(at, record_id, cells)
+            elif at is not None:
+                self.beginRemoveRows(QModelIndex(), at, at)
+                del self.ids[at]
+                for per_row in self._per_row():
+                    del per_row[at]
+                self.endRemoveRows()
+
+    def _holds(self, record: Record) -> bool:
+        """Whether the record belongs in this table: its kind, live or in the bin, of the scope shown."""
+        pairing, year = self.context.pairing, self.context.year
+        return (
+            record.kind == self.kind
+            and record.deleted == self.deleted
+            and (year is None or record.year == year)
+            and (not pairing or record.pairing.name == pairing)
+        )
+
+    def _put(self, at: int | None, record_id: uuid.UUID, cells: tuple) -> None:
+        """A row's cells in place of row `at`, or in a row added at the end (`at` None)."""
+        if at is None:
+            at = len(self.ids)
+            self.beginInsertRows(QModelIndex(), at, at)
+            self.ids.append(record_id)
+            for per_row, cell in zip(self._per_row(), cells, strict=True):
+                per_row.append(cell)
+            self.endInsertRows()
+            return
+        for per_row, cell in zip(self._per_row(), cells, strict=True):
+            per_row[at] = cell
+        self.dataChanged.emit(self.index(at, 0), self.index(at, self.columnCount() - 1))
+
+    def _per_row(self) -> tuple[list, ...]:
+        """The lists holding one item per row, besides the ids, in the order `_cells` gives a row's items."""
+        return self.rows, self.keys, self.lines, self.values, self.status
+
+    def _cells(self, values: Mapping[str, Any], roles: Mapping[str, int], deletion: tuple[Any, str]) -> tuple:
+        """A record's row: the texts shown, the sort keys, what the filter searches, the exact amounts and the
+        status; from its values, the roles of its live files and, in the bin, when and by whom it was deleted."""
+        shown = [field.values.shown(values.get(field.name)) for field in self.fields]
+        keys = [field.values.sort_key(values.get(field.name)) for field in self.fields]
+        count = sum(roles.values())
+        shown.append(str(count))
+        keys.append(float(count))
+        if self.deleted:
+            when, who = deletion
+            local = when.astimezone() if isinstance(when, datetime) else None
+            shown += [f"{local:%Y-%m-%d %H:%M}" if local else "", who]
+            keys += [local.isoformat() if local else "", who]
+        plain = [text for field in self.fields if (text := field.values.plain(values.get(field.name)))]
+        line = " ".join(shown + plain)
+        amounts = [values.get(f.name) if f.values.adds_up else None for f in self.fields]
+        return shown, keys, line, amounts, values.get("record_status") or ""
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(self.rows)

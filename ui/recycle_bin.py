@@ -7,6 +7,7 @@ from collections.abc import Callable
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from ledger.kinds import KINDS
+from ui.changes import Changes
 from ui.context import LedgerContext
 from ui.record_table import RecordTable
 from ui.transient import ask
@@ -36,9 +37,10 @@ class RecycleBin(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.tabs)
 
-    def reload(self) -> None:
+    def refresh(self, changes: Changes) -> None:
+        """Each kind's tab reads again what `changes` touched of it."""
         for index, table in enumerate(self.tables.values()):
-            table.reload()
+            table.refresh(changes)
             count = table.model.rowCount()
             self.tabs.setTabText(index, f"{KINDS[table.kind].label}（{count}）" if count else KINDS[table.kind].label)
         # An empty tab shows nothing to restore: open the first kind that has deleted records instead.

@@ -22,6 +22,7 @@ from ledger.errors import LedgerError
 from ledger.pdf.fonts import find_fonts
 from ledger.settings import MASK_PERSONAL, read_settings, write_settings
 from ledger.storage.backup import list_backups
+from ui.changes import Changes
 from ui.context import LedgerContext
 
 #: The settings this view edits, as `ledger config` names them.
@@ -138,7 +139,7 @@ class SettingsView(QWidget):
             self._say_pairing(self.tr("已有结对关系“{0}”。").format(name), error=True)
             return
         try:
-            self.context.write(lambda session: records.add_pairing(session, east, west))
+            self.context.write(lambda session: records.add_pairing(session, east, west), Changes(pairings=True))
         except LedgerError as error:
             self._say_pairing(str(error), error=True)
             return
@@ -175,7 +176,7 @@ class SettingsView(QWidget):
             "mask_personal": MASK_PERSONAL.text(self.mask.isChecked()),
         }
         try:
-            self.context.write(lambda session: write_settings(session, values))
+            self.context.write(lambda session: write_settings(session, values), Changes())
         except LedgerError as error:  # a value the setting refuses: nothing was saved
             self.saved.setText(str(error))
             return

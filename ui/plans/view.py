@@ -38,6 +38,7 @@ from ledger.errors import LedgerError
 from ledger.models import Task
 from ledger.plans import store as plans
 from ledger.plans.plan_json import task_json
+from ui.changes import Changes, PlanScope
 from ui.context import LedgerContext
 from ui.plans.display import em_width, shown_deadline, target_text
 from ui.plans.import_preview import PlanImportPreview
@@ -171,6 +172,12 @@ class PlanView(QWidget):
         self.reload()
 
     # Reading -------------------------------------------------------------------------------------
+
+    def refresh(self, changes: Changes) -> None:
+        """Reads all again when plans of the pairing and year shown changed (their tasks, targets or links): a
+        record changed does not change what is shown here."""
+        if changes.plans_in(self.context.pairing, self.context.year):
+            self.reload()
 
     def reload(self) -> None:
         chosen = self.plan_box.currentData()
@@ -359,7 +366,7 @@ class PlanView(QWidget):
         try:
             with self.context.session() as session:
                 plan = plans.get_plan(session, str(plan_id))
-                title = plan.title
+                title, changes = plan.title, Changes(plans=frozenset({PlanScope.of(plan)}))
                 linked = sum(len(plans.linked_record_ids(session, task)) for task in plan.tasks)
         except LedgerError as error:
             self._warn(self.tr("未能删除"), str(error))
@@ -370,7 +377,9 @@ class PlanView(QWidget):
         if not self._confirm(self.tr("删除计划"), self.tr("删除计划“{0}”？").format(title), detail):
             return
         try:
-            self.context.write(lambda session: plans.delete_plan(session, plans.get_plan(session, str(plan_id))))
+            self.context.write(
+                lambda session: plans.delete_plan(session, plans.get_plan(session, str(plan_id))), changes
+            )
         except LedgerError as error:
             self._warn(self.tr("未能删除"), str(error))
 
