@@ -10,16 +10,13 @@ for the export, and a bare python-calamine read of the same file for the imports
 from __future__ import annotations
 
 import argparse
-import multiprocessing
-import random
 import resource
 import sqlite3
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-from ledger_bench import meeting_rows
+from ledger_bench import fill, in_own_process
 
 from ledger import records
 from ledger.excel.sheets import SHEET_NAMES
@@ -36,29 +33,11 @@ def _measured(step, queue, *args) -> None:
 
 def run(step, *args) -> tuple[float, float, object]:
     """(seconds, peak MB, result) of `step(*args)` in a fresh process."""
-    context = multiprocessing.get_context("fork")
-    queue = context.Queue()
-    process = context.Process(target=_measured, args=(step, queue, *args))
-    process.start()
-    outcome = queue.get()
-    process.join()
-    if process.exitcode:
-        sys.exit(f"step {step.__name__} failed")
-    return outcome
+    return in_own_process("fork", _measured, step, *args)
 
 
 def idle() -> None:
     """The footprint of a process that has imported everything and done nothing."""
-
-
-def fill(folder: Path, count: int) -> None:
-    rows = meeting_rows(count, random.Random(7))
-    with Ledger.create(folder, author="bench") as ledger:
-        with ledger.session() as session, session.begin():
-            records.add_pairing(session, "鹤山市", "龙州县")
-        for offset in range(0, len(rows), 5000):
-            with ledger.session() as session, session.begin():
-                records.add_many(session, "meeting", rows[offset : offset + 5000])
 
 
 def export(folder: Path, path: Path) -> int:

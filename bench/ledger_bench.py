@@ -1,7 +1,8 @@
 """Ledger speed on 100,000 records: bulk insert rate and a filtered, sorted page of 200 rows.
 
 Figures are printed, not asserted, each beside a floor measured in the same run on the same
-machine (plain sqlite3 doing the same work), so the ratio means something on a busy machine.
+machine (plain sqlite3 doing the same work), so the ratio means something on a busy machine. The other benches
+take their meeting rows, their filled ledger and their steps run apart (`in_own_process`) from here.
 
     python bench/ledger_bench.py [--records 100000]
 """
@@ -9,9 +10,11 @@ machine (plain sqlite3 doing the same work), so the ratio means something on a b
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import random
 import sqlite3
 import statistics
+import sys
 import tempfile
 import time
 import uuid
@@ -42,6 +45,31 @@ def meeting_rows(count: int, rng: random.Random) -> list[dict]:
             }
         )
     return rows
+
+
+def fill(folder: Path, count: int) -> None:
+    """A new ledger in `folder` holding `count` meetings, for the benches that measure what reads it."""
+    rows = meeting_rows(count, random.Random(7))
+    with Ledger.create(folder, author="bench") as ledger:
+        with ledger.session() as session, session.begin():
+            records.add_pairing(session, "鹤山市", "龙州县")
+        for offset in range(0, len(rows), 5000):
+            with ledger.session() as session, session.begin():
+                records.add_many(session, "meeting", rows[offset : offset + 5000])
+
+
+def in_own_process(start: str, measured, step, *args):
+    """What `measured(step, queue, *args)` puts on the queue, run in a process of its own started by the
+    multiprocessing method `start` ("fork", "spawn"); a failing step ends the bench."""
+    context = multiprocessing.get_context(start)
+    queue = context.Queue()
+    process = context.Process(target=measured, args=(step, queue, *args))
+    process.start()
+    outcome = queue.get()
+    process.join()
+    if process.exitcode:
+        sys.exit(f"step {step.__name__} failed")
+    return outcome
 
 
 def timed(action) -> float:

@@ -11,16 +11,13 @@ same texts. Figures are printed with their ratio to the floor, not asserted.
 from __future__ import annotations
 
 import argparse
-import multiprocessing
 import os
-import random
 import sqlite3
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-from ledger_bench import meeting_rows
+from ledger_bench import fill, in_own_process
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 FILTER = "联席 党政"
@@ -32,28 +29,7 @@ def _measured(step, queue, *args) -> None:
 
 def run(step, *args):
     """What `step(*args)` returns, run in a fresh process, so each start is a cold one for Qt and Python."""
-    context = multiprocessing.get_context("spawn")
-    queue = context.Queue()
-    process = context.Process(target=_measured, args=(step, queue, *args))
-    process.start()
-    outcome = queue.get()
-    process.join()
-    if process.exitcode:
-        sys.exit(f"step {step.__name__} failed")
-    return outcome
-
-
-def fill(folder: Path, count: int) -> None:
-    from ledger import records
-    from ledger.storage.folder import Ledger
-
-    rows = meeting_rows(count, random.Random(7))
-    with Ledger.create(folder, author="bench") as ledger:
-        with ledger.session() as session, session.begin():
-            records.add_pairing(session, "鹤山市", "龙州县")
-        for offset in range(0, len(rows), 5000):
-            with ledger.session() as session, session.begin():
-                records.add_many(session, "meeting", rows[offset : offset + 5000])
+    return in_own_process("spawn", _measured, step, *args)
 
 
 def _until_painted(app, widget) -> None:

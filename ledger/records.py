@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy import String, cast, func, or_, select, type_coerce
+from sqlalchemy.engine import ScalarResult
 from sqlalchemy.orm import Session
 
 from ledger.audit_entries import audit, author_of, record_changes
@@ -159,16 +160,21 @@ def list_records(
     if text:
         pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         # A tie's activities are JSON text holding their words as typed: matched as that text, they are found too.
-        columns = [
-            type_coerce(getattr(model, field.name), String)
-            for field in spec.fields
-            if field.values.searched
-        ]
+        columns = [type_coerce(getattr(model, field.name), String) for field in spec.fields if field.values.searched]
         query = query.where(or_(*(column.like(pattern, escape="\\") for column in columns)))
     query = query.order_by(*_date_order(spec, model))
     if limit is not None:
         query = query.limit(limit)
     return session.scalars(query).all()
+
+
+def year_of_records(session: Session, kind: str, pairing: Pairing, year: int) -> ScalarResult[Record]:
+    """A pairing's live records of one kind and year, in date order: what the binder and the evidence gaps read."""
+    model = MODELS[kind]
+    query = select(model).where(
+        model.kind == kind, model.pairing_id == pairing.id, model.year == year, model.deleted_at.is_(None)
+    )
+    return session.scalars(query.order_by(*_date_order(kind_spec(kind), model)))
 
 
 def value_rows(

@@ -78,6 +78,33 @@ def demo_build(tmp_path_factory):
 
 
 @pytest.fixture
+def demo_copy(demo_build, tmp_path) -> Path:
+    """A copy of the demo ledger, for a test that changes it."""
+    path = tmp_path / "ledger"
+    shutil.copytree(demo_build[0], path)
+    return path
+
+
+@pytest.fixture
+def window(demo_copy, qtbot):
+    """The main window on a copy of the demo ledger, shown at 1366×768 from the window's default settings.
+    Qt is imported here, not above: the tests of the core run without it."""
+    from PySide6.QtCore import QSettings
+
+    from ui.context import LedgerContext
+    from ui.main_window import MainWindow
+
+    QSettings().clear()  # each test starts from the window's defaults
+    main = MainWindow(LedgerContext(Ledger.open(demo_copy, author=AUTHOR)))
+    qtbot.addWidget(main)
+    main.resize(1366, 768)
+    main.show()
+    yield main
+    main.close()
+    main.context.ledger.close()  # after a restore, not the ledger the window opened with
+
+
+@pytest.fixture
 def figures() -> dict[str, str]:
     """Where a test leaves a figure for the summary at the end of the run: figures["kills survived"] = "200"."""
     return _FIGURES

@@ -1,7 +1,6 @@
 """Evidence gaps: the framework's rules of what each record needs, checked against the demo's evidence."""
 
 import json
-import shutil
 from datetime import date
 
 import pytest
@@ -34,13 +33,6 @@ def test_a_rule_naming_an_unknown_role_is_refused_with_the_rule(tmp_path):
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     with pytest.raises(FrameworkError, match="任命书"):
         frameworks.load_file(path)
-
-
-@pytest.fixture
-def demo_copy(demo_build, tmp_path):
-    path = tmp_path / "ledger"
-    shutil.copytree(demo_build[0], path)
-    return path
 
 
 def test_the_demo_lacks_two_donation_agreements_and_attaching_one_closes_its_gap(demo_copy, tmp_path):

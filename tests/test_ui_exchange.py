@@ -11,7 +11,7 @@ import time
 import zipfile
 
 import pytest
-from PySide6.QtCore import QSettings
+from job_dialogs import WAIT, finish
 from PySide6.QtWidgets import QMessageBox
 from samples import VALID
 
@@ -21,32 +21,10 @@ from ledger.jobs import Job
 from ledger.storage.backup import list_backups
 from ledger.storage.folder import Ledger
 from ui import audit_log, backup_dialogs, exchange_dialogs
-from ui.context import LedgerContext
-from ui.main_window import MainWindow
 from ui.record_dialog import RecordDialog
 from ui.worker import JobState
 
 AUTHOR = "测试员"
-WAIT = 60_000  # ms
-
-
-@pytest.fixture
-def folder(demo_build, tmp_path):
-    path = tmp_path / "ledger"
-    shutil.copytree(demo_build[0], path)
-    return path
-
-
-@pytest.fixture
-def window(folder, qtbot):
-    QSettings().clear()
-    main = MainWindow(LedgerContext(Ledger.open(folder, author=AUTHOR)))
-    qtbot.addWidget(main)
-    main.resize(1366, 768)
-    main.show()
-    yield main
-    main.close()
-    main.context.ledger.close()  # after a restore, not the ledger the window opened with
 
 
 @pytest.fixture
@@ -54,12 +32,6 @@ def answer_yes(monkeypatch):
     asked = []
     monkeypatch.setattr(QMessageBox, "warning", lambda *args: asked.append(args[2]) or QMessageBox.StandardButton.Yes)
     return asked
-
-
-def _finish(qtbot, dialog, start):
-    with qtbot.waitSignal(dialog.job_ended, timeout=WAIT):
-        start()
-    return dialog.state
 
 
 def _editable_meeting(context):
@@ -81,10 +53,10 @@ def _titles(table) -> set[str]:
 
 
 @pytest.fixture
-def package(folder, tmp_path):
+def package(demo_copy, tmp_path):
     """A package from a copy of the ledger where 乙 added a meeting and moved one to 乙地."""
     other = tmp_path / "乙"
-    shutil.copytree(folder, other)
+    shutil.copytree(demo_copy, other)
     with Ledger.open(other, author="乙") as ledger:
         with ledger.session() as session, session.begin():
             records.add_record(session, "meeting", {**VALID["meeting"], "title": "乙新增的会议"})
@@ -102,7 +74,7 @@ def test_the_merge_preview_lists_the_conflict_writes_nothing_and_the_merge_shows
 
     dialog = window.open_job("MergeDialog")
     dialog.set_source(package)
-    assert _finish(qtbot, dialog, dialog.start_button.click) == JobState.DONE
+    assert finish(qtbot, dialog, dialog.start_button.click) == JobState.DONE
     details = dialog.details.toPlainText()
     assert "将新增记录 1 条" in details and "冲突 1 条" in details and "乙新增的会议" in details
     assert dialog.conflicts.isVisible() and dialog.conflicts.topLevelItemCount() == 1
@@ -122,7 +94,7 @@ def test_the_merge_preview_lists_the_conflict_writes_nothing_and_the_merge_shows
     assert dialog.conflicts.topLevelItem(0).text(3) == "留待人工处理"
     assert _meetings(context) == before
 
-    assert _finish(qtbot, dialog, dialog.merge_button.click) == JobState.DONE
+    assert finish(qtbot, dialog, dialog.merge_button.click) == JobState.DONE
     assert "已新增记录 1 条" in dialog.details.toPlainText() and "合并前的数据库已备份" in dialog.details.toPlainText()
     after = _meetings(context)
     assert len(after) == len(before) + 1 and after[shared.id] == (shared.title, "甲地")
@@ -141,7 +113,7 @@ def test_a_tampered_package_shows_why_and_changes_nothing(window, package, qtbot
     window.context.changed.connect(lambda: changes.append(True))
     dialog = window.open_job("MergeDialog")
     dialog.set_source(bad)
-    assert _finish(qtbot, dialog, dialog.start) == JobState.FAILED
+    assert finish(qtbot, dialog, dialog.start) == JobState.FAILED
     assert "坏包.zip" in dialog.status.text() and "校验值不符" in dialog.status.text()
     assert not dialog.merge_button.isEnabled() and not dialog.conflicts.isVisible()
     assert _meetings(window.context) == before and changes == []
@@ -151,7 +123,7 @@ def test_a_package_of_one_year_is_written_and_its_folder_offered(window, qtbot, 
     dialog = window.open_job("PackDialog")
     dialog.year.setCurrentIndex(dialog.year.findData(2020))
     dialog.set_output(tmp_path / "包.zip")
-    assert _finish(qtbot, dialog, dialog.start) == JobState.DONE
+    assert finish(qtbot, dialog, dialog.start) == JobState.DONE
     assert dialog.result.records > 0 and (tmp_path / "包.zip").is_file()
     assert "已打包" in dialog.status.text()
     assert dialog.open_folder_button.isVisible() and not dialog.open_file_button.isVisible()
@@ -195,7 +167,7 @@ def test_restoring_a_listed_backup_brings_back_the_earlier_records_in_the_same_w
     assert dialog.table.rowCount() == len(list_backups(opened.backups_dir)) and "手动" in listed
     dialog.table.selectRow([backup.path for backup in dialog.backups].index(earlier))
     assert dialog.source == earlier
-    assert _finish(qtbot, dialog, dialog.start_button.click) == JobState.DONE
+    assert finish(qtbot, dialog, dialog.start_button.click) == JobState.DONE
     assert answer_yes and "另存为一份备份" in answer_yes[0]
 
     assert context.ledger is not opened and gone.id in table.model.ids  # the table reloaded itself
@@ -216,7 +188,7 @@ def test_a_damaged_backup_leaves_the_ledger_open_as_it_was(window, qtbot, answer
     dialog = window.open_job("RestoreDialog")
     dialog.choose(damaged)
     assert dialog.table.selectionModel().selectedRows() == [] and "坏的.sqlite" in dialog.chosen.text()
-    assert _finish(qtbot, dialog, dialog.start) == JobState.FAILED
+    assert finish(qtbot, dialog, dialog.start) == JobState.FAILED
     assert "坏的.sqlite" in dialog.status.text() and "不是台账的数据库" in dialog.status.text()
     assert _meetings(context) == before and context.undo_stack.count() == undo
     assert not [backup for backup in list_backups(context.ledger.backups_dir) if backup.reason == "before-restore"]
@@ -227,13 +199,13 @@ def test_a_damaged_backup_leaves_the_ledger_open_as_it_was(window, qtbot, answer
 def test_a_full_backup_restores_through_another_file(window, qtbot, answer_yes, tmp_path):
     dialog = window.open_job("FullBackupDialog")
     dialog.set_output(tmp_path / "完整.zip")
-    assert _finish(qtbot, dialog, dialog.start) == JobState.DONE
+    assert finish(qtbot, dialog, dialog.start) == JobState.DONE
     assert (tmp_path / "完整.zip").is_file() and "已完整备份" in dialog.status.text()
     before = _meetings(window.context)
     window.context.delete_records([_editable_meeting(window.context).id])
     restore = window.open_job("RestoreDialog")
     restore.choose(tmp_path / "完整.zip")
-    assert _finish(qtbot, restore, restore.start) == JobState.DONE
+    assert finish(qtbot, restore, restore.start) == JobState.DONE
     assert _meetings(window.context) == before
 
 
@@ -252,7 +224,7 @@ def test_a_close_backup_that_fails_before_a_restore_is_said_and_the_restore_goes
     monkeypatch.setattr(Ledger, "backup_if_changed", disk_full)
     restore = window.open_job("RestoreDialog")
     restore.choose(saved)
-    assert _finish(qtbot, restore, restore.start) == JobState.DONE
+    assert finish(qtbot, restore, restore.start) == JobState.DONE
     backups = window.context.ledger.backups_dir
     assert told == [
         f"关闭时备份失败：磁盘空间已满，无法写入“{backups}”：请删除不需要的文件腾出空间（或换一个有空间的磁盘），"

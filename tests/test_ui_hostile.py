@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from hostile_samples import ATTACH, IMPORT, PLAN, SAMPLES, Sample, Sources, build, fingerprint, noise_photo
+from job_dialogs import finish
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -25,7 +26,6 @@ from ui.jobs import JobState
 from ui.plans.view import PlanView
 
 AUTHOR = "测试员"
-WAIT = 60_000  # ms
 
 
 def _samples(command: str, *keys: str) -> list[Sample]:
@@ -153,8 +153,7 @@ def _check(qtbot, context, path: Path) -> ExcelImportDialog:
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.set_source(path)
-    with qtbot.waitSignal(dialog.job_ended, timeout=WAIT):
-        dialog.start_button.click()
+    finish(qtbot, dialog, dialog.start_button.click)
     return dialog
 
 

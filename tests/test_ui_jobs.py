@@ -10,6 +10,7 @@ import time
 
 import openpyxl
 import pytest
+from job_dialogs import WAIT, finish
 from pypdf import PdfReader
 from PySide6.QtCore import Qt, QTimer
 from sqlalchemy import func, select
@@ -29,7 +30,6 @@ from ui.jobs import JobRunner, JobState
 
 AUTHOR = "测试员"
 PAIRING = "鹤山市—龙州县"
-WAIT = 60_000  # ms: generous, for a slow CI machine; the jobs here take a second or two
 
 
 @pytest.fixture
@@ -54,13 +54,6 @@ def _shown(qtbot, dialog):
     return dialog
 
 
-def _finish(qtbot, dialog, start):
-    """Starts the dialog's job with `start()` and waits for it to end."""
-    with qtbot.waitSignal(dialog.job_ended, timeout=WAIT):
-        start()
-    return dialog.state
-
-
 def _quick_binder(dialog):
     """A few seconds at most: one section, record sheets only."""
     dialog.layout_fields.sections.setText("一")
@@ -72,7 +65,7 @@ def test_excel_export_started_with_enter_writes_a_workbook_that_opens(context, q
     assert dialog.output.path().name == f"2020年{PAIRING}台账.xlsx"
     assert dialog.pairing.currentData() == PAIRING and dialog.year.currentData() == 2020
     dialog.set_output(out / "台账")  # the suffix is added
-    assert _finish(qtbot, dialog, lambda: qtbot.keyClick(dialog, Qt.Key.Key_Return)) == JobState.DONE
+    assert finish(qtbot, dialog, lambda: qtbot.keyClick(dialog, Qt.Key.Key_Return)) == JobState.DONE
     book = openpyxl.load_workbook(out / "台账.xlsx", read_only=True)
     assert "会议与互访台账" in book.sheetnames
     book.close()
@@ -86,23 +79,33 @@ def test_only_the_chosen_kinds_are_exported(context, qtbot, out):
     dialog.set_output(out / "会议.xlsx")
     for name, box in dialog.kinds.items():
         box.setChecked(name == "meeting")
-    assert _finish(qtbot, dialog, dialog.start_button.click) == JobState.DONE
+    assert finish(qtbot, dialog, dialog.start_button.click) == JobState.DONE
     book = openpyxl.load_workbook(out / "会议.xlsx", read_only=True)
     assert "会议与互访台账" in book.sheetnames and "培训台账" not in book.sheetnames
     book.close()
 
 
+def _failed_export(qtbot, context, monkeypatch, target, error):
+    """The export dialog after its export to `target` raised `error(path)`: the job ended as failed."""
+
+    def failing(session, path, **options):
+        raise error(path)
+
+    monkeypatch.setattr(excel_dialogs, "export_workbook", failing)
+    dialog = _shown(qtbot, ExcelExportDialog(context))
+    dialog.set_output(target)
+    assert finish(qtbot, dialog, dialog.start) == JobState.FAILED
+    return dialog
+
+
 def test_a_failed_export_says_why_in_chinese(context, qtbot, out, monkeypatch):
     target = out / "台账.xlsx"
 
-    def held_open_in_excel(session, path, **options):
+    def held_open_in_excel(path):
         # What Windows does to the final rename while Excel has the old file open.
-        raise PermissionError(13, "拒绝访问。", str(out / ".~tmp.xlsx"), None, str(path))
+        return PermissionError(13, "拒绝访问。", str(out / ".~tmp.xlsx"), None, str(path))
 
-    monkeypatch.setattr(excel_dialogs, "export_workbook", held_open_in_excel)
-    dialog = _shown(qtbot, ExcelExportDialog(context))
-    dialog.set_output(target)
-    assert _finish(qtbot, dialog, dialog.start) == JobState.FAILED
+    dialog = _failed_export(qtbot, context, monkeypatch, target, held_open_in_excel)
     assert dialog.status.text() == (
         f"未能完成：没有权限读写“{target}”：它可能正被其他程序（如 Excel、WPS）打开，或所在文件夹不允许写入；"
         "请关闭该文件或换一个位置后重试。"
@@ -114,13 +117,10 @@ def test_a_failed_export_says_why_in_chinese(context, qtbot, out, monkeypatch):
 def test_an_export_on_a_full_disk_names_the_workbook(context, qtbot, out, monkeypatch):
     target = out / "台账.xlsx"
 
-    def disk_full(session, path, **options):
-        raise OSError(28, "No space left on device")  # a write to an open file names no file
+    def disk_full(path):
+        return OSError(28, "No space left on device")  # a write to an open file names no file
 
-    monkeypatch.setattr(excel_dialogs, "export_workbook", disk_full)
-    dialog = _shown(qtbot, ExcelExportDialog(context))
-    dialog.set_output(target)
-    assert _finish(qtbot, dialog, dialog.start) == JobState.FAILED
+    dialog = _failed_export(qtbot, context, monkeypatch, target, disk_full)
     assert dialog.status.text() == (
         f"未能完成：磁盘空间已满，无法写入“{target}”：请删除不需要的文件腾出空间（或换一个有空间的磁盘），然后重试。"
     )
@@ -137,7 +137,7 @@ def test_a_job_on_a_full_disk_does_not_call_the_database_damaged(context, qtbot,
     monkeypatch.setattr(excel_dialogs, "export_workbook", disk_full)
     dialog = _shown(qtbot, ExcelExportDialog(context))
     dialog.set_output(context.ledger.path.parent / "out.xlsx")
-    assert _finish(qtbot, dialog, dialog.start) == JobState.FAILED
+    assert finish(qtbot, dialog, dialog.start) == JobState.FAILED
     database = context.ledger.database
     assert dialog.status.text() == (
         f"未能完成：磁盘空间已满，无法写入“{database}”：请删除不需要的文件腾出空间（或换一个有空间的磁盘），然后重试。"
@@ -150,7 +150,7 @@ def test_binder_runs_to_completion_and_offers_to_open_it(context, qtbot, out, mo
     assert dialog.mask_personal.isChecked()
     _quick_binder(dialog)
     dialog.set_output(out / "佐证材料.pdf")
-    assert _finish(qtbot, dialog, dialog.start_button.click) == JobState.DONE
+    assert finish(qtbot, dialog, dialog.start_button.click) == JobState.DONE
     pages = len(PdfReader(out / "佐证材料.pdf").pages)
     assert pages > 0 and pages == dialog.result.pages
     assert f"共 {pages} 页" in dialog.status.text()
@@ -165,7 +165,7 @@ def test_a_binder_of_a_section_the_framework_lacks_fails_with_the_ledgers_messag
     dialog = _shown(qtbot, BinderDialog(context))
     dialog.layout_fields.sections.setText("九十九")
     dialog.set_output(out / "佐证材料.pdf")
-    assert _finish(qtbot, dialog, dialog.start) == JobState.FAILED
+    assert finish(qtbot, dialog, dialog.start) == JobState.FAILED
     assert "九十九" in dialog.status.text()
     assert list(out.iterdir()) == []
 
@@ -214,7 +214,7 @@ def test_box_labels_through_their_dialog(context, qtbot, out):
     _quick_binder(dialog)
     dialog.retention.setCurrentText("永久")
     dialog.set_output(out / "档案盒标签.pdf")
-    assert _finish(qtbot, dialog, dialog.start) == JobState.DONE
+    assert finish(qtbot, dialog, dialog.start) == JobState.DONE
     boxes, pages = dialog.result
     assert len(boxes) == 1 and pages == len(PdfReader(out / "档案盒标签.pdf").pages)
     assert "1 盒" in dialog.status.text()
@@ -249,7 +249,7 @@ def test_import_lists_every_mistake_and_writes_nothing_then_imports_a_clean_file
 
     dialog = _shown(qtbot, ExcelImportDialog(context))
     dialog.set_source(bad)
-    assert _finish(qtbot, dialog, dialog.start_button.click) == JobState.FAILED
+    assert finish(qtbot, dialog, dialog.start_button.click) == JobState.FAILED
     model = dialog.mistakes
     assert model.rowCount() == 1 and dialog.mistakes_view.isVisible()
     row = [model.index(0, column).data() for column in range(model.columnCount())]
@@ -259,12 +259,12 @@ def test_import_lists_every_mistake_and_writes_nothing_then_imports_a_clean_file
     assert _ledger_state(context) == before and changes == []
 
     dialog.set_source(workbook)
-    assert _finish(qtbot, dialog, dialog.start) == JobState.DONE
+    assert finish(qtbot, dialog, dialog.start) == JobState.DONE
     assert not dialog.mistakes_view.isVisible() and dialog.import_button.isEnabled()
     assert "试导入" in dialog.details.toPlainText()
     assert _ledger_state(context) == before and changes == []
 
-    assert _finish(qtbot, dialog, dialog.import_button.click) == JobState.DONE
+    assert finish(qtbot, dialog, dialog.import_button.click) == JobState.DONE
     report = dialog.result
     assert not report.dry_run and report.sheets
     assert sum(sheet.new for sheet in report.sheets) == 0 and sum(sheet.updated for sheet in report.sheets) == 0
@@ -275,7 +275,7 @@ def test_import_lists_every_mistake_and_writes_nothing_then_imports_a_clean_file
 def test_choosing_another_file_withdraws_the_import(context, qtbot, workbook, tmp_path):
     dialog = _shown(qtbot, ExcelImportDialog(context))
     dialog.set_source(workbook)
-    assert _finish(qtbot, dialog, dialog.start) == JobState.DONE
+    assert finish(qtbot, dialog, dialog.start) == JobState.DONE
     assert dialog.import_button.isEnabled()
     dialog.set_source(tmp_path / "别的.xlsx")
     assert not dialog.import_button.isEnabled()
@@ -360,7 +360,7 @@ def test_each_conflict_of_a_stale_workbook_is_settled_on_its_own_row(context, qt
 
     dialog = _shown(qtbot, ExcelImportDialog(context))
     dialog.set_source(workbook)
-    assert _finish(qtbot, dialog, dialog.start_button.click) == JobState.FAILED
+    assert finish(qtbot, dialog, dialog.start_button.click) == JobState.FAILED
     model, view = dialog.mistakes, dialog.mistakes_view
     rows = dict(zip(model.choices(), model.conflict_rows(), strict=True))
     assert set(rows) == {first, second} and model.rowCount() == 2 and view.isVisible()
@@ -381,7 +381,7 @@ def test_each_conflict_of_a_stale_workbook_is_settled_on_its_own_row(context, qt
     assert model.choices() == {first: "workbook", second: "ledger"} and dialog.import_button.isEnabled()
     assert _ledger_state(context) == before
 
-    assert _finish(qtbot, dialog, dialog.import_button.click) == JobState.DONE
+    assert finish(qtbot, dialog, dialog.import_button.click) == JobState.DONE
     assert "以工作簿为准 1 条" in dialog.details.toPlainText() and "保留台账 1 条" in dialog.details.toPlainText()
     with context.session() as session:
         assert records.get_record(session, first).location == exported[first] != "台账里改的会议室"

@@ -2,12 +2,11 @@
 a header row, the right-click menu, the sort remembered, the 佐证 count and the 缺佐证 filter; and the recycle bin:
 which tab it opens on, who deleted what and when, and the question before a restore."""
 
-import shutil
 import time
 from datetime import UTC, datetime
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtWidgets import QHeaderView
 
@@ -15,9 +14,6 @@ from ledger import records
 from ledger.assessment import frameworks
 from ledger.assessment.gaps import find_gaps
 from ledger.evidence import live_attachments
-from ledger.storage.folder import Ledger
-from ui.context import LedgerContext
-from ui.main_window import MainWindow
 from ui.record_table import RecordTable, tsv_cell
 
 PAIRING = "鹤山市—龙州县"
@@ -25,21 +21,6 @@ FIRST_GRANT = "拨付2020年鹤山市本级财政帮扶资金（第一批）"
 MASKS = "鹤山市红十字会捐赠医用外科口罩48000只（折款）"
 #: The two demo disbursements `ledger gaps` lists: donations without a 捐赠协议.
 LACKING = {"鹤山市青年商会捐赠台式电脑23台（折款）", "鹤山市工商联捐赠“万企帮万村”村级集体经济项目资金"}
-
-
-@pytest.fixture
-def window(demo_build, tmp_path, qtbot):
-    path = tmp_path / "ledger"
-    shutil.copytree(demo_build[0], path)
-    QSettings().clear()  # each test starts from the window's defaults
-    ledger = Ledger.open(path, author="测试员")
-    main = MainWindow(LedgerContext(ledger))
-    qtbot.addWidget(main)
-    main.resize(1366, 768)
-    main.show()
-    yield main
-    main.close()
-    ledger.close()
 
 
 @pytest.fixture

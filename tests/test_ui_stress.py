@@ -8,18 +8,13 @@ and the live top-level widgets are counted after each round.
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from plan_samples import HESHAN_LONGZHOU_2020, write_docx
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog
 
 from ledger.exchange.pack import write_pack
-from ledger.storage.folder import Ledger
-from ui.context import LedgerContext
-from ui.main_window import MainWindow
 from ui.transient import delete_closed
 
 pytestmark = pytest.mark.slow
@@ -34,20 +29,6 @@ JOBS = (
     "FullBackupDialog",
     "RestoreDialog",
 )
-
-
-@pytest.fixture
-def window(demo_build, tmp_path, qtbot):
-    QSettings().clear()
-    folder = tmp_path / "ledger"
-    shutil.copytree(demo_build[0], folder)
-    main = MainWindow(LedgerContext(Ledger.open(folder, author="测试员")))
-    qtbot.addWidget(main)
-    main.resize(1366, 768)
-    main.show()
-    yield main
-    main.close()
-    main.context.ledger.close()
 
 
 def _live_windows() -> int:

@@ -1,34 +1,14 @@
 """The main window on a copy of the demo ledger: views follow the scope, 总览 agrees with `ledger progress`,
 records go to the recycle bin and come back, Ctrl+Z undoes, search finds across kinds."""
 
-import shutil
 from datetime import date
 
-import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 
 from ledger import records
 from ledger.kinds import KINDS
 from ledger.plans.progress import STATES, plan_progress
 from ledger.plans.store import list_plans, number_text
-from ledger.storage.folder import Ledger
-from ui.context import LedgerContext
-from ui.main_window import MainWindow
-
-
-@pytest.fixture
-def window(demo_build, tmp_path, qtbot):
-    path = tmp_path / "ledger"
-    shutil.copytree(demo_build[0], path)
-    QSettings().clear()  # each test starts from the window's defaults
-    ledger = Ledger.open(path, author="测试员")
-    main = MainWindow(LedgerContext(ledger))
-    qtbot.addWidget(main)
-    main.resize(1366, 768)
-    main.show()
-    yield main
-    main.close()
-    ledger.close()
 
 
 def _live(window, kind):

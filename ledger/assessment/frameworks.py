@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ledger.errors import InvalidInput, LedgerError, NotFound
 from ledger.fields import Field, KindSpec
@@ -380,23 +380,48 @@ def _section(data: Any, position: str, problems: list[str]) -> Section:
     return Section(number, title, _text(data, "help", where, problems, required=False), records, measures, children)
 
 
+class _Reference(NamedTuple):
+    """An object of two `keys`: the first names an entry of `registry` (a kind, a measure: its `noun` in the
+    messages), the second holds that entry's options as an object of `shape`; `example` is such an object."""
+
+    keys: tuple[str, str]
+    registry: Mapping[str, Any]
+    noun: str
+    example: str
+    shape: str
+
+
+_SELECTOR = _Reference(("kind", "where"), KINDS, "记录类型", '{"kind": "meeting", "where": {…}}', "{字段: [取值, …]}")
+_MEASURE = _Reference(("measure", "params"), MEASURES, "指标", '{"measure": "meetings", "params": {…}}', "{条件: 取值}")
+
+
 def _selector(data: Any, where: str, problems: list[str]) -> Selector | None:
-    if not isinstance(data, dict):
-        problems.append(f'{where}：应是对象，如 {{"kind": "meeting", "where": {{…}}}}，现为 {_shown(data)}')
+    if (named := _named(data, where, problems, _SELECTOR)) is None:
         return None
-    _unknown_keys(data, ("kind", "where"), where, problems)
-    kind = data.get("kind")
-    spec = KINDS.get(kind) if isinstance(kind, str) else None
-    if spec is None:
-        known = "、".join(f"{spec.name}（{spec.label}）" for spec in KINDS.values())
-        problems.append(f"{where}：没有记录类型 {_shown(kind)}，可用：{known}")
-        return None
-    conditions = data.get("where", {})
-    if not isinstance(conditions, dict):
-        problems.append(f"{where}：where 应是对象（{{字段: [取值, …]}}），现为 {_shown(conditions)}")
-        return None
+    kind, spec, conditions = named
     parsed = [(name, _accepted(spec, name, value, where, problems)) for name, value in conditions.items()]
     return Selector(kind, tuple((name, accepted) for name, accepted in parsed if accepted is not None))
+
+
+def _named(data: Any, where: str, problems: list[str], form: _Reference) -> tuple[str, Any, dict[str, Any]] | None:
+    """Reads `data` as an object of `form`: (the name, its entry, the options), or None with the problems noted."""
+    keys, registry, noun, example, shape = form
+    name_key, options_key = keys
+    if not isinstance(data, dict):
+        problems.append(f"{where}：应是对象，如 {example}，现为 {_shown(data)}")
+        return None
+    _unknown_keys(data, keys, where, problems)
+    name = data.get(name_key)
+    entry = registry.get(name) if isinstance(name, str) else None
+    if entry is None:
+        known = "、".join(f"{entry.name}（{entry.label}）" for entry in registry.values())
+        problems.append(f"{where}：没有{noun} {_shown(name)}，可用：{known}")
+        return None
+    options = data.get(options_key, {})
+    if not isinstance(options, dict):
+        problems.append(f"{where}：{options_key} 应是对象（{shape}），现为 {_shown(options)}")
+        return None
+    return name, entry, options
 
 
 def _evidence_rule(data: Any, where: str, problems: list[str]) -> EvidenceRule | None:
@@ -432,20 +457,9 @@ def _accepted(spec: KindSpec, name: str, value: Any, where: str, problems: list[
 
 
 def _measure(data: Any, where: str, problems: list[str]) -> MeasureRef | None:
-    if not isinstance(data, dict):
-        problems.append(f'{where}：应是对象，如 {{"measure": "meetings", "params": {{…}}}}，现为 {_shown(data)}')
+    if (named := _named(data, where, problems, _MEASURE)) is None:
         return None
-    _unknown_keys(data, ("measure", "params"), where, problems)
-    name = data.get("measure")
-    measure = MEASURES.get(name) if isinstance(name, str) else None
-    if measure is None:
-        known = "、".join(f"{measure.name}（{measure.label}）" for measure in MEASURES.values())
-        problems.append(f"{where}：没有指标 {_shown(name)}，可用：{known}")
-        return None
-    params = data.get("params", {})
-    if not isinstance(params, dict):
-        problems.append(f"{where}：params 应是对象（{{条件: 取值}}），现为 {_shown(params)}")
-        return None
+    name, measure, params = named
     try:
         parsed = parse_params(measure, params)
     except InvalidInput as error:

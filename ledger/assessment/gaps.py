@@ -19,9 +19,9 @@ from ledger.assessment import frameworks
 from ledger.assessment.frameworks import Framework, evidence_rule
 from ledger.errors import LedgerError, NotFound
 from ledger.evidence import live_attachments
-from ledger.kinds import KINDS, MODELS
+from ledger.kinds import KINDS
 from ledger.models import Pairing, Record
-from ledger.records import find_pairing, record_values
+from ledger.records import find_pairing, record_values, year_of_records
 
 
 @dataclass(frozen=True)
@@ -44,14 +44,8 @@ class Gap:
 def find_gaps(session: Session, framework: Framework, pairing: Pairing, year: int) -> list[Gap]:
     """Live records of the pairing and year missing some expected evidence, kind by kind in date order."""
     gaps = []
-    for kind, spec in KINDS.items():
-        model = MODELS[kind]
-        query = (
-            select(model)
-            .where(model.kind == kind, model.pairing_id == pairing.id, model.year == year, model.deleted_at.is_(None))
-            .order_by(getattr(model, spec.date_field), model.created_at, model.id)
-        )
-        for record in session.scalars(query):
+    for kind in KINDS:
+        for record in year_of_records(session, kind, pairing, year):
             rule = evidence_rule(framework, kind, record_values(record))
             if rule is None:
                 continue

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import argparse
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from ledger.cli.support import open_ledger, print_table, warn
+from ledger.cli.support import Command, conflicts_option, open_ledger, print_table, warn
 from ledger.exchange.merge import CONFLICT_RULES, merge_package
 from ledger.exchange.merge_report import MergeReport, describe_value
 from ledger.exchange.pack import write_pack
@@ -15,8 +13,6 @@ from ledger.kinds import KINDS
 from ledger.storage import backup
 from ledger.storage.folder import Ledger, resolve_ledger_path
 from ledger.values import parse_date
-
-Command = Callable[..., argparse.ArgumentParser]
 
 
 def register(command: Command) -> None:
@@ -44,14 +40,7 @@ def register(command: Command) -> None:
     sub = command("merge", _merge, "合并交换包：新记录加入，一方修改的更新，双方都改的按规则处理并报告")
     sub.add_argument("file", metavar="IN.zip", type=Path)
     sub.add_argument("--dry-run", action="store_true", help="只报告会有哪些变化，不写入")
-    sub.add_argument(
-        "--conflicts",
-        choices=list(CONFLICT_RULES),
-        default="newer",
-        help="双方都修改过的记录："
-        + "；".join(f"{key} {text}" for key, text in CONFLICT_RULES.items())
-        + "（默认 newer，另一版本记入修改记录）",
-    )
+    conflicts_option(sub, CONFLICT_RULES, "newer", "双方都修改过的记录：", "（默认 newer，另一版本记入修改记录）")
 
 
 def _backup(args) -> None:

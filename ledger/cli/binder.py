@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 from ledger.assessment import frameworks
 from ledger.assessment.gaps import find_gaps, scope
-from ledger.cli.support import open_ledger, print_json, print_table
+from ledger.cli.support import Command, open_ledger, print_json, print_table
 from ledger.jobs import Job
 from ledger.kinds import KINDS
 from ledger.pdf.binder import BinderOptions, build_binder
 from ledger.pdf.labels import SPINE_WIDTHS, LabelOptions, labels_for_binder
 from ledger.settings import AUTHOR, MASK_PERSONAL, read_setting
 from ledger.values import parse_date
-
-Command = Callable[..., argparse.ArgumentParser]
 
 
 def register(command: Command) -> None:

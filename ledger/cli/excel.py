@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import argparse
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from ledger.cli.support import open_ledger
+from ledger.cli.support import Command, conflicts_option, open_ledger
 from ledger.excel import export as excel_export
 from ledger.excel import importing as excel_import
 from ledger.kinds import KINDS
 from ledger.values import parse_date
-
-Command = Callable[..., argparse.ArgumentParser]
 
 
 def register(command: Command) -> None:
@@ -27,13 +23,8 @@ def register(command: Command) -> None:
     sub = command("import", _import, "导入 Excel 台账：有记录编号的行更新该记录，没有的行新增；有任何错误则全部不导入")
     sub.add_argument("file", metavar="FILE.xlsx", type=Path)
     sub.add_argument("--dry-run", action="store_true", help="只检查并报告将会怎样导入，不写入")
-    sub.add_argument(
-        "--conflicts",
-        choices=list(excel_import.CONFLICT_RULES),
-        default="stop",
-        help="导出以后台账里又改过的记录（冲突）怎样处理："
-        + "；".join(f"{key} {words}" for key, words in excel_import.CONFLICT_RULES.items())
-        + "（默认 stop）",
+    conflicts_option(
+        sub, excel_import.CONFLICT_RULES, "stop", "导出以后台账里又改过的记录（冲突）怎样处理：", "（默认 stop）"
     )
 
 

@@ -20,7 +20,7 @@ from ledger.cli import backup as cli_backup
 from ledger.cli import binder as cli_binder
 from ledger.cli import excel as cli_excel
 from ledger.cli import plans as cli_plans
-from ledger.cli.support import assignments, open_ledger, print_json, print_table, warn
+from ledger.cli.support import assignments, command_adder, open_ledger, print_json, print_table, warn
 from ledger.errors import InvalidInput, LedgerError, NotALedger, NotFound, describe_argument, user_error
 from ledger.evidence import attach, attachment_json, detach, live_attachments
 from ledger.evidence_roles import guess_role
@@ -91,12 +91,7 @@ def _parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(prog="ledger", description="协作台账：东西部协作工作台账", parents=[common])
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    commands = parser.add_subparsers(title="命令", metavar="COMMAND", required=True)
-
-    def command(name: str, run, help: str) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, parents=[common], help=help, description=help)
-        sub.set_defaults(run=run)
-        return sub
+    command = command_adder(parser.add_subparsers(title="命令", metavar="COMMAND", required=True), common)
 
     sub = command("init", _init, "新建台账文件夹")
     sub.add_argument("path", nargs="?", help="文件夹（默认同 --ledger）")

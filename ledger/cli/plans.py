@@ -4,13 +4,12 @@ assessment frameworks, and how far the plans are met."""
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 from ledger import records
 from ledger.assessment import frameworks
-from ledger.cli.support import assignments, open_ledger, print_json, print_table
+from ledger.cli.support import Command, assignments, command_adder, open_ledger, print_json, print_table
 from ledger.errors import InvalidInput
 from ledger.fields import Problem
 from ledger.plans import store as plans
@@ -19,17 +18,10 @@ from ledger.plans.plan_json import plan_json, target_label
 from ledger.plans.progress import STATES, plan_progress, progress_json
 from ledger.values import parse_date
 
-Command = Callable[[str, Callable, str], argparse.ArgumentParser]
-
 
 def register(command: Command, common: argparse.ArgumentParser) -> None:
     plan = command("plan", None, "年度计划：导入任务清单、查看、修改指标、关联记录")
-    actions = plan.add_subparsers(title="操作", metavar="ACTION", required=True)
-
-    def action(name: str, run, help: str) -> argparse.ArgumentParser:
-        sub = actions.add_parser(name, parents=[common], help=help, description=help)
-        sub.set_defaults(run=run)
-        return sub
+    action = command_adder(plan.add_subparsers(title="操作", metavar="ACTION", required=True), common)
 
     sub = action("import", _import, "从 Excel（.xlsx）或 Word（.docx）任务清单导入年度计划")
     sub.add_argument("file", metavar="FILE", type=Path)

@@ -67,12 +67,11 @@ from ledger.kinds import KINDS, kind_spec
 from ledger.models import Record
 from ledger.records import find_pairing, record_values
 from ledger.storage.outputs import (
-    forget,
     ledger_cache_of,
     ledger_folder_of,
     refuse_inside_ledger,
+    replacing,
     spilling_into_ledger_cache,
-    temporary_beside,
 )
 from ledger.values import display_width
 
@@ -301,23 +300,15 @@ def _save(workbook: Workbook, path: Path, notes: Path | None = None) -> None:
     """Writes beside `path` and renames: an interrupted export leaves the old file, or none, never half a one
     (the temporary noted in `notes`, the ledger's cache, for its next opening to remove after a kill)."""
     try:
-        handle, temporary = temporary_beside(path, notes)
-    except BaseException:
-        _abandon(workbook)  # a folder that cannot be made: the sheets' temporary files go all the same
-        raise
-    try:
         # As Workbook.save, with the archive and the sheets' streams closed on a failure (a full disk), which
         # would otherwise each print a traceback when collected.
-        with os.fdopen(handle, "wb") as stream, zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as archive:
+        with (
+            replacing(path, notes) as (handle, _),
+            os.fdopen(handle, "wb") as stream,
+            zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as archive,
+        ):
             workbook.properties.modified = datetime.now(tz=UTC).replace(tzinfo=None)
-            try:
-                ExcelWriter(workbook, archive).write_data()
-            except BaseException:
-                _abandon(workbook)
-                raise
-        os.replace(temporary, path)
+            ExcelWriter(workbook, archive).write_data()
     except BaseException:
-        temporary.unlink(missing_ok=True)
+        _abandon(workbook)  # whatever failed (a folder that cannot be made, a full disk), the sheets' files go
         raise
-    finally:
-        forget(temporary, notes)

@@ -16,13 +16,13 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 
 from ledger.errors import LedgerError
 from ledger.exchange.package_items import STAMPS, row_item
 from ledger.exchange.revisions import known_revisions, values_and_revision
 from ledger.jobs import Job
-from ledger.models import Attachment, Plan, Record, RecordTask
+from ledger.models import Attachment, Pairing, Plan, Record, RecordTask
 from ledger.records import find_pairing
 from ledger.storage import backup
 from ledger.storage.folder import Ledger
@@ -62,11 +62,7 @@ def write_pack(
                 raise LedgerError(f"台账里没有结对关系“{pairing}”。")
         since_at = datetime.combine(since, datetime.min.time()).astimezone() if since else None
 
-        query = select(Record)
-        if scope_pairing is not None:
-            query = query.where(Record.pairing_id == scope_pairing.id)
-        if year is not None:
-            query = query.where(Record.year == year)
+        query = _in_scope(select(Record), Record, scope_pairing, year)
         if since_at is not None:
             touched = select(Attachment.record_id).where(
                 or_(Attachment.updated_at >= since_at, Attachment.deleted_at >= since_at)
@@ -96,11 +92,7 @@ def write_pack(
                 attachment_items.append({**row_item(attachment), "file": file})
                 files[f"evidence/{stored.relative_path}"] = ledger.evidence_dir / stored.relative_path
 
-        plans_query = select(Plan)
-        if scope_pairing is not None:
-            plans_query = plans_query.where(Plan.pairing_id == scope_pairing.id)
-        if year is not None:
-            plans_query = plans_query.where(Plan.year == year)
+        plans_query = _in_scope(select(Plan), Plan, scope_pairing, year)
         if since_at is not None:
             plans_query = plans_query.where(Plan.updated_at >= since_at)
         plans = session.scalars(plans_query.order_by(Plan.created_at)).all()
@@ -141,6 +133,15 @@ def write_pack(
             notes=ledger.cache_dir,
         )
     return summary
+
+
+def _in_scope(query: Select, model: type[Record] | type[Plan], pairing: Pairing | None, year: int | None) -> Select:
+    """`query` of records or plans narrowed to the pairing and the year packed, where one is asked for."""
+    if pairing is not None:
+        query = query.where(model.pairing_id == pairing.id)
+    if year is not None:
+        query = query.where(model.year == year)
+    return query
 
 
 def _plan_item(plan: Plan) -> dict[str, Any]:

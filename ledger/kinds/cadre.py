@@ -5,12 +5,11 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from sqlalchemy import ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ledger.field_types import FieldType
 from ledger.fields import Field, KindSpec, Values
-from ledger.kinds.common import HEAD, TAIL, PersonColumns, period_in_order, person_fields
+from ledger.kinds.common import HEAD, TAIL, PersonColumns, period_in_order, person_fields, record_key
 from ledger.models import Record
 
 DIRECTIONS = ("东部派往西部", "西部派往东部")
@@ -22,7 +21,7 @@ class Cadre(PersonColumns, Record):
     __tablename__ = "cadre"
     __mapper_args__ = {"polymorphic_identity": "cadre"}
 
-    id: Mapped[uuid.UUID] = mapped_column(ForeignKey("record.id", ondelete="CASCADE"), primary_key=True)
+    id: Mapped[uuid.UUID] = record_key()
     direction: Mapped[str]
     rank: Mapped[str]
     home_unit: Mapped[str | None]

@@ -1,8 +1,12 @@
-"""Fields and rules every record kind shares, placed by each kind around its own fields."""
+"""Fields and rules the record kinds share, those of every kind placed by each around its own fields, and the key
+that joins each kind's table to `record`."""
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Mapped
+import uuid
+
+from sqlalchemy import ForeignKey
+from sqlalchemy.orm import Mapped, MappedColumn, mapped_column
 
 from ledger.field_types import FieldType
 from ledger.fields import Field, Values
@@ -32,6 +36,19 @@ TAIL = (
         help="已归档的记录不能再修改",
     ),
 )
+
+#: Where a meeting or a training was held, east or west.
+HELD_IN = Field("held_in", "举办地", FieldType.CHOICE, choices=SIDES)
+
+
+def record_key() -> MappedColumn[uuid.UUID]:
+    """A kind table's primary key: the id of its row in `record`, whose removal takes this row with it."""
+    return mapped_column(ForeignKey("record.id", ondelete="CASCADE"), primary_key=True)
+
+
+def amount_positive(values: Values) -> list[tuple[str, str]]:
+    amount = values.get("amount")
+    return [("amount", "金额应大于0")] if amount is not None and amount <= 0 else []
 
 
 def period_in_order(values: Values) -> list[tuple[str, str]]:

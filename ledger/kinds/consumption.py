@@ -5,12 +5,12 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Text
+from sqlalchemy import Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ledger.field_types import FieldType
-from ledger.fields import Field, KindSpec, Values
-from ledger.kinds.common import HEAD, TAIL
+from ledger.fields import Field, KindSpec
+from ledger.kinds.common import HEAD, TAIL, amount_positive, record_key
 from ledger.models import Record
 
 CHANNELS = ("机关采购", "工会", "电商", "展销会", "专柜", "直播", "其他")
@@ -20,17 +20,12 @@ class Consumption(Record):
     __tablename__ = "consumption"
     __mapper_args__ = {"polymorphic_identity": "consumption"}
 
-    id: Mapped[uuid.UUID] = mapped_column(ForeignKey("record.id", ondelete="CASCADE"), primary_key=True)
+    id: Mapped[uuid.UUID] = record_key()
     channel: Mapped[str]
     products: Mapped[str] = mapped_column(Text)
     amount: Mapped[Decimal]
     buyer: Mapped[str | None]
     poor_benefited: Mapped[int | None]
-
-
-def _amount_positive(values: Values) -> list[tuple[str, str]]:
-    amount = values.get("amount")
-    return [("amount", "金额应大于0")] if amount is not None and amount <= 0 else []
 
 
 SPEC = KindSpec(
@@ -47,5 +42,5 @@ SPEC = KindSpec(
         Field("poor_benefited", "带动建档立卡/脱贫人口", FieldType.INT),
         *TAIL,
     ),
-    checks=(_amount_positive,),
+    checks=(amount_positive,),
 )

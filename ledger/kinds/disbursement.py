@@ -5,12 +5,11 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ledger.field_types import FieldType
-from ledger.fields import Field, KindSpec, Values
-from ledger.kinds.common import HEAD, TAIL
+from ledger.fields import Field, KindSpec
+from ledger.kinds.common import HEAD, TAIL, amount_positive, record_key
 from ledger.models import Record
 
 FUND_TYPES = ("财政援助资金", "社会帮扶资金", "捐物折款")
@@ -22,7 +21,7 @@ class Disbursement(Record):
     __tablename__ = "disbursement"
     __mapper_args__ = {"polymorphic_identity": "disbursement"}
 
-    id: Mapped[uuid.UUID] = mapped_column(ForeignKey("record.id", ondelete="CASCADE"), primary_key=True)
+    id: Mapped[uuid.UUID] = record_key()
     fund_type: Mapped[str]
     fund_level: Mapped[str]
     amount: Mapped[Decimal]
@@ -32,11 +31,6 @@ class Disbursement(Record):
     project: Mapped[str | None]
     use: Mapped[str | None]
     deep_poverty: Mapped[bool] = mapped_column(default=False)
-
-
-def _amount_positive(values: Values) -> list[tuple[str, str]]:
-    amount = values.get("amount")
-    return [("amount", "金额应大于0")] if amount is not None and amount <= 0 else []
 
 
 SPEC = KindSpec(
@@ -57,5 +51,5 @@ SPEC = KindSpec(
         Field("deep_poverty", "投向深度贫困地区", FieldType.BOOL, default=False),
         *TAIL,
     ),
-    checks=(_amount_positive,),
+    checks=(amount_positive,),
 )

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ledger.field_types import FieldType
 from ledger.fields import Field, KindSpec, Values
-from ledger.kinds.common import HEAD, TAIL, PersonColumns, period_in_order, person_fields
+from ledger.kinds.common import HEAD, TAIL, PersonColumns, period_in_order, person_fields, record_key
 from ledger.models import Record
 
 FIELDS_OF_WORK = ("教育", "医疗卫生", "农业技术", "其他")
@@ -22,7 +21,7 @@ class Dispatch(PersonColumns, Record):
     __tablename__ = "dispatch"
     __mapper_args__ = {"polymorphic_identity": "dispatch"}
 
-    id: Mapped[uuid.UUID] = mapped_column(ForeignKey("record.id", ondelete="CASCADE"), primary_key=True)
+    id: Mapped[uuid.UUID] = record_key()
     field: Mapped[str]
     role: Mapped[str]
     professional_title: Mapped[str | None]

@@ -6,12 +6,11 @@ import datetime as dt
 import uuid
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped
 
 from ledger.field_types import FieldType
 from ledger.fields import Field, KindSpec, Values
-from ledger.kinds.common import HEAD, TAIL
+from ledger.kinds.common import HEAD, TAIL, record_key
 from ledger.models import Record
 
 COOPERATION_TYPES = ("引进企业投资", "产业园区", "帮扶车间", "特色产业项目", "文化旅游合作")
@@ -22,7 +21,7 @@ class Industry(Record):
     __tablename__ = "industry"
     __mapper_args__ = {"polymorphic_identity": "industry"}
 
-    id: Mapped[uuid.UUID] = mapped_column(ForeignKey("record.id", ondelete="CASCADE"), primary_key=True)
+    id: Mapped[uuid.UUID] = record_key()
     cooperation_type: Mapped[str]
     enterprise: Mapped[str]
     enterprise_home: Mapped[str | None]

@@ -5,12 +5,11 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ledger.field_types import FieldType
 from ledger.fields import Field, KindSpec, Values
-from ledger.kinds.common import HEAD, TAIL
+from ledger.kinds.common import HEAD, TAIL, record_key
 from ledger.models import Record
 
 LABOUR_TYPES = ("转移就业", "就近就地就业", "招聘会", "劳务协作站", "稳岗补贴")
@@ -23,7 +22,7 @@ class Labour(Record):
     __tablename__ = "labour"
     __mapper_args__ = {"polymorphic_identity": "labour"}
 
-    id: Mapped[uuid.UUID] = mapped_column(ForeignKey("record.id", ondelete="CASCADE"), primary_key=True)
+    id: Mapped[uuid.UUID] = record_key()
     labour_type: Mapped[str]
     to_east: Mapped[bool] = mapped_column(default=False)
     people: Mapped[int | None]

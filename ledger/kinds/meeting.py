@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import ForeignKey, Text
+from sqlalchemy import Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ledger.field_types import FieldType
 from ledger.fields import Field, KindSpec
-from ledger.kinds.common import HEAD, SIDES, TAIL
+from ledger.kinds.common import HEAD, HELD_IN, TAIL, record_key
 from ledger.models import Record
 
 MEETING_TYPES = (
@@ -29,7 +29,7 @@ class Meeting(Record):
     __tablename__ = "meeting"
     __mapper_args__ = {"polymorphic_identity": "meeting"}
 
-    id: Mapped[uuid.UUID] = mapped_column(ForeignKey("record.id", ondelete="CASCADE"), primary_key=True)
+    id: Mapped[uuid.UUID] = record_key()
     meeting_type: Mapped[str]
     level: Mapped[str | None]
     held_in: Mapped[str | None]
@@ -50,7 +50,7 @@ SPEC = KindSpec(
         Field("date", "日期", FieldType.DATE, required=True),
         Field("meeting_type", "会议类型", FieldType.CHOICE, required=True, choices=MEETING_TYPES),
         Field("level", "层级", FieldType.CHOICE, choices=LEVELS),
-        Field("held_in", "举办地", FieldType.CHOICE, choices=SIDES),
+        HELD_IN,
         Field("lead", "带队或主持领导", FieldType.PERSON),
         Field("lead_post", "领导职务"),
         Field("main_leader_present", "党政主要领导参加", FieldType.BOOL, default=False),

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import ForeignKey
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped
 
 from ledger.field_types import FieldType
 from ledger.fields import Field, KindSpec
-from ledger.kinds.common import HEAD, SIDES, TAIL
+from ledger.kinds.common import HEAD, SIDES, TAIL, record_key
 from ledger.models import Record
 
 LEVELS = ("中央", "省", "市", "县")
@@ -22,7 +21,7 @@ class Publicity(Record):
     __tablename__ = "publicity"
     __mapper_args__ = {"polymorphic_identity": "publicity"}
 
-    id: Mapped[uuid.UUID] = mapped_column(ForeignKey("record.id", ondelete="CASCADE"), primary_key=True)
+    id: Mapped[uuid.UUID] = record_key()
     outlet: Mapped[str]
     level: Mapped[str]
     medium: Mapped[str | None]

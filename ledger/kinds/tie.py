@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ledger.activities import EXAMPLE, Activity
 from ledger.field_types import FieldType
 from ledger.fields import Field, KindSpec, Values
-from ledger.kinds.common import HEAD, TAIL
+from ledger.kinds.common import HEAD, TAIL, record_key
 from ledger.models import ActivityList, Record
 
 LEVELS = ("乡镇", "村", "村企", "学校", "医院", "社会组织")
@@ -21,7 +20,7 @@ class PairingTie(Record):
     __tablename__ = "tie"
     __mapper_args__ = {"polymorphic_identity": "tie"}
 
-    id: Mapped[uuid.UUID] = mapped_column(ForeignKey("record.id", ondelete="CASCADE"), primary_key=True)
+    id: Mapped[uuid.UUID] = record_key()
     level: Mapped[str]
     east_party: Mapped[str]
     west_party: Mapped[str]

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ledger.field_types import FieldType
 from ledger.fields import Field, KindSpec, Values
-from ledger.kinds.common import HEAD, SIDES, TAIL, period_in_order
+from ledger.kinds.common import HEAD, HELD_IN, TAIL, period_in_order, record_key
 from ledger.models import Record
 
 TRAINING_TYPES = ("党政干部培训", "专业技术人才培训", "致富带头人/乡村振兴人才培训", "劳动力技能培训", "其他")
@@ -20,7 +19,7 @@ class Training(Record):
     __tablename__ = "training"
     __mapper_args__ = {"polymorphic_identity": "training"}
 
-    id: Mapped[uuid.UUID] = mapped_column(ForeignKey("record.id", ondelete="CASCADE"), primary_key=True)
+    id: Mapped[uuid.UUID] = record_key()
     training_type: Mapped[str]
     programme: Mapped[str | None]
     organiser: Mapped[str | None]
@@ -54,7 +53,7 @@ SPEC = KindSpec(
         Field("training_type", "培训类型", FieldType.CHOICE, required=True, choices=TRAINING_TYPES),
         Field("programme", "培训项目", suggestions=PROGRAMMES),
         Field("organiser", "主办单位", FieldType.UNIT),
-        Field("held_in", "举办地", FieldType.CHOICE, choices=SIDES),
+        HELD_IN,
         Field("start_date", "开班日期", FieldType.DATE, required=True),
         Field("end_date", "结业日期", FieldType.DATE),
         Field("sessions", "期数", FieldType.INT, required=True, default=1),

@@ -26,7 +26,7 @@ from ledger.jobs import Job
 from ledger.pdf.body import GAPS, SUMMARY, Body
 from ledger.pdf.layout import BINDING, BOTTOM, OUTER, PAGE_HEIGHT, PAGE_WIDTH, TOP, Book, Front
 from ledger.pdf.text import draw_string, string_width
-from ledger.storage.outputs import forget, publish, temporary_beside
+from ledger.storage.outputs import forget, publish, temporary_beside, write_synced
 
 if TYPE_CHECKING:
     from ledger.pdf.binder import BinderResult
@@ -161,10 +161,7 @@ def _bookmarks(writer: PdfWriter, book: Book, front: Front, body: Body) -> None:
 def _write_temporary(writer: PdfWriter, out: Path, notes: Path | None = None) -> Path:
     handle, temporary = temporary_beside(out, notes)
     try:
-        with os.fdopen(handle, "wb") as stream:
-            writer.write(stream)
-            stream.flush()
-            os.fsync(stream.fileno())
+        write_synced(handle, writer.write)
     except BaseException:
         temporary.unlink(missing_ok=True)
         forget(temporary, notes)

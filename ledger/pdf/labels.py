@@ -21,7 +21,6 @@ The file is written beside the target and renamed, so a failed build leaves no h
 from __future__ import annotations
 
 import io
-import os
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -42,7 +41,7 @@ from ledger.pdf.fonts import Fonts, find_fonts
 from ledger.pdf.text import draw_string, paragraph_markup, string_width, styles
 from ledger.settings import COMPILING_UNIT, PDF_FONT, read_setting
 from ledger.storage.folder import Ledger
-from ledger.storage.outputs import forget, refuse_inside_ledger, temporary_beside
+from ledger.storage.outputs import refuse_inside_ledger, replacing, write_synced
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 SPINE_WIDTHS = (20, 30, 40, 50)  # the box thicknesses DA/T 22-2015 names, in mm
@@ -150,7 +149,9 @@ def build_labels(
         _notes_sheet(canvas, box, options, fonts, sheet_styles)
         pages += 2
     canvas.save()
-    _save(buffer.getvalue(), Path(out), notes)
+    data = buffer.getvalue()
+    with replacing(Path(out), notes) as (handle, _):
+        write_synced(handle, lambda stream: stream.write(data))
     return pages
 
 
@@ -381,18 +382,3 @@ def _place(canvas: Canvas, flowable: Flowable, x: float, top: float, width: floa
     _, height = flowable.wrapOn(canvas, width, PAGE_HEIGHT)
     flowable.drawOn(canvas, x, top - height)
     return top - height
-
-
-def _save(data: bytes, out: Path, notes: Path | None = None) -> None:
-    handle, temporary = temporary_beside(out, notes)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, out)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    finally:
-        forget(temporary, notes)

@@ -13,15 +13,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ledger.assessment import frameworks
 from ledger.assessment.frameworks import Framework, Section
 from ledger.evidence import live_attachments
-from ledger.kinds import KINDS, MODELS
+from ledger.kinds import KINDS
 from ledger.models import Attachment, Pairing, Record
-from ledger.records import record_values
+from ledger.records import record_values, year_of_records
 
 if TYPE_CHECKING:
     from ledger.pdf.body import Body
@@ -84,14 +83,7 @@ def select_parts(
         add(section, 0)
     others = Part(Section(number="附", title="其他记录", help="未归入以上各节的记录"), 0)
     for kind in KINDS:
-        model = MODELS[kind]
-        spec = KINDS[kind]
-        query = (
-            select(model)
-            .where(model.kind == kind, model.pairing_id == pairing.id, model.year == year, model.deleted_at.is_(None))
-            .order_by(getattr(model, spec.date_field), model.created_at, model.id)
-        )
-        for record in session.scalars(query):
+        for record in year_of_records(session, kind, pairing, year):
             values = record_values(record)
             section = frameworks.section_of(framework, kind, values)
             part = by_section.get(section.number) if section else (others if not wanted else None)

@@ -30,7 +30,7 @@ from ledger.evidence_store import TEMP
 from ledger.jobs import Job
 from ledger.office_zip import MOST_RATIO
 from ledger.storage import schema
-from ledger.storage.outputs import forget, temporary_beside
+from ledger.storage.outputs import replacing
 
 KEEP_LAST = 10
 KEEP_DAYS = 30
@@ -328,9 +328,8 @@ def write_archive(
     archive never carries damage forward."""
     job = job or Job()
     files: dict[str, str] = {}
-    handle, partial = temporary_beside(target, notes)  # noted in the ledger's cache, for an opening after a kill
-    os.close(handle)
-    try:
+    with replacing(target, notes) as (handle, partial):  # noted in the ledger's cache, for an opening after a kill
+        os.close(handle)
         with zipfile.ZipFile(partial, "w", allowZip64=True) as archive:
             for number, (name, source) in enumerate(members.items(), start=1):
                 if not source.is_file():
@@ -352,12 +351,6 @@ def write_archive(
                 "files": files,
             }
             archive.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
-        os.replace(partial, target)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    finally:
-        forget(partial, notes)
 
 
 def _add(archive: zipfile.ZipFile, source: Path, name: str, compression: int) -> str:

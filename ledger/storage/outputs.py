@@ -17,8 +17,9 @@ import os
 import secrets
 import tempfile
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from ledger.errors import LedgerError
 
@@ -130,6 +131,30 @@ def forget(temporary: Path, notes: Path | None) -> None:
     token = temporary.name.removeprefix(".~").split("-", 1)[0]
     with contextlib.suppress(OSError):
         (notes / NOTES / f"{token}.note").unlink()
+
+
+@contextlib.contextmanager
+def replacing(target: Path, notes: Path | None = None) -> Iterator[tuple[int, Path]]:
+    """Yields `temporary_beside(target, notes)` for the body to fill and close, then renames the temporary over
+    `target`; if the body or the rename fails, the temporary is removed. Either way its note goes."""
+    handle, temporary = temporary_beside(target, notes)
+    try:
+        yield handle, temporary
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    finally:
+        forget(temporary, notes)
+
+
+def write_synced(handle: int, write: Callable[[BinaryIO], object]) -> None:
+    """Fills the file open at `handle` through `write(stream)`, syncs it to the disk and closes it, so what a
+    rename then puts in place is whole even after a power cut."""
+    with os.fdopen(handle, "wb") as stream:
+        write(stream)
+        stream.flush()
+        os.fsync(stream.fileno())
 
 
 NOTES = "outputs"  # in the ledger's cache/: the notes of output temporaries and publish journals in flight
