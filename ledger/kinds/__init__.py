@@ -1,4 +1,4 @@
-"""The record kinds: each module holds one kind's table and its field spec."""
+"""The record kinds: each module holds one kind's field spec and the table made from it."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ _MODULES = (meeting, cadre, dispatch, training, disbursement, industry, labour, 
 #: Kinds by name, in the order the interface lists them.
 KINDS: dict[str, KindSpec] = {module.SPEC.name: module.SPEC for module in _MODULES}
 #: Each kind's table, as its module maps it on `record`.
-MODELS: dict[str, type[Record]] = {name: Record.__mapper__.polymorphic_map[name].class_ for name in KINDS}
+MODELS: dict[str, type[Record]] = {module.SPEC.name: module.TABLE for module in _MODULES}
 
 
 def kind_spec(name: str) -> KindSpec:

@@ -2,35 +2,14 @@
 
 from __future__ import annotations
 
-import uuid
-from datetime import date
-
-from sqlalchemy.orm import Mapped, mapped_column
-
 from ledger.field_types import FieldType
 from ledger.fields import Field, KindSpec, Values
-from ledger.kinds.common import HEAD, TAIL, PersonColumns, period_in_order, person_fields, record_key
-from ledger.models import Record
+from ledger.kinds.common import HEAD, TAIL, period_in_order, person_fields
+from ledger.kinds.tables import kind_table
 
 DIRECTIONS = ("东部派往西部", "西部派往东部")
 RANKS = ("厅级", "处级", "科级", "其他")
 POSTING_STATUSES = ("在岗", "期满返回", "提前返回")
-
-
-class Cadre(PersonColumns, Record):
-    __tablename__ = "cadre"
-    __mapper_args__ = {"polymorphic_identity": "cadre"}
-
-    id: Mapped[uuid.UUID] = record_key()
-    direction: Mapped[str]
-    rank: Mapped[str]
-    home_unit: Mapped[str | None]
-    home_post: Mapped[str | None]
-    host_unit: Mapped[str]
-    host_post: Mapped[str]
-    returned_on: Mapped[date | None]
-    posting_status: Mapped[str] = mapped_column(default="在岗")
-    appointment_doc_no: Mapped[str | None]
 
 
 def _posting_consistent(values: Values) -> list[tuple[str, str]]:
@@ -72,3 +51,5 @@ SPEC = KindSpec(
     checks=(period_in_order, _posting_consistent),
     compose_title=_title,
 )
+
+TABLE = kind_table(SPEC)

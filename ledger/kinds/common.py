@@ -1,12 +1,6 @@
-"""Fields and rules the record kinds share, those of every kind placed by each around its own fields, and the key
-that joins each kind's table to `record`."""
+"""Fields and rules the record kinds share, those of every kind placed by each around its own fields."""
 
 from __future__ import annotations
-
-import uuid
-
-from sqlalchemy import ForeignKey
-from sqlalchemy.orm import Mapped, MappedColumn, mapped_column
 
 from ledger.field_types import FieldType
 from ledger.fields import Field, Values
@@ -41,11 +35,6 @@ TAIL = (
 HELD_IN = Field("held_in", "举办地", FieldType.CHOICE, choices=SIDES)
 
 
-def record_key() -> MappedColumn[uuid.UUID]:
-    """A kind table's primary key: the id of its row in `record`, whose removal takes this row with it."""
-    return mapped_column(ForeignKey("record.id", ondelete="CASCADE"), primary_key=True)
-
-
 def amount_positive(values: Values) -> list[tuple[str, str]]:
     amount = values.get("amount")
     return [("amount", "金额应大于0")] if amount is not None and amount <= 0 else []
@@ -56,15 +45,6 @@ def period_in_order(values: Values) -> list[tuple[str, str]]:
     if start and end and end < start:
         return [("end_date", f"结束日期不能早于开始日期 {start.isoformat()}")]
     return []
-
-
-class PersonColumns:
-    """The columns behind `person_fields`, for kinds whose subject is a person."""
-
-    person_name: Mapped[str]
-    gender: Mapped[str | None]
-    id_number: Mapped[str | None]
-    phone: Mapped[str | None]
 
 
 def person_fields(*, id_required: bool = False) -> tuple[Field, ...]:

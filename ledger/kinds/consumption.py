@@ -2,30 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
-from decimal import Decimal
-
-from sqlalchemy import Text
-from sqlalchemy.orm import Mapped, mapped_column
-
 from ledger.field_types import FieldType
 from ledger.fields import Field, KindSpec
-from ledger.kinds.common import HEAD, TAIL, amount_positive, record_key
-from ledger.models import Record
+from ledger.kinds.common import HEAD, TAIL, amount_positive
+from ledger.kinds.tables import kind_table
 
 CHANNELS = ("机关采购", "工会", "电商", "展销会", "专柜", "直播", "其他")
-
-
-class Consumption(Record):
-    __tablename__ = "consumption"
-    __mapper_args__ = {"polymorphic_identity": "consumption"}
-
-    id: Mapped[uuid.UUID] = record_key()
-    channel: Mapped[str]
-    products: Mapped[str] = mapped_column(Text)
-    amount: Mapped[Decimal]
-    buyer: Mapped[str | None]
-    poor_benefited: Mapped[int | None]
 
 
 SPEC = KindSpec(
@@ -44,3 +26,6 @@ SPEC = KindSpec(
     ),
     checks=(amount_positive,),
 )
+
+# 产品 is typed on one line, yet its table keeps it as TEXT.
+TABLE = kind_table(SPEC, text=("products",))

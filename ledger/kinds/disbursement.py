@@ -2,35 +2,14 @@
 
 from __future__ import annotations
 
-import uuid
-from decimal import Decimal
-
-from sqlalchemy.orm import Mapped, mapped_column
-
 from ledger.field_types import FieldType
 from ledger.fields import Field, KindSpec
-from ledger.kinds.common import HEAD, TAIL, amount_positive, record_key
-from ledger.models import Record
+from ledger.kinds.common import HEAD, TAIL, amount_positive
+from ledger.kinds.tables import kind_table
 
 FUND_TYPES = ("财政援助资金", "社会帮扶资金", "捐物折款")
 FUND_LEVELS = ("省", "市", "县区", "镇", "社会")
 USES = ("产业", "就业", "教育", "医疗", "住房", "饮水", "基础设施", "其他")
-
-
-class Disbursement(Record):
-    __tablename__ = "disbursement"
-    __mapper_args__ = {"polymorphic_identity": "disbursement"}
-
-    id: Mapped[uuid.UUID] = record_key()
-    fund_type: Mapped[str]
-    fund_level: Mapped[str]
-    amount: Mapped[Decimal]
-    payer: Mapped[str | None]
-    payee: Mapped[str | None]
-    voucher_no: Mapped[str | None]
-    project: Mapped[str | None]
-    use: Mapped[str | None]
-    deep_poverty: Mapped[bool] = mapped_column(default=False)
 
 
 SPEC = KindSpec(
@@ -53,3 +32,5 @@ SPEC = KindSpec(
     ),
     checks=(amount_positive,),
 )
+
+TABLE = kind_table(SPEC)

@@ -2,35 +2,17 @@
 
 from __future__ import annotations
 
-import uuid
-
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Index
 
 from ledger.field_types import FieldType
 from ledger.fields import Field, KindSpec, Values
-from ledger.kinds.common import HEAD, TAIL, PersonColumns, period_in_order, person_fields, record_key
-from ledger.models import Record
+from ledger.kinds.common import HEAD, TAIL, period_in_order, person_fields
+from ledger.kinds.tables import kind_table
 
 FIELDS_OF_WORK = ("教育", "医疗卫生", "农业技术", "其他")
 ROLES = ("教师", "校长", "园长", "医生", "护士", "医技人员", "农技人员", "管理人员", "其他")
 DIRECTIONS = ("东部选派到西部", "西部到东部跟岗学习或进修")
 EAST_TO_WEST = DIRECTIONS[0]
-
-
-class Dispatch(PersonColumns, Record):
-    __tablename__ = "dispatch"
-    __mapper_args__ = {"polymorphic_identity": "dispatch"}
-
-    id: Mapped[uuid.UUID] = record_key()
-    field: Mapped[str]
-    role: Mapped[str]
-    professional_title: Mapped[str | None]
-    direction: Mapped[str]
-    home_institution: Mapped[str | None]
-    host_institution: Mapped[str]
-    subject: Mapped[str | None]
-    # Days on station, kept in the table so targets like "≥ 30 days" are plain SQL.
-    days: Mapped[int | None] = mapped_column(index=True)
 
 
 def _days(values: Values) -> dict[str, object]:
@@ -73,3 +55,6 @@ SPEC = KindSpec(
     compose_title=_title,
     derive=_days,
 )
+
+# Days on station, kept in the table so targets like "≥ 30 days" are plain SQL.
+TABLE = kind_table(SPEC, Index("ix_dispatch_days", "days"))

@@ -2,35 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import uuid
-from decimal import Decimal
-
-from sqlalchemy.orm import Mapped
-
 from ledger.field_types import FieldType
 from ledger.fields import Field, KindSpec, Values
-from ledger.kinds.common import HEAD, TAIL, record_key
-from ledger.models import Record
+from ledger.kinds.common import HEAD, TAIL
+from ledger.kinds.tables import kind_table
 
 COOPERATION_TYPES = ("引进企业投资", "产业园区", "帮扶车间", "特色产业项目", "文化旅游合作")
 ENTERPRISE, WORKSHOP = COOPERATION_TYPES[0], COOPERATION_TYPES[2]
-
-
-class Industry(Record):
-    __tablename__ = "industry"
-    __mapper_args__ = {"polymorphic_identity": "industry"}
-
-    id: Mapped[uuid.UUID] = record_key()
-    cooperation_type: Mapped[str]
-    enterprise: Mapped[str]
-    enterprise_home: Mapped[str | None]
-    investment: Mapped[Decimal | None]
-    pledged_investment: Mapped[Decimal | None]
-    park: Mapped[str | None]
-    employed: Mapped[int | None]
-    poor_employed: Mapped[int | None]
-    production_date: Mapped[dt.date | None]
 
 
 def _consistent(values: Values) -> list[tuple[str, str]]:
@@ -67,3 +45,5 @@ SPEC = KindSpec(
     ),
     checks=(_consistent,),
 )
+
+TABLE = kind_table(SPEC)

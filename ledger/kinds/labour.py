@@ -2,37 +2,15 @@
 
 from __future__ import annotations
 
-import uuid
-from decimal import Decimal
-
-from sqlalchemy.orm import Mapped, mapped_column
-
 from ledger.field_types import FieldType
 from ledger.fields import Field, KindSpec, Values
-from ledger.kinds.common import HEAD, TAIL, record_key
-from ledger.models import Record
+from ledger.kinds.common import HEAD, TAIL
+from ledger.kinds.tables import kind_table
 
 LABOUR_TYPES = ("转移就业", "就近就地就业", "招聘会", "劳务协作站", "稳岗补贴")
 TRANSFER, JOB_FAIR = LABOUR_TYPES[0], LABOUR_TYPES[2]
 #: The types whose people are workers who found a job, which the plans count.
 EMPLOYMENT = LABOUR_TYPES[:2]
-
-
-class Labour(Record):
-    __tablename__ = "labour"
-    __mapper_args__ = {"polymorphic_identity": "labour"}
-
-    id: Mapped[uuid.UUID] = record_key()
-    labour_type: Mapped[str]
-    to_east: Mapped[bool] = mapped_column(default=False)
-    people: Mapped[int | None]
-    poor_people: Mapped[int | None]
-    destination: Mapped[str | None]
-    employer: Mapped[str | None]
-    stalls: Mapped[int | None]
-    jobs: Mapped[int | None]
-    disabled_only: Mapped[bool] = mapped_column(default=False)
-    subsidy: Mapped[Decimal | None]
 
 
 def _counts_consistent(values: Values) -> list[tuple[str, str]]:
@@ -73,3 +51,5 @@ SPEC = KindSpec(
     ),
     checks=(_counts_consistent,),
 )
+
+TABLE = kind_table(SPEC)

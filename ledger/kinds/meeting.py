@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import uuid
-
-from sqlalchemy import Text
-from sqlalchemy.orm import Mapped, mapped_column
-
 from ledger.field_types import FieldType
 from ledger.fields import Field, KindSpec
-from ledger.kinds.common import HEAD, HELD_IN, TAIL, record_key
-from ledger.models import Record
+from ledger.kinds.common import HEAD, HELD_IN, TAIL
+from ledger.kinds.tables import kind_table
 
 MEETING_TYPES = (
     "党政联席会议",
@@ -23,22 +18,6 @@ MEETING_TYPES = (
     "其他",
 )
 LEVELS = ("省", "市", "县", "镇")
-
-
-class Meeting(Record):
-    __tablename__ = "meeting"
-    __mapper_args__ = {"polymorphic_identity": "meeting"}
-
-    id: Mapped[uuid.UUID] = record_key()
-    meeting_type: Mapped[str]
-    level: Mapped[str | None]
-    held_in: Mapped[str | None]
-    lead: Mapped[str | None]
-    lead_post: Mapped[str | None]
-    main_leader_present: Mapped[bool] = mapped_column(default=False)
-    attendees: Mapped[str | None] = mapped_column(Text)
-    minutes_no: Mapped[str | None]
-    decisions: Mapped[str | None] = mapped_column(Text)
 
 
 SPEC = KindSpec(
@@ -60,3 +39,5 @@ SPEC = KindSpec(
         *TAIL,
     ),
 )
+
+TABLE = kind_table(SPEC)

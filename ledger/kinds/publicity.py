@@ -2,32 +2,15 @@
 
 from __future__ import annotations
 
-import uuid
-
-from sqlalchemy.orm import Mapped
-
 from ledger.field_types import FieldType
 from ledger.fields import Field, KindSpec
-from ledger.kinds.common import HEAD, SIDES, TAIL, record_key
-from ledger.models import Record
+from ledger.kinds.common import HEAD, SIDES, TAIL
+from ledger.kinds.tables import kind_table
 
 LEVELS = ("中央", "省", "市", "县")
 #: 省级以上 in the plans' words.
 PROVINCIAL_OR_ABOVE = LEVELS[:2]
 MEDIA = ("报刊", "广播电视", "网站", "新媒体")
-
-
-class Publicity(Record):
-    __tablename__ = "publicity"
-    __mapper_args__ = {"polymorphic_identity": "publicity"}
-
-    id: Mapped[uuid.UUID] = record_key()
-    outlet: Mapped[str]
-    level: Mapped[str]
-    medium: Mapped[str | None]
-    side: Mapped[str | None]
-    edition: Mapped[str | None]
-    link: Mapped[str | None]
 
 
 SPEC = KindSpec(
@@ -52,3 +35,5 @@ SPEC = KindSpec(
         *TAIL,
     ),
 )
+
+TABLE = kind_table(SPEC)

@@ -3,28 +3,13 @@ west, and what each pair did in the year, as dated entries of one field (ledger.
 
 from __future__ import annotations
 
-import uuid
-
-from sqlalchemy.orm import Mapped, mapped_column
-
-from ledger.activities import EXAMPLE, Activity
+from ledger.activities import EXAMPLE
 from ledger.field_types import FieldType
 from ledger.fields import Field, KindSpec, Values
-from ledger.kinds.common import HEAD, TAIL, record_key
-from ledger.models import ActivityList, Record
+from ledger.kinds.common import HEAD, TAIL
+from ledger.kinds.tables import kind_table
 
 LEVELS = ("乡镇", "村", "村企", "学校", "医院", "社会组织")
-
-
-class PairingTie(Record):
-    __tablename__ = "tie"
-    __mapper_args__ = {"polymorphic_identity": "tie"}
-
-    id: Mapped[uuid.UUID] = record_key()
-    level: Mapped[str]
-    east_party: Mapped[str]
-    west_party: Mapped[str]
-    activities: Mapped[list[Activity]] = mapped_column(ActivityList(), default=list)
 
 
 def _title(values: Values) -> str:
@@ -52,3 +37,5 @@ SPEC = KindSpec(
     ),
     compose_title=_title,
 )
+
+TABLE = kind_table(SPEC)

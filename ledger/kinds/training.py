@@ -2,32 +2,13 @@
 
 from __future__ import annotations
 
-import uuid
-
-from sqlalchemy.orm import Mapped, mapped_column
-
 from ledger.field_types import FieldType
 from ledger.fields import Field, KindSpec, Values
-from ledger.kinds.common import HEAD, HELD_IN, TAIL, period_in_order, record_key
-from ledger.models import Record
+from ledger.kinds.common import HEAD, HELD_IN, TAIL, period_in_order
+from ledger.kinds.tables import kind_table
 
 TRAINING_TYPES = ("党政干部培训", "专业技术人才培训", "致富带头人/乡村振兴人才培训", "劳动力技能培训", "其他")
 PROGRAMMES = ("粤菜师傅", "南粤家政", "广东技工", "乡村工匠", "电商", "农业技术", "旅游服务")
-
-
-class Training(Record):
-    __tablename__ = "training"
-    __mapper_args__ = {"polymorphic_identity": "training"}
-
-    id: Mapped[uuid.UUID] = record_key()
-    training_type: Mapped[str]
-    programme: Mapped[str | None]
-    organiser: Mapped[str | None]
-    held_in: Mapped[str | None]
-    sessions: Mapped[int] = mapped_column(default=1)
-    participants: Mapped[int]
-    poor_participants: Mapped[int | None]
-    certificates: Mapped[int | None]
 
 
 def _counts_consistent(values: Values) -> list[tuple[str, str]]:
@@ -64,3 +45,5 @@ SPEC = KindSpec(
     ),
     checks=(period_in_order, _counts_consistent),
 )
+
+TABLE = kind_table(SPEC)
