@@ -8,10 +8,11 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal, Slot
-from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget
 
 from ledger.audit_log import read_log
 from ui.context import LedgerContext
+from ui.record_table import rows_to_read
 
 PAGE = 2000
 _ROOT = QModelIndex()
@@ -110,12 +111,7 @@ class AuditLog(QWidget):
         self.count = QLabel()
         self.table = QTableView()
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        rows_to_read(self.table, self.fontMetrics().height())
         self.table.horizontalHeader().setStretchLastSection(True)
         em = self.fontMetrics().horizontalAdvance("中")
         self.table.setColumnWidth(0, self.fontMetrics().horizontalAdvance("2020-12-20 09:30:00") + em * 2)

@@ -14,7 +14,6 @@ from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -45,18 +44,15 @@ class FullBackupDialog(JobDialog):
         self.start_button.setText(self.tr("备份"))
         self.output = PathField(self.tr("保存完整备份"), self.tr("完整备份 (*.zip)"), ".zip", save=True)
         self.output.suggest(documents() / self.tr("协作台账完整备份-{day}.zip").format(day=f"{date.today():%Y%m%d}"))
-        form = QWidget()
-        fields = QFormLayout(form)
-        fields.setContentsMargins(0, 0, 0, 0)
-        fields.addRow(self.tr("保存到"), self.output)
-        note = QLabel(
-            self.tr(
-                "数据库和全部佐证材料写成一个 zip 文件，附每个文件的校验值，可存到 U 盘。"
-                "在这台或另一台电脑上用“文件 → 从备份恢复”即可恢复。"
+        form, fields = self._form(self.tr("保存到"), self.output)
+        fields.addRow(
+            self._note(
+                self.tr(
+                    "数据库和全部佐证材料写成一个 zip 文件，附每个文件的校验值，可存到 U 盘。"
+                    "在这台或另一台电脑上用“文件 → 从备份恢复”即可恢复。"
+                )
             )
         )
-        note.setWordWrap(True)
-        fields.addRow(note)
         self._build(form)
         self.setMinimumWidth(620)
 
@@ -121,14 +117,14 @@ class RestoreDialog(JobDialog):
         row.addWidget(self.chosen, 1)
         row.addWidget(other)
         column.addLayout(row)
-        note = QLabel(
-            self.tr(
-                "恢复会用所选备份替换当前的数据库。替换前，当前数据库会另存为一份备份"
-                "（原因“操作前：恢复”），需要时可以再恢复回来。"
+        column.addWidget(
+            self._note(
+                self.tr(
+                    "恢复会用所选备份替换当前的数据库。替换前，当前数据库会另存为一份备份"
+                    "（原因“操作前：恢复”），需要时可以再恢复回来。"
+                )
             )
         )
-        note.setWordWrap(True)
-        column.addWidget(note)
         self._build(form)
         self.setMinimumWidth(640)
         self.list_backups()

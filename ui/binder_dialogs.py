@@ -106,7 +106,29 @@ def _side_by_side(output: QWidget, label: str, groups: Sequence[QWidget], note: 
     return form
 
 
-class BinderDialog(JobDialog):
+class _LaidOutDialog(JobDialog):
+    """A dialog of `_LayoutFields` beside its own options, its output named for the pairing and year chosen there."""
+
+    output: PathField
+    layout_fields: _LayoutFields
+    _what: str  # what the suggested file is named as holding
+
+    def _lay_out(self, what: str, groups: Sequence[QWidget], note: str = "") -> None:
+        self._what = what
+        self._build(_side_by_side(self.output, self.tr("保存到"), [self.layout_fields, *groups], note))
+        self.setMinimumWidth(760)
+        self.layout_fields.changed.connect(self._suggest_output)
+        self._suggest_output()
+
+    @Slot()
+    def _suggest_output(self) -> None:
+        fields = self.layout_fields
+        self.output.suggest(
+            self._suggested(fields.pairing.currentData(), fields.year.currentData(), self._what, ".pdf")
+        )
+
+
+class BinderDialog(_LaidOutDialog):
     """编制佐证材料: the options of `ledger binder`."""
 
     def __init__(self, context: LedgerContext, parent: QWidget | None = None):
@@ -130,16 +152,7 @@ class BinderDialog(JobDialog):
         fields.addRow("", self.duplex)
         fields.addRow(self.tr("照片分辨率"), self.dpi)
         fields.addRow(self.tr("逾期判断日期"), self.as_of)
-        self._build(_side_by_side(self.output, self.tr("保存到"), [self.layout_fields, printing]))
-        self.setMinimumWidth(760)
-        self.layout_fields.changed.connect(self._suggest_output)
-        self._suggest_output()
-
-    @Slot()
-    def _suggest_output(self) -> None:
-        fields = self.layout_fields
-        what = self.tr("佐证材料")
-        self.output.suggest(self._suggested(fields.pairing.currentData(), fields.year.currentData(), what, ".pdf"))
+        self._lay_out(self.tr("佐证材料"), [printing])
 
     @Slot()
     def start(self) -> None:
@@ -176,7 +189,7 @@ class BinderDialog(JobDialog):
         self._show_file(result.path)
 
 
-class LabelsDialog(JobDialog):
+class LabelsDialog(_LaidOutDialog):
     """档案盒标签: the options of `ledger labels`, with the binder's layout options its page counts follow."""
 
     def __init__(self, context: LedgerContext, parent: QWidget | None = None):
@@ -204,16 +217,7 @@ class LabelsDialog(JobDialog):
         fields.addRow(self.tr("整理人"), self.compiled_by)
         fields.addRow(self.tr("检查人"), self.checked_by)
         note = self.tr("每个考核指标大项一盒；盒内页数按同样选项编制的佐证材料计算，请用与打印的佐证材料相同的选项。")
-        self._build(_side_by_side(self.output, self.tr("保存到"), [self.layout_fields, boxes], note))
-        self.setMinimumWidth(760)
-        self.layout_fields.changed.connect(self._suggest_output)
-        self._suggest_output()
-
-    @Slot()
-    def _suggest_output(self) -> None:
-        fields = self.layout_fields
-        what = self.tr("档案盒标签")
-        self.output.suggest(self._suggested(fields.pairing.currentData(), fields.year.currentData(), what, ".pdf"))
+        self._lay_out(self.tr("档案盒标签"), [boxes], note)
 
     @Slot()
     def start(self) -> None:

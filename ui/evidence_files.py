@@ -101,17 +101,26 @@ def thumbnail(path: Path) -> QPixmap | None:
 _BADGE_COLORS = {"PDF": "#c0392b", "DOC": "#2b5797", "DOCX": "#2b5797", "XLS": "#1e7145", "XLSX": "#1e7145"}
 
 
+def rounded_page(side: int, outline: QPen, fill: QColor, page: QRectF) -> tuple[QPixmap, QPainter]:
+    """A transparent square (drawn at twice the size shown, for sharp edges) with a rounded page on it, and the
+    painter still open for what goes on the page; the caller ends it."""
+    pixmap = QPixmap(side, side)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(outline)
+    painter.setBrush(fill)
+    painter.drawRoundedRect(page, 8, 8)
+    return pixmap, painter
+
+
 def badge_icon(path: Path) -> QIcon:
     """A page with the file's type on a band: the same on every platform, and unlike the generic icon
     Linux desktops without an icon theme offer, it tells a PDF from a Word file at a glance."""
     label = path.suffix.lstrip(".").upper()[:4] or "FILE"
-    pixmap = QPixmap(THUMBNAIL * 2, THUMBNAIL * 2)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(QPen(QColor("#8a8f98"), 4))
-    painter.setBrush(QColor("#ffffff"))
-    painter.drawRoundedRect(QRectF(30, 10, 84, 124), 8, 8)
+    pixmap, painter = rounded_page(
+        THUMBNAIL * 2, QPen(QColor("#8a8f98"), 4), QColor("#ffffff"), QRectF(30, 10, 84, 124)
+    )
     painter.fillRect(QRectF(18, 70, 108, 38), QColor(_BADGE_COLORS.get(label, "#6c7a89")))
     font = QFont()
     font.setPixelSize(24)

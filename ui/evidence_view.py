@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QColor, QDesktopServices, QIcon, QPainter, QPen, QPixmap
+from PySide6.QtGui import QColor, QDesktopServices, QIcon, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -31,7 +31,7 @@ from ledger import evidence
 from ledger.kinds import KINDS
 from ui.changes import Changes
 from ui.context import LedgerContext
-from ui.evidence_files import badge_icon, thumbnail, viewing_copy
+from ui.evidence_files import badge_icon, rounded_page, thumbnail, viewing_copy
 
 COLUMNS = ("台账", "事项", "材料类型", "说明", "文件", "大小", "页数")
 TITLE, FILE = 1, 4
@@ -67,13 +67,9 @@ class _Placeholder(QStyledItemDelegate):
 
     def __init__(self, parent: QWidget):
         super().__init__(parent)
-        pixmap = QPixmap(ICON * 2, ICON * 2)
-        pixmap.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(pixmap)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(QPen(QColor("#c4c8ce"), 3))
-        painter.setBrush(QColor("#eef0f3"))
-        painter.drawRoundedRect(QRectF(10, 10, ICON * 2 - 20, ICON * 2 - 20), 8, 8)
+        pixmap, painter = rounded_page(
+            ICON * 2, QPen(QColor("#c4c8ce"), 3), QColor("#eef0f3"), QRectF(10, 10, ICON * 2 - 20, ICON * 2 - 20)
+        )
         painter.end()
         self.icon = QIcon(pixmap)
 

@@ -17,10 +17,8 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QFormLayout,
     QGridLayout,
     QHeaderView,
-    QLabel,
     QPushButton,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -167,9 +165,6 @@ class ExcelExportDialog(JobDialog):
         super().__init__(context, parent)
         self.setWindowTitle(self.tr("导出 Excel 台账"))
         self.start_button.setText(self.tr("导出"))
-        form = QWidget()
-        fields = QFormLayout(form)
-        fields.setContentsMargins(0, 0, 0, 0)
         self.output = PathField(self.tr("导出 Excel 台账"), self.tr("Excel 工作簿 (*.xlsx)"), ".xlsx", save=True)
         self.pairing = self._pairing_box(self.tr("全部结对关系"))
         self.year = self._year_box(self.tr("全部年度"))
@@ -183,7 +178,7 @@ class ExcelExportDialog(JobDialog):
             self.kinds[spec.name] = box
         self.as_of = self._date_box()
         self.as_of.setToolTip(self.tr("指标完成情况按这一天判断是否逾期"))
-        fields.addRow(self.tr("保存到"), self.output)
+        form, fields = self._form(self.tr("保存到"), self.output)
         fields.addRow(self.tr("结对关系"), self.pairing)
         fields.addRow(self.tr("年度"), self.year)
         fields.addRow(self.tr("记录类别"), kinds)
@@ -238,20 +233,17 @@ class ExcelImportDialog(JobDialog):
         self.start_button.setToolTip(self.tr("试导入：检查每一行，不写入台账"))
         self._checked: Path | None = None  # the file whose dry run was clean, but perhaps for its conflicts
         self._reading: Path | None = None  # the file of the job running or last run
-        form = QWidget()
-        fields = QFormLayout(form)
-        fields.setContentsMargins(0, 0, 0, 0)
         self.source = PathField(self.tr("导入 Excel 台账"), self.tr("Excel 工作簿 (*.xlsx *.xlsm)"), "", save=False)
-        fields.addRow(self.tr("文件"), self.source)
+        form, fields = self._form(self.tr("文件"), self.source)
         # Rows of records changed in the ledger after the export: each settled in the table, this the first choice.
         self.conflict_rule = QComboBox()
         for rule, words in CONFLICT_RULES.items():
             self.conflict_rule.addItem(self.tr(words), rule)
         self.conflict_rule.setToolTip(self.tr("工作簿导出以后，台账里又修改过的记录：导入这些行会撤销较新的修改"))
         fields.addRow(self.tr("导出后台账里改过的行"), self.conflict_rule)
-        note = QLabel(self.tr("先检查全部内容；有记录编号的行更新该记录，没有的行新增。有任何错误则全部不导入。"))
-        note.setWordWrap(True)
-        fields.addRow(note)
+        fields.addRow(
+            self._note(self.tr("先检查全部内容；有记录编号的行更新该记录，没有的行新增。有任何错误则全部不导入。"))
+        )
         self.mistakes = MistakesModel(self)
         self.mistakes_view = QTableView()
         self.mistakes_view.setModel(self.mistakes)

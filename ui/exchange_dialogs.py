@@ -12,9 +12,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QFormLayout,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -54,21 +52,18 @@ class PackDialog(JobDialog):
         row.addWidget(self.since_on)
         row.addWidget(self.since)
         row.addStretch(1)
-        form = QWidget()
-        fields = QFormLayout(form)
-        fields.setContentsMargins(0, 0, 0, 0)
-        fields.addRow(self.tr("保存到"), self.output)
+        form, fields = self._form(self.tr("保存到"), self.output)
         fields.addRow(self.tr("结对关系"), self.pairing)
         fields.addRow(self.tr("年度"), self.year)
         fields.addRow(self.tr("范围"), since)
-        note = QLabel(
-            self.tr(
-                "交换包含所选范围的记录（连同回收站中的）、佐证材料和年度计划，"
-                "拷给工作组其他电脑，在那里用“文件 → 合并台账”合并。"
+        fields.addRow(
+            self._note(
+                self.tr(
+                    "交换包含所选范围的记录（连同回收站中的）、佐证材料和年度计划，"
+                    "拷给工作组其他电脑，在那里用“文件 → 合并台账”合并。"
+                )
             )
         )
-        note.setWordWrap(True)
-        fields.addRow(note)
         self._build(form)
         self.setMinimumWidth(620)
         self.pairing.currentIndexChanged.connect(self._suggest_output)
@@ -126,19 +121,16 @@ class MergeDialog(JobDialog):
         self.rule = QComboBox()
         for key, text in CONFLICT_RULES.items():
             self.rule.addItem(self.tr(text), key)
-        form = QWidget()
-        fields = QFormLayout(form)
-        fields.setContentsMargins(0, 0, 0, 0)
-        fields.addRow(self.tr("交换包"), self.source)
+        form, fields = self._form(self.tr("交换包"), self.source)
         fields.addRow(self.tr("双方都改过的记录"), self.rule)
-        note = QLabel(
-            self.tr(
-                "先预览将新增、更新哪些记录，哪些记录本机和对方都改过（冲突）；确认后点“合并”。"
-                "合并前自动备份当前数据库；冲突中未采用的版本记入修改记录。"
+        fields.addRow(
+            self._note(
+                self.tr(
+                    "先预览将新增、更新哪些记录，哪些记录本机和对方都改过（冲突）；确认后点“合并”。"
+                    "合并前自动备份当前数据库；冲突中未采用的版本记入修改记录。"
+                )
             )
         )
-        note.setWordWrap(True)
-        fields.addRow(note)
         self.conflicts = QTreeWidget()
         self.conflicts.setHeaderLabels(
             [self.tr("冲突的记录 / 字段"), self.tr("本机"), self.tr("对方"), self.tr("处理")]

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QFileDialog,
+    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -176,6 +177,22 @@ class JobDialog(QDialog):
             row.addWidget(button)
         layout.addLayout(row)
         self._show_file(None)
+
+    @staticmethod
+    def _form(label: str, file: PathField) -> tuple[QWidget, QFormLayout]:
+        """The form `_build` takes, flush with the dialog, its first row the file the job writes or reads."""
+        form = QWidget()
+        fields = QFormLayout(form)
+        fields.setContentsMargins(0, 0, 0, 0)
+        fields.addRow(label, file)
+        return form, fields
+
+    @staticmethod
+    def _note(text: str) -> QLabel:
+        """A paragraph below the options saying what the job does and how it is undone or carried on."""
+        note = QLabel(text)
+        note.setWordWrap(True)
+        return note
 
     # Running -------------------------------------------------------------------------------------
 

@@ -39,6 +39,16 @@ _SHOWN_BY_DEFAULT = {"title", "end_date", "record_status", "responsible_units"}
 READ_ONE_BY_ONE = 200
 
 
+def rows_to_read(table: QTableView, line_height: int) -> None:
+    """Whole rows chosen, not edited in place, one line each and striped: the record tables and the audit log alike."""
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(False)
+    table.verticalHeader().setVisible(False)
+    table.verticalHeader().setDefaultSectionSize(line_height + 10)
+
+
 def tsv_cell(text: str) -> str:
     """A cell of tab-separated text as Excel writes and reads it: quoted when it holds a tab, a line break or a
     quote, with inner quotes doubled."""
@@ -92,12 +102,7 @@ class RecordTable(QWidget):
         self.table = QTableView()
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        rows_to_read(self.table, self.fontMetrics().height())
         header = self.table.horizontalHeader()
         header.setSectionsMovable(True)
         header.setTextElideMode(Qt.TextElideMode.ElideRight)  # a long label cut short says so (…); its tooltip has it

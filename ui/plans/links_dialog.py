@@ -38,7 +38,7 @@ from ledger.plans import store as plans
 from ledger.plans.measures import MEASURES
 from ledger.plans.progress import task_progress
 from ui.context import LedgerContext
-from ui.plans.display import ERROR_STYLE, NOTE_STYLE, em_width, flat, target_text
+from ui.plans.display import NOTE_STYLE, button_row, closing, em_width, flat, show_outcome, target_text
 
 
 @dataclass(frozen=True)
@@ -110,10 +110,7 @@ class TaskLinksDialog(QDialog):
         self.linked_box = QGroupBox()
         linked_layout = QVBoxLayout(self.linked_box)
         linked_layout.addWidget(self.linked, 1)
-        unlinking = QHBoxLayout()
-        unlinking.addStretch(1)
-        unlinking.addWidget(self.unlink_button)
-        linked_layout.addLayout(unlinking)
+        linked_layout.addLayout(button_row(self.unlink_button))
 
         self.kind_box = QComboBox()
         self.kind_box.currentIndexChanged.connect(self._fill_candidates)
@@ -137,16 +134,9 @@ class TaskLinksDialog(QDialog):
         choosing.addWidget(self.filter_edit, 1)
         candidates_layout.addLayout(choosing)
         candidates_layout.addWidget(self.candidates, 1)
-        linking = QHBoxLayout()
-        linking.addStretch(1)
-        linking.addWidget(self.link_button)
-        candidates_layout.addLayout(linking)
+        candidates_layout.addLayout(button_row(self.link_button))
 
-        self.status = QLabel()
-        self.status.setWordWrap(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("关闭"))
-        buttons.rejected.connect(self.reject)
+        self.status, buttons = closing(self)
         for button in (self.link_button, self.unlink_button, buttons.button(QDialogButtonBox.StandardButton.Close)):
             button.setAutoDefault(False)  # Enter links in the list it is pressed in, and never closes
 
@@ -326,10 +316,8 @@ class TaskLinksDialog(QDialog):
         try:
             count = self.context.link_records(self.task_id, record_ids, link=link)
         except LedgerError as error:
-            self.status.setStyleSheet(ERROR_STYLE)
-            self.status.setText(str(error))
+            show_outcome(self.status, str(error), failed=True)
             return
-        self.status.setStyleSheet("")
-        self.status.setText(done.format(count))
+        show_outcome(self.status, done.format(count))
         self.refresh(selected=record_ids if link else ())
         self._enable()

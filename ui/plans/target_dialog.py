@@ -15,7 +15,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -36,7 +35,7 @@ from ledger.plans import store as plans
 from ledger.plans.measures import MEASURES, Measure, Param
 from ledger.plans.plan_json import target_params
 from ui.context import LedgerContext
-from ui.plans.display import ERROR_STYLE, NOTE_STYLE, em_width, flat, target_text
+from ui.plans.display import NOTE_STYLE, button_row, closing, em_width, flat, show_outcome, target_text
 
 
 class _ParamEditor:
@@ -108,11 +107,7 @@ class TargetDialog(QDialog):
         current = QGroupBox(self.tr("现有指标（选中一项可改它的目标值）"))
         current_layout = QVBoxLayout(current)
         current_layout.addWidget(self.targets_list)
-        clearing = QHBoxLayout()
-        clearing.addStretch(1)
-        clearing.addWidget(self.clear_button)
-        clearing.addWidget(self.clear_all_button)
-        current_layout.addLayout(clearing)
+        current_layout.addLayout(button_row(self.clear_button, self.clear_all_button))
 
         self.measure_box = QComboBox()
         for found in MEASURES.values():
@@ -140,16 +135,9 @@ class TargetDialog(QDialog):
         note.setWordWrap(True)
         note.setStyleSheet(NOTE_STYLE)
         editor_form.addRow(note)
-        saving = QHBoxLayout()
-        saving.addStretch(1)
-        saving.addWidget(self.save_button)
-        editor_form.addRow(saving)
+        editor_form.addRow(button_row(self.save_button))
 
-        self.status = QLabel()
-        self.status.setWordWrap(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("关闭"))
-        buttons.rejected.connect(self.reject)
+        self.status, buttons = closing(self)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.task_label)
@@ -235,9 +223,7 @@ class TargetDialog(QDialog):
         try:
             result = self.context.change_targets(self.task_id, action)
         except LedgerError as error:
-            self.status.setStyleSheet(ERROR_STYLE)
-            self.status.setText(str(error))
+            show_outcome(self.status, str(error), failed=True)
             return
-        self.status.setStyleSheet("")
-        self.status.setText(done.format(result))
+        show_outcome(self.status, done.format(result))
         self.refresh()
