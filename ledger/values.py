@@ -53,14 +53,25 @@ def parse_money(text: str) -> Decimal:
     return to_money(amount, original=text)
 
 
+#: The largest amount a ledger holds: far above any cooperation's funds, and its fen well inside 64 bits.
+MOST_MONEY = Decimal(10) ** 12
+
+
 def to_money(amount: Decimal | int | str, *, original: object = None) -> Decimal:
-    """`amount` as yuan with exactly two decimals; refuses fractions of a fen instead of rounding."""
-    value = Decimal(amount) if not isinstance(amount, Decimal) else amount
+    """`amount` as yuan with exactly two decimals; refuses fractions of a fen instead of rounding, and amounts
+    no ledger holds (a pasted ID number), whose fen would not fit the database's integer either."""
+    shown = quoted(original if original is not None else amount)
+    try:
+        value = Decimal(amount) if not isinstance(amount, Decimal) else amount
+    except (InvalidOperation, ValueError, TypeError):
+        raise ValueError(f"无法识别的金额：{shown}") from None
     if not value.is_finite():
-        raise ValueError(f"无法识别的金额：{original if original is not None else amount}")
+        raise ValueError(f"无法识别的金额：{shown}")
+    if abs(value) >= MOST_MONEY:
+        raise ValueError(f"金额超过 1 万亿元，请检查是否填错：{shown}")
     quantized = value.quantize(FEN, rounding=ROUND_HALF_UP)
     if quantized != value:
-        raise ValueError(f"金额最多精确到分：{original if original is not None else amount}")
+        raise ValueError(f"金额最多精确到分：{shown}")
     return quantized
 
 

@@ -112,6 +112,23 @@ def test_every_change_through_the_context_and_its_undo_says_what_it_touched(ledg
     assert said[-1] == EVERYTHING
 
 
+def test_an_undo_names_the_record_where_it_is_now_not_where_it_was_when_first_changed(ledger, qtbot):
+    context = LedgerContext(ledger)
+    said: list[Changes] = []
+    context.changed.connect(said.append)
+    meeting_id = context.save_record("meeting", VALID["meeting"])  # 2020
+    with ledger.session() as session, session.begin():  # as an import does it, off the undo stack
+        records.update_record(session, records.get_record(session, meeting_id), {"date": date(2021, 3, 1)})
+    context.undo_stack.undo()  # the add undone: to the recycle bin, from 2021
+    assert said[-1] == Changes(records=frozenset({Touched("meeting", meeting_id, PAIRING, 2021)}))
+    context.undo_stack.redo()
+    context.save_record("meeting", {"location": "龙州县会议室"}, meeting_id)
+    with ledger.session() as session, session.begin():
+        records.update_record(session, records.get_record(session, meeting_id), {"date": date(2019, 3, 1)})
+    context.undo_stack.undo()  # the edit undone: where the record is now, 2019
+    assert said[-1] == Changes(records=frozenset({Touched("meeting", meeting_id, PAIRING, 2019)}))
+
+
 def test_an_evidence_panel_reads_again_only_for_its_own_record(ledger, qtbot, monkeypatch):
     context = LedgerContext(ledger)
     mine, other = _add(ledger), _add(ledger, title="另一次会议")

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QMessageBox
 from samples import VALID
 from sqlalchemy import select
 
-from ledger.models import AuditEntry
+from ledger.models import AuditEntry, Setting
 from ledger.storage.folder import Ledger
 from ui.context import LedgerContext
 from ui.main_window import MainWindow
@@ -55,6 +55,22 @@ def test_the_author_set_in_the_settings_signs_the_next_change(window):
     with window.context.session() as session:
         author = session.scalar(select(AuditEntry.author).where(AuditEntry.target_id == record_id))
     assert author == "王海"
+
+
+def test_saving_writes_only_the_settings_changed_and_keeps_one_it_could_not_show(window):
+    with window.context.session() as session, session.begin():  # as an older version let it be written
+        session.add(Setting(key="compiling_unit", value="鹤山市\n扶贫办"))
+    window.settings.reload()
+    assert window.settings.compiling_unit.text() == ""  # refused as it is: shown as the default
+    window.settings.author.setText("王海")
+    window.settings.save()
+    with window.context.session() as session:
+        logged = session.scalars(select(AuditEntry.changes).where(AuditEntry.target == "setting")).all()
+        assert session.get(Setting, "compiling_unit").value == "鹤山市\n扶贫办"
+    assert logged == ['{"author": [null, "王海"]}']
+    window.settings.save()  # nothing changed since
+    with window.context.session() as session:
+        assert session.scalars(select(AuditEntry.changes).where(AuditEntry.target == "setting")).all() == logged
 
 
 def test_a_new_record_in_a_ledger_without_a_pairing_leads_to_the_settings(tmp_path, qtbot, monkeypatch):

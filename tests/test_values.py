@@ -26,6 +26,7 @@ from ledger.values import (
     parse_money,
     quoted,
     text_problem,
+    to_money,
 )
 
 
@@ -204,3 +205,24 @@ def test_a_workbook_row_with_a_control_character_in_the_units_is_a_mistake(ledge
     with Ledger.open(ledger_path) as ledger, ledger.session() as session:
         assert session.scalar(select(func.count()).select_from(Record)) == before
     assert main(["--ledger", str(ledger_path), "export", str(tmp_path / "导出.xlsx")]) == 0
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("110101199003071234", "金额超过 1 万亿元，请检查是否填错：110101199003071234"),  # an ID number pasted
+        ("9" * 27, f"金额超过 1 万亿元，请检查是否填错：{'9' * 27}"),
+        ("1000000000000", "金额超过 1 万亿元，请检查是否填错：1000000000000"),
+    ],
+)
+def test_an_amount_no_ledger_holds_is_refused_in_words_not_with_an_overflow(typed, said):
+    with pytest.raises(ValueError) as refused:
+        parse_money(typed)
+    assert str(refused.value) == said
+    assert parse_money("999999999999.99") == Decimal("999999999999.99")
+
+
+def test_money_from_a_package_that_is_no_number_is_refused_in_words():
+    for value in ("abc", object(), "Infinity"):
+        with pytest.raises(ValueError, match="无法识别的金额"):
+            to_money(value)

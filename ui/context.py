@@ -244,9 +244,11 @@ class _Added(_Command):
         self.record_id = record_id
 
     def apply(self, forward: bool) -> None:
+        # Read again each time: an import may have moved the record to another year since it was added.
         with self.context.session() as session, session.begin():
             record = records.get_record(session, self.record_id)
             (records.restore_record if forward else records.delete_record)(session, record)
+            self.changes = Changes(records=frozenset({Touched.of(record)}))
 
 
 class _Edited(_Command):
@@ -259,7 +261,9 @@ class _Edited(_Command):
     def apply(self, forward: bool) -> None:
         with self.context.session() as session, session.begin():
             record = records.get_record(session, self.record_id)
+            was = Touched.of(record)  # as it is now, which an import may have changed since the edit
             records.update_record(session, record, self.after if forward else self.before)
+            self.changes = Changes(records=frozenset({was, Touched.of(record)}))
 
 
 class _Deleted(_Command):

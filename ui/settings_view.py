@@ -38,6 +38,7 @@ class SettingsView(QWidget):
     def __init__(self, context: LedgerContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.context = context
+        self._shown: dict[str, str] = {}  # the settings as `reload` showed them: `save` writes what differs
         self.author = QLineEdit(placeholderText=self.tr("写入每一次修改记录，如：李娟"))
         self.compiling_unit = QLineEdit(placeholderText=self.tr("印在佐证材料封面，如：鹤山市东西部协作工作组"))
         self.pdf_font = QComboBox(editable=True)
@@ -165,21 +166,29 @@ class SettingsView(QWidget):
         self.pdf_font.addItems(["", *dict.fromkeys(face.name for face in [fonts.main, *fonts.fallbacks])])
         self.pdf_font.setCurrentText(stored["pdf_font"])
         self.mask.setChecked(stored["mask_personal"])
+        self._shown = self._typed()
         self._describe_font()
         self._describe_backups()
 
-    def save(self) -> None:
-        values = {
+    def _typed(self) -> dict[str, str]:
+        return {
             "author": self.author.text().strip(),
             "compiling_unit": self.compiling_unit.text().strip(),
             "pdf_font": self.pdf_font.currentText().strip(),
             "mask_personal": MASK_PERSONAL.text(self.mask.isChecked()),
         }
+
+    def save(self) -> None:
+        # Only what was changed here: a setting left as shown keeps what is stored (and its log stays quiet),
+        # even a value written by an older version that the form could not show.
+        typed = self._typed()
+        values = {key: text for key, text in typed.items() if text != self._shown.get(key)}
         try:
             self.context.write(lambda session: write_settings(session, values), Changes())
         except LedgerError as error:  # a value the setting refuses: nothing was saved
             self.saved.setText(str(error))
             return
+        self._shown = typed
         self.context.ledger.reread_author()  # the next change is written under the new name
         self._describe_font()
         self.saved.setText(self.tr("已保存。"))
