@@ -1,4 +1,5 @@
-"""The operations that change records: add, update, delete to the recycle bin, restore, put from a package.
+"""Records found and changed: the scope and order lists and tables read them in, and the operations that change
+them — add, update, delete to the recycle bin, restore, put from a package.
 
 Every change to a record goes through here, so each one is validated against the kind's field
 spec, stamped with its author and written to the audit log in the same transaction (the core write is
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy import String, cast, func, or_, select, type_coerce
@@ -22,7 +23,7 @@ from ledger.errors import InvalidInput, NotFound, RecordLocked
 from ledger.fields import KindSpec, Problem
 from ledger.kinds import KINDS, MODELS, kind_spec
 from ledger.kinds.common import ARCHIVED
-from ledger.models import Attachment, Pairing, Plan, Record, RecordUnit, Unit, utc_now
+from ledger.models import Pairing, Plan, Record, RecordUnit, Unit, utc_now
 from ledger.record_writes import insert_record, insert_records, revise_record, units_by_name
 from ledger.validation import check_values, complete
 from ledger.values import NAME_LENGTH, text_problem
@@ -154,7 +155,7 @@ def list_records(
 ) -> Sequence[Record]:
     """Records of one kind in date order; `deleted` lists the recycle bin instead."""
     spec, model = kind_spec(kind), MODELS[kind]
-    query = _scoped(session, select(model), kind, year=year, pairing=pairing, deleted=deleted)
+    query = scoped(session, select(model), kind, year=year, pairing=pairing, deleted=deleted)
     if query is None:
         return []
     if text:
@@ -162,7 +163,7 @@ def list_records(
         # A tie's activities are JSON text holding their words as typed: matched as that text, they are found too.
         columns = [type_coerce(getattr(model, field.name), String) for field in spec.fields if field.values.searched]
         query = query.where(or_(*(column.like(pattern, escape="\\") for column in columns)))
-    query = query.order_by(*_date_order(spec, model))
+    query = query.order_by(*date_order(spec, model))
     if limit is not None:
         query = query.limit(limit)
     return session.scalars(query).all()
@@ -174,81 +175,28 @@ def year_of_records(session: Session, kind: str, pairing: Pairing, year: int) ->
     query = select(model).where(
         model.kind == kind, model.pairing_id == pairing.id, model.year == year, model.deleted_at.is_(None)
     )
-    return session.scalars(query.order_by(*_date_order(kind_spec(kind), model)))
+    return session.scalars(query.order_by(*date_order(kind_spec(kind), model)))
 
 
-def value_rows(
-    session: Session, kind: str, *, year: int | None = None, pairing: str | None = None, deleted: bool = False
-) -> list[tuple[uuid.UUID, dict[str, Any]]]:
-    """(id, values) of a kind's records in date order, the values as `record_values` gives them, read column
-    by column: a table of a hundred thousand records without an ORM object for each."""
-    spec, model = kind_spec(kind), MODELS[kind]
-    plain = [field for field in spec.fields if field.values.stored_in == "column"]
-    query = select(model.id, Pairing.name, *(getattr(model, field.name) for field in plain))
-    query = _scoped(session, query.join(Pairing, model.pairing_id == Pairing.id), kind, year, pairing, deleted)
-    if query is None:
-        return []
-    units: dict[uuid.UUID, list[str]] = {}
-    if any(field.values.stored_in == "units" for field in spec.fields):
-        linked = select(RecordUnit.record_id, Unit.name).join(Unit, RecordUnit.unit_id == Unit.id)
-        linked = _scoped(session, linked.join(model, model.id == RecordUnit.record_id), kind, year, pairing, deleted)
-        for record_id, name in session.execute(linked.order_by(RecordUnit.record_id, RecordUnit.position)):
-            units.setdefault(record_id, []).append(name)
-    rows = []
-    for record_id, pairing_name, *columns in session.execute(query.order_by(*_date_order(spec, model))):
-        values = dict(zip((field.name for field in plain), columns, strict=True))
-        for field in spec.fields:
-            if field.values.stored_in == "pairing":
-                values[field.name] = pairing_name
-            elif field.values.stored_in == "units":
-                values[field.name] = units.get(record_id, [])
-        rows.append((record_id, {field.name: values[field.name] for field in spec.fields}))
-    return rows
-
-
-def evidence_roles(
-    session: Session, kind: str, *, year: int | None = None, pairing: str | None = None, deleted: bool = False
-) -> dict[uuid.UUID, dict[str, int]]:
-    """How many live (not detached) attachments each record of a kind has, by role, for the records `value_rows`
-    gives with the same arguments; records without evidence are left out. One grouped query for the whole table."""
-    model = MODELS[kind]
-    query = (
-        select(Attachment.record_id, Attachment.role, func.count())
-        .join(model, model.id == Attachment.record_id)
-        .where(Attachment.deleted_at.is_(None))
-    )
-    query = _scoped(session, query, kind, year, pairing, deleted)
-    if query is None:
-        return {}
-    found: dict[uuid.UUID, dict[str, int]] = {}
-    for record_id, role, count in session.execute(query.group_by(Attachment.record_id, Attachment.role)):
-        found.setdefault(record_id, {})[role] = count
-    return found
-
-
-def deletions(
-    session: Session, kind: str, *, year: int | None = None, pairing: str | None = None
-) -> dict[uuid.UUID, tuple[Any, str]]:
-    """When and by whom each record of a kind in the recycle bin was deleted: (deleted_at in UTC, author).
-
-    Read from the record's own stamps, which `delete_record` sets in the same transaction as its audit entry
-    and which a merge carries over from the ledger where the deletion was made (the audit entry of a merge
-    names whoever merged)."""
-    model = MODELS[kind]
-    query = _scoped(session, select(model.id, model.deleted_at, model.deleted_by), kind, year, pairing, True)
-    if query is None:
-        return {}
-    return {record_id: (when, who or "") for record_id, when, who in session.execute(query)}
-
-
-def _scoped(session: Session, query, kind: str, year: int | None, pairing: str | None, deleted: bool):
-    """`query` of a kind's model narrowed to the year, pairing and bin asked for; None for an unknown pairing."""
+def scoped(
+    session: Session,
+    query,
+    kind: str,
+    year: int | None,
+    pairing: str | None,
+    deleted: bool,
+    ids: Collection[uuid.UUID] | None = None,
+):
+    """`query` of a kind's model narrowed to the year, pairing and bin asked for, and to the records `ids` if
+    given; None for an unknown pairing."""
     model = MODELS[kind]
     # The kind is implied by the join, but saying it lets SQLite use the (kind, year, date) index.
     query = query.where(model.kind == kind)
     query = query.where(model.deleted_at.is_not(None) if deleted else model.deleted_at.is_(None))
     if year is not None:
         query = query.where(model.year == year)
+    if ids is not None:
+        query = query.where(model.id.in_(ids))
     if pairing:
         found = find_pairing(session, pairing)
         if found is None:
@@ -257,7 +205,8 @@ def _scoped(session: Session, query, kind: str, year: int | None, pairing: str |
     return query
 
 
-def _date_order(spec: KindSpec, model) -> tuple:
+def date_order(spec: KindSpec, model) -> tuple:
+    """The order a kind's records are listed in: by date, then as they were added."""
     return getattr(model, spec.date_field), model.created_at, model.id
 
 

@@ -31,7 +31,7 @@ from ledger.check import check_ledger
 from ledger.evidence_store import TEMP, sha256_of, stored_files
 from ledger.kinds import KINDS
 from ledger.models import Attachment, EvidenceFile, Record
-from ledger.records import value_rows
+from ledger.record_rows import value_rows
 from ledger.storage.folder import Ledger
 
 pytestmark = pytest.mark.skipif(

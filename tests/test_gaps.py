@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from PIL import Image
 
-from ledger import evidence, records
+from ledger import evidence, record_rows, records
 from ledger.assessment import frameworks
 from ledger.assessment.frameworks import FrameworkError, evidence_rule
 from ledger.assessment.gaps import find_gaps, scope
@@ -69,8 +69,8 @@ def test_a_tables_missing_evidence_is_what_find_gaps_lists_for_each_pairing_and_
         }
         session.commit()
         for kind in KINDS:
-            rows = records.value_rows(session, kind)
-            found = missing_evidence(kind, rows, records.evidence_roles(session, kind))
+            rows = record_rows.value_rows(session, kind)
+            found = missing_evidence(kind, rows, record_rows.evidence_roles(session, kind))
             listed = {}
             for name, year in {(values["pairing"], values["year"]) for _, values in rows}:
                 if year == 2017:

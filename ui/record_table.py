@@ -34,9 +34,9 @@ from ui.transient import popup
 
 #: Shown until the user chooses otherwise: the fields that say what a record is, not every detail.
 _SHOWN_BY_DEFAULT = {"title", "end_date", "record_status", "responsible_units"}
-#: Past this many rows changed at once (a large selection deleted), one query for the whole table is quicker than
-#: reading each record.
-READ_ONE_BY_ONE = 200
+#: Past this many rows changed at once (a large selection deleted), reading the whole table is quicker than
+#: narrowing its queries to the changed ones.
+MOST_CHANGED_ROWS = 200
 
 
 def rows_to_read(table: QTableView, line_height: int) -> None:
@@ -156,7 +156,7 @@ class RecordTable(QWidget):
             self.reload()
             return
         changed = changes.record_ids(self.kind, self.context.pairing, self.context.year)
-        if len(changed) > READ_ONE_BY_ONE:
+        if len(changed) > MOST_CHANGED_ROWS:
             self.reload()
         elif changed:
             self.model.refresh(changed)

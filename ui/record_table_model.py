@@ -10,7 +10,6 @@ what its type gives (`field.values`).
 from __future__ import annotations
 
 import uuid
-from collections import Counter
 from collections.abc import Collection, Mapping
 from datetime import datetime
 from typing import Any
@@ -18,12 +17,10 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor
 
-from ledger import records
+from ledger import record_rows
 from ledger.assessment.gaps import missing_evidence
-from ledger.evidence import live_attachments
 from ledger.fields import Field
 from ledger.kinds import KINDS
-from ledger.models import Record
 from ui.context import LedgerContext
 
 _STATUS_COLOURS = {"已核实": QColor(Qt.GlobalColor.darkGreen), "已归档": QColor(Qt.GlobalColor.darkGray)}
@@ -61,14 +58,8 @@ class RecordTableModel(QAbstractTableModel):
         return self._columns[name]
 
     def reload(self) -> None:
-        scope = {"year": self.context.year, "pairing": self.context.pairing}
         # Everything is read before the reset begins: a failed read leaves the table as it was, not half reset.
-        with self.context.session() as session:
-            found = records.value_rows(session, self.kind, deleted=self.deleted, **scope)
-            roles = records.evidence_roles(session, self.kind, deleted=self.deleted, **scope)
-            deletions = records.deletions(session, self.kind, **scope) if self.deleted else {}
-        # The recycle bin needs no evidence: only live records can lack it.
-        missing = {} if self.deleted else missing_evidence(self.kind, found, roles)
+        found, roles, deletions, missing = self._read()
         self.beginResetModel()
         self.ids, self.rows, self.keys, self.status, self.values, self.lines = [], [], [], [], [], []
         self.missing = missing
@@ -80,29 +71,18 @@ class RecordTableModel(QAbstractTableModel):
         self.endResetModel()
 
     def refresh(self, record_ids: Collection[uuid.UUID]) -> None:
-        """Reads the rows of `record_ids` again, one record at a time: a row still in this table is changed in
-        place, one that left it (deleted, restored, moved to another year) is taken out, one that came into it
-        is added. The proxy sorts and filters them in."""
-        found: list[tuple[uuid.UUID, dict[str, Any]]] = []
-        roles: dict[uuid.UUID, dict[str, int]] = {}
-        deletions: dict[uuid.UUID, tuple[Any, str]] = {}
-        with self.context.session() as session:
-            for record_id in record_ids:
-                record = session.get(Record, record_id)
-                if record is None or not self._holds(record):
-                    continue
-                found.append((record_id, records.record_values(record)))
-                roles[record_id] = dict(Counter(attachment.role for attachment in live_attachments(record)))
-                deletions[record_id] = (record.deleted_at, record.deleted_by or "")
+        """Reads the rows of `record_ids` again, with the queries of a whole reload narrowed to them: a row still
+        in this table is changed in place, one that left it (deleted, restored, moved to another year) is taken
+        out, one that came into it is added. The proxy sorts and filters them in."""
+        found, roles, deletions, missing = self._read(record_ids)
         for record_id in record_ids:
             self.missing.pop(record_id, None)
-        if not self.deleted:
-            self.missing.update(missing_evidence(self.kind, found, roles))
+        self.missing.update(missing)
         read = dict(found)
         for record_id in record_ids:
             at = self.ids.index(record_id) if record_id in self.ids else None
             if record_id in read:
-                cells = self._cells(read[record_id], roles[record_id], deletions[record_id])
+                cells = self._cells(read[record_id], roles.get(record_id, {}), deletions.get(record_id, (None, "")))
                 self._put(at, record_id, cells)
             elif at is not None:
                 self.beginRemoveRows(QModelIndex(), at, at)
@@ -111,15 +91,17 @@ class RecordTableModel(QAbstractTableModel):
                     del per_row[at]
                 self.endRemoveRows()
 
-    def _holds(self, record: Record) -> bool:
-        """Whether the record belongs in this table: its kind, live or in the bin, of the scope shown."""
-        pairing, year = self.context.pairing, self.context.year
-        return (
-            record.kind == self.kind
-            and record.deleted == self.deleted
-            and (year is None or record.year == year)
-            and (not pairing or record.pairing.name == pairing)
-        )
+    def _read(self, ids: Collection[uuid.UUID] | None = None) -> tuple:
+        """The records of this table's kind, bin and scope (only those of `ids` if given): their values in date
+        order, the roles of their evidence, when and by whom they were deleted, and what evidence they lack."""
+        scope = {"year": self.context.year, "pairing": self.context.pairing, "ids": ids}
+        with self.context.session() as session:
+            found = record_rows.value_rows(session, self.kind, deleted=self.deleted, **scope)
+            roles = record_rows.evidence_roles(session, self.kind, deleted=self.deleted, **scope)
+            deletions = record_rows.deletions(session, self.kind, **scope) if self.deleted else {}
+        # The recycle bin needs no evidence: only live records can lack it.
+        missing = {} if self.deleted else missing_evidence(self.kind, found, roles)
+        return found, roles, deletions, missing
 
     def _put(self, at: int | None, record_id: uuid.UUID, cells: tuple) -> None:
         """A row's cells in place of row `at`, or in a row added at the end (`at` None)."""

@@ -63,8 +63,8 @@ def missing_evidence(
 ) -> dict[uuid.UUID, list[str]]:
     """What each of `rows` lacks, by record id, for the records among them that `find_gaps` lists.
 
-    `rows` are live records of `kind` as `records.value_rows` gives them, of any pairings and years; `roles` the
-    roles of their live attachments as `records.evidence_roles` gives them. Each record is held to the framework
+    `rows` are live records of `kind` as `record_rows.value_rows` gives them, of any pairings and years; `roles` the
+    roles of their live attachments as `record_rows.evidence_roles` gives them. Each record is held to the framework
     of its own year (`framework_for`, as `ledger gaps` chooses it), so a table of every pairing and year gets what
     `find_gaps` lists for each pairing and year in it; a year no framework covers expects nothing."""
     chosen: dict[int, Framework | None] = {}
