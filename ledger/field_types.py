@@ -86,19 +86,29 @@ class PairingValues(TextValues):
     stored_in = "pairing"
 
 
-class IdNumberValues(FieldValues):
-    # Text in the workbook, or Excel rounds an 18-digit number.
-    cell_width, number_format, cell_alignment = 20, "@", "center"
+class _PersonalNumberValues(FieldValues):
+    """A personal number: text in the workbook (or Excel rounds an 18-digit ID number and drops a phone's leading
+    zero), masked but for its first `shown_head` and last four digits."""
+
+    number_format, cell_alignment = "@", "center"
+    shown_head: int
+    normalized: Callable[[str], str]
+    problem_of: Callable[[str], str | None]
 
     def normalize(self, value: Any) -> Any:
         value = super().normalize(value)
-        return normalize_id_number(value) if isinstance(value, str) else value
+        return self.normalized(value) if isinstance(value, str) else value
 
     def problem(self, value: Any) -> str | None:
-        return id_number_problem(str(value))
+        return self.problem_of(str(value))
 
     def masked(self, text: str) -> str:
-        return text[:4] + "*" * (len(text) - 8) + text[-4:]
+        return text[: self.shown_head] + "*" * (len(text) - self.shown_head - 4) + text[-4:]
+
+
+class IdNumberValues(_PersonalNumberValues):
+    cell_width, shown_head = 20, 4
+    normalized, problem_of = staticmethod(normalize_id_number), staticmethod(id_number_problem)
 
     def from_cell(self, raw: Any, text: str) -> Any:
         if isinstance(raw, int | float) and raw >= 1e15:
@@ -106,19 +116,9 @@ class IdNumberValues(FieldValues):
         return super().from_cell(raw, text)
 
 
-class PhoneValues(FieldValues):
-    # Text in the workbook, or Excel drops a phone's leading zero.
-    cell_width, number_format, cell_alignment = 14, "@", "center"
-
-    def normalize(self, value: Any) -> Any:
-        value = super().normalize(value)
-        return normalize_phone(value) if isinstance(value, str) else value
-
-    def problem(self, value: Any) -> str | None:
-        return phone_problem(str(value))
-
-    def masked(self, text: str) -> str:
-        return text[:3] + "*" * (len(text) - 7) + text[-4:]
+class PhoneValues(_PersonalNumberValues):
+    cell_width, shown_head = 14, 3
+    normalized, problem_of = staticmethod(normalize_phone), staticmethod(phone_problem)
 
 
 # What a record is: a choice, yes or no ---------------------------------------------------------------------

@@ -76,6 +76,23 @@ def check_sizes(archive: zipfile.ZipFile, most_bytes: int) -> None:
         )
 
 
+def check_extent(name: str, facts: SheetFacts, most_rows: int, most_columns: int, rows_setting: str = "") -> None:
+    """Refuses a sheet that reaches past the rows or columns a reader takes: often a sheet of empty rows or of
+    numbered rows alone, which a reader would walk to the end. `rows_setting` names the setting that raises the
+    row limit, if there is one."""
+    if facts.rows > most_rows:
+        setting = f"（台账设置 {rows_setting}）" if rows_setting else ""
+        raise Refused(
+            f"工作表 {name} 的内容延伸到第 {facts.rows} 行，超过上限 {most_rows} 行{setting}。"
+            "如果下面多是空行或只填了序号，请在 Excel 中删去这些行后再导入"
+        )
+    if facts.columns > most_columns:
+        raise Refused(
+            f"工作表 {name} 的内容延伸到 {column_letters(facts.columns)} 列（第 {facts.columns} 列），"
+            f"超过上限 {most_columns} 列。请在 Excel 中删去右侧多余的列后再导入"
+        )
+
+
 def scan_sheet(archive: zipfile.ZipFile, part: str, *, empty_cells: bool) -> SheetFacts:
     """The extent of a worksheet part. With `empty_cells`, cells that only carry a style count too: openpyxl
     loads them all, calamine skips them. Raises zipfile.BadZipFile, KeyError, zlib.error or

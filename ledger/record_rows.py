@@ -9,7 +9,7 @@ bin) and the date order are those `ledger.records` lists records in.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import func, select
@@ -17,33 +17,23 @@ from sqlalchemy.orm import Session
 
 from ledger.kinds import MODELS, kind_spec
 from ledger.models import Attachment, Pairing, RecordUnit, Unit
-from ledger.records import date_order, scoped
+from ledger.records import RecordScope, date_order
 
 
-def value_rows(
-    session: Session,
-    kind: str,
-    *,
-    year: int | None = None,
-    pairing: str | None = None,
-    deleted: bool = False,
-    ids: Collection[uuid.UUID] | None = None,
-) -> list[tuple[uuid.UUID, dict[str, Any]]]:
+def value_rows(session: Session, scope: RecordScope) -> list[tuple[uuid.UUID, dict[str, Any]]]:
     """(id, values) of a kind's records in date order, the values as `records.record_values` gives them, read
     column by column: a table of a hundred thousand records without an ORM object for each. With `ids`, only those
     of them: the rows a table reads again after a change, with the same queries as the whole table."""
-    spec, model = kind_spec(kind), MODELS[kind]
+    spec, model = kind_spec(scope.kind), MODELS[scope.kind]
     plain = [field for field in spec.fields if field.values.stored_in == "column"]
     query = select(model.id, Pairing.name, *(getattr(model, field.name) for field in plain))
-    query = scoped(session, query.join(Pairing, model.pairing_id == Pairing.id), kind, year, pairing, deleted, ids)
+    query = scope.narrow(session, query.join(Pairing, model.pairing_id == Pairing.id))
     if query is None:
         return []
     units: dict[uuid.UUID, list[str]] = {}
     if any(field.values.stored_in == "units" for field in spec.fields):
         linked = select(RecordUnit.record_id, Unit.name).join(Unit, RecordUnit.unit_id == Unit.id)
-        linked = scoped(
-            session, linked.join(model, model.id == RecordUnit.record_id), kind, year, pairing, deleted, ids
-        )
+        linked = scope.narrow(session, linked.join(model, model.id == RecordUnit.record_id))
         for record_id, name in session.execute(linked.order_by(RecordUnit.record_id, RecordUnit.position)):
             units.setdefault(record_id, []).append(name)
     rows = []
@@ -58,24 +48,16 @@ def value_rows(
     return rows
 
 
-def evidence_roles(
-    session: Session,
-    kind: str,
-    *,
-    year: int | None = None,
-    pairing: str | None = None,
-    deleted: bool = False,
-    ids: Collection[uuid.UUID] | None = None,
-) -> dict[uuid.UUID, dict[str, int]]:
+def evidence_roles(session: Session, scope: RecordScope) -> dict[uuid.UUID, dict[str, int]]:
     """How many live (not detached) attachments each record of a kind has, by role, for the records `value_rows`
     gives with the same arguments; records without evidence are left out. One grouped query for the whole table."""
-    model = MODELS[kind]
+    model = MODELS[scope.kind]
     query = (
         select(Attachment.record_id, Attachment.role, func.count())
         .join(model, model.id == Attachment.record_id)
         .where(Attachment.deleted_at.is_(None))
     )
-    query = scoped(session, query, kind, year, pairing, deleted, ids)
+    query = scope.narrow(session, query)
     if query is None:
         return {}
     found: dict[uuid.UUID, dict[str, int]] = {}
@@ -84,21 +66,14 @@ def evidence_roles(
     return found
 
 
-def deletions(
-    session: Session,
-    kind: str,
-    *,
-    year: int | None = None,
-    pairing: str | None = None,
-    ids: Collection[uuid.UUID] | None = None,
-) -> dict[uuid.UUID, tuple[Any, str]]:
+def deletions(session: Session, scope: RecordScope) -> dict[uuid.UUID, tuple[Any, str]]:
     """When and by whom each record of a kind in the recycle bin was deleted: (deleted_at in UTC, author).
 
     Read from the record's own stamps, which `delete_record` sets in the same transaction as its audit entry
     and which a merge carries over from the ledger where the deletion was made (the audit entry of a merge
     names whoever merged)."""
-    model = MODELS[kind]
-    query = scoped(session, select(model.id, model.deleted_at, model.deleted_by), kind, year, pairing, True, ids)
+    model = MODELS[scope.kind]
+    query = replace(scope, deleted=True).narrow(session, select(model.id, model.deleted_at, model.deleted_by))
     if query is None:
         return {}
     return {record_id: (when, who or "") for record_id, when, who in session.execute(query)}

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from sqlalchemy import String, cast, func, or_, select, type_coerce
@@ -143,6 +144,35 @@ def by_id(session: Session, model: type[T], key: str | uuid.UUID) -> T | None:
     return matches[0] if matches else None
 
 
+@dataclass(frozen=True)
+class RecordScope:
+    """Which records of a kind a list or table holds: of a year and a pairing (all when None), live or in the
+    recycle bin, and after a change only the records `ids`."""
+
+    kind: str
+    year: int | None = None
+    pairing: str | None = None
+    deleted: bool = False
+    ids: Collection[uuid.UUID] | None = None
+
+    def narrow(self, session: Session, query):
+        """`query` of the kind's model narrowed to this scope; None for an unknown pairing."""
+        model = MODELS[self.kind]
+        # The kind is implied by the join, but saying it lets SQLite use the (kind, year, date) index.
+        query = query.where(model.kind == self.kind)
+        query = query.where(model.deleted_at.is_not(None) if self.deleted else model.deleted_at.is_(None))
+        if self.year is not None:
+            query = query.where(model.year == self.year)
+        if self.ids is not None:
+            query = query.where(model.id.in_(self.ids))
+        if self.pairing:
+            found = find_pairing(session, self.pairing)
+            if found is None:
+                return None
+            query = query.where(model.pairing_id == found.id)
+        return query
+
+
 def list_records(
     session: Session,
     kind: str,
@@ -155,7 +185,7 @@ def list_records(
 ) -> Sequence[Record]:
     """Records of one kind in date order; `deleted` lists the recycle bin instead."""
     spec, model = kind_spec(kind), MODELS[kind]
-    query = scoped(session, select(model), kind, year=year, pairing=pairing, deleted=deleted)
+    query = RecordScope(kind, year, pairing, deleted).narrow(session, select(model))
     if query is None:
         return []
     if text:
@@ -176,33 +206,6 @@ def year_of_records(session: Session, kind: str, pairing: Pairing, year: int) ->
         model.kind == kind, model.pairing_id == pairing.id, model.year == year, model.deleted_at.is_(None)
     )
     return session.scalars(query.order_by(*date_order(kind_spec(kind), model)))
-
-
-def scoped(
-    session: Session,
-    query,
-    kind: str,
-    year: int | None,
-    pairing: str | None,
-    deleted: bool,
-    ids: Collection[uuid.UUID] | None = None,
-):
-    """`query` of a kind's model narrowed to the year, pairing and bin asked for, and to the records `ids` if
-    given; None for an unknown pairing."""
-    model = MODELS[kind]
-    # The kind is implied by the join, but saying it lets SQLite use the (kind, year, date) index.
-    query = query.where(model.kind == kind)
-    query = query.where(model.deleted_at.is_not(None) if deleted else model.deleted_at.is_(None))
-    if year is not None:
-        query = query.where(model.year == year)
-    if ids is not None:
-        query = query.where(model.id.in_(ids))
-    if pairing:
-        found = find_pairing(session, pairing)
-        if found is None:
-            return None
-        query = query.where(model.pairing_id == found.id)
-    return query
 
 
 def date_order(spec: KindSpec, model) -> tuple:

@@ -32,6 +32,7 @@ from ledger.evidence_store import TEMP, sha256_of, stored_files
 from ledger.kinds import KINDS
 from ledger.models import Attachment, EvidenceFile, Record
 from ledger.record_rows import value_rows
+from ledger.records import RecordScope
 from ledger.storage.folder import Ledger
 
 pytestmark = pytest.mark.skipif(
@@ -111,7 +112,7 @@ class Durable:
             digests = {
                 record_id: values_digest(kind, values)
                 for kind in KINDS
-                for record_id, values in value_rows(session, kind)
+                for record_id, values in value_rows(session, RecordScope(kind))
             }
             columns = sql_select(Attachment.id, Attachment.record_id, Attachment.sha256)
             rows = {attachment_id: (record_id, sha256) for attachment_id, record_id, sha256 in session.execute(columns)}

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from ledger import audit_entries, record_rows, records
 from ledger.errors import InvalidInput, NotFound, RecordLocked
 from ledger.models import AuditEntry, Record, Unit
+from ledger.records import RecordScope
 from ledger.storage.folder import Ledger
 
 
@@ -148,7 +149,7 @@ def test_value_rows_give_what_record_values_give_in_the_same_order(demo_build, d
         for kind in ("meeting", "cadre", "dispatch", "training", "disbursement"):
             for scope in ({}, {"year": 2020, "pairing": "鹤山市—龙州县"}, {"pairing": "没有这个"}):
                 listed = records.list_records(session, kind, deleted=deleted, **scope)
-                rows = record_rows.value_rows(session, kind, deleted=deleted, **scope)
+                rows = record_rows.value_rows(session, RecordScope(kind, deleted=deleted, **scope))
                 assert rows == [(record.id, records.record_values(record)) for record in listed]
                 compared += len(rows)
         assert compared > 0
@@ -164,21 +165,22 @@ def test_the_bulk_readers_narrowed_to_ids_give_exactly_those_rows_of_a_full_read
                     if record.record_status != "已归档":
                         records.delete_record(session, record)
             for scope in ({}, {"year": 2020, "pairing": "鹤山市—龙州县"}):
-                full = record_rows.value_rows(session, kind, deleted=deleted, **scope)
+                full = record_rows.value_rows(session, RecordScope(kind, deleted=deleted, **scope))
                 assert len(full) >= 2
                 other = records.list_records(session, kind, deleted=not deleted)[:1]  # not of this table
                 chosen = [full[-1][0], full[0][0], full[len(full) // 2][0], *(r.id for r in other)]
-                rows = record_rows.value_rows(session, kind, deleted=deleted, ids=chosen, **scope)
+                narrow = RecordScope(kind, deleted=deleted, ids=chosen, **scope)
+                rows = record_rows.value_rows(session, narrow)
                 assert rows == [row for row in full if row[0] in chosen]  # in date order, as the full read has them
-                roles = record_rows.evidence_roles(session, kind, deleted=deleted, **scope)
-                narrowed = record_rows.evidence_roles(session, kind, deleted=deleted, ids=chosen, **scope)
+                roles = record_rows.evidence_roles(session, RecordScope(kind, deleted=deleted, **scope))
+                narrowed = record_rows.evidence_roles(session, narrow)
                 assert narrowed == {key: value for key, value in roles.items() if key in chosen}
                 if deleted:
-                    stamps = record_rows.deletions(session, kind, **scope)
-                    assert record_rows.deletions(session, kind, ids=chosen, **scope) == {
+                    stamps = record_rows.deletions(session, RecordScope(kind, **scope))
+                    assert record_rows.deletions(session, RecordScope(kind, ids=chosen, **scope)) == {
                         key: value for key, value in stamps.items() if key in chosen
                     }
-                assert record_rows.value_rows(session, kind, deleted=deleted, ids=[], **scope) == []
+                assert record_rows.value_rows(session, RecordScope(kind, deleted=deleted, ids=[], **scope)) == []
         session.rollback()
 
 
@@ -192,7 +194,7 @@ def test_evidence_roles_count_each_records_live_attachments_in_one_query(demo_bu
     with Ledger.open(path, author="测试员") as ledger, ledger.session() as session:
         counted = 0
         for kind in ("meeting", "cadre", "disbursement", "tie"):
-            roles = record_rows.evidence_roles(session, kind, year=2020, pairing="鹤山市—龙州县")
+            roles = record_rows.evidence_roles(session, RecordScope(kind, 2020, "鹤山市—龙州县"))
             expected = {
                 record.id: dict(Counter(attachment.role for attachment in live_attachments(record)))
                 for record in records.list_records(session, kind)
@@ -201,18 +203,18 @@ def test_evidence_roles_count_each_records_live_attachments_in_one_query(demo_bu
             assert roles == expected
             counted += sum(sum(by_role.values()) for by_role in roles.values())
         assert counted > 50
-        assert record_rows.evidence_roles(session, "meeting", pairing="没有这个") == {}
+        assert record_rows.evidence_roles(session, RecordScope("meeting", pairing="没有这个")) == {}
         record = next(r for r in records.list_records(session, "meeting") if len(live_attachments(r)) >= 2)
         first = live_attachments(record)[0]
-        before = record_rows.evidence_roles(session, "meeting")[record.id]
+        before = record_rows.evidence_roles(session, RecordScope("meeting"))[record.id]
         detach(session, first)
         session.commit()
-        after = record_rows.evidence_roles(session, "meeting")[record.id]
+        after = record_rows.evidence_roles(session, RecordScope("meeting"))[record.id]
         assert sum(after.values()) == sum(before.values()) - 1  # a detached file is no evidence
         records.delete_record(session, record)
         session.commit()
-        assert record.id not in record_rows.evidence_roles(session, "meeting")
-        assert record_rows.evidence_roles(session, "meeting", deleted=True) == {record.id: after}
+        assert record.id not in record_rows.evidence_roles(session, RecordScope("meeting"))
+        assert record_rows.evidence_roles(session, RecordScope("meeting", deleted=True)) == {record.id: after}
 
 
 def test_deletions_say_when_and_by_whom_records_went_to_the_bin(session):
@@ -220,11 +222,11 @@ def test_deletions_say_when_and_by_whom_records_went_to_the_bin(session):
     gone = records.add_record(session, "meeting", {**VALID["meeting"], "title": "第二次联席会议"})
     records.delete_record(session, gone)
     session.commit()
-    found = record_rows.deletions(session, "meeting")
+    found = record_rows.deletions(session, RecordScope("meeting"))
     assert list(found) == [gone.id] and kept.id not in found
     when, who = found[gone.id]
     assert who == "测试员" and when == gone.deleted_at and when.tzinfo is not None
-    assert record_rows.deletions(session, "meeting", year=2019) == {}
+    assert record_rows.deletions(session, RecordScope("meeting", 2019)) == {}
 
 
 def test_every_write_to_a_record_bumps_its_stored_revision_in_the_same_transaction(session):

@@ -21,6 +21,7 @@ from ledger import record_rows
 from ledger.assessment.gaps import missing_evidence
 from ledger.fields import Field
 from ledger.kinds import KINDS
+from ledger.records import RecordScope
 from ui.context import LedgerContext
 
 _STATUS_COLOURS = {"已核实": QColor(Qt.GlobalColor.darkGreen), "已归档": QColor(Qt.GlobalColor.darkGray)}
@@ -94,11 +95,11 @@ class RecordTableModel(QAbstractTableModel):
     def _read(self, ids: Collection[uuid.UUID] | None = None) -> tuple:
         """The records of this table's kind, bin and scope (only those of `ids` if given): their values in date
         order, the roles of their evidence, when and by whom they were deleted, and what evidence they lack."""
-        scope = {"year": self.context.year, "pairing": self.context.pairing, "ids": ids}
+        scope = RecordScope(self.kind, self.context.year, self.context.pairing, self.deleted, ids)
         with self.context.session() as session:
-            found = record_rows.value_rows(session, self.kind, deleted=self.deleted, **scope)
-            roles = record_rows.evidence_roles(session, self.kind, deleted=self.deleted, **scope)
-            deletions = record_rows.deletions(session, self.kind, **scope) if self.deleted else {}
+            found = record_rows.value_rows(session, scope)
+            roles = record_rows.evidence_roles(session, scope)
+            deletions = record_rows.deletions(session, scope) if self.deleted else {}
         # The recycle bin needs no evidence: only live records can lack it.
         missing = {} if self.deleted else missing_evidence(self.kind, found, roles)
         return found, roles, deletions, missing

@@ -118,17 +118,7 @@ class Package:
         scanned = {name: part for name, part in self.parts.items() if sheet_kind(name) or name == part}
         for name, part in scanned.items():
             facts = office_zip.scan_sheet(archive, part, empty_cells=False)
-            if facts.rows > limits.sheet_rows:
-                raise office_zip.Refused(
-                    f"工作表 {name} 的内容延伸到第 {facts.rows} 行，超过上限 {limits.sheet_rows} 行（台账设置 "
-                    "max_sheet_rows）。如果下面多是空行或只填了序号，请在 Excel 中删去这些行后再导入"
-                )
-            if facts.columns > MOST_COLUMNS:
-                letters = office_zip.column_letters(facts.columns)
-                raise office_zip.Refused(
-                    f"工作表 {name} 的内容延伸到 {letters} 列（第 {facts.columns} 列），超过上限 {MOST_COLUMNS} 列。"
-                    "请在 Excel 中删去右侧多余的列后再导入"
-                )
+            office_zip.check_extent(name, facts, limits.sheet_rows, MOST_COLUMNS, "max_sheet_rows")
             if facts.errors or facts.formulas_without_values or _holds_formulas(archive, part):
                 self.flagged.add(name)
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from ledger.field_types import FieldType
-from ledger.fields import Field, KindSpec, Values
-from ledger.kinds.common import HEAD, TAIL, period_in_order, person_fields
+from ledger.fields import Field, Values
+from ledger.kinds.common import declare_kind, period_in_order, person_fields
 from ledger.kinds.tables import kind_table
 
 DIRECTIONS = ("东部派往西部", "西部派往东部")
@@ -28,26 +28,22 @@ def _title(values: Values) -> str:
     return f"{values.get('person_name') or ''}挂职{values.get('host_unit') or ''}（{values.get('host_post') or ''}）"
 
 
-SPEC = KindSpec(
-    name="cadre",
-    label="干部挂职",
-    date_field="start_date",
-    fields=(
-        *HEAD,
-        *person_fields(),
-        Field("direction", "挂职方向", FieldType.CHOICE, required=True, choices=DIRECTIONS),
-        Field("rank", "职级", FieldType.CHOICE, required=True, choices=RANKS),
-        Field("home_unit", "派出单位", FieldType.UNIT),
-        Field("home_post", "原任职务"),
-        Field("host_unit", "挂职单位", FieldType.UNIT, required=True),
-        Field("host_post", "挂任职务", required=True),
-        Field("start_date", "挂职开始日期", FieldType.DATE, required=True),
-        Field("end_date", "计划结束日期", FieldType.DATE),
-        Field("returned_on", "实际返回日期", FieldType.DATE),
-        Field("posting_status", "在岗状态", FieldType.CHOICE, required=True, choices=POSTING_STATUSES, default="在岗"),
-        Field("appointment_doc_no", "任职文件号"),
-        *TAIL,
-    ),
+SPEC = declare_kind(
+    "cadre",
+    "干部挂职",
+    "start_date",
+    *person_fields(),
+    Field("direction", "挂职方向", FieldType.CHOICE, required=True, choices=DIRECTIONS),
+    Field("rank", "职级", FieldType.CHOICE, required=True, choices=RANKS),
+    Field("home_unit", "派出单位", FieldType.UNIT),
+    Field("home_post", "原任职务"),
+    Field("host_unit", "挂职单位", FieldType.UNIT, required=True),
+    Field("host_post", "挂任职务", required=True),
+    Field("start_date", "挂职开始日期", FieldType.DATE, required=True),
+    Field("end_date", "计划结束日期", FieldType.DATE),
+    Field("returned_on", "实际返回日期", FieldType.DATE),
+    Field("posting_status", "在岗状态", FieldType.CHOICE, required=True, choices=POSTING_STATUSES, default="在岗"),
+    Field("appointment_doc_no", "任职文件号"),
     checks=(period_in_order, _posting_consistent),
     compose_title=_title,
 )

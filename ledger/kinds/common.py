@@ -1,22 +1,25 @@
-"""Fields and rules the record kinds share, those of every kind placed by each around its own fields."""
+"""Fields and rules the record kinds share; `declare_kind` places those every kind has around each kind's own."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from ledger.field_types import FieldType
-from ledger.fields import Field, Values
+from ledger.fields import CrossCheck, Field, KindSpec, Values
 
 RECORD_STATUSES = ("草稿", "已核实", "已归档")
 ARCHIVED = "已归档"
 GENDERS = ("男", "女")
 SIDES = ("东部", "西部")
 
-HEAD = (
+_HEAD = (
     Field("pairing", "结对关系", FieldType.PAIRING, required=True, help="例如 鹤山市—龙州县"),
     # Every record has a year, but no one need type it: left empty, it is the year of the kind's date.
     Field("year", "年度", FieldType.INT, required=True, follows_date=True, help="不填时取日期所在年份"),
     Field("title", "事项", required=True, max_length=200),
 )
-TAIL = (
+_TAIL = (
     Field("location", "地点"),
     Field("responsible_units", "责任单位", FieldType.UNITS, help="可填多个，用顿号或逗号分隔"),
     Field("summary", "主要内容", multiline=True, max_length=5000),
@@ -30,6 +33,28 @@ TAIL = (
         help="已归档的记录不能再修改",
     ),
 )
+
+
+def declare_kind(
+    name: str,
+    label: str,
+    date_field: str,
+    *fields: Field,
+    checks: tuple[CrossCheck, ...] = (),
+    compose_title: Callable[[Values], str] | None = None,
+    derive: Callable[[Values], dict[str, Any]] | None = None,
+) -> KindSpec:
+    """The spec of a kind whose own `fields` stand, in their order, between those every kind has."""
+    return KindSpec(
+        name=name,
+        label=label,
+        date_field=date_field,
+        fields=(*_HEAD, *fields, *_TAIL),
+        checks=checks,
+        compose_title=compose_title,
+        derive=derive,
+    )
+
 
 #: Where a meeting or a training was held, east or west.
 HELD_IN = Field("held_in", "举办地", FieldType.CHOICE, choices=SIDES)

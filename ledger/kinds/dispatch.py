@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import Index
 
 from ledger.field_types import FieldType
-from ledger.fields import Field, KindSpec, Values
-from ledger.kinds.common import HEAD, TAIL, period_in_order, person_fields
+from ledger.fields import Field, Values
+from ledger.kinds.common import declare_kind, period_in_order, person_fields
 from ledger.kinds.tables import kind_table
 
 FIELDS_OF_WORK = ("教育", "医疗卫生", "农业技术", "其他")
@@ -28,29 +28,25 @@ def _title(values: Values) -> str:
     return f"{name}赴{host}{verb}"
 
 
-SPEC = KindSpec(
-    name="dispatch",
-    label="专业技术人才",
-    date_field="start_date",
-    fields=(
-        *HEAD,
-        *person_fields(),
-        Field("field", "领域", FieldType.CHOICE, required=True, choices=FIELDS_OF_WORK),
-        Field("role", "人员类别", FieldType.CHOICE, required=True, choices=ROLES),
-        Field(
-            "professional_title",
-            "职称",
-            suggestions=("高级教师", "一级教师", "主任医师", "副主任医师", "主治医师", "主管护师", "农艺师"),
-        ),
-        Field("direction", "选派方向", FieldType.CHOICE, required=True, choices=DIRECTIONS),
-        Field("home_institution", "派出单位", FieldType.UNIT),
-        Field("host_institution", "接收单位", FieldType.UNIT, required=True),
-        Field("subject", "学科或科室"),
-        Field("start_date", "开始日期", FieldType.DATE, required=True),
-        Field("end_date", "结束日期", FieldType.DATE, required=True),
-        Field("days", "在岗天数", FieldType.INT, derived=True, help="由开始和结束日期计算，含首尾两天"),
-        *TAIL,
+SPEC = declare_kind(
+    "dispatch",
+    "专业技术人才",
+    "start_date",
+    *person_fields(),
+    Field("field", "领域", FieldType.CHOICE, required=True, choices=FIELDS_OF_WORK),
+    Field("role", "人员类别", FieldType.CHOICE, required=True, choices=ROLES),
+    Field(
+        "professional_title",
+        "职称",
+        suggestions=("高级教师", "一级教师", "主任医师", "副主任医师", "主治医师", "主管护师", "农艺师"),
     ),
+    Field("direction", "选派方向", FieldType.CHOICE, required=True, choices=DIRECTIONS),
+    Field("home_institution", "派出单位", FieldType.UNIT),
+    Field("host_institution", "接收单位", FieldType.UNIT, required=True),
+    Field("subject", "学科或科室"),
+    Field("start_date", "开始日期", FieldType.DATE, required=True),
+    Field("end_date", "结束日期", FieldType.DATE, required=True),
+    Field("days", "在岗天数", FieldType.INT, derived=True, help="由开始和结束日期计算，含首尾两天"),
     checks=(period_in_order,),
     compose_title=_title,
     derive=_days,

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from ledger.field_types import FieldType
-from ledger.fields import Field, KindSpec, Values
-from ledger.kinds.common import HEAD, TAIL
+from ledger.fields import Field, Values
+from ledger.kinds.common import declare_kind
 from ledger.kinds.tables import kind_table
 
 COOPERATION_TYPES = ("引进企业投资", "产业园区", "帮扶车间", "特色产业项目", "文化旅游合作")
@@ -25,24 +25,20 @@ def _consistent(values: Values) -> list[tuple[str, str]]:
     return problems
 
 
-SPEC = KindSpec(
-    name="industry",
-    label="产业合作",
-    date_field="date",
-    fields=(
-        *HEAD,
-        Field("cooperation_type", "合作类型", FieldType.CHOICE, required=True, choices=COOPERATION_TYPES),
-        Field("enterprise", "企业名称", required=True, max_length=100),
-        Field("enterprise_home", "企业所在地", suggestions=("广东省鹤山市", "广东省江门市", "广东省广州市")),
-        Field("investment", "实际到位投资（元）", FieldType.MONEY, help="可写 5000000 或 500万"),
-        Field("pledged_investment", "协议投资额（元）", FieldType.MONEY),
-        Field("park", "落户园区或帮扶车间"),
-        Field("employed", "吸纳就业人数", FieldType.INT),
-        Field("poor_employed", "其中建档立卡/脱贫人口", FieldType.INT),
-        Field("date", "签约日期", FieldType.DATE, required=True),
-        Field("production_date", "投产日期", FieldType.DATE),
-        *TAIL,
-    ),
+SPEC = declare_kind(
+    "industry",
+    "产业合作",
+    "date",
+    Field("cooperation_type", "合作类型", FieldType.CHOICE, required=True, choices=COOPERATION_TYPES),
+    Field("enterprise", "企业名称", required=True, max_length=100),
+    Field("enterprise_home", "企业所在地", suggestions=("广东省鹤山市", "广东省江门市", "广东省广州市")),
+    Field("investment", "实际到位投资（元）", FieldType.MONEY, help="可写 5000000 或 500万"),
+    Field("pledged_investment", "协议投资额（元）", FieldType.MONEY),
+    Field("park", "落户园区或帮扶车间"),
+    Field("employed", "吸纳就业人数", FieldType.INT),
+    Field("poor_employed", "其中建档立卡/脱贫人口", FieldType.INT),
+    Field("date", "签约日期", FieldType.DATE, required=True),
+    Field("production_date", "投产日期", FieldType.DATE),
     checks=(_consistent,),
 )
 

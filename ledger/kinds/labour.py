@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from ledger.field_types import FieldType
-from ledger.fields import Field, KindSpec, Values
-from ledger.kinds.common import HEAD, TAIL
+from ledger.fields import Field, Values
+from ledger.kinds.common import declare_kind
 from ledger.kinds.tables import kind_table
 
 LABOUR_TYPES = ("转移就业", "就近就地就业", "招聘会", "劳务协作站", "稳岗补贴")
@@ -30,25 +30,21 @@ def _counts_consistent(values: Values) -> list[tuple[str, str]]:
     return problems
 
 
-SPEC = KindSpec(
-    name="labour",
-    label="劳务协作",
-    date_field="date",
-    fields=(
-        *HEAD,
-        Field("date", "日期", FieldType.DATE, required=True, help="转移就业填上岗或输送日期，招聘会填举办日期"),
-        Field("labour_type", "类型", FieldType.CHOICE, required=True, choices=LABOUR_TYPES),
-        Field("to_east", "转移到东部", FieldType.BOOL, default=False, help="转移就业到东部协作地区的填“是”"),
-        Field("people", "人数", FieldType.INT, help="就业人数；招聘会填达成就业意向人数"),
-        Field("poor_people", "其中建档立卡/脱贫人口", FieldType.INT),
-        Field("destination", "就业地（省、市）", suggestions=("广东省江门市", "广东省鹤山市", "广东省广州市", "县内")),
-        Field("employer", "用工单位"),
-        Field("stalls", "招聘会展位数", FieldType.INT),
-        Field("jobs", "提供岗位数", FieldType.INT),
-        Field("disabled_only", "残疾人专场", FieldType.BOOL, default=False),
-        Field("subsidy", "补贴金额（元）", FieldType.MONEY, help="稳岗、交通等补贴；可写 50000 或 5万"),
-        *TAIL,
-    ),
+SPEC = declare_kind(
+    "labour",
+    "劳务协作",
+    "date",
+    Field("date", "日期", FieldType.DATE, required=True, help="转移就业填上岗或输送日期，招聘会填举办日期"),
+    Field("labour_type", "类型", FieldType.CHOICE, required=True, choices=LABOUR_TYPES),
+    Field("to_east", "转移到东部", FieldType.BOOL, default=False, help="转移就业到东部协作地区的填“是”"),
+    Field("people", "人数", FieldType.INT, help="就业人数；招聘会填达成就业意向人数"),
+    Field("poor_people", "其中建档立卡/脱贫人口", FieldType.INT),
+    Field("destination", "就业地（省、市）", suggestions=("广东省江门市", "广东省鹤山市", "广东省广州市", "县内")),
+    Field("employer", "用工单位"),
+    Field("stalls", "招聘会展位数", FieldType.INT),
+    Field("jobs", "提供岗位数", FieldType.INT),
+    Field("disabled_only", "残疾人专场", FieldType.BOOL, default=False),
+    Field("subsidy", "补贴金额（元）", FieldType.MONEY, help="稳岗、交通等补贴；可写 50000 或 5万"),
     checks=(_counts_consistent,),
 )
 

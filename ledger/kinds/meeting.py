@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from ledger.field_types import FieldType
-from ledger.fields import Field, KindSpec
-from ledger.kinds.common import HEAD, HELD_IN, TAIL
+from ledger.fields import Field
+from ledger.kinds.common import HELD_IN, declare_kind
 from ledger.kinds.tables import kind_table
 
 MEETING_TYPES = (
@@ -20,24 +20,20 @@ MEETING_TYPES = (
 LEVELS = ("省", "市", "县", "镇")
 
 
-SPEC = KindSpec(
-    name="meeting",
-    label="会议与互访",
-    date_field="date",
-    fields=(
-        *HEAD,
-        Field("date", "日期", FieldType.DATE, required=True),
-        Field("meeting_type", "会议类型", FieldType.CHOICE, required=True, choices=MEETING_TYPES),
-        Field("level", "层级", FieldType.CHOICE, choices=LEVELS),
-        HELD_IN,
-        Field("lead", "带队或主持领导", FieldType.PERSON),
-        Field("lead_post", "领导职务"),
-        Field("main_leader_present", "党政主要领导参加", FieldType.BOOL, default=False),
-        Field("attendees", "参会人员", multiline=True, max_length=2000),
-        Field("minutes_no", "纪要文号", help="例如 鹤府办纪〔2020〕12号"),
-        Field("decisions", "议定事项", multiline=True, max_length=5000),
-        *TAIL,
-    ),
+SPEC = declare_kind(
+    "meeting",
+    "会议与互访",
+    "date",
+    Field("date", "日期", FieldType.DATE, required=True),
+    Field("meeting_type", "会议类型", FieldType.CHOICE, required=True, choices=MEETING_TYPES),
+    Field("level", "层级", FieldType.CHOICE, choices=LEVELS),
+    HELD_IN,
+    Field("lead", "带队或主持领导", FieldType.PERSON),
+    Field("lead_post", "领导职务"),
+    Field("main_leader_present", "党政主要领导参加", FieldType.BOOL, default=False),
+    Field("attendees", "参会人员", multiline=True, max_length=2000),
+    Field("minutes_no", "纪要文号", help="例如 鹤府办纪〔2020〕12号"),
+    Field("decisions", "议定事项", multiline=True, max_length=5000),
 )
 
 TABLE = kind_table(SPEC)

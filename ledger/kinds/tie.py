@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from ledger.activities import EXAMPLE
 from ledger.field_types import FieldType
-from ledger.fields import Field, KindSpec, Values
-from ledger.kinds.common import HEAD, TAIL
+from ledger.fields import Field, Values
+from ledger.kinds.common import declare_kind
 from ledger.kinds.tables import kind_table
 
 LEVELS = ("乡镇", "村", "村企", "学校", "医院", "社会组织")
@@ -16,24 +16,20 @@ def _title(values: Values) -> str:
     return f"{values.get('east_party') or ''}与{values.get('west_party') or ''}结对帮扶"
 
 
-SPEC = KindSpec(
-    name="tie",
-    label="结对帮扶",
-    date_field="date",
-    fields=(
-        *HEAD,
-        Field("level", "结对类型", FieldType.CHOICE, required=True, choices=LEVELS),
-        Field("east_party", "东部结对方", required=True, max_length=100),
-        Field("west_party", "西部结对方", required=True, max_length=100),
-        Field("date", "签订协议日期", FieldType.DATE, required=True, help="多年的结对，年度按记录所属年度填写"),
-        Field(
-            "activities",
-            "帮扶活动",
-            FieldType.ENTRIES,
-            multiline=True,
-            help=f"每行一项：日期 做了什么 数量 金额，如 {EXAMPLE}",
-        ),
-        *TAIL,
+SPEC = declare_kind(
+    "tie",
+    "结对帮扶",
+    "date",
+    Field("level", "结对类型", FieldType.CHOICE, required=True, choices=LEVELS),
+    Field("east_party", "东部结对方", required=True, max_length=100),
+    Field("west_party", "西部结对方", required=True, max_length=100),
+    Field("date", "签订协议日期", FieldType.DATE, required=True, help="多年的结对，年度按记录所属年度填写"),
+    Field(
+        "activities",
+        "帮扶活动",
+        FieldType.ENTRIES,
+        multiline=True,
+        help=f"每行一项：日期 做了什么 数量 金额，如 {EXAMPLE}",
     ),
     compose_title=_title,
 )

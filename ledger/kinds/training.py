@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from ledger.field_types import FieldType
-from ledger.fields import Field, KindSpec, Values
-from ledger.kinds.common import HEAD, HELD_IN, TAIL, period_in_order
+from ledger.fields import Field, Values
+from ledger.kinds.common import HELD_IN, declare_kind, period_in_order
 from ledger.kinds.tables import kind_table
 
 TRAINING_TYPES = ("党政干部培训", "专业技术人才培训", "致富带头人/乡村振兴人才培训", "劳动力技能培训", "其他")
@@ -25,24 +25,20 @@ def _counts_consistent(values: Values) -> list[tuple[str, str]]:
     return problems
 
 
-SPEC = KindSpec(
-    name="training",
-    label="培训",
-    date_field="start_date",
-    fields=(
-        *HEAD,
-        Field("training_type", "培训类型", FieldType.CHOICE, required=True, choices=TRAINING_TYPES),
-        Field("programme", "培训项目", suggestions=PROGRAMMES),
-        Field("organiser", "主办单位", FieldType.UNIT),
-        HELD_IN,
-        Field("start_date", "开班日期", FieldType.DATE, required=True),
-        Field("end_date", "结业日期", FieldType.DATE),
-        Field("sessions", "期数", FieldType.INT, required=True, default=1),
-        Field("participants", "培训人次", FieldType.INT, required=True),
-        Field("poor_participants", "建档立卡/脱贫人口人次", FieldType.INT),
-        Field("certificates", "取得证书人数", FieldType.INT),
-        *TAIL,
-    ),
+SPEC = declare_kind(
+    "training",
+    "培训",
+    "start_date",
+    Field("training_type", "培训类型", FieldType.CHOICE, required=True, choices=TRAINING_TYPES),
+    Field("programme", "培训项目", suggestions=PROGRAMMES),
+    Field("organiser", "主办单位", FieldType.UNIT),
+    HELD_IN,
+    Field("start_date", "开班日期", FieldType.DATE, required=True),
+    Field("end_date", "结业日期", FieldType.DATE),
+    Field("sessions", "期数", FieldType.INT, required=True, default=1),
+    Field("participants", "培训人次", FieldType.INT, required=True),
+    Field("poor_participants", "建档立卡/脱贫人口人次", FieldType.INT),
+    Field("certificates", "取得证书人数", FieldType.INT),
     checks=(period_in_order, _counts_consistent),
 )
 

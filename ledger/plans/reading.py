@@ -161,17 +161,7 @@ def _check_package(path: Path, suffix: str) -> None:
 
 def _check_sheet(name: str, facts: office_zip.SheetFacts) -> None:
     # Cells that carry only a style count: openpyxl loads them, and walks every row and column up to the last.
-    if facts.rows > MOST_ROWS:
-        raise office_zip.Refused(
-            f"工作表 {name} 延伸到第 {facts.rows} 行，任务清单最多 {MOST_ROWS} 行。"
-            "如果下面多是空行，请在 Excel 中删去这些行后再导入"
-        )
-    if facts.columns > MOST_COLUMNS:
-        letters = office_zip.column_letters(facts.columns)
-        raise office_zip.Refused(
-            f"工作表 {name} 延伸到 {letters} 列（第 {facts.columns} 列），任务清单最多 {MOST_COLUMNS} 列。"
-            "请在 Excel 中删去右侧多余的列后再导入"
-        )
+    office_zip.check_extent(name, facts, MOST_ROWS, MOST_COLUMNS)
     if facts.formulas_without_values:
         cells = "、".join(facts.formulas_without_values[:5])
         raise office_zip.Refused(
