@@ -33,6 +33,17 @@ def _files(folder: Path) -> dict[str, bytes]:
     }
 
 
+def _refused(run, ledger_path: Path, *args) -> str:
+    """Runs a command that must be refused: it fails, prints nothing to stdout and writes nothing in the ledger.
+    Returns its message."""
+    files = _files(ledger_path)
+    status, out, err = run(*args)
+    assert status == 1
+    assert out == ""
+    assert _files(ledger_path) == files
+    return err
+
+
 def _stored_photo(run, ledger_path: Path, tmp_path: Path) -> Path:
     status, out, err = run("add", "meeting", *MEETING)
     assert status == 0, err
@@ -53,30 +64,22 @@ def _stored_photo(run, ledger_path: Path, tmp_path: Path) -> Path:
 def test_export_onto_the_ledgers_own_database_is_refused_and_the_database_is_untouched(run, ledger_path):
     database = ledger_path / "ledger.sqlite"
     before = database.read_bytes()
-    files = _files(ledger_path)
 
-    status, out, err = run("export", database)
+    err = _refused(run, ledger_path, "export", database)
 
-    assert status == 1
-    assert out == ""
     assert err == f"错误：不能把导出文件保存在台账文件夹里（{database}）：请另选一个位置。\n"
     assert database.read_bytes() == before
-    assert _files(ledger_path) == files
     assert run("list", "meeting")[0] == 0  # the ledger still opens
 
 
 def test_a_full_backup_onto_a_stored_evidence_file_is_refused_and_the_file_is_untouched(run, ledger_path, tmp_path):
     stored = _stored_photo(run, ledger_path, tmp_path)
     before = stored.read_bytes()
-    files = _files(ledger_path)
 
-    status, out, err = run("backup", "--full", stored)
+    err = _refused(run, ledger_path, "backup", "--full", stored)
 
-    assert status == 1
-    assert out == ""
     assert err == f"错误：不能把完整备份保存在台账文件夹里（{stored}）：请另选一个位置。\n"
     assert stored.read_bytes() == before
-    assert _files(ledger_path) == files
     status, out, _ = run("check")
     assert status == 0, out
 
@@ -88,14 +91,11 @@ def test_a_path_through_dot_dot_into_the_ledger_is_refused(run, ledger_path, tmp
     outside = tmp_path / "外出"
     outside.mkdir()
     given = outside / ".." / "ledger" / "cache" / "交换包.zip"
-    files = _files(ledger_path)
 
-    status, _, err = run("pack", given)
+    err = _refused(run, ledger_path, "pack", given)
 
-    assert status == 1
     real = ledger_path.resolve() / "cache" / "交换包.zip"
     assert err == f"错误：不能把交换包保存在台账文件夹里（{given}，即 {real}）：请另选一个位置。\n"
-    assert _files(ledger_path) == files
 
 
 def test_a_relative_path_with_dot_dot_from_inside_the_ledger_is_refused(run, ledger_path, monkeypatch):
@@ -103,9 +103,8 @@ def test_a_relative_path_with_dot_dot_from_inside_the_ledger_is_refused(run, led
     before = database.read_bytes()
     monkeypatch.chdir(ledger_path / "evidence")
 
-    status, _, err = run("export", Path("..") / "ledger.sqlite")
+    err = _refused(run, ledger_path, "export", Path("..") / "ledger.sqlite")
 
-    assert status == 1
     assert err == (
         f"错误：不能把导出文件保存在台账文件夹里（../ledger.sqlite，即 {database.resolve()}）：请另选一个位置。\n"
     )
@@ -115,20 +114,16 @@ def test_a_relative_path_with_dot_dot_from_inside_the_ledger_is_refused(run, led
 def test_a_folder_symlinked_into_the_ledger_is_refused(run, ledger_path, tmp_path):
     shortcut = tmp_path / "快捷方式"
     shortcut.symlink_to(ledger_path, target_is_directory=True)
-    files = _files(ledger_path)
 
-    status, _, err = run("backup", "--to", shortcut)
-    assert status == 1
-    assert err == (
+    assert _refused(run, ledger_path, "backup", "--to", shortcut) == (
         f"错误：不能把备份保存在台账文件夹里（{shortcut}，即 {ledger_path.resolve()}）：请另选一个文件夹（如 U 盘）。\n"
     )
 
     given = shortcut / "evidence" / "佐证材料.pdf"
-    status, _, err = run("binder", given)
-    assert status == 1
     real = ledger_path.resolve() / "evidence" / "佐证材料.pdf"
-    assert err == f"错误：不能把佐证材料保存在台账文件夹里（{given}，即 {real}）：请另选一个位置。\n"
-    assert _files(ledger_path) == files
+    assert _refused(run, ledger_path, "binder", given) == (
+        f"错误：不能把佐证材料保存在台账文件夹里（{given}，即 {real}）：请另选一个位置。\n"
+    )
 
 
 def test_a_file_symlinked_to_the_database_is_refused(run, ledger_path, tmp_path):
@@ -137,9 +132,8 @@ def test_a_file_symlinked_to_the_database_is_refused(run, ledger_path, tmp_path)
     link = tmp_path / "台账.xlsx"
     link.symlink_to(database)
 
-    status, _, err = run("export", link)
+    err = _refused(run, ledger_path, "export", link)
 
-    assert status == 1
     assert err == f"错误：不能把导出文件保存在台账文件夹里（{link}，即 {database.resolve()}）：请另选一个位置。\n"
     assert database.read_bytes() == before
     assert link.is_symlink()
@@ -164,14 +158,11 @@ def test_a_file_symlinked_to_the_database_is_refused(run, ledger_path, tmp_path)
 )
 def test_every_output_inside_the_ledger_is_refused_and_nothing_is_written(run, ledger_path, args, where, what, instead):
     target = ledger_path / where if where else ledger_path
-    files = _files(ledger_path)
     folders = sorted(path for path in ledger_path.rglob("*") if path.is_dir())
 
-    status, _, err = run(*args, target)
+    err = _refused(run, ledger_path, *args, target)
 
-    assert status == 1
     assert err == f"错误：不能把{what}保存在台账文件夹里（{target}）：{instead}。\n"
-    assert _files(ledger_path) == files
     assert sorted(path for path in ledger_path.rglob("*") if path.is_dir()) == folders
 
 

@@ -31,6 +31,7 @@ from ledger.plans.reading import ImportedTask, read_task_list
 from ledger.plans.title_scope import TitleScope, place_forms, read_title_scope
 
 WRITERS = {"xlsx": write_xlsx, "docx": write_docx}
+OLD_OFFICE = b"\xd0\xcf\x11\xe0"  # how an .xls or .doc file begins
 
 
 def _read(tmp_path, layout, year, suffix="xlsx"):
@@ -333,8 +334,8 @@ def test_the_list_is_found_on_a_later_sheet(tmp_path):
     ("name", "content", "message"),
     [
         ("清单.pdf", b"%PDF-1.4", "不能导入 清单.pdf：任务清单应为 .xlsx 或 .docx 文件"),
-        ("清单.xls", b"\xd0\xcf\x11\xe0", "旧格式文件：请在 Excel、Word 或 WPS 中另存为 .xlsx 或 .docx"),
-        ("清单.doc", b"\xd0\xcf\x11\xe0", "旧格式文件"),
+        ("清单.xls", OLD_OFFICE, "旧格式文件：请在 Excel、Word 或 WPS 中另存为 .xlsx 或 .docx"),
+        ("清单.doc", OLD_OFFICE, "旧格式文件"),
         ("清单.xlsx", b"not a workbook", "无法打开 清单.xlsx：文件已损坏"),
         ("清单.docx", b"not a document", "无法打开 清单.docx：文件已损坏"),
     ],

@@ -43,7 +43,10 @@ class Asked:
         view._confirm = lambda title, text, detail: self.confirmations.append(text) or self.answer
 
 
-def _view(context: LedgerContext, qtbot) -> PlanView:
+def _view(context: LedgerContext, qtbot, scope: tuple[str | None, int | None] | None = None) -> PlanView:
+    """The view, on `scope` (pairing, year) when given: chosen first, as a user would."""
+    if scope is not None:
+        context.set_scope(*scope)
     view = PlanView(context)
     # As the main window does: every view reloads when the ledger or the scope changes.
     context.changed.connect(view.reload)
@@ -93,6 +96,11 @@ def _targets(context: LedgerContext, task_id) -> list[tuple[str, dict, Decimal]]
     with context.session() as session:
         task = plans.get_task(session, str(task_id))
         return [(t.measure, target_params(t), t.threshold) for t in task.targets]
+
+
+def _items(box) -> list[str]:
+    """A combo box's choices, as listed."""
+    return [box.itemText(i) for i in range(box.count())]
 
 
 def _plain(text: str) -> str:
@@ -162,8 +170,7 @@ def test_a_task_list_is_previewed_written_only_on_confirm_and_then_shown(
 def test_with_no_scope_chosen_the_title_chooses_pairing_and_year_without_asking(context, task_list, qtbot, monkeypatch):
     with context.session() as session, session.begin():
         records.add_pairing(session, "江海区", "大新县")
-    context.set_scope(None, None)
-    view = _view(context, qtbot)
+    view = _view(context, qtbot, scope=(None, None))
 
     def choose(preview: PlanImportPreview) -> int:
         # 「粤桂扶贫协作（鹤山-龙州）2020年 工作要点清单」
@@ -207,8 +214,7 @@ def test_a_title_naming_another_pairing_and_year_is_asked_about_and_imported_as_
 ):
     with context.session() as session, session.begin():
         records.add_pairing(session, "湛江市", "柳州市")
-    context.set_scope(PAIRING, 2021)
-    view = _view(context, qtbot)
+    view = _view(context, qtbot, scope=(PAIRING, 2021))
     seen = {}
 
     def answer_then_import(preview: PlanImportPreview) -> int:
@@ -247,18 +253,14 @@ def test_a_title_naming_another_pairing_and_year_is_asked_about_and_imported_as_
 def test_a_pairing_the_ledger_lacks_is_offered_added_with_the_plan_and_kept_on_undo(
     context, zhanjiang_list, qtbot, monkeypatch
 ):
-    context.set_scope(PAIRING, 2020)
-    view = _view(context, qtbot)
+    view = _view(context, qtbot, scope=(PAIRING, 2020))
 
     def add_and_import(preview: PlanImportPreview) -> int:
         assert _plain(preview.scope_text.text()) == (
             "标题写的是 湛江市—柳州市 2020年，台账里还没有这个结对关系（东部 湛江市，西部 柳州市），"
             "当前选的是 鹤山市—龙州县 2020年。新增这个结对关系并按标题导入？"
         )
-        assert [preview.pairing_box.itemText(i) for i in range(preview.pairing_box.count())] == [
-            "鹤山市—龙州县",
-            "湛江市—柳州市（新增）",
-        ]
+        assert _items(preview.pairing_box) == ["鹤山市—龙州县", "湛江市—柳州市（新增）"]
         assert preview.pairing_box.currentText() == "湛江市—柳州市（新增）"
         assert preview.by_title_button.text() == "新增结对关系并按标题导入：湛江市—柳州市 2020年"
         assert context.pairings() == [PAIRING]  # reading adds nothing
@@ -281,15 +283,14 @@ def test_a_pairing_the_title_writes_short_is_not_offered_but_explained(
     path = write_xlsx(
         retitled(HESHAN_LONGZHOU_2020, "粤桂扶贫协作（恩平-龙州）2020年工作要点清单"), tmp_path / "恩平.xlsx"
     )
-    context.set_scope(PAIRING, 2020)
-    view = _view(context, qtbot)
+    view = _view(context, qtbot, scope=(PAIRING, 2020))
 
     def look(preview: PlanImportPreview) -> int:
         assert _plain(preview.scope_text.text()) == (
             "标题写的是 恩平—龙州 2020年，台账里没有这个结对关系，当前选的是 鹤山市—龙州县 2020年。"
             "如果是新的结对关系，请先在“设置”中登记（地名写全称，如 鹤山市—龙州县）再导入；否则按当前选择导入。"
         )
-        assert [preview.pairing_box.itemText(i) for i in range(preview.pairing_box.count())] == [PAIRING]
+        assert _items(preview.pairing_box) == [PAIRING]
         assert preview.by_title_button.isHidden() and not preview.by_scope_button.isHidden()
         assert preview.by_scope_button.text() == "按当前选择导入：鹤山市—龙州县 2020年"
         assert not preview.import_button.isEnabled()
@@ -331,12 +332,11 @@ def test_the_year_box_lists_years_with_plans_or_records_and_takes_a_new_one(cont
     with context.session() as session, session.begin():
         records.add_record(session, "meeting", VALID["meeting"])  # 2020
         plans.import_plan(session, task_list, pairing=PAIRING, year=2018, title="2018年工作要点")
-    context.set_scope(PAIRING, 2020)
-    view = _view(context, qtbot)
+    view = _view(context, qtbot, scope=(PAIRING, 2020))
     last = date.today().year + 1
 
     def new_year(preview: PlanImportPreview) -> int:
-        assert [preview.year_box.itemText(i) for i in range(preview.year_box.count())] == ["2020", "2018"]
+        assert _items(preview.year_box) == ["2020", "2018"]
         preview.year_box.setEditText("1999")
         assert preview.error.text() == f"年度应为 2000–{last} 之间的四位数"
         assert not preview.import_button.isEnabled()

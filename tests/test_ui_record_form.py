@@ -83,6 +83,18 @@ def _click(qtbot, button) -> None:
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
+def _type(form, **texts: str) -> None:
+    """Types each text into its field's line, by field name."""
+    for name, text in texts.items():
+        form.editors[name].line.setText(text)
+
+
+def _mistakes_on_save(qtbot, dialog: RecordDialog) -> dict[str, str]:
+    """Clicks 保存; the messages then shown under the fields, by field name."""
+    _click(qtbot, dialog.save_button)
+    return {name: label.text() for name, label in dialog.form.messages.items() if label.isVisibleTo(dialog)}
+
+
 def _drop(widget, paths: list[Path]) -> None:
     data = QMimeData()
     data.setUrls([QUrl.fromLocalFile(str(path)) for path in paths])
@@ -104,8 +116,7 @@ def test_a_new_meeting_is_refused_while_invalid_then_saved(qtbot, context, ledge
     dialog = _shown(qtbot, RecordDialog(context, "meeting"))
     form = dialog.form
     assert form.editors["pairing"].text() == "鹤山市—龙州县"
-    form.editors["title"].line.setText("鹤山—龙州扶贫协作党政联席会议")
-    form.editors["date"].line.setText("2020-02-30")
+    _type(form, title="鹤山—龙州扶贫协作党政联席会议", date="2020-02-30")
     _click(qtbot, dialog.save_button)
 
     assert "没有这一天" in form.messages["date"].text()
@@ -140,12 +151,9 @@ def test_one_click_on_save_shows_every_mistake_under_its_field(qtbot, context, l
     form = dialog.form
     form.editors["fund_type"].combo.setCurrentText("财政援助资金")
     form.editors["fund_level"].combo.setCurrentText("县区")
-    form.editors["date"].line.setText("2020-02-30")
-    form.editors["amount"].line.setText("两百万")
-    # 事项 is left empty.
-    _click(qtbot, dialog.save_button)
+    _type(form, date="2020-02-30", amount="两百万")  # 事项 is left empty.
 
-    shown = {name: label.text() for name, label in form.messages.items() if label.isVisibleTo(dialog)}
+    shown = _mistakes_on_save(qtbot, dialog)
     assert shown == {
         "title": "必须填写",
         "amount": "无法识别的金额：两百万（应写作 2600000.00 或 260万元）",
@@ -156,9 +164,7 @@ def test_one_click_on_save_shows_every_mistake_under_its_field(qtbot, context, l
     assert dialog.isVisible() and dialog.saved_id is None and _live_count(ledger) == 0
     assert dialog.focusWidget() is form.editors["title"].widget  # the first field to mend, in the form's order
 
-    form.editors["title"].line.setText("拨付财政帮扶资金")
-    form.editors["date"].line.setText("2020-06-01")
-    form.editors["amount"].line.setText("260万")
+    _type(form, title="拨付财政帮扶资金", date="2020-06-01", amount="260万")
     _click(qtbot, dialog.save_button)
     assert dialog.result() == QDialog.DialogCode.Accepted
     values = _values(ledger, dialog.saved_id)
@@ -168,12 +174,8 @@ def test_one_click_on_save_shows_every_mistake_under_its_field(qtbot, context, l
 def test_an_edit_shows_every_mistake_at_once_too(qtbot, context, ledger):
     record_id = _add(ledger)
     dialog = _shown(qtbot, RecordDialog(context, "meeting", record_id))
-    form = dialog.form
-    form.editors["title"].line.setText("")
-    form.editors["date"].line.setText("去年")
-    _click(qtbot, dialog.save_button)
-    shown = {name: label.text() for name, label in form.messages.items() if label.isVisibleTo(dialog)}
-    assert shown == {
+    _type(dialog.form, title="", date="去年")
+    assert _mistakes_on_save(qtbot, dialog) == {
         "title": "必须填写",
         "date": "无法识别的日期：去年（应写作 2020-05-12 或 2020年5月12日）",
     }
@@ -212,10 +214,9 @@ def test_money_is_checked_while_typing_and_saved_exact(qtbot, context, ledger):
     qtbot.waitUntil(lambda: "2,600,000.00" in message.text(), timeout=2000)
 
     form = dialog.form
-    form.editors["title"].line.setText("拨付财政帮扶资金")
     form.editors["fund_type"].combo.setCurrentText("财政援助资金")
     form.editors["fund_level"].combo.setCurrentText("县区")
-    form.editors["date"].line.setText("2020-06-01")
+    _type(form, title="拨付财政帮扶资金", date="2020-06-01")
     _click(qtbot, dialog.save_button)
 
     assert _values(ledger, dialog.saved_id)["amount"] == Decimal("2600000.00")
@@ -231,9 +232,7 @@ def test_a_ties_activities_are_typed_as_lines_checked_while_typing_and_edited(qt
     activities.setPlainText("2020-09-08 送教下乡\n2020-05-12 捐赠图书 200册 3.5万元")
     qtbot.waitUntil(lambda: message.text() == "共 2 项，金额合计 3.5万元", timeout=2000)
     form.editors["level"].combo.setCurrentText("学校")
-    form.editors["east_party"].line.setText("鹤山市纪元中学")
-    form.editors["west_party"].line.setText("龙州县高级中学")
-    form.editors["date"].line.setText("2020-03-20")
+    _type(form, east_party="鹤山市纪元中学", west_party="龙州县高级中学", date="2020-03-20")
     _click(qtbot, dialog.save_button)
 
     values = _values(ledger, dialog.saved_id)
@@ -251,8 +250,7 @@ def test_an_edit_is_saved_and_undone(qtbot, context, ledger):
     dialog = _shown(qtbot, RecordDialog(context, "meeting", record_id))
     assert dialog.form.editors["title"].text() == VALID["meeting"]["title"]
     assert dialog.evidence is not None
-    dialog.form.editors["title"].line.setText("党政联席会议（第一次）")
-    dialog.form.editors["location"].line.setText("龙州县人民政府")
+    _type(dialog.form, title="党政联席会议（第一次）", location="龙州县人民政府")
     _click(qtbot, dialog.save_button)
 
     assert dialog.saved_id == record_id
@@ -316,8 +314,7 @@ def test_an_archived_record_opens_read_only(qtbot, context, ledger, photo, messa
 
 def test_save_and_add_evidence_keeps_the_dialog_open_on_the_saved_record(qtbot, context, ledger):
     dialog = _shown(qtbot, RecordDialog(context, "meeting"))
-    dialog.form.editors["title"].line.setText("工作推进会")
-    dialog.form.editors["date"].line.setText("2020-05-06")
+    _type(dialog.form, title="工作推进会", date="2020-05-06")
     dialog.form.editors["meeting_type"].combo.setCurrentText("工作推进会")
     _click(qtbot, dialog.continue_button)
 
@@ -524,4 +521,3 @@ def test_a_removed_attachment_goes_after_confirmation(qtbot, context, ledger, ph
     assert panel.list.count() == 0
     with ledger.session() as session:
         assert evidence.live_attachments(records.get_record(session, record_id)) == []
-
