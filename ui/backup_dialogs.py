@@ -14,11 +14,9 @@ from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
-    QHBoxLayout,
     QLabel,
     QMessageBox,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -32,6 +30,7 @@ from ledger.storage.folder import Ledger
 from ui.context import LedgerContext
 from ui.jobs import JobDialog, PathField, documents
 from ui.transient import tell
+from ui.widgets import listing, spread_row
 from ui.worker import JobRunner, JobState, Outcome
 
 
@@ -39,9 +38,7 @@ class FullBackupDialog(JobDialog):
     """完整备份: the database and every evidence file in one zip, with a manifest of their SHA-256."""
 
     def __init__(self, context: LedgerContext, parent: QWidget | None = None):
-        super().__init__(context, parent)
-        self.setWindowTitle(self.tr("完整备份"))
-        self.start_button.setText(self.tr("备份"))
+        super().__init__(context, parent, title=self.tr("完整备份"), start=self.tr("备份"))
         self.output = PathField(self.tr("保存完整备份"), self.tr("完整备份 (*.zip)"), ".zip", save=True)
         self.output.suggest(documents() / self.tr("协作台账完整备份-{day}.zip").format(day=f"{date.today():%Y%m%d}"))
         form, fields = self._form(self.tr("保存到"), self.output)
@@ -81,20 +78,14 @@ class RestoreDialog(JobDialog):
     COLUMNS = ("时间", "原因", "大小")
 
     def __init__(self, context: LedgerContext, parent: QWidget | None = None):
-        super().__init__(context, parent)
-        self.setWindowTitle(self.tr("从备份恢复"))
+        super().__init__(context, parent, title=self.tr("从备份恢复"), start=self.tr("恢复…"))
         # While it runs the ledger is closed: nothing else in the program may read it.
         self.setWindowModality(Qt.WindowModality.ApplicationModal)
-        self.start_button.setText(self.tr("恢复…"))
         self.source: Path | None = None
         self.backups: list[Backup] = []
         self._closed: Path | None = None  # the folder of the ledger closed for the restore
-        self.table = QTableWidget(0, len(self.COLUMNS))
-        self.table.setHorizontalHeaderLabels([self.tr(label) for label in self.COLUMNS])
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table = listing([self.tr(label) for label in self.COLUMNS])
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(True)
         em = self.fontMetrics().horizontalAdvance("中")
         self.table.setColumnWidth(0, em * 12)
@@ -113,10 +104,7 @@ class RestoreDialog(JobDialog):
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(QLabel(self.tr("本台账的备份（backups 文件夹，最新的在前）：")))
         column.addWidget(self.table)
-        row = QHBoxLayout()
-        row.addWidget(self.chosen, 1)
-        row.addWidget(other)
-        column.addLayout(row)
+        column.addLayout(spread_row(self.chosen, other))
         column.addWidget(
             self._note(
                 self.tr(

@@ -11,14 +11,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QSpinBox,
     QVBoxLayout,
@@ -41,8 +40,6 @@ _SECTION_SEPARATORS = re.compile(r"[\s,，、;；]+")
 
 class _LayoutFields(QGroupBox):
     """What decides where the binder's pages fall, shared by the binder and its box labels (as in the CLI)."""
-
-    changed = Signal()
 
     def __init__(self, dialog: JobDialog):
         super().__init__(dialog.tr("内容与分册"))
@@ -70,8 +67,6 @@ class _LayoutFields(QGroupBox):
         fields.addRow("", self.gaps)
         fields.addRow(self.tr("分册"), self.volume_pages)
         fields.addRow(self.tr("字体"), self.font)
-        self.pairing.currentIndexChanged.connect(self.changed)
-        self.year.currentIndexChanged.connect(self.changed)
 
     def options(self, **more: Any) -> BinderOptions:
         return BinderOptions(
@@ -87,58 +82,44 @@ class _LayoutFields(QGroupBox):
         )
 
 
-def _side_by_side(output: QWidget, label: str, groups: Sequence[QWidget], note: str = "") -> QWidget:
-    """The output file across the top, then the groups of options beside each other to keep the dialog low."""
-    form = QWidget()
-    layout = QVBoxLayout(form)
-    layout.setContentsMargins(0, 0, 0, 0)
-    top = QFormLayout()
-    top.addRow(label, output)
-    layout.addLayout(top)
-    row = QHBoxLayout()
-    for group in groups:
-        row.addWidget(group, 1)
-    layout.addLayout(row)
-    if note:
-        below = QLabel(note)
-        below.setWordWrap(True)
-        layout.addWidget(below)
-    return form
-
-
 class _LaidOutDialog(JobDialog):
-    """A dialog of `_LayoutFields` beside its own options, its output named for the pairing and year chosen there."""
+    """A PDF made from the binder's pages: the file across the top, then `_LayoutFields` beside the dialog's own
+    options (side by side to keep the dialog low); the file suggested is named for the pairing and year chosen."""
 
-    output: PathField
-    layout_fields: _LayoutFields
-    _what: str  # what the suggested file is named as holding
-
-    def _lay_out(self, what: str, groups: Sequence[QWidget], note: str = "") -> None:
-        self._what = what
-        self._build(_side_by_side(self.output, self.tr("保存到"), [self.layout_fields, *groups], note))
+    def _lay_out(
+        self, caption: str, what: str, title: str, rows: Sequence[tuple[str, QWidget]], note: str = ""
+    ) -> None:
+        """Lays the dialog out, its own options the `rows` of a group headed `title`; `caption` heads the file
+        dialog, `what` names what the suggested file holds."""
+        own = QGroupBox(title)
+        fields = QFormLayout(own)
+        for label, widget in rows:
+            fields.addRow(label, widget)
+        self.output = PathField(caption, self.tr("PDF 文件 (*.pdf)"), ".pdf", save=True)
+        self.layout_fields = _LayoutFields(self)
+        form = QWidget()
+        layout = QVBoxLayout(form)
+        layout.setContentsMargins(0, 0, 0, 0)
+        top = QFormLayout()
+        top.addRow(self.tr("保存到"), self.output)
+        layout.addLayout(top)
+        row = QHBoxLayout()
+        row.addWidget(self.layout_fields, 1)
+        row.addWidget(own, 1)
+        layout.addLayout(row)
+        if note:
+            layout.addWidget(self._note(note))
+        self._build(form)
         self.setMinimumWidth(760)
-        self.layout_fields.changed.connect(self._suggest_output)
-        self._suggest_output()
-
-    @Slot()
-    def _suggest_output(self) -> None:
-        fields = self.layout_fields
-        self.output.suggest(
-            self._suggested(fields.pairing.currentData(), fields.year.currentData(), self._what, ".pdf")
-        )
+        self._follow_scope(self.layout_fields.pairing, self.layout_fields.year, lambda: what)
 
 
 class BinderDialog(_LaidOutDialog):
     """编制佐证材料: the options of `ledger binder`."""
 
     def __init__(self, context: LedgerContext, parent: QWidget | None = None):
-        super().__init__(context, parent)
-        self.setWindowTitle(self.tr("编制佐证材料"))
-        self.start_button.setText(self.tr("开始编制"))
+        super().__init__(context, parent, title=self.tr("编制佐证材料"), start=self.tr("开始编制"))
         defaults = BinderOptions()
-        self.output = PathField(self.tr("保存佐证材料"), self.tr("PDF 文件 (*.pdf)"), ".pdf", save=True)
-        self.layout_fields = _LayoutFields(self)
-        printing = QGroupBox(self.tr("打印"))
         with context.session() as session:  # the ledger's setting (设置)
             masked = read_setting(session, MASK_PERSONAL)
         self.mask_personal = QCheckBox(self.tr("身份证号、电话打码"), checked=masked)
@@ -147,12 +128,13 @@ class BinderDialog(_LaidOutDialog):
         self.dpi.setSuffix(" dpi")
         self.as_of = self._date_box()
         self.as_of.setToolTip(self.tr("指标完成情况按这一天判断是否逾期"))
-        fields = QFormLayout(printing)
-        fields.addRow("", self.mask_personal)
-        fields.addRow("", self.duplex)
-        fields.addRow(self.tr("照片分辨率"), self.dpi)
-        fields.addRow(self.tr("逾期判断日期"), self.as_of)
-        self._lay_out(self.tr("佐证材料"), [printing])
+        printing = [
+            ("", self.mask_personal),
+            ("", self.duplex),
+            (self.tr("照片分辨率"), self.dpi),
+            (self.tr("逾期判断日期"), self.as_of),
+        ]
+        self._lay_out(self.tr("保存佐证材料"), self.tr("佐证材料"), self.tr("打印"), printing)
 
     @Slot()
     def start(self) -> None:
@@ -193,13 +175,8 @@ class LabelsDialog(_LaidOutDialog):
     """档案盒标签: the options of `ledger labels`, with the binder's layout options its page counts follow."""
 
     def __init__(self, context: LedgerContext, parent: QWidget | None = None):
-        super().__init__(context, parent)
-        self.setWindowTitle(self.tr("档案盒标签（盒脊、封面、备考表）"))
-        self.start_button.setText(self.tr("生成"))
+        super().__init__(context, parent, title=self.tr("档案盒标签（盒脊、封面、备考表）"), start=self.tr("生成"))
         defaults = LabelOptions()
-        self.output = PathField(self.tr("保存档案盒标签"), self.tr("PDF 文件 (*.pdf)"), ".pdf", save=True)
-        self.layout_fields = _LayoutFields(self)
-        boxes = QGroupBox(self.tr("档案盒"))
         self.retention = QComboBox()
         self.retention.addItems(RETENTIONS)
         self.retention.setCurrentText(defaults.retention)
@@ -210,14 +187,15 @@ class LabelsDialog(_LaidOutDialog):
         self.spine.setCurrentIndex(self.spine.findData(defaults.spine_mm))
         self.compiled_by = QLineEdit(context.ledger.author)
         self.checked_by = QLineEdit(placeholderText=self.tr("留空则手填"))
-        fields = QFormLayout(boxes)
-        fields.addRow(self.tr("保管期限"), self.retention)
-        fields.addRow(self.tr("全宗号"), self.fonds)
-        fields.addRow(self.tr("盒脊厚度"), self.spine)
-        fields.addRow(self.tr("整理人"), self.compiled_by)
-        fields.addRow(self.tr("检查人"), self.checked_by)
+        boxes = [
+            (self.tr("保管期限"), self.retention),
+            (self.tr("全宗号"), self.fonds),
+            (self.tr("盒脊厚度"), self.spine),
+            (self.tr("整理人"), self.compiled_by),
+            (self.tr("检查人"), self.checked_by),
+        ]
         note = self.tr("每个考核指标大项一盒；盒内页数按同样选项编制的佐证材料计算，请用与打印的佐证材料相同的选项。")
-        self._lay_out(self.tr("档案盒标签"), [boxes], note)
+        self._lay_out(self.tr("保存档案盒标签"), self.tr("档案盒标签"), self.tr("档案盒"), boxes, note)
 
     @Slot()
     def start(self) -> None:
@@ -243,18 +221,6 @@ class LabelsDialog(_LaidOutDialog):
         self.status.setText(
             self.tr("已生成：{path}（{boxes} 盒，共 {pages} 页）").format(path=path, boxes=len(boxes), pages=pages)
         )
-        line = self.tr("第 {number} 盒  {heading}  件号 {first}—{last}，{items} 件，{pages} 页")
-        self._show_lines(
-            [
-                line.format(
-                    number=box.number,
-                    heading=box.heading,
-                    first=box.first_item,
-                    last=box.last_item,
-                    items=box.items,
-                    pages=box.pages,
-                )
-                for box in boxes
-            ]
-        )
+        line = self.tr("第 {number} 盒  {heading}  件号 {first_item}—{last_item}，{items} 件，{pages} 页")
+        self._show_lines([line.format_map(vars(box)) for box in boxes])
         self._show_file(path)

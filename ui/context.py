@@ -112,7 +112,7 @@ class LedgerContext(QObject):
                 if changes:
                     after = {name: value for name, value in values.items() if name in changes}
                     undo_values = {name: before[name] for name in changes if name in before}
-                    self._push(_Edited(self, record_id, title, undo_values, after, edited))
+                    self._push(_Edited(self, f"修改“{title}”", record_id, undo_values, after, edited))
         except InvalidInput as error:
             return error.problems
         return record_id
@@ -134,7 +134,7 @@ class LedgerContext(QObject):
             name = f"{task.seq} {task.item}".strip()
             changes = Changes(plans=frozenset({PlanScope.of(task.plan)}))
         if before != after:
-            self._push(_TargetsChanged(self, task_id, name, before, after, changes))
+            self._push(_TargetsChanged(self, f"修改指标“{_short(name)}”", task_id, before, after, changes))
         return result
 
     def link_records(self, task_id: uuid.UUID, record_ids: Sequence[uuid.UUID], *, link: bool) -> int:
@@ -251,18 +251,25 @@ class _Added(_Command):
             self.changes = Changes(records=frozenset({Touched.of(record)}))
 
 
-class _Edited(_Command):
-    def __init__(
-        self, context: LedgerContext, record_id: uuid.UUID, title: str, before: dict, after: dict, changes: Changes
-    ):
-        super().__init__(context, f"修改“{title}”", changes)
-        self.record_id, self.before, self.after = record_id, before, after
+class _Replaced(_Command):
+    """One thing's values (a record's fields, a task's targets) set to `after`, and back to `before` when undone."""
 
+    def __init__(
+        self, context: LedgerContext, text: str, thing_id: uuid.UUID, before: Any, after: Any, changes: Changes
+    ):
+        super().__init__(context, text, changes)
+        self.thing_id, self.before, self.after = thing_id, before, after
+
+    def values(self, forward: bool) -> Any:
+        return self.after if forward else self.before
+
+
+class _Edited(_Replaced):
     def apply(self, forward: bool) -> None:
         with self.context.session() as session, session.begin():
-            record = records.get_record(session, self.record_id)
+            record = records.get_record(session, self.thing_id)
             was = Touched.of(record)  # as it is now, which an import may have changed since the edit
-            records.update_record(session, record, self.after if forward else self.before)
+            records.update_record(session, record, self.values(forward))
             self.changes = Changes(records=frozenset({was, Touched.of(record)}))
 
 
@@ -286,17 +293,11 @@ class _Deleted(_Command):
         self.changes = Changes(records=frozenset(touched))
 
 
-class _TargetsChanged(_Command):
-    def __init__(
-        self, context: LedgerContext, task_id: uuid.UUID, name: str, before: list, after: list, changes: Changes
-    ):
-        super().__init__(context, f"修改指标“{_short(name)}”", changes)
-        self.task_id, self.before, self.after = task_id, before, after
-
+class _TargetsChanged(_Replaced):
     def apply(self, forward: bool) -> None:
         with self.context.session() as session, session.begin():
-            task = plans.get_task(session, str(self.task_id))
-            plans.put_targets(session, task, self.after if forward else self.before)
+            task = plans.get_task(session, str(self.thing_id))
+            plans.put_targets(session, task, self.values(forward))
 
 
 class _Linked(_Command):

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QFileDialog,
-    QHBoxLayout,
     QInputDialog,
     QLabel,
     QListWidget,
@@ -59,6 +58,7 @@ from ui.evidence_files import (
     viewing_copy,
 )
 from ui.transient import ask, popup, run_modal, tell
+from ui.widgets import hint, spread_row
 from ui.worker import JobRunner, JobState, Outcome
 
 # Above this the copy and hash would freeze the window for a second or more: the worker does them.
@@ -115,18 +115,11 @@ class EvidencePanel(QWidget):
         remove_key = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.list)
         remove_key.setContext(Qt.ShortcutContext.WidgetShortcut)
         remove_key.activated.connect(self._remove_selected)
-        self.hint = QLabel()
-        self.hint.setWordWrap(True)
-        self.hint.setStyleSheet("color: palette(placeholder-text);")
+        self.hint = hint()
 
-        top = QHBoxLayout()
-        top.addWidget(self.heading, 1)
-        top.addWidget(self.add_button)
-        top.addWidget(self.open_button)
-        top.addWidget(self.remove_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(top)
+        layout.addLayout(spread_row(self.heading, self.add_button, self.open_button, self.remove_button))
         layout.addWidget(self.list, 1)
         layout.addWidget(self.hint)
 

@@ -14,14 +14,12 @@ from pathlib import Path
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QColor, QDesktopServices, QIcon, QPen
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QStyledItemDelegate,
     QStyleOptionViewItem,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -32,6 +30,7 @@ from ledger.kinds import KINDS
 from ui.changes import Changes
 from ui.context import LedgerContext
 from ui.evidence_files import badge_icon, rounded_page, thumbnail, viewing_copy
+from ui.widgets import listing
 
 COLUMNS = ("台账", "事项", "材料类型", "说明", "文件", "大小", "页数")
 TITLE, FILE = 1, 4
@@ -93,13 +92,9 @@ class EvidenceView(QWidget):
         self.filter.setPlaceholderText(self.tr("筛选：文件名、材料类型、说明或事项中的字词，空格分隔"))
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self._apply_filter)
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels([self.tr(label) for label in COLUMNS])
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table = listing([self.tr(label) for label in COLUMNS])
         self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
         self.table.cellDoubleClicked.connect(self._open)
         self.table.setIconSize(QSize(ICON, ICON))
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)

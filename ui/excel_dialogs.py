@@ -33,7 +33,7 @@ from ledger.jobs import Job
 from ledger.kinds import KINDS
 from ui.changes import EVERYTHING
 from ui.context import LedgerContext
-from ui.jobs import JobDialog, PathField
+from ui.jobs import JobDialog, PathField, TrialDialog
 
 _ROOT = QModelIndex()  # Qt's default `parent` of a table's rows
 
@@ -162,12 +162,9 @@ class ExcelExportDialog(JobDialog):
     """导出 Excel 台账: the options of `ledger export`."""
 
     def __init__(self, context: LedgerContext, parent: QWidget | None = None):
-        super().__init__(context, parent)
-        self.setWindowTitle(self.tr("导出 Excel 台账"))
-        self.start_button.setText(self.tr("导出"))
+        super().__init__(context, parent, title=self.tr("导出 Excel 台账"), start=self.tr("导出"))
         self.output = PathField(self.tr("导出 Excel 台账"), self.tr("Excel 工作簿 (*.xlsx)"), ".xlsx", save=True)
-        self.pairing = self._pairing_box(self.tr("全部结对关系"))
-        self.year = self._year_box(self.tr("全部年度"))
+        form, fields = self._scope_form(lambda: self.tr("台账"))
         kinds = QWidget()
         grid = QGridLayout(kinds)
         grid.setContentsMargins(0, 0, 0, 0)
@@ -178,21 +175,10 @@ class ExcelExportDialog(JobDialog):
             self.kinds[spec.name] = box
         self.as_of = self._date_box()
         self.as_of.setToolTip(self.tr("指标完成情况按这一天判断是否逾期"))
-        form, fields = self._form(self.tr("保存到"), self.output)
-        fields.addRow(self.tr("结对关系"), self.pairing)
-        fields.addRow(self.tr("年度"), self.year)
         fields.addRow(self.tr("记录类别"), kinds)
         fields.addRow(self.tr("逾期判断日期"), self.as_of)
         self._build(form)
         self.setMinimumWidth(600)
-        self.pairing.currentIndexChanged.connect(self._suggest_output)
-        self.year.currentIndexChanged.connect(self._suggest_output)
-        self._suggest_output()
-
-    @Slot()
-    def _suggest_output(self) -> None:
-        suggested = self._suggested(self.pairing.currentData(), self.year.currentData(), self.tr("台账"), ".xlsx")
-        self.output.suggest(suggested)
 
     @Slot()
     def start(self) -> None:
@@ -217,7 +203,7 @@ class ExcelExportDialog(JobDialog):
         self._show_file(summary.path)
 
 
-class ExcelImportDialog(JobDialog):
+class ExcelImportDialog(TrialDialog):
     """导入 Excel 台账: every mistake is listed after a dry run, and only a clean file can be imported.
 
     The dry run lists every conflict (a row of a record changed in the ledger since the export) too, each with a
@@ -225,13 +211,8 @@ class ExcelImportDialog(JobDialog):
     the import goes ahead with those choices."""
 
     def __init__(self, context: LedgerContext, parent: QWidget | None = None):
-        super().__init__(context, parent)
-        self.setWindowTitle(self.tr("导入 Excel 台账"))
-        # The import writes in one long transaction: edits in the window meanwhile would wait on it.
-        self.setWindowModality(Qt.WindowModality.WindowModal)
-        self.start_button.setText(self.tr("检查"))
+        super().__init__(context, parent, title=self.tr("导入 Excel 台账"), start=self.tr("检查"))
         self.start_button.setToolTip(self.tr("试导入：检查每一行，不写入台账"))
-        self._checked: Path | None = None  # the file whose dry run was clean, but perhaps for its conflicts
         self._reading: Path | None = None  # the file of the job running or last run
         self.source = PathField(self.tr("导入 Excel 台账"), self.tr("Excel 工作簿 (*.xlsx *.xlsm)"), "", save=False)
         form, fields = self._form(self.tr("文件"), self.source)
@@ -258,25 +239,11 @@ class ExcelImportDialog(JobDialog):
         probe = QComboBox()  # as wide as a choice's combo box
         probe.addItems([self.tr(words) for words in CONFLICT_CHOICES.values()])
         header.resizeSection(MistakesModel.CHOICE, probe.sizeHint().width())
-        self.mistakes_view.hide()
+        # Allowed by a clean check, or by one that found only conflicts once each is settled in the table.
         self.import_button = QPushButton(self.tr("导入"))
-        self.import_button.setAutoDefault(False)
-        self.import_button.setEnabled(False)
-        self.import_button.clicked.connect(self.import_checked)
-        self._build(form, results=[self.mistakes_view], buttons=[self.import_button])
-        self.source.edit.textChanged.connect(self._forget_check)
+        self._build_trial(form, self.mistakes_view, self.import_button, self.tr("请先选择要导入的 Excel 文件。"))
         self.conflict_rule.currentIndexChanged.connect(self._rule_changed)
         self.mistakes.dataChanged.connect(self._settled)
-        self.source.picked.connect(self.start)
-        self.setMinimumWidth(860)  # room for a mistake's reason beside its sheet, row, column and value
-
-    def set_source(self, path: Path | str) -> None:
-        self.source.set_path(path)
-
-    @Slot()
-    def _forget_check(self) -> None:
-        self._checked = None
-        self._allow_import(False)
 
     @Slot()
     def _rule_changed(self) -> None:
@@ -285,28 +252,13 @@ class ExcelImportDialog(JobDialog):
     @Slot()
     def _settled(self) -> None:
         """A conflict's choice changed: the import may go ahead once each has one."""
-        self._allow_import(self._checked is not None and self.mistakes.only_settled_conflicts())
+        self._allow_commit(self.tried is not None and self.mistakes.only_settled_conflicts())
 
-    def _allow_import(self, allowed: bool) -> None:
-        self.import_button.setEnabled(allowed)
-        # Enter imports once a clean check has been seen, and checks otherwise.
-        self.import_button.setDefault(allowed)
-        self.start_button.setDefault(not allowed)
+    def _clear_results(self) -> None:
+        self.mistakes.set_mistakes([])
+        self.mistakes_view.hide()
 
-    def _set_running(self, running: bool) -> None:
-        super()._set_running(running)
-        if running:
-            self._allow_import(False)
-            self.mistakes.set_mistakes([])
-            self.mistakes_view.hide()
-
-    @Slot()
-    def start(self) -> None:
-        path = self.source.path()
-        if path is None:
-            self.status.setText(self.tr("请先选择要导入的 Excel 文件。"))
-            return
-
+    def _try(self, path: Path) -> None:
         self._reading = path
 
         def work(job: Job, session: Session) -> ImportReport:  # conflicts listed, to be settled in the table
@@ -315,17 +267,12 @@ class ExcelImportDialog(JobDialog):
         self._run(work, lambda report: self._checked_clean(path, report), self.tr("已取消检查。"))
 
     def _checked_clean(self, path: Path, report: ImportReport) -> None:
-        self._checked = path
+        self.tried = path
         self.status.setText(self.tr("检查通过，没有错误。确认以下内容后点“导入”："))
         self._show_lines(report.lines())
-        self._allow_import(True)
+        self._allow_commit(True)
 
-    @Slot()
-    def import_checked(self) -> None:
-        path = self._checked
-        if path is None or self.runner.running():
-            return
-
+    def _commit(self, path: Path) -> None:
         rule, choices = self.conflict_rule.currentData(), self.mistakes.choices()
         self._reading = path
 
@@ -335,7 +282,7 @@ class ExcelImportDialog(JobDialog):
         self._run(work, self._imported, self.tr("已取消，未导入任何内容。"))
 
     def _imported(self, report: ImportReport) -> None:
-        self._checked = None
+        self.tried = None
         self.status.setText(self.tr("导入完成。"))
         self._show_lines(report.lines())
         self.context.changed.emit(EVERYTHING)
@@ -361,5 +308,5 @@ class ExcelImportDialog(JobDialog):
         for row in self.mistakes.conflict_rows():
             self.mistakes_view.openPersistentEditor(self.mistakes.index(row, MistakesModel.CHOICE))
         self.mistakes_view.show()
-        self._checked = self._reading if not count else None  # only conflicts: settled in the table, imported
+        self.tried = self._reading if not count else None  # only conflicts: settled in the table, imported
         self._settled()

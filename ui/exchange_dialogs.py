@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,7 +26,7 @@ from ledger.exchange.pack import PackSummary, write_pack
 from ledger.jobs import Job
 from ledger.kinds import KINDS
 from ui.context import LedgerContext
-from ui.jobs import JobDialog, PathField
+from ui.jobs import JobDialog, PathField, TrialDialog
 
 #: How each side of a conflict fared, as `ledger merge` says it.
 KEPT = {"ours": "保留本机的", "theirs": "采用对方的", None: "留待人工处理"}
@@ -36,12 +36,9 @@ class PackDialog(JobDialog):
     """打包交换: the options of `ledger pack`."""
 
     def __init__(self, context: LedgerContext, parent: QWidget | None = None):
-        super().__init__(context, parent)
-        self.setWindowTitle(self.tr("打包交换"))
-        self.start_button.setText(self.tr("打包"))
+        super().__init__(context, parent, title=self.tr("打包交换"), start=self.tr("打包"))
         self.output = PathField(self.tr("保存交换包"), self.tr("交换包 (*.zip)"), ".zip", save=True)
-        self.pairing = self._pairing_box(self.tr("全部结对关系"))
-        self.year = self._year_box(self.tr("全部年度"))
+        form, fields = self._scope_form(self._package_name)
         self.since_on = QCheckBox(self.tr("只打包这一天以来新增或修改的"))
         self.since = self._date_box()
         self.since.setEnabled(False)
@@ -52,9 +49,6 @@ class PackDialog(JobDialog):
         row.addWidget(self.since_on)
         row.addWidget(self.since)
         row.addStretch(1)
-        form, fields = self._form(self.tr("保存到"), self.output)
-        fields.addRow(self.tr("结对关系"), self.pairing)
-        fields.addRow(self.tr("年度"), self.year)
         fields.addRow(self.tr("范围"), since)
         fields.addRow(
             self._note(
@@ -66,15 +60,10 @@ class PackDialog(JobDialog):
         )
         self._build(form)
         self.setMinimumWidth(620)
-        self.pairing.currentIndexChanged.connect(self._suggest_output)
-        self.year.currentIndexChanged.connect(self._suggest_output)
-        self._suggest_output()
 
-    @Slot()
-    def _suggest_output(self) -> None:
-        # Named for who packed it and when: the receiving laptop gets packages from several people.
-        what = self.tr("交换包-{author}-{day}").format(author=self.context.ledger.author, day=f"{date.today():%Y%m%d}")
-        self.output.suggest(self._suggested(self.pairing.currentData(), self.year.currentData(), what, ".zip"))
+    def _package_name(self) -> str:
+        # Who packed it and when: the receiving laptop gets packages from several people.
+        return self.tr("交换包-{author}-{day}").format(author=self.context.ledger.author, day=f"{date.today():%Y%m%d}")
 
     @Slot()
     def start(self) -> None:
@@ -94,29 +83,18 @@ class PackDialog(JobDialog):
         self.status.setText(
             self.tr(
                 "已打包 {records} 条记录、{attachments} 份佐证材料（{files} 个文件）、{plans} 个计划：{path}"
-            ).format(
-                records=summary.records,
-                attachments=summary.attachments,
-                files=summary.files,
-                plans=summary.plans,
-                path=summary.path,
-            )
+            ).format_map(vars(summary))
         )
         self._show_file(summary.path)
         self.open_file_button.hide()  # a package is for another laptop, not for opening here
 
 
-class MergeDialog(JobDialog):
+class MergeDialog(TrialDialog):
     """合并台账: the preview `ledger merge --dry-run` prints, with the conflicts as a tree, then the merge."""
 
     def __init__(self, context: LedgerContext, parent: QWidget | None = None):
-        super().__init__(context, parent)
-        self.setWindowTitle(self.tr("合并台账"))
-        # The merge writes in one transaction: edits in the window meanwhile would wait on it.
-        self.setWindowModality(Qt.WindowModality.WindowModal)
-        self.start_button.setText(self.tr("预览"))
+        super().__init__(context, parent, title=self.tr("合并台账"), start=self.tr("预览"))
         self.start_button.setToolTip(self.tr("试合并：列出将有哪些变化，不写入台账"))
-        self._previewed: Path | None = None  # the package whose preview is shown
         self.source = PathField(self.tr("选择交换包"), self.tr("交换包 (*.zip)"), "", save=False)
         self.rule = QComboBox()
         for key, text in CONFLICT_RULES.items():
@@ -140,58 +118,27 @@ class MergeDialog(JobDialog):
         em = self.fontMetrics().horizontalAdvance("中")
         for column, width in enumerate((30, 15, 15)):
             self.conflicts.setColumnWidth(column, em * width)
-        self.conflicts.hide()
+        # Allowed by a preview of a package that changes something.
         self.merge_button = QPushButton(self.tr("合并"))
-        self.merge_button.setAutoDefault(False)
-        self.merge_button.setEnabled(False)
-        self.merge_button.clicked.connect(self.merge_previewed)
-        self._build(form, results=[self.conflicts], buttons=[self.merge_button])
-        self.source.edit.textChanged.connect(self._forget_preview)
-        self.source.picked.connect(self.start)
+        self._build_trial(form, self.conflicts, self.merge_button, self.tr("请先选择交换包。"))
         self.rule.currentIndexChanged.connect(self._rule_chosen)
-        self.setMinimumWidth(860)
-
-    def set_source(self, path: Path | str) -> None:
-        self.source.set_path(path)
-
-    @Slot()
-    def _forget_preview(self) -> None:
-        self._previewed = None
-        self._allow_merge(False)
 
     @Slot()
     def _rule_chosen(self) -> None:
         # The rule decides which side each conflict keeps: what the preview showed no longer holds.
-        if self._previewed is not None:
+        if self.tried is not None:
             self.start()
 
-    def _allow_merge(self, allowed: bool) -> None:
-        self.merge_button.setEnabled(allowed)
-        self.merge_button.setDefault(allowed)
-        self.start_button.setDefault(not allowed)
+    def _clear_results(self) -> None:
+        self.conflicts.clear()
+        self.conflicts.hide()
 
-    def _set_running(self, running: bool) -> None:
-        super()._set_running(running)
-        if running:
-            self._allow_merge(False)
-            self.conflicts.clear()
-            self.conflicts.hide()
-
-    @Slot()
-    def start(self) -> None:
-        path = self.source.path()
-        if path is None:
-            self.status.setText(self.tr("请先选择交换包。"))
-            return
+    def _try(self, path: Path) -> None:
         self._run(
             self._merging(path, dry_run=True), lambda report: self._preview(path, report), self.tr("已取消预览。")
         )
 
-    @Slot()
-    def merge_previewed(self) -> None:
-        path = self._previewed
-        if path is None or self.runner.running():
-            return
+    def _commit(self, path: Path) -> None:
         self._run(self._merging(path, dry_run=False), self._merged, self.tr("已取消，未合并任何内容。"))
 
     def _merging(self, path: Path, *, dry_run: bool):
@@ -203,45 +150,35 @@ class MergeDialog(JobDialog):
         return work
 
     def _preview(self, path: Path, report: MergeReport) -> None:
-        self._previewed = path
+        self.tried = path
         if report.changed:
             self.status.setText(self.tr("预览（未写入）：确认以下内容后点“合并”。"))
         else:
             self.status.setText(self.tr("预览（未写入）：这个交换包没有需要合并的新内容。"))
         self._show_report(report)
-        self._allow_merge(report.changed)
+        self._allow_commit(report.changed)
 
     def _merged(self, report: MergeReport) -> None:
-        self._previewed = None
+        self.tried = None
         self.status.setText(self.tr("合并完成。"))
         self._show_report(report)
         self.context.renew()
 
     def _show_report(self, report: MergeReport) -> None:
-        verb = self.tr("将") if report.dry_run else self.tr("已")
+        # The lines name the report's own fields, its lists (records added, updated, in conflict) by their length.
+        counts = {name: len(value) if isinstance(value, list) else value for name, value in vars(report).items()}
+        counts["verb"] = self.tr("将") if report.dry_run else self.tr("已")
         lines = [
             self.tr("交换包“{package}”，{author} 打包").format(
                 package=report.package, author=report.author or self.tr("未署名")
             ),
-            self.tr("{verb}新增记录 {added} 条，更新 {updated} 条，未变 {unchanged} 条；冲突 {conflicts} 条").format(
-                verb=verb,
-                added=len(report.added),
-                updated=len(report.updated),
-                unchanged=report.unchanged,
-                conflicts=len(report.conflicts),
-            ),
             self.tr(
-                "{verb}新增佐证材料 {attachments} 份（文件 {files} 个），更新 {updated} 份；"
-                "计划新增 {plans} 个、更新 {plans_updated} 个；关联 {links} 条"
-            ).format(
-                verb=verb,
-                attachments=report.attachments_added,
-                files=report.files_added,
-                updated=report.attachments_updated,
-                plans=report.plans_added,
-                plans_updated=report.plans_updated,
-                links=report.links_added,
-            ),
+                "{verb}新增记录 {added} 条，更新 {updated} 条，未变 {unchanged} 条；冲突 {conflicts} 条"
+            ).format_map(counts),
+            self.tr(
+                "{verb}新增佐证材料 {attachments_added} 份（文件 {files_added} 个），更新 {attachments_updated} 份；"
+                "计划新增 {plans_added} 个、更新 {plans_updated} 个；关联 {links_added} 条"
+            ).format_map(counts),
         ]
         lines += [self.tr("新增：{title}").format(title=title) for title in report.added]
         lines += [self.tr("更新：{title}").format(title=title) for title in report.updated]

@@ -47,28 +47,39 @@ class FieldEditor(QObject):
         return not self.widget.isEnabled()
 
 
-class LineEditor(FieldEditor):
+class _TypedEditor(FieldEditor):
+    """A box typed into (a line, a few lines): read-only, its text stays selectable rather than greyed out."""
+
+    widget: QLineEdit | QPlainTextEdit
+
+    def __init__(self, field: Field, widget: QLineEdit | QPlainTextEdit, *, wide: bool = False):
+        super().__init__(field, widget, wide=wide)
+        widget.setPlaceholderText(field.help)
+        widget.textChanged.connect(self.edited)
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.widget.setReadOnly(read_only)
+        # Style sheets match properties such as readOnly only when a widget is polished.
+        self.widget.style().unpolish(self.widget)
+        self.widget.style().polish(self.widget)
+
+    def is_read_only(self) -> bool:
+        return self.widget.isReadOnly()
+
+
+class LineEditor(_TypedEditor):
     def __init__(self, field: Field, completer: QCompleter | None = None, *, wide: bool = False):
         line = QLineEdit()
         super().__init__(field, line, wide=wide)
         self.line = line
-        line.setPlaceholderText(field.help)
         if completer is not None:
             line.setCompleter(completer)
-        line.textChanged.connect(self.edited)
 
     def text(self) -> str:
         return self.line.text()
 
     def set_text(self, text: str) -> None:
         self.line.setText(text)
-
-    def set_read_only(self, read_only: bool) -> None:
-        self.line.setReadOnly(read_only)
-        _repolish(self.line)
-
-    def is_read_only(self) -> bool:
-        return self.line.isReadOnly()
 
 
 class DateEditor(LineEditor):
@@ -102,22 +113,29 @@ class DateEditor(LineEditor):
         calendar.show()
 
 
-class ChoiceEditor(FieldEditor):
-    """A fixed list; optional fields start with an empty entry, required ones with none chosen."""
+class _ComboEditor(FieldEditor):
+    """A combo box, its text the one it shows."""
 
-    def __init__(self, field: Field, choices: Sequence[str]):
+    def __init__(self, field: Field):
         combo = Combo()
         super().__init__(field, combo)
         self.combo = combo
-        if not field.required:
-            combo.addItem("")
-        combo.addItems(list(choices))
-        combo.setPlaceholderText(self.tr("请选择"))
-        combo.setCurrentIndex(-1 if field.required else 0)
-        combo.currentTextChanged.connect(self.edited)
 
     def text(self) -> str:
         return self.combo.currentText()
+
+
+class ChoiceEditor(_ComboEditor):
+    """A fixed list; optional fields start with an empty entry, required ones with none chosen."""
+
+    def __init__(self, field: Field, choices: Sequence[str]):
+        super().__init__(field)
+        if not field.required:
+            self.combo.addItem("")
+        self.combo.addItems(list(choices))
+        self.combo.setPlaceholderText(self.tr("请选择"))
+        self.combo.setCurrentIndex(-1 if field.required else 0)
+        self.combo.currentTextChanged.connect(self.edited)
 
     def set_text(self, text: str) -> None:
         index = self.combo.findText(text)
@@ -127,22 +145,17 @@ class ChoiceEditor(FieldEditor):
         self.combo.setCurrentIndex(index)
 
 
-class SuggestionEditor(FieldEditor):
+class SuggestionEditor(_ComboEditor):
     """Offers `field.suggestions` while accepting any text."""
 
     def __init__(self, field: Field):
-        combo = Combo()
-        super().__init__(field, combo)
-        self.combo = combo
-        combo.setEditable(True)
-        combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        combo.addItems(list(field.suggestions))
-        combo.setCurrentIndex(-1)
-        combo.lineEdit().setPlaceholderText(field.help)
-        combo.editTextChanged.connect(self.edited)
-
-    def text(self) -> str:
-        return self.combo.currentText()
+        super().__init__(field)
+        self.combo.setEditable(True)
+        self.combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.combo.addItems(list(field.suggestions))
+        self.combo.setCurrentIndex(-1)
+        self.combo.lineEdit().setPlaceholderText(field.help)
+        self.combo.editTextChanged.connect(self.edited)
 
     def set_text(self, text: str) -> None:
         self.combo.setEditText(text)
@@ -163,13 +176,12 @@ class CheckEditor(FieldEditor):
         self.box.setChecked(text == "是")
 
 
-class TextEditor(FieldEditor):
+class TextEditor(_TypedEditor):
     def __init__(self, field: Field, lines: int):
         edit = QPlainTextEdit()
         super().__init__(field, edit)
         self.edit = edit
         edit.setTabChangesFocus(True)
-        edit.setPlaceholderText(field.help)
         margins = edit.contentsMargins()
         edit.setFixedHeight(
             edit.fontMetrics().lineSpacing() * lines
@@ -177,20 +189,12 @@ class TextEditor(FieldEditor):
             + margins.top()
             + margins.bottom()
         )
-        edit.textChanged.connect(self.edited)
 
     def text(self) -> str:
         return self.edit.toPlainText()
 
     def set_text(self, text: str) -> None:
         self.edit.setPlainText(text)
-
-    def set_read_only(self, read_only: bool) -> None:
-        self.edit.setReadOnly(read_only)
-        _repolish(self.edit)
-
-    def is_read_only(self) -> bool:
-        return self.edit.isReadOnly()
 
 
 class UnitsCompleter(QCompleter):
@@ -258,12 +262,6 @@ class Combo(QComboBox):
             super().wheelEvent(event)
         else:
             event.ignore()
-
-
-def _repolish(widget: QWidget) -> None:
-    # Style sheets match properties such as readOnly only when a widget is polished.
-    widget.style().unpolish(widget)
-    widget.style().polish(widget)
 
 
 def _calendar_icon() -> QIcon:

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QVBoxLayout,
 )
 
@@ -26,6 +25,7 @@ from ledger import records
 from ledger.errors import InvalidInput
 from ledger.settings import AUTHOR, COMPILING_UNIT, TextSetting, write_settings
 from ledger.storage.folder import Ledger
+from ui.widgets import hint
 
 DEMO, EMPTY = "demo", "empty"
 
@@ -46,17 +46,15 @@ class FirstStartDialog(QDialog):
         )
         self.east = QLineEdit(placeholderText=self.tr("如：鹤山市"))
         self.west = QLineEdit(placeholderText=self.tr("如：龙州县"))
-        self.hint = QLabel()
-        self.hint.setWordWrap(True)
-        self.hint.setStyleSheet("color:palette(placeholder-text);")
+        self.hint = hint()
 
         intro = QLabel(self.tr("将在这里新建台账：\n{0}").format(path))
         intro.setWordWrap(True)
         who = QFormLayout()
         who.addRow(self.tr("您的姓名"), self.name)
-        who.addRow("", _note(self.tr("记在您的每一次修改上（修改记录）。")))
+        who.addRow("", hint(self.tr("记在您的每一次修改上（修改记录）。")))
         who.addRow(self.tr("编制单位"), self.unit)
-        who.addRow("", _note(self.tr("印在佐证材料的封面上。以后都可以在“设置”里修改。")))
+        who.addRow("", hint(self.tr("印在佐证材料的封面上。以后都可以在“设置”里修改。")))
         pairing = QGroupBox(self.tr("结对关系（新建空台账时填写，也可以以后在“设置”里添加）"))
         places = QHBoxLayout(pairing)
         places.addWidget(QLabel(self.tr("东部")))
@@ -64,15 +62,14 @@ class FirstStartDialog(QDialog):
         places.addWidget(QLabel(self.tr("西部")))
         places.addWidget(self.west, 1)
 
-        # No default button: Enter in a box must not choose the demo for a real ledger.
-        self.demo_button = QPushButton(self.tr("载入演示数据"), autoDefault=False)
-        self.demo_button.setToolTip(self.tr("鹤山市—龙州县 2020 年的一整年记录和佐证材料，可以随意试用"))
-        self.empty_button = QPushButton(self.tr("新建空台账"), autoDefault=False)
         buttons = QDialogButtonBox()
         # Action, not accept, roles: a button box makes its first accept button the default.
-        buttons.addButton(self.demo_button, QDialogButtonBox.ButtonRole.ActionRole)
-        buttons.addButton(self.empty_button, QDialogButtonBox.ButtonRole.ActionRole)
-        buttons.addButton(QDialogButtonBox.StandardButton.Cancel).setAutoDefault(False)
+        self.demo_button = buttons.addButton(self.tr("载入演示数据"), QDialogButtonBox.ButtonRole.ActionRole)
+        self.demo_button.setToolTip(self.tr("鹤山市—龙州县 2020 年的一整年记录和佐证材料，可以随意试用"))
+        self.empty_button = buttons.addButton(self.tr("新建空台账"), QDialogButtonBox.ButtonRole.ActionRole)
+        # No default button: Enter in a box must not choose the demo for a real ledger.
+        for button in (self.demo_button, self.empty_button, buttons.addButton(QDialogButtonBox.StandardButton.Cancel)):
+            button.setAutoDefault(False)
         buttons.rejected.connect(self.reject)
         self.demo_button.clicked.connect(lambda: self._choose(DEMO))
         self.empty_button.clicked.connect(lambda: self._choose(EMPTY))
@@ -151,10 +148,3 @@ def _refused(label: str, setting: TextSetting, text: str) -> str | None:
         problem = error.problems[0]
         return f"{label}{problem.message}。"
     return None
-
-
-def _note(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setStyleSheet("color:palette(placeholder-text);")
-    return label

@@ -5,7 +5,8 @@ thread with a session of its own (a SQLAlchemy session belongs to one thread; th
 through queued signals, stopped when its cancel flag is set, so the window stays responsive. Every dialog shows
 its outcome in itself rather than in a message box, so a test can drive it from start to finish. The dialogs
 built on this frame live by area: `ui.excel_dialogs`, `ui.binder_dialogs`, `ui.exchange_dialogs` and
-`ui.backup_dialogs`.
+`ui.backup_dialogs`; those that try a file before writing anything (the Excel import, the merge) are a
+`TrialDialog`.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ class PathField(QWidget):
 
     def __init__(self, caption: str, file_filter: str, suffix: str, *, save: bool, parent: QWidget | None = None):
         super().__init__(parent)
-        self._caption, self._filter, self._suffix, self._save = caption, file_filter, suffix, save
+        self._caption, self._filter, self.suffix, self._save = caption, file_filter, suffix, save
         self._chosen = False  # once the user names a file, suggestions no longer replace it
         self.edit = QLineEdit()
         self.edit.setMinimumWidth(360)
@@ -72,8 +73,8 @@ class PathField(QWidget):
         path = Path(text).expanduser()
         if not path.is_absolute():
             path = documents() / path
-        if self._save and path.suffix.lower() != self._suffix:
-            path = path.with_name(path.name + self._suffix)
+        if self._save and path.suffix.lower() != self.suffix:
+            path = path.with_name(path.name + self.suffix)
         return path
 
     def set_path(self, path: Path | str) -> None:
@@ -109,8 +110,10 @@ class JobDialog(QDialog):
     #: The job ended: "done", "cancelled" or "failed".
     job_ended = Signal(str)
 
-    def __init__(self, context: LedgerContext, parent: QWidget | None = None):
+    def __init__(self, context: LedgerContext, parent: QWidget | None = None, *, title: str, start: str):
+        """`title` is the window's, `start` the word on the button that starts the job (导出, 打包, 检查…)."""
         super().__init__(parent)
+        self.setWindowTitle(title)
         self.context = context
         self.state = JobState.IDLE
         self.result: Any = None
@@ -138,7 +141,7 @@ class JobDialog(QDialog):
         self.details.hide()
         self.open_file_button = QPushButton(self.tr("打开文件"))
         self.open_folder_button = QPushButton(self.tr("打开所在文件夹"))
-        self.start_button = QPushButton(self.tr("开始"))
+        self.start_button = QPushButton(start)
         self.cancel_button = QPushButton(self.tr("取消"))
         self.close_button = QPushButton(self.tr("关闭"))
         for button in (self.open_file_button, self.open_folder_button, self.cancel_button, self.close_button):
@@ -329,13 +332,104 @@ class JobDialog(QDialog):
         """The file the job writes, as if chosen in the file dialog (callers that know it, and tests)."""
         self.output.set_path(path)
 
-    def _suggested(self, pairing: str | None, year: int | None, what: str, suffix: str) -> Path:
-        """A file in the user's Documents named for what it holds, e.g. 2020年鹤山市—龙州县台账.xlsx."""
-        name = (f"{year}年" if year else "") + (pairing or "") + what
-        return documents() / (_UNSAFE_IN_NAMES.sub("_", name) + suffix)
+    def _scope_form(self, what: Callable[[], str]) -> tuple[QWidget, QFormLayout]:
+        """The form of a job writing `output` for a pairing and a year, or all of them: the file, then `pairing`
+        and `year`; the file suggested is named for those chosen and for `what` it holds (`_follow_scope`)."""
+        self.pairing = self._pairing_box(self.tr("全部结对关系"))
+        self.year = self._year_box(self.tr("全部年度"))
+        form, fields = self._form(self.tr("保存到"), self.output)
+        fields.addRow(self.tr("结对关系"), self.pairing)
+        fields.addRow(self.tr("年度"), self.year)
+        self._follow_scope(self.pairing, self.year, what)
+        return form, fields
+
+    def _follow_scope(self, pairing: QComboBox, year: QComboBox, what: Callable[[], str]) -> None:
+        """Suggests for `output` a file in the user's Documents named for the pairing and year chosen and what it
+        holds, e.g. 2020年鹤山市—龙州县台账.xlsx, and again whenever they change (until the user names one)."""
+
+        def suggest() -> None:
+            chosen = year.currentData()
+            name = (f"{chosen}年" if chosen else "") + (pairing.currentData() or "") + what()
+            self.output.suggest(documents() / (_UNSAFE_IN_NAMES.sub("_", name) + self.output.suffix))
+
+        pairing.currentIndexChanged.connect(suggest)
+        year.currentIndexChanged.connect(suggest)
+        suggest()
 
     def _need_output(self, field: PathField) -> Path | None:
         path = field.path()
         if path is None:
             self.status.setText(self.tr("请先选择保存位置。"))
         return path
+
+
+class TrialDialog(JobDialog):
+    """A job on a file read (`source`), tried first without writing (检查, 预览) and then run for real with a
+    second button once the trial allows it: Enter presses the trial until then, and the real run after. Another
+    file chosen forgets the trial; while either runs, what the last one showed is cleared."""
+
+    source: PathField
+    _commit_button: QPushButton
+    _missing: str
+
+    def __init__(self, context: LedgerContext, parent: QWidget | None = None, *, title: str, start: str):
+        super().__init__(context, parent, title=title, start=start)
+        # The real run writes in one long transaction: edits in the window meanwhile would wait on it.
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.tried: Path | None = None  # the file of the last trial, while it allows the real run
+
+    def _build_trial(self, form: QWidget, results: QWidget, commit_button: QPushButton, missing: str) -> None:
+        """`_build` with the trial's `results` below the form, hidden until it has some, and `commit_button`
+        for the real run beside 开始; `missing` asks for a file when there is none to try."""
+        self._commit_button, self._missing = commit_button, missing
+        commit_button.setAutoDefault(False)
+        commit_button.setEnabled(False)
+        commit_button.clicked.connect(self.commit)
+        results.hide()
+        self._build(form, results=[results], buttons=[commit_button])
+        self.source.edit.textChanged.connect(self._forget_trial)
+        self.source.picked.connect(self.start)
+        self.setMinimumWidth(860)  # room for the results: a mistake's reason, a conflict's two values
+
+    def set_source(self, path: Path | str) -> None:
+        self.source.set_path(path)
+
+    @Slot()
+    def _forget_trial(self) -> None:
+        self.tried = None
+        self._allow_commit(False)
+
+    def _allow_commit(self, allowed: bool) -> None:
+        self._commit_button.setEnabled(allowed)
+        self._commit_button.setDefault(allowed)
+        self.start_button.setDefault(not allowed)
+
+    def _set_running(self, running: bool) -> None:
+        super()._set_running(running)
+        if running:
+            self._allow_commit(False)
+            self._clear_results()
+
+    def _clear_results(self) -> None:
+        raise NotImplementedError
+
+    @Slot()
+    def start(self) -> None:
+        """The trial, on the file chosen."""
+        path = self.source.path()
+        if path is None:
+            self.status.setText(self._missing)
+            return
+        self._try(path)
+
+    @Slot()
+    def commit(self) -> None:
+        """The real run, on the file the trial allowed."""
+        if self.tried is not None and not self.runner.running():
+            self._commit(self.tried)
+
+    def _try(self, path: Path) -> None:
+        raise NotImplementedError
+
+    def _commit(self, path: Path) -> None:
+        raise NotImplementedError

@@ -17,7 +17,6 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QFrame,
-    QHBoxLayout,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -36,6 +35,7 @@ from ui.context import LedgerContext
 from ui.evidence_panel import EvidencePanel
 from ui.record_form import ERROR_COLOR, RecordForm
 from ui.transient import ask
+from ui.widgets import spread_row
 
 VERIFIED = "已核实"  # ledger.kinds.common names only ARCHIVED
 _NOTE_STYLES = {
@@ -106,16 +106,11 @@ class RecordDialog(QDialog):
         self.cancel_button.setAutoDefault(False)
         self.cancel_button.clicked.connect(self.reject)
 
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.problems, 1)
-        buttons.addWidget(self.continue_button)
-        buttons.addWidget(self.save_button)
-        buttons.addWidget(self.cancel_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.note)
         layout.addWidget(splitter, 1)
-        layout.addLayout(buttons)
+        layout.addLayout(spread_row(self.problems, self.continue_button, self.save_button, self.cancel_button))
         self.setStyleSheet(
             'QLineEdit[readOnly="true"], QPlainTextEdit[readOnly="true"] { background: palette(window); }'
         )

@@ -15,7 +15,6 @@ from PySide6.QtCore import QModelIndex, QPoint, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -31,6 +30,7 @@ from ui.changes import Changes
 from ui.context import LedgerContext
 from ui.record_table_model import DELETED_AT, RecordFilter, RecordTableModel
 from ui.transient import popup
+from ui.widgets import spread_row
 
 #: Shown until the user chooses otherwise: the fields that say what a record is, not every detail.
 _SHOWN_BY_DEFAULT = {"title", "end_date", "record_status", "responsible_units"}
@@ -121,14 +121,9 @@ class RecordTable(QWidget):
         copying.triggered.connect(self.copy_selection)
         self.table.addActions([opening, copying])
 
-        top = QHBoxLayout()
-        top.addWidget(self.filter, 1)
-        top.addWidget(self.gaps_button)
-        top.addWidget(self.count)
-        top.addWidget(self.columns)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(top)
+        layout.addLayout(spread_row(self.filter, self.gaps_button, self.count, self.columns))
         layout.addWidget(self.table)
 
         self._settings_key = f"table/{'deleted-' if deleted else ''}{kind}"

@@ -24,6 +24,7 @@ from ledger.settings import MASK_PERSONAL, read_settings, write_settings
 from ledger.storage.backup import list_backups
 from ui.changes import Changes
 from ui.context import LedgerContext
+from ui.widgets import hint, spread_row
 
 #: The settings this view edits, as `ledger config` names them.
 KEYS = ("author", "compiling_unit", "pdf_font", "mask_personal")
@@ -85,13 +86,10 @@ class SettingsView(QWidget):
         column.addWidget(self.newest)
         column.addLayout(row)
 
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.saved, 1)
-        buttons.addWidget(save)
         layout = QVBoxLayout(self)
         for group in (who, pairings, binder, backups):
             layout.addWidget(group)
-        layout.addLayout(buttons)
+        layout.addLayout(spread_row(self.saved, save))
         layout.addStretch(1)
         self.setMaximumWidth(self.fontMetrics().horizontalAdvance("中") * 50)
 
@@ -117,14 +115,11 @@ class SettingsView(QWidget):
         row.addWidget(QLabel("—"))
         row.addWidget(self.west, 1)
         row.addWidget(self.add_pairing_button)
-        hint = QLabel(self.tr("结对关系的名称用于交换和合并台账时对应记录，添加后不能改名。"))
-        hint.setWordWrap(True)
-        hint.setStyleSheet("color:palette(placeholder-text);")
         column = QVBoxLayout(group)
         column.addWidget(self.pairing_list)
         column.addLayout(row)
         column.addWidget(self.pairing_note)
-        column.addWidget(hint)
+        column.addWidget(hint(self.tr("结对关系的名称用于交换和合并台账时对应记录，添加后不能改名。")))
         return group
 
     def _pairing_typed(self) -> None:

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -45,6 +44,7 @@ from ui.plans.import_preview import PlanImportPreview
 from ui.plans.links_dialog import TaskLinksDialog
 from ui.plans.target_dialog import TargetDialog
 from ui.transient import ask, popup, run_modal
+from ui.widgets import listing
 
 COLUMNS = ("序号", "重点工作", "具体事项", "任务指标", "完成时限", "责任单位", "量化指标", "关联记录")
 
@@ -126,15 +126,11 @@ class PlanView(QWidget):
         self.facts.setWordWrap(True)
         self.facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels([self.tr(name) for name in COLUMNS])
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table = listing([self.tr(name) for name in COLUMNS])
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(True)
         self.table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
@@ -338,24 +334,20 @@ class PlanView(QWidget):
     # Changing ------------------------------------------------------------------------------------
 
     def edit_targets(self) -> None:
-        task_id = self.current_task_id()
-        if task_id is None:
-            return
-        try:
-            dialog = TargetDialog(self.context, task_id, self)
-        except LedgerError as error:
-            self._warn(self.tr("无法修改指标"), str(error))
-            return
-        run_modal(dialog)
+        self._open_for_task(TargetDialog, self.tr("无法修改指标"))
 
     def edit_links(self) -> None:
+        self._open_for_task(TaskLinksDialog, self.tr("无法关联记录"))
+
+    def _open_for_task(self, dialog_class: type[TargetDialog | TaskLinksDialog], refused: str) -> None:
+        """Opens a dialog on the chosen task; `refused` heads the warning when the task cannot be read."""
         task_id = self.current_task_id()
         if task_id is None:
             return
         try:
-            dialog = TaskLinksDialog(self.context, task_id, self)
+            dialog = dialog_class(self.context, task_id, self)
         except LedgerError as error:
-            self._warn(self.tr("无法关联记录"), str(error))
+            self._warn(refused, str(error))
             return
         run_modal(dialog)
 
