@@ -36,6 +36,7 @@ from ledger.models import EVIDENCE_ROLES, Attachment, EvidenceFile, Record, utc_
 from ledger.pdf.media import DOCUMENTS
 from ledger.records import find_pairing
 from ledger.values import CAPTION_LENGTH, NAME_LENGTH, text_problem
+from ledger.years import in_year
 
 # What evidence can be, by the ending of its name: photos the binder prints (recognised by their content, so a
 # photo under an odd name is taken too; HEIC is refused by `ledger.media`), scans it merges page by page, and
@@ -443,7 +444,7 @@ def list_evidence(session: Session, *, year: int | None = None, pairing: str | N
         .order_by(func.coalesce(Record.date, Record.start_date), Record.created_at, Record.id, Attachment.position)
     )
     if year is not None:
-        query = query.where(Record.year == year)
+        query = query.where(in_year(Record, year))
     if pairing:
         found = find_pairing(session, pairing)
         if found is None:

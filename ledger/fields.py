@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from ledger.field_types import VALUES, FieldType
+from ledger.field_types import VALUES, ChoiceValues, DateValues, FieldType
 from ledger.field_values import FieldValues
 from ledger.values import quoted
 
@@ -76,12 +76,16 @@ class KindSpec:
     compose_title: Callable[[Values], str] | None = None
     #: Fills the derived fields from the others.
     derive: Callable[[Values], dict[str, Any]] | None = None
+    #: Where a record that lasts ends: the first of these dates filled (实际返回日期, else 计划结束日期).
+    ends: tuple[str, ...] = ()
+    #: Whether a record with no end yet still runs (a posting, a standing tie), rather than ending in its year.
+    open_ended: Callable[[Values], bool] | None = None
     by_name: dict[str, Field] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_name", {f.name: f for f in self.fields})
         date_field = self.by_name.get(self.date_field)
-        if date_field is None or date_field.type is not FieldType.DATE:
+        if date_field is None or not isinstance(date_field.values, DateValues):
             raise ValueError(f"{self.name}: date_field {self.date_field!r} is no date field")
         for f in self.fields:
             if f.follows_date and not date_field.required:
@@ -91,10 +95,19 @@ class KindSpec:
     def field(self, name: str) -> Field:
         return self.by_name[name]
 
+    def last_year(self, values: Values) -> int | None:
+        """The last year a record counts in (its first is `year`): the year of its end, never before its first;
+        None while an open-ended record has no end, so that it counts in every year up to the present."""
+        year = values.get("year")
+        end = next((values[name] for name in self.ends if values.get(name) is not None), None)
+        if end is not None:
+            return max(year, end.year) if year is not None else end.year
+        return None if self.open_ended is not None and self.open_ended(values) else year
+
     @property
     def category(self) -> Field | None:
         """What sort of record it is (会议类型, 挂职方向, 领域, 培训类型 …): the kind's first required choice."""
-        return next((f for f in self.fields if f.type is FieldType.CHOICE and f.required), None)
+        return next((f for f in self.fields if isinstance(f.values, ChoiceValues) and f.required), None)
 
     @property
     def editable_fields(self) -> tuple[Field, ...]:

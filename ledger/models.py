@@ -144,6 +144,8 @@ class Record(Stamped, Base):
     date: Mapped[dt.date | None]
     start_date: Mapped[dt.date | None]
     end_date: Mapped[dt.date | None]
+    # The last year a record counts in, its first being `year`; None while it runs with no end (`KindSpec.last_year`).
+    last_year: Mapped[int | None]
     deleted_at: Mapped[datetime | None]
     deleted_by: Mapped[str | None]
     # 1 when made, one more for each write to it (`ledger.record_writes`): a workbook row carries the revision
@@ -163,6 +165,7 @@ class Record(Stamped, Base):
         Index("ix_record_kind_year_date", "kind", "year", "date"),
         Index("ix_record_kind_year_start", "kind", "year", "start_date"),
         Index("ix_record_pairing_year", "pairing_id", "year"),
+        Index("ix_record_kind_last_year", "kind", "last_year"),
     )
 
     @property

@@ -73,6 +73,7 @@ def _new_rows(
                 "kind": spec.name,
                 "pairing_id": pairing.id,
                 "record_status": values.get("record_status") or "草稿",
+                "last_year": spec.last_year(values),
                 "revision": 2 if deleted else 1,
             }
         )

@@ -13,6 +13,7 @@ import re
 import uuid
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, TypeVar
 
 from sqlalchemy import String, cast, func, or_, select, type_coerce
@@ -28,6 +29,7 @@ from ledger.models import Pairing, Plan, Record, RecordUnit, Unit, utc_now
 from ledger.record_writes import insert_record, insert_records, revise_record, units_by_name
 from ledger.validation import check_values, complete
 from ledger.values import NAME_LENGTH, text_problem
+from ledger.years import in_year
 
 T = TypeVar("T")
 
@@ -162,7 +164,7 @@ class RecordScope:
         query = query.where(model.kind == self.kind)
         query = query.where(model.deleted_at.is_not(None) if self.deleted else model.deleted_at.is_(None))
         if self.year is not None:
-            query = query.where(model.year == self.year)
+            query = query.where(in_year(model, self.year))
         if self.ids is not None:
             query = query.where(model.id.in_(self.ids))
         if self.pairing:
@@ -199,11 +201,14 @@ def list_records(
     return session.scalars(query).all()
 
 
-def year_of_records(session: Session, kind: str, pairing: Pairing, year: int) -> ScalarResult[Record]:
-    """A pairing's live records of one kind and year, in date order: what the binder and the evidence gaps read."""
+def year_of_records(
+    session: Session, kind: str, pairing: Pairing, year: int, as_of: date | None = None
+) -> ScalarResult[Record]:
+    """A pairing's live records of one kind that count in a year, in date order: what the binder and the evidence
+    gaps read."""
     model = MODELS[kind]
     query = select(model).where(
-        model.kind == kind, model.pairing_id == pairing.id, model.year == year, model.deleted_at.is_(None)
+        model.kind == kind, model.pairing_id == pairing.id, in_year(model, year, as_of), model.deleted_at.is_(None)
     )
     return session.scalars(query.order_by(*date_order(kind_spec(kind), model)))
 
@@ -286,6 +291,7 @@ def _apply(session: Session, record: Record, spec: KindSpec, values: Mapping[str
                 _link_units(session, record, names)
         else:
             setattr(record, field.name, values.get(field.name))
+    record.last_year = spec.last_year(values)
 
 
 def _link_units(session: Session, record: Record, names: list[str]) -> None:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from ledger import records
 from ledger.fields import Field
 from ledger.kinds import KINDS, MODELS
+from ledger.years import in_year
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ def kind_totals(session: Session, pairing: str | None, year: int | None) -> list
         query = select(func.count(), *(func.sum(getattr(model, field.name)) for field in money))
         query = query.where(model.kind == kind, model.deleted_at.is_(None))
         if year is not None:
-            query = query.where(model.year == year)
+            query = query.where(in_year(model, year))
         if found is not None:
             query = query.where(model.pairing_id == found.id)
         count, *sums = session.execute(query).one()

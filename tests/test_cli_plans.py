@@ -122,7 +122,7 @@ def test_a_docx_task_list_imports_as_the_workbook_does(run, task_list, tmp_path)
                 ("资金支持", "funds", {"fund_type": "财政援助资金"}, 30000),  # 3亿元
                 ("资金支持", "deep_poverty_share", {}, 95),
                 ("人才支援", "cadres", {"direction": "东部派往西部"}, 18),
-                ("人才支援", "dispatches", {"field": "教育"}, 15),
+                ("人才支援", "dispatches", {"field": "教育", "direction": "东部选派到西部"}, 15),
                 ("劳务协作", "poor_trainees", {}, 3000),
                 ("产业合作", "enterprises", {"cooperation_type": "引进企业投资"}, 2),
                 ("劳务协作", "poor_workers", {"labour_type": "转移就业"}, 1180),
@@ -211,6 +211,7 @@ def test_linked_records_alone_count_and_unlink_restores_the_year(run, task_list)
         status, out, err = run(
             "add", "meeting", "--set", f"title=鹤山—龙州党政联席会议 {day}", "--set", f"date={day}",
             "--set", "meeting_type=党政联席会议", "--set", "responsible_units=鹤山市扶贫办",
+            "--set", "record_status=已核实",
         )  # fmt: skip
         assert status == 0, err
         ids.append(out.strip())
@@ -242,6 +243,14 @@ def test_measures_lists_every_measure_with_its_filters(run):
     assert {p["name"] for p in meetings["params"]} >= {"meeting_type", "held_in", "main_leader_present"}
     status, out, err = run("measures")
     assert status == 0 and all(measure.label in out for measure in MEASURES.values())
+    # Each says how it counts: people once, trips each, what lasts in every year, drafts never.
+    cadres = next(m for m in listed if m["measure"] == "cadres")
+    assert cadres["counting"] == (
+        "按人计：同一人（身份证号相同，无身份证号时姓名和派出单位相同）只计一次；跨年的记录计入所涉及的每个年度；草稿不计"
+    )
+    assert {p["name"] for p in cadres["params"]} >= {"min_days", "started"}
+    assert "计法：每条记录计1人次；跨年的记录计入所涉及的每个年度；草稿不计" in out  # dispatches
+    assert "计法：按记录中的数字合计；计入开始的年度；草稿不计" in out  # trainees, investment
 
 
 def test_framework_list_and_show(run):

@@ -56,8 +56,8 @@ def _state(model: RecordTableModel) -> tuple[dict, dict]:
 
 def test_changes_merge_and_answer_for_a_kind_and_a_scope():
     meeting, training = uuid.uuid4(), uuid.uuid4()
-    changes = Changes(records=frozenset({Touched("meeting", meeting, PAIRING, 2020)})) | Changes(
-        evidence=frozenset({Touched("training", training, PAIRING, 2019)}),
+    changes = Changes(records=frozenset({Touched("meeting", meeting, PAIRING, 2020, 2020)})) | Changes(
+        evidence=frozenset({Touched("training", training, PAIRING, 2019, 2019)}),
         plans=frozenset({PlanScope(PAIRING, 2021)}),
     )
     assert changes.record_ids("meeting", PAIRING, 2020) == {meeting}
@@ -80,10 +80,10 @@ def test_every_change_through_the_context_and_its_undo_says_what_it_touched(ledg
     context.changed.connect(said.append)
 
     meeting_id = context.save_record("meeting", VALID["meeting"])
-    in_2020 = Touched("meeting", meeting_id, PAIRING, 2020)
+    in_2020 = Touched("meeting", meeting_id, PAIRING, 2020, 2020)
     assert said[-1] == Changes(records=frozenset({in_2020}))
     context.save_record("meeting", {"date": date(2019, 11, 5)}, meeting_id)  # its year follows the date
-    moved = Changes(records=frozenset({in_2020, in_2020._replace(year=2019)}))
+    moved = Changes(records=frozenset({in_2020, in_2020._replace(year=2019, last_year=2019)}))
     assert said[-1] == moved
     context.undo_stack.undo()
     assert said[-1] == moved
@@ -120,13 +120,13 @@ def test_an_undo_names_the_record_where_it_is_now_not_where_it_was_when_first_ch
     with ledger.session() as session, session.begin():  # as an import does it, off the undo stack
         records.update_record(session, records.get_record(session, meeting_id), {"date": date(2021, 3, 1)})
     context.undo_stack.undo()  # the add undone: to the recycle bin, from 2021
-    assert said[-1] == Changes(records=frozenset({Touched("meeting", meeting_id, PAIRING, 2021)}))
+    assert said[-1] == Changes(records=frozenset({Touched("meeting", meeting_id, PAIRING, 2021, 2021)}))
     context.undo_stack.redo()
     context.save_record("meeting", {"location": "龙州县会议室"}, meeting_id)
     with ledger.session() as session, session.begin():
         records.update_record(session, records.get_record(session, meeting_id), {"date": date(2019, 3, 1)})
     context.undo_stack.undo()  # the edit undone: where the record is now, 2019
-    assert said[-1] == Changes(records=frozenset({Touched("meeting", meeting_id, PAIRING, 2019)}))
+    assert said[-1] == Changes(records=frozenset({Touched("meeting", meeting_id, PAIRING, 2019, 2019)}))
 
 
 def test_an_evidence_panel_reads_again_only_for_its_own_record(ledger, qtbot, monkeypatch):

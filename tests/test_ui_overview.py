@@ -22,9 +22,12 @@ RED, GREEN = "#c0392b", "#1e7b34"
 @pytest.fixture
 def overview(ledger, qtbot):
     with ledger.session() as session, session.begin():
+        checked = {"record_status": "已核实"}  # a draft counts toward no target
         for day in (date(2020, 3, 2), date(2020, 9, 8)):
-            records.add_record(session, "meeting", {**VALID["meeting"], "date": day})
-        records.add_record(session, "disbursement", {**VALID["disbursement"], "amount": Decimal("12345678.90")})
+            records.add_record(session, "meeting", {**VALID["meeting"], "date": day, **checked})
+        records.add_record(session, "meeting", {**VALID["meeting"], "date": date(2020, 5, 6)})  # a draft
+        amount = Decimal("12345678.90")
+        records.add_record(session, "disbursement", {**VALID["disbursement"], "amount": amount, **checked})
         plan = Plan(pairing=records.find_pairing(session, PAIRING), year=2020, title="2020年工作要点")
         late = Task(position=0, seq="1", item="召开党政联席会议", deadline=date(2020, 6, 30))
         funds = Task(position=1, seq="2", item="拨付财政援助资金", deadline=date(2020, 12, 31))

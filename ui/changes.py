@@ -17,17 +17,21 @@ from ledger.models import Plan, Record
 
 
 class Touched(NamedTuple):
-    """A record a change touched, in the pairing and year it was in: an edit that moves it to another year
-    touches it in both, so that the views of each see it come or go."""
+    """A record a change touched, in the pairing and years it was in (from `year` to `last_year`, None while it
+    runs): an edit that moves it to other years touches it in both, so that the views of each see it come or go."""
 
     kind: str
     id: uuid.UUID
     pairing: str
     year: int
+    last_year: int | None
 
     @classmethod
     def of(cls, record: Record) -> Touched:
-        return cls(record.kind, record.id, record.pairing.name, record.year)
+        return cls(record.kind, record.id, record.pairing.name, record.year, record.last_year)
+
+    def in_year(self, year: int) -> bool:
+        return self.year <= year and (self.last_year is None or year <= self.last_year)
 
 
 class PlanScope(NamedTuple):
@@ -95,4 +99,8 @@ EVERYTHING = Changes(everything=True)
 
 
 def _within(touched: Touched | PlanScope, pairing: str | None, year: int | None) -> bool:
-    return (not pairing or pairing == touched.pairing) and (year is None or year == touched.year)
+    if pairing and pairing != touched.pairing:
+        return False
+    if year is None:
+        return True
+    return touched.in_year(year) if isinstance(touched, Touched) else year == touched.year

@@ -213,6 +213,7 @@ def _measures(args) -> None:
                     "label": measure.label,
                     "unit": measure.unit,
                     "kind": measure.kind,
+                    "counting": measure.counting,
                     "params": [
                         {"name": param.name, "label": param.label, "kind": param.kind, "choices": list(param.choices)}
                         for param in measure.params
@@ -224,6 +225,7 @@ def _measures(args) -> None:
         return
     for measure in MEASURES.values():
         print(f"{measure.name}  {measure.label}（{measure.unit}）{measure.help}")
+        print(f"    计法：{measure.counting}")
         for param in measure.params:
             values = "：" + "、".join(param.choices) if param.choices and param.kind == "choice" else ""
             hint = {"bool": "：是/否", "days": "：天数", "text": "：文字"}.get(param.kind, values)
@@ -267,12 +269,15 @@ def _progress(args) -> None:
                     rows.append([task.task.seq, _short(task.task.item, 24), "—", "", STATES[task.state]])
                 for number, measured in enumerate(task.targets):
                     unit = MEASURES[measured.target.measure].unit
+                    done = f"{plans.number_text(measured.actual)}/{plans.number_text(measured.target.threshold)}{unit}"
+                    if measured.pending:
+                        done += f"（草稿另有{plans.number_text(measured.pending)}）"
                     rows.append(
                         [
                             task.task.seq if number == 0 else "",
                             _short(task.task.item, 24) if number == 0 else "",
                             target_label(measured.target),
-                            f"{plans.number_text(measured.actual)}/{plans.number_text(measured.target.threshold)}{unit}",
+                            done,
                             STATES[task.state] if number == 0 else "",
                         ]
                     )

@@ -27,7 +27,7 @@ from ledger.demo import cooperation as demo_cooperation
 from ledger.demo.files import demo_photo
 from ledger.demo.funds import disbursements
 from ledger.demo.meetings import meetings
-from ledger.demo.people import cadres, dispatches
+from ledger.demo.people import cadres, dispatches, posted_again
 from ledger.demo.training import trainings
 from ledger.demo.year import Document, Entry, Year, spoken
 from ledger.jobs import Job
@@ -46,7 +46,8 @@ File = tuple[str, str, str, bytes]
 def _generate(year: Year) -> list[Entry]:
     """Every record of the demo year, in the order they are added."""
     first = meetings(year) + cadres(year) + dispatches(year) + trainings(year) + disbursements(year)
-    return first + demo_cooperation.generate(year)
+    everything = first + demo_cooperation.generate(year)
+    return everything + posted_again(year, everything)
 
 
 # Evidence ---------------------------------------------------------------------------------------

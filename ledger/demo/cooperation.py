@@ -249,11 +249,11 @@ def _ties(year: Year, data: dict[str, Any]) -> list[Entry]:
     pairs += [(level, pair) for level, listed in data["ties"].items() for pair in listed]
     entries = []
     for level, (east, west) in pairs:
-        # Most ties were signed in the plan's first years and are kept up: the record is this year's.
+        # Most ties were signed in the plan's first years and are kept up: one record since the agreement, with no
+        # end date, counts in every year; its activities are this year's.
         signed = year.day(date(year.year - 2, 3, 1), year.on(3, 31))
         values = {
             "title": f"{east}与{west}结对帮扶",
-            "year": year.year,
             "level": level,
             "east_party": east,
             "west_party": west,

@@ -62,8 +62,7 @@ def cadres(year: Year) -> list[Entry]:
             "returned_on": returned,
             "posting_status": posting_status,
             "appointment_doc_no": doc_no,
-            # Postings begun in earlier years are part of this year's work and its ledger.
-            "year": year.year,
+            # A posting begun in an earlier year is filed under that year and counts in each year it lasts into.
             "summary": posting["summary"],
             "responsible_units": year.data["departments"]["organisation"],
             # A posting still running stays open for the year-end figures; a finished one may be archived.
@@ -82,6 +81,46 @@ def cadres(year: Year) -> list[Entry]:
         )
         entries.append(Entry("cadre", values, [("任职文件.pdf", "任职文件", letter)]))
     return entries
+
+
+def posted_again(year: Year, entries: list[Entry]) -> list[Entry]:
+    """One of the west's cadres, back from six months in the east, is posted there again in November for another
+    six months: two postings of one person in the year, a cadre counted once. Made after the rest of the year,
+    so that what it draws from the random stream changes nothing else."""
+    first = next(
+        entry
+        for entry in entries
+        if entry.kind == "cadre"
+        and entry.values["home_post"] == "项目股股长"
+        and entry.values["home_unit"] == "龙州县扶贫办"
+    )
+    values = first.values
+    start, end = year.on(11, 16), date(year.year + 1, 5, 15)
+    issued = year.on(11, 6)
+    doc_no = year.doc_no("鹤组干", issued, per_year=80)
+    name, host = values["person_name"], values["host_unit"]
+    again = {
+        **values,
+        "start_date": start,
+        "end_date": end,
+        "returned_on": None,
+        "posting_status": "在岗",
+        "appointment_doc_no": doc_no,
+        "summary": f"首期挂职期满后，应{host}商请再次挂职半年，继续负责两地协作项目库和资金项目对接。",
+        "record_status": "已核实",
+    }
+    letter = Document(
+        f"关于{name}同志继续挂职的通知",
+        doc_no,
+        (
+            f"经商{values['home_unit']}同意，{name}同志继续到{host}挂职，挂任{values['host_post']}，"
+            f"挂职时间自{spoken(start)}起至{spoken(end)}止。",
+            "挂职期间，人事关系和工资福利待遇保留在原单位，由接收单位负责日常管理和考核。",
+        ),
+        "中共鹤山市委组织部",
+        issued,
+    )
+    return [Entry("cadre", again, [("任职文件.pdf", "任职文件", letter)])]
 
 
 def dispatches(year: Year) -> list[Entry]:

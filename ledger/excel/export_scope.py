@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from ledger.kinds import KINDS, MODELS
 from ledger.models import Pairing, Record
 from ledger.settings import COMPILING_UNIT, read_setting
+from ledger.years import in_year
 
 
 class Scope:
@@ -27,19 +28,21 @@ class Scope:
         if pairing_id is not None:
             live = live.where(Record.pairing_id == pairing_id)
         if year is not None:
-            live = live.where(Record.year == year)
+            live = live.where(in_year(Record, year, as_of))
         found = session.execute(live.distinct().limit(2)).all()
         self.shown_pairing, self.shown_year = pairing, year
         if len(found) == 1:
             self.shown_pairing = session.get(Pairing, found[0].pairing_id).name
-            self.shown_year = found[0].year
-        self.implied_fields = {"pairing", "year"} if len(found) == 1 else set()
+            # A year asked for is the title's, though its records began earlier (a posting from the year before).
+            self.shown_year = year or found[0].year
+        one = len(found) == 1 and found[0].year == self.shown_year
+        self.implied_fields = {"pairing", "year"} if one else set()
 
     def query(self, kind: str):
         model = MODELS[kind]
         query = select(model).where(model.kind == kind, model.deleted_at.is_(None))
         if self.year is not None:
-            query = query.where(model.year == self.year)
+            query = query.where(in_year(model, self.year, self.as_of))
         if self.pairing_id is not None:
             query = query.where(model.pairing_id == self.pairing_id)
         return query

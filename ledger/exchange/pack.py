@@ -27,6 +27,7 @@ from ledger.records import find_pairing
 from ledger.storage import backup
 from ledger.storage.folder import Ledger
 from ledger.storage.outputs import refuse_inside_ledger
+from ledger.years import in_year
 
 PACK_FORMAT = "xiezuo-ledger-pack"
 DATA = "data.json"
@@ -140,7 +141,8 @@ def _in_scope(query: Select, model: type[Record] | type[Plan], pairing: Pairing 
     if pairing is not None:
         query = query.where(model.pairing_id == pairing.id)
     if year is not None:
-        query = query.where(model.year == year)
+        # A record that lasts travels with every year it counts in; a plan is of one year.
+        query = query.where(model.year == year if model is Plan else in_year(model, year))
     return query
 
 

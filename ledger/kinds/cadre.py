@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ledger.field_types import FieldType
 from ledger.fields import Field, Values
-from ledger.kinds.common import declare_kind, period_in_order, person_fields
+from ledger.kinds.common import always, declare_kind, period_in_order, person_fields
 from ledger.kinds.tables import kind_table
 
 DIRECTIONS = ("东部派往西部", "西部派往东部")
@@ -46,6 +46,8 @@ SPEC = declare_kind(
     Field("appointment_doc_no", "任职文件号"),
     checks=(period_in_order, _posting_consistent),
     compose_title=_title,
+    ends=("returned_on", "end_date"),
+    open_ended=always,
 )
 
 TABLE = kind_table(SPEC)

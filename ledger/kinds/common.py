@@ -9,6 +9,8 @@ from ledger.field_types import FieldType
 from ledger.fields import CrossCheck, Field, KindSpec, Values
 
 RECORD_STATUSES = ("草稿", "已核实", "已归档")
+#: Not yet checked: kept and listed, but counted toward no target.
+DRAFT = RECORD_STATUSES[0]
 ARCHIVED = "已归档"
 GENDERS = ("男", "女")
 SIDES = ("东部", "西部")
@@ -43,6 +45,8 @@ def declare_kind(
     checks: tuple[CrossCheck, ...] = (),
     compose_title: Callable[[Values], str] | None = None,
     derive: Callable[[Values], dict[str, Any]] | None = None,
+    ends: tuple[str, ...] = (),
+    open_ended: Callable[[Values], bool] | None = None,
 ) -> KindSpec:
     """The spec of a kind whose own `fields` stand, in their order, between those every kind has."""
     return KindSpec(
@@ -53,7 +57,14 @@ def declare_kind(
         checks=checks,
         compose_title=compose_title,
         derive=derive,
+        ends=ends,
+        open_ended=open_ended,
     )
+
+
+def always(values: Values) -> bool:
+    """`open_ended` of a kind whose every record runs until its end is known."""
+    return True
 
 
 #: Where a meeting or a training was held, east or west.
@@ -66,7 +77,8 @@ def amount_positive(values: Values) -> list[tuple[str, str]]:
 
 
 def period_in_order(values: Values) -> list[tuple[str, str]]:
-    start, end = values.get("start_date"), values.get("end_date")
+    # A kind that lasts from its one date (a tie's agreement, an industry's signing) ends no earlier either.
+    start, end = values.get("start_date") or values.get("date"), values.get("end_date")
     if start and end and end < start:
         return [("end_date", f"结束日期不能早于开始日期 {start.isoformat()}")]
     return []

@@ -50,6 +50,7 @@ SPEC = declare_kind(
     checks=(period_in_order,),
     compose_title=_title,
     derive=_days,
+    ends=("end_date",),
 )
 
 # Days on station, kept in the table so targets like "≥ 30 days" are plain SQL.

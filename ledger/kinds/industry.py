@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from ledger.field_types import FieldType
 from ledger.fields import Field, Values
-from ledger.kinds.common import declare_kind
+from ledger.kinds.common import declare_kind, period_in_order
 from ledger.kinds.tables import kind_table
 
 COOPERATION_TYPES = ("引进企业投资", "产业园区", "帮扶车间", "特色产业项目", "文化旅游合作")
 ENTERPRISE, WORKSHOP = COOPERATION_TYPES[0], COOPERATION_TYPES[2]
+#: What runs from year to year until it stops (a park, a workshop), where an investment is made once.
+LASTING = COOPERATION_TYPES[1:3]
 
 
 def _consistent(values: Values) -> list[tuple[str, str]]:
@@ -39,7 +41,10 @@ SPEC = declare_kind(
     Field("poor_employed", "其中建档立卡/脱贫人口", FieldType.INT),
     Field("date", "签约日期", FieldType.DATE, required=True),
     Field("production_date", "投产日期", FieldType.DATE),
-    checks=(_consistent,),
+    Field("end_date", "终止日期", FieldType.DATE, help="园区、帮扶车间停止运行或合作终止的日期；不填表示仍在运行"),
+    checks=(_consistent, period_in_order),
+    ends=("end_date",),
+    open_ended=lambda values: values.get("cooperation_type") in LASTING,
 )
 
 TABLE = kind_table(SPEC)

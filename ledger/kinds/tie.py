@@ -6,7 +6,7 @@ from __future__ import annotations
 from ledger.activities import EXAMPLE
 from ledger.field_types import FieldType
 from ledger.fields import Field, Values
-from ledger.kinds.common import declare_kind
+from ledger.kinds.common import always, declare_kind, period_in_order
 from ledger.kinds.tables import kind_table
 
 LEVELS = ("乡镇", "村", "村企", "学校", "医院", "社会组织")
@@ -23,7 +23,8 @@ SPEC = declare_kind(
     Field("level", "结对类型", FieldType.CHOICE, required=True, choices=LEVELS),
     Field("east_party", "东部结对方", required=True, max_length=100),
     Field("west_party", "西部结对方", required=True, max_length=100),
-    Field("date", "签订协议日期", FieldType.DATE, required=True, help="多年的结对，年度按记录所属年度填写"),
+    Field("date", "签订协议日期", FieldType.DATE, required=True, help="多年的结对只需一条记录，不必每年复制"),
+    Field("end_date", "协议截止日期", FieldType.DATE, help="不填表示长期结对：此后每个年度都计入，直到填写截止日期"),
     Field(
         "activities",
         "帮扶活动",
@@ -31,7 +32,10 @@ SPEC = declare_kind(
         multiline=True,
         help=f"每行一项：日期 做了什么 数量 金额，如 {EXAMPLE}",
     ),
+    checks=(period_in_order,),
     compose_title=_title,
+    ends=("end_date",),
+    open_ended=always,
 )
 
 TABLE = kind_table(SPEC)

@@ -40,6 +40,7 @@ SPEC = declare_kind(
     Field("poor_participants", "建档立卡/脱贫人口人次", FieldType.INT),
     Field("certificates", "取得证书人数", FieldType.INT),
     checks=(period_in_order, _counts_consistent),
+    ends=("end_date",),
 )
 
 TABLE = kind_table(SPEC)

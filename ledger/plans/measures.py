@@ -10,7 +10,7 @@ activities, which a tie keeps as dated entries.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from decimal import Decimal
@@ -117,6 +117,28 @@ class DaysParam(Param):
         return f"{self.label}{value}天以上"
 
 
+class StartedParam(Param):
+    """Only the records that start in the year, where a plan asks for those newly sent (新选派) rather than all
+    in post; without it a record counts in every year it overlaps."""
+
+    name = "started"
+    label = "只计本年度开始的"
+    kind = "bool"
+
+    def parse(self, value: Any) -> Any:
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip()
+        if text in ("是", "true", "True", "1"):
+            return True
+        if text in ("否", "false", "False", "0"):
+            return False
+        raise ValueError("应填 是 或 否")
+
+    def describe(self, value: Any) -> str:
+        return "本年度新开始的" if value else "含上年延续的"
+
+
 class ActivityParam(Param):
     """Words a tie's activity holds (义诊): it narrows the activities counted, not the ties."""
 
@@ -153,11 +175,27 @@ class Measure:
     # Divides the sum: amounts are kept in yuan and plans speak in 万元.
     scale: Decimal = Decimal(1)
     # Neither a count nor a sum of a column (a share, the activities inside records): computed by `compute`
-    # from the conditions on the records and the measure's parameters.
-    compute: Callable[[Session, list[ColumnElement[bool]], Mapping[str, Any]], Decimal] | None = None
+    # from the conditions on the records, the measure's parameters and the year.
+    compute: Callable[[Session, list[ColumnElement[bool]], Mapping[str, Any], int], Decimal] | None = None
     # Conditions every target of the measure has, not chosen by a plan: a field and the values it may hold.
     fixed: tuple[tuple[str, tuple[str, ...]], ...] = ()
     help: str = ""
+    #: Counts people (人): the records of one person count once. Otherwise each record counts (人次, 次 …).
+    people: bool = False
+    #: Counted in the year a record starts only (a sum of money arrives once), not in every year it overlaps.
+    by_start: bool = False
+
+    @property
+    def counting(self) -> str:
+        """How it counts, in the words `ledger measures` and the README use."""
+        if self.people:
+            who = "按人计：同一人（身份证号相同，无身份证号时姓名和派出单位相同）只计一次"
+        elif self.total is not None or self.compute is not None:
+            who = "按记录中的数字合计"
+        else:
+            who = f"每条记录计1{self.unit}"
+        when = "计入开始的年度" if self.by_start else "跨年的记录计入所涉及的每个年度"
+        return f"{who}；{when}；草稿不计"
 
     def __post_init__(self) -> None:
         for param in self.params:
@@ -176,7 +214,9 @@ class Measure:
         return f"{self.label}（{'，'.join(parts)}）" if parts else self.label
 
 
-def _deep_poverty_share(session: Session, conditions: list[ColumnElement[bool]], params: Mapping[str, Any]) -> Decimal:
+def _deep_poverty_share(
+    session: Session, conditions: list[ColumnElement[bool]], params: Mapping[str, Any], year: int
+) -> Decimal:
     model = MODELS["disbursement"]
     amount = func.coalesce(func.sum(model.amount), 0)
     deep = func.coalesce(func.sum(model.amount).filter(model.deep_poverty.is_(True)), 0)
@@ -185,20 +225,27 @@ def _deep_poverty_share(session: Session, conditions: list[ColumnElement[bool]],
 
 
 def _activities(
-    session: Session, conditions: list[ColumnElement[bool]], params: Mapping[str, Any]
+    session: Session, conditions: list[ColumnElement[bool]], params: Mapping[str, Any], year: int
 ) -> Iterator[Activity]:
-    """The activities of the ties selected, those whose text holds the `activity` words when a target names them."""
+    """The activities in `year` of the ties selected, those whose text holds the `activity` words when a target
+    names them. A standing tie counts each year what was done in it, by the activities' own dates."""
     words = params.get("activity")
     for activities in session.scalars(select(MODELS["tie"].activities).where(*conditions)):
-        yield from (activity for activity in activities if not words or words in activity.text)
+        for activity in activities:
+            if activity.date.year == year and (not words or words in activity.text):
+                yield activity
 
 
-def _activity_count(session: Session, conditions: list[ColumnElement[bool]], params: Mapping[str, Any]) -> Decimal:
-    return Decimal(sum(1 for _ in _activities(session, conditions, params)))
+def _activity_count(
+    session: Session, conditions: list[ColumnElement[bool]], params: Mapping[str, Any], year: int
+) -> Decimal:
+    return Decimal(sum(1 for _ in _activities(session, conditions, params, year)))
 
 
-def _activity_amount(session: Session, conditions: list[ColumnElement[bool]], params: Mapping[str, Any]) -> Decimal:
-    amounts = (activity.amount for activity in _activities(session, conditions, params) if activity.amount)
+def _activity_amount(
+    session: Session, conditions: list[ColumnElement[bool]], params: Mapping[str, Any], year: int
+) -> Decimal:
+    amounts = (activity.amount for activity in _activities(session, conditions, params, year) if activity.amount)
     return sum(amounts, Decimal(0)) / TEN_THOUSAND
 
 
@@ -224,19 +271,20 @@ MEASURES: dict[str, Measure] = {
             "挂职干部人数",
             "人",
             "cadre",
-            (*_fields("cadre", "direction", "rank"), DaysParam("挂职")),
-            help="挂职时间按实际返回日期计，未返回的按计划结束日期计",
+            (*_fields("cadre", "direction", "rank"), DaysParam("挂职"), StartedParam()),
+            help="挂职天数按本年度内的天数计：到实际返回日期，未返回的到计划结束日期",
+            people=True,
         ),
         Measure(
             "dispatches",
             "专业技术人才人次",
             "人次",
             "dispatch",
-            (*_fields("dispatch", "field", "direction", "role"), DaysParam("在岗")),
-            help="支教、支医、跟岗学习和进修的人次；“不少于1个月”即在岗30天以上",
+            (*_fields("dispatch", "field", "direction", "role"), DaysParam("在岗"), StartedParam()),
+            help="支教、支医、跟岗学习和进修的人次；“不少于1个月”即本年度内在岗30天以上",
         ),
-        Measure("trainings", "培训期数", "期", "training", TRAINING_PARAMS, total="sessions"),
-        Measure("trainees", "培训人次", "人次", "training", TRAINING_PARAMS, total="participants"),
+        Measure("trainings", "培训期数", "期", "training", TRAINING_PARAMS, total="sessions", by_start=True),
+        Measure("trainees", "培训人次", "人次", "training", TRAINING_PARAMS, total="participants", by_start=True),
         Measure(
             "poor_trainees",
             "培训建档立卡贫困人口人次",
@@ -244,6 +292,7 @@ MEASURES: dict[str, Measure] = {
             "training",
             TRAINING_PARAMS,
             total="poor_participants",
+            by_start=True,
         ),
         Measure(
             "funds",
@@ -268,11 +317,18 @@ MEASURES: dict[str, Measure] = {
             "产业合作企业数",
             "家",
             "industry",
-            INDUSTRY_PARAMS,
-            help="引进投资、入驻园区、开办帮扶车间等产业合作的企业（每条记录一家）",
+            (*INDUSTRY_PARAMS, StartedParam()),
+            help="引进投资、入驻园区、开办帮扶车间等产业合作的企业（每条记录一家）；园区和车间在运行的每个年度都计入",
         ),
         Measure(
-            "investment", "实际到位投资", "万元", "industry", INDUSTRY_PARAMS, total="investment", scale=TEN_THOUSAND
+            "investment",
+            "实际到位投资",
+            "万元",
+            "industry",
+            INDUSTRY_PARAMS,
+            total="investment",
+            scale=TEN_THOUSAND,
+            by_start=True,
         ),
         Measure("poor_employed", "产业带动贫困人口就业", "人", "industry", INDUSTRY_PARAMS, total="poor_employed"),
         Measure(
@@ -331,7 +387,7 @@ MEASURES: dict[str, Measure] = {
             scale=TEN_THOUSAND,
             help="采购和帮助销售西部农产品的金额",
         ),
-        Measure("ties", "结对数", "对", "tie", TIE_PARAMS[:1], help="本年度有记录的结对帮扶关系"),
+        Measure("ties", "结对数", "对", "tie", (*TIE_PARAMS[:1], StartedParam()), help="本年度在结对期内的帮扶关系"),
         Measure(
             "tie_activities",
             "结对帮扶活动次数",
@@ -391,48 +447,3 @@ def parse_params(measure: Measure, given: Mapping[str, Any]) -> dict[str, Any]:
     if problems:
         raise InvalidInput(problems, "指标条件有误：")
     return parsed
-
-
-def _conditions(measure: Measure, params: Mapping[str, Any]) -> list[ColumnElement[bool]]:
-    model = MODELS[measure.kind]
-    conditions = [getattr(model, name).in_(values) for name, values in measure.fixed]
-    for name, value in params.items():
-        if measure.param(name).on_activities:
-            continue
-        if name != "min_days":
-            conditions.append(getattr(model, name) == value)
-        elif measure.kind == "dispatch":
-            conditions.append(model.days >= value)
-        else:
-            # A posting lasts until its actual return, or its planned end while still running.
-            end = func.coalesce(model.returned_on, model.end_date)
-            conditions.append(func.julianday(end) - func.julianday(model.start_date) + 1 >= value)
-    return conditions
-
-
-def actual(
-    session: Session,
-    measure: Measure,
-    params: Mapping[str, Any],
-    *,
-    pairing_id: Any,
-    year: int,
-    record_ids: Collection[Any] | None = None,
-) -> Decimal:
-    """The measure's value over the live records of a pairing and year (or only the given records)."""
-    model = MODELS[measure.kind]
-    conditions = [
-        model.pairing_id == pairing_id,
-        model.year == year,
-        model.deleted_at.is_(None),
-        *_conditions(measure, params),
-    ]
-    if record_ids is not None:
-        conditions.append(model.id.in_(list(record_ids)))
-    if measure.compute is not None:
-        return measure.compute(session, conditions, params)
-    if measure.total is None:
-        value = session.scalar(select(func.count()).select_from(model).where(*conditions))
-        return Decimal(value or 0)
-    value = session.scalar(select(func.sum(getattr(model, measure.total))).where(*conditions))
-    return Decimal(value or 0) / measure.scale

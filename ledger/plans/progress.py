@@ -1,12 +1,14 @@
 """Progress of a plan: each target's actual from the ledger, and each task's state. Computed, never typed in.
 
-A task's actuals come from the live records of its plan's pairing and year, or, once records are filed under
-the task, from those alone. States: `done` when every target is reached; `overdue` when the deadline has
-passed and one is not; `on_track` before the deadline; `no_target` when the task states nothing countable.
+A task's actuals come from the live, not draft, records of its plan's pairing that count in its year
+(`ledger.plans.counting`), or, once records are filed under the task, from those alone. States: `done` when
+every target is reached; `overdue` when the deadline has passed and one is not; `on_track` before the deadline;
+`no_target` when the task states nothing countable.
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -15,7 +17,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from ledger.models import Plan, Target, Task
-from ledger.plans.measures import MEASURES, actual
+from ledger.plans.counting import actual
+from ledger.plans.measures import MEASURES
 from ledger.plans.plan_json import json_number, target_label, target_params, task_json
 from ledger.plans.store import linked_record_ids
 
@@ -26,6 +29,8 @@ STATES = {"done": "已完成", "on_track": "推进中", "overdue": "已逾期", 
 class TargetProgress:
     target: Target
     actual: Decimal
+    #: What the drafts among the records would add once checked: counted for nothing until then, but worth saying.
+    pending: Decimal = Decimal(0)
 
     @property
     def ratio(self) -> Decimal:
@@ -46,20 +51,20 @@ class TaskProgress:
 def task_progress(session: Session, task: Task, as_of: date) -> TaskProgress:
     plan = task.plan
     linked = linked_record_ids(session, task) or None
-    measured = [
-        TargetProgress(
-            target,
-            actual(
-                session,
-                MEASURES[target.measure],
-                target_params(target),
-                pairing_id=plan.pairing_id,
-                year=plan.year,
-                record_ids=linked,
-            ),
+    measured = []
+    for target in task.targets:
+        counted = functools.partial(
+            actual,
+            session,
+            MEASURES[target.measure],
+            target_params(target),
+            pairing_id=plan.pairing_id,
+            year=plan.year,
+            as_of=as_of,
+            record_ids=linked,
         )
-        for target in task.targets
-    ]
+        value = counted()
+        measured.append(TargetProgress(target, value, counted(drafts=True) - value))
     if not measured:
         state = "no_target"
     elif all(progress.reached for progress in measured):
@@ -94,6 +99,7 @@ def progress_json(progress: TaskProgress) -> dict[str, Any]:
                 "unit": MEASURES[measured.target.measure].unit,
                 "actual": json_number(measured.actual),
                 "ratio": float(measured.ratio),
+                "pending_drafts": json_number(measured.pending),
             }
             for measured in progress.targets
         ],
