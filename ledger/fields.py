@@ -80,6 +80,8 @@ class KindSpec:
     ends: tuple[str, ...] = ()
     #: Whether a record with no end yet still runs (a posting, a standing tie), rather than ending in its year.
     open_ended: Callable[[Values], bool] | None = None
+    #: One record stands for all its years (a tie): a new year continues it rather than copying it.
+    standing: bool = False
     by_name: dict[str, Field] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

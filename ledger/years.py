@@ -8,8 +8,11 @@ and in every year after, up to the year of the day asked about (`as_of`, today u
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, or_
+
+from ledger.fields import KindSpec, Values
 
 
 def in_year(model, year: int, as_of: date | None = None) -> ColumnElement[bool]:
@@ -28,3 +31,12 @@ def days_within(start: date | None, end: date | None, year: int, as_of: date) ->
         return 0
     first, last = max(start, date(year, 1, 1)), min(end or as_of, date(year, 12, 31))
     return max((last - first).days + 1, 0)
+
+
+def continuation(spec: KindSpec, values: Values) -> dict[str, Any] | None:
+    """What carries a standing record (a tie kept up from year to year) on past its end, in place of a copy for
+    the next year: its end cleared, so that it counts in every year after. None where the kind keeps no standing
+    records or the record has no end, and so runs already."""
+    if not spec.standing or not any(values.get(name) for name in spec.ends):
+        return None
+    return {name: None for name in spec.ends}

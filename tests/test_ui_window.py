@@ -4,6 +4,7 @@ records go to the recycle bin and come back, Ctrl+Z undoes, search finds across 
 from datetime import date
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 
 from ledger import records
 from ledger.kinds import KINDS
@@ -126,10 +127,15 @@ def test_the_filter_keeps_rows_holding_every_word_and_totals_follow(window):
     assert table.proxy.rowCount() == 0
 
 
-def test_choosing_another_year_empties_the_views(window):
+def test_choosing_another_year_shows_what_counts_in_it(window):
     before = {kind: window.show_kind(kind).model.rowCount() for kind in window.tables}
     assert all(before.values())
+    # 2019 holds what lasted into 2020 from it: the postings begun in July 2019 and the ties signed by then.
     window.context.set_scope("鹤山市—龙州县", 2019)
+    shown = {kind for kind in window.tables if window.show_kind(kind).model.rowCount()}
+    assert shown == {"cadre", "tie"}
+    assert window.show_kind("cadre").model.rowCount() == 4
+    window.context.set_scope("鹤山市—龙州县", 2017)
     assert all(window.show_kind(kind).model.rowCount() == 0 for kind in window.tables)
 
 
@@ -166,3 +172,59 @@ def test_columns_sort_by_their_values_not_their_text(window):
              for row in range(table.proxy.rowCount())]  # fmt: skip
     assert shown == sorted(shown, key=lambda amount: amount or 0, reverse=True)
     assert len(set(shown)) > 2  # amounts of several widths: "90,000.00" sorts below "1,200,000.00"
+
+
+def _a_tie(window, **values):
+    with window.context.session() as session, session.begin():
+        tie = records.list_records(session, "tie", year=2020)[0]
+        if values:
+            records.update_record(session, tie, values)
+        return tie.id
+
+
+def test_duplicating_an_ended_tie_offers_to_continue_it_into_the_years_after(window, monkeypatch):
+    tie_id = _a_tie(window, end_date=date(2020, 12, 31))  # a tie kept until now as one record a year
+    opened, asked = [], []
+    monkeypatch.setattr(window, "_open_form", lambda kind, **which: opened.append((kind, which)))
+
+    def choose(label):
+        def clicked(box):
+            asked.append(box.text())
+            next(button for button in box.buttons() if button.text() == label).click()
+
+        return clicked
+
+    monkeypatch.setattr("ui.main_window.run_modal", choose("延续"))
+    window.show_kind("tie")
+    window._duplicate("tie", tie_id)
+    assert asked[0].endswith("的协议截止于 2020-12-31。") and opened == []
+    with window.context.session() as session:
+        tie = records.get_record(session, tie_id)
+        assert (tie.end_date, tie.last_year) == (None, None)  # counted in every year from now on
+    assert "此后每个年度都计入" in window.statusBar().currentMessage()
+    window.context.undo_stack.undo()
+    with window.context.session() as session:
+        assert records.get_record(session, tie_id).end_date == date(2020, 12, 31)
+
+    monkeypatch.setattr("ui.main_window.run_modal", choose("复制为新记录"))
+    window._duplicate("tie", tie_id)
+    assert opened == [("tie", {"copy_of": tie_id})]
+
+
+def test_duplicating_a_standing_tie_asks_first_and_other_kinds_copy_at_once(window, monkeypatch):
+    tie_id = _a_tie(window)
+    opened, questions = [], []
+    monkeypatch.setattr(window, "_open_form", lambda kind, **which: opened.append((kind, which)))
+    answer = QMessageBox.StandardButton.No
+    monkeypatch.setattr(
+        "ui.main_window.QMessageBox.question", lambda parent, title, text: questions.append(text) or answer
+    )
+    window._duplicate("tie", tie_id)
+    assert "没有截止日期，已计入此后的每个年度" in questions[0] and opened == []
+    answer = QMessageBox.StandardButton.Yes
+    window._duplicate("tie", tie_id)
+    assert opened == [("tie", {"copy_of": tie_id})]
+    with window.context.session() as session:
+        meeting_id = records.list_records(session, "meeting")[0].id
+    window._duplicate("meeting", meeting_id)
+    assert len(questions) == 2 and opened[-1] == ("meeting", {"copy_of": meeting_id})

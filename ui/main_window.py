@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from ledger import __version__, records
 from ledger.kinds import KINDS
 from ledger.storage.folder import is_ledger
+from ledger.years import continuation
 from ui.audit_log import AuditLog
 from ui.changes import EVERYTHING, Changes
 from ui.context import LedgerContext
@@ -79,7 +80,7 @@ class MainWindow(QMainWindow):
             table.totals_changed.connect(self._show_totals)
             # The table's right-click menu; its evidence is in the record's form, beside the fields.
             table.new_requested.connect(self.new_record)
-            table.duplicate_requested.connect(lambda record_id, kind=kind: self._open_form(kind, copy_of=record_id))
+            table.duplicate_requested.connect(lambda record_id, kind=kind: self._duplicate(kind, record_id))
             table.delete_requested.connect(self.delete_selected)
             table.evidence_requested.connect(
                 lambda record_id, kind=kind: self._open_form(kind, record_id=record_id, focus_evidence=True)
@@ -242,7 +243,56 @@ class MainWindow(QMainWindow):
     def duplicate_record(self) -> None:
         table = self.current_table()
         if table is not None and not table.deleted and table.current_id() is not None:
-            self._open_form(table.kind, copy_of=table.current_id())
+            self._duplicate(table.kind, table.current_id())
+
+    def _duplicate(self, kind: str, record_id: uuid.UUID) -> None:
+        """复制为新记录; for a tie, which stands for all its years, first the offer to continue it instead."""
+        spec = KINDS[kind]
+        if spec.standing:
+            with self.context.session() as session:
+                record = records.get_record(session, record_id)
+                values, title = records.record_values(record), record.title
+            continued = continuation(spec, values)
+            if continued is None:
+                answer = QMessageBox.question(
+                    self,
+                    self.tr("复制为新记录"),
+                    self.tr(
+                        "“{0}”没有截止日期，已计入此后的每个年度，新年度不必复制，在同一条记录里续写帮扶活动即可。\n\n仍要复制为另一条结对吗？"
+                    ).format(title),
+                )
+                if answer != QMessageBox.StandardButton.Yes:
+                    return
+            elif not self._continue(kind, record_id, title, values, continued):
+                return
+        self._open_form(kind, copy_of=record_id)
+
+    def _continue(self, kind: str, record_id: uuid.UUID, title: str, values: dict, continued: dict) -> bool:
+        """Offers to carry a standing record on past its end; True when a copy is wanted after all."""
+        ended = "、".join(values[name].isoformat() for name in continued if values.get(name))
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("延续到新年度"), "", parent=self)
+        box.setText(self.tr("“{0}”的协议截止于 {1}。").format(title, ended))
+        box.setInformativeText(
+            self.tr(
+                "延续：清除截止日期，同一条记录此后每个年度都计入，新年度的帮扶活动续写在其中。\n复制：另建一条新的结对记录。"
+            )
+        )
+        carry_on = box.addButton(self.tr("延续"), QMessageBox.ButtonRole.AcceptRole)
+        copy = box.addButton(self.tr("复制为新记录"), QMessageBox.ButtonRole.ActionRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(carry_on)
+        run_modal(box)
+        if box.clickedButton() is copy:
+            return True
+        if box.clickedButton() is carry_on:
+            saved = self.context.save_record(kind, continued, record_id)
+            if isinstance(saved, list):
+                QMessageBox.warning(self, self.tr("延续到新年度"), "\n".join(map(str, saved)))
+            else:
+                self.statusBar().showMessage(
+                    self.tr("已延续“{0}”：此后每个年度都计入（Ctrl+Z 撤销）").format(title), 5000
+                )
+        return False
 
     def _open_form(self, kind: str, **which) -> None:
         from ui.record_dialog import RecordDialog

@@ -47,6 +47,7 @@ def declare_kind(
     derive: Callable[[Values], dict[str, Any]] | None = None,
     ends: tuple[str, ...] = (),
     open_ended: Callable[[Values], bool] | None = None,
+    standing: bool = False,
 ) -> KindSpec:
     """The spec of a kind whose own `fields` stand, in their order, between those every kind has."""
     return KindSpec(
@@ -59,6 +60,7 @@ def declare_kind(
         derive=derive,
         ends=ends,
         open_ended=open_ended,
+        standing=standing,
     )
 
 

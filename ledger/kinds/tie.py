@@ -36,6 +36,7 @@ SPEC = declare_kind(
     compose_title=_title,
     ends=("end_date",),
     open_ended=always,
+    standing=True,
 )
 
 TABLE = kind_table(SPEC)
