@@ -66,7 +66,10 @@ def test_the_demo_is_a_full_year_of_every_kind(built, opened):
         label: count for label, count in counts.items() if label != "佐证材料"
     }
     assert counts["佐证材料"] == sum(len(live_attachments(r)) for rows in found.values() for r in rows)
-    assert {record.year for rows in found.values() for record in rows} == {2020}
+    # Postings and ties begun in earlier years are filed under their first year and count in 2020 too.
+    assert {record.year for rows in found.values() for record in rows} == {2018, 2019, 2020}
+    assert {kind for kind, rows in found.items() if any(record.year < 2020 for record in rows)} == {"cadre", "tie"}
+    assert all(record.last_year in (2020, 2021, None) for rows in found.values() for record in rows)
     for kind in ("meeting", "disbursement", "industry", "labour", "consumption", "publicity"):
         assert {record.date.year for record in found[kind]} == {2020}
     # Ties signed in earlier years are kept up, with this year's activities.

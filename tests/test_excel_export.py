@@ -31,7 +31,8 @@ from ledger.values import display_width
 def demo_workbook(demo_build, tmp_path_factory):
     path = tmp_path_factory.mktemp("export") / "台账.xlsx"
     with Ledger.open(demo_build[0]) as ledger, ledger.session() as session:
-        export_workbook(session, path)
+        # The year's workbook, as a clerk exports it: every record of the demo counts in 2020.
+        export_workbook(session, path, year=2020)
         live = {kind: [records.record_json(r) for r in records.list_records(session, kind)] for kind in KINDS}
         attachments = session.query(Attachment).filter(Attachment.deleted_at.is_(None)).count()
     return path, live, attachments
@@ -134,6 +135,9 @@ def test_columns_fit_their_chinese_text(book):
     assert width["事项"] > width["层级"]
     # One pairing's one year: said in the title, so those columns are kept for import but not printed.
     assert sheet.column_dimensions["B"].hidden and sheet.column_dimensions["C"].hidden
+    # Postings begun in 2018 and 2019 are in 2020's workbook too: their sheet prints its 年度.
+    cadres = book[SHEET_NAMES["cadre"]]
+    assert cadres.column_dimensions["B"].hidden and not cadres.column_dimensions["C"].hidden
     printed = [w for label, w in width.items() if label not in ("结对关系", "年度", ID_HEADER)]
     # Fitted to a landscape A4 page (about 140 units at full size), text prints at 60% or more.
     assert max(printed) <= 40 and sum(printed) <= 240

@@ -11,6 +11,7 @@ from ledger.assessment import frameworks
 from ledger.assessment.frameworks import FrameworkError, evidence_rule
 from ledger.assessment.gaps import find_gaps, scope
 from ledger.kinds import KINDS
+from ledger.records import RecordScope
 from ledger.storage.folder import Ledger
 
 
@@ -69,8 +70,8 @@ def test_a_tables_missing_evidence_is_what_find_gaps_lists_for_each_pairing_and_
         }
         session.commit()
         for kind in KINDS:
-            rows = record_rows.value_rows(session, kind)
-            found = missing_evidence(kind, rows, record_rows.evidence_roles(session, kind))
+            rows = record_rows.value_rows(session, RecordScope(kind))
+            found = missing_evidence(kind, rows, record_rows.evidence_roles(session, RecordScope(kind)))
             listed = {}
             for name, year in {(values["pairing"], values["year"]) for _, values in rows}:
                 if year == 2017:

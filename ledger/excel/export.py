@@ -219,7 +219,7 @@ def _width_of(value: Any, column: Column) -> int:
 
 def _kind_sheet(workbook: Workbook, scope: Scope, kind: str, count: int, advance: Callable[[int], None]) -> int:
     spec = KINDS[kind]
-    columns = _columns(spec, scope.implied_fields)
+    columns = _columns(spec, scope.implied_fields(kind))
     records = scope.records(kind)
     # The first rows are read ahead to size the columns, which must be set before any row is written.
     sample = [_row_values(spec, record) for record in islice(records, SAMPLE_ROWS)]

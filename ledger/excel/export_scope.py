@@ -23,20 +23,32 @@ class Scope:
     def __init__(self, session: Session, pairing: str | None, pairing_id, year: int | None, as_of: date):
         self.session, self.pairing, self.pairing_id, self.year, self.as_of = session, pairing, pairing_id, year, as_of
         self.compiling_unit = read_setting(session, COMPILING_UNIT)
-        # A workbook of one pairing's one year says so in its titles, and need not print those columns.
-        live = select(Record.pairing_id, Record.year).where(Record.deleted_at.is_(None))
+        # A workbook of one pairing, or of one year, says so in its titles, and need not print that column.
+        live = select(Record.kind, Record.pairing_id, Record.year).where(Record.deleted_at.is_(None))
         if pairing_id is not None:
             live = live.where(Record.pairing_id == pairing_id)
         if year is not None:
             live = live.where(in_year(Record, year, as_of))
-        found = session.execute(live.distinct().limit(2)).all()
+        found = session.execute(live.distinct()).all()
+        pairings, years = {row.pairing_id for row in found}, {row.year for row in found}
         self.shown_pairing, self.shown_year = pairing, year
-        if len(found) == 1:
-            self.shown_pairing = session.get(Pairing, found[0].pairing_id).name
-            # A year asked for is the title's, though its records began earlier (a posting from the year before).
-            self.shown_year = year or found[0].year
-        one = len(found) == 1 and found[0].year == self.shown_year
-        self.implied_fields = {"pairing", "year"} if one else set()
+        if len(pairings) == 1:
+            self.shown_pairing = session.get(Pairing, pairings.pop()).name
+        if year is None and len(years) == 1:
+            self.shown_year = years.pop()
+        # A year asked for is the titles', though some records began earlier (a posting from the year before):
+        # a sheet holding those prints its 年度 column, so that each row reads back as it is.
+        self._years_of = {}
+        for row in found:
+            self._years_of.setdefault(row.kind, set()).add(row.year)
+
+    def implied_fields(self, kind: str) -> set[str]:
+        """The fields a kind's sheet need not print, its title saying them: the pairing, and the year where every
+        record of the sheet is of the year its title names."""
+        implied = {"pairing"} if self.shown_pairing else set()
+        if self.shown_year is not None and self._years_of.get(kind, {self.shown_year}) == {self.shown_year}:
+            implied.add("year")
+        return implied
 
     def query(self, kind: str):
         model = MODELS[kind]
