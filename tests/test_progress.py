@@ -295,4 +295,4 @@ def test_seed_004s_labour_industry_and_pairing_targets_are_counted(ledger_path, 
     assert found[("产业合作", "enterprises", 2)] == ({"cooperation_type": "引进企业投资"}, 2, "done")
     assert found[("携手奔小康", "ties", 10)] == ({"level": "村企"}, 3, "overdue")
     out = _cli(ledger_path, capsys, "progress", "--as-of", "2019-01-10")
-    assert "建档立卡/脱贫人口就业人数（转移就业）" in out and "1220/1180人" in out and "3/10对" in out
+    assert "建档立卡贫困人口就业人数（转移就业）" in out and "1220/1180人" in out and "3/10对" in out

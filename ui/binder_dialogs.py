@@ -48,7 +48,9 @@ class _LayoutFields(QGroupBox):
         self.year = dialog._year_box()
         self.framework = QComboBox()
         self.framework.addItem(self.tr("按年度自动选择"), None)
-        for framework in frameworks.available():
+        with dialog.context.session() as session:  # the ledger's own frameworks too
+            found = frameworks.available(session)
+        for framework in found:
             self.framework.addItem(framework.title, framework.name)
         self.sections = QLineEdit(placeholderText=self.tr("全部；或写编号，如 一 2.1"))
         self.evidence = QCheckBox(self.tr("附照片和扫描件"), checked=defaults.evidence)

@@ -101,6 +101,8 @@ def merge_lines(report: MergeReport) -> list[str]:
         f"更新 {report.attachments_updated} 份；计划新增 {report.plans_added} 个、更新 {report.plans_updated} 个；"
         f"关联 {report.links_added} 条",
     ]
+    if report.frameworks:
+        lines.append(f"  {verb}采用考核指标体系：{'、'.join(report.frameworks)}")
     for conflict in report.conflicts:
         kept = {"ours": "保留本机的", "theirs": "采用对方的", None: "未处理，请人工核对"}[conflict.kept]
         lines.append(

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from ledger.assessment import frameworks
-from ledger.assessment.gaps import find_gaps, scope
+from ledger.assessment.gaps import find_gaps, scope, unverified_persons
 from ledger.cli.support import Command, open_ledger, print_json, print_table
 from ledger.jobs import Job
 from ledger.kinds import KINDS
@@ -39,7 +39,7 @@ def register(command: Command) -> None:
     sub.add_argument("--compiled-by", metavar="姓名", help="整理人（默认台账设置的修改人）")
     sub.add_argument("--checked-by", metavar="姓名", default="", help="检查人（默认空，留待手填）")
 
-    sub = command("gaps", _gaps, "列出缺少考核要求的佐证材料的记录")
+    sub = command("gaps", _gaps, "列出缺少考核要求的佐证材料的记录，以及没有身份证号的人员（身份未核）")
     sub.add_argument("--pairing", help="结对关系（台账只有一个时可省略）")
     sub.add_argument("--year", type=int, help="年度（默认取有记录的最近一年）")
     sub.add_argument("--framework", help="考核指标体系名称（默认按年度选择）")
@@ -116,20 +116,32 @@ def _labels(args) -> None:
 def _gaps(args) -> None:
     with open_ledger(args) as ledger, ledger.session() as session:
         pairing, year = scope(session, args.pairing, args.year)
-        framework = frameworks.load(args.framework) if args.framework else frameworks.for_year(year)
+        framework = frameworks.load(args.framework, session) if args.framework else frameworks.for_year(year, session)
         gaps = find_gaps(session, framework, pairing, year)
+        people = unverified_persons(session, pairing, year)
         if args.json:
-            print_json([gap.json() for gap in gaps])
+            print_json([gap.json() for gap in gaps] + [person.json() for person in people])
             return
         if not gaps:
             print(f"{pairing.name} {year}年的记录都有{framework.title}要求的佐证材料。")
-            return
-        print(f"{pairing.name} {year}年有 {len(gaps)} 件记录缺少佐证材料（按{framework.title}）：")
-        rows = [
-            [str(gap.record.id)[:8], KINDS[gap.record.kind].label, gap.record.title, "、".join(gap.missing)]
-            for gap in gaps
-        ]
-        print_table(["编号", "台账", "事项", "缺少"], rows)
+        else:
+            print(f"{pairing.name} {year}年有 {len(gaps)} 件记录缺少佐证材料（按{framework.title}）：")
+            rows = [
+                [str(gap.record.id)[:8], KINDS[gap.record.kind].label, gap.record.title, "、".join(gap.missing)]
+                for gap in gaps
+            ]
+            print_table(["编号", "台账", "事项", "缺少"], rows)
+        if people:
+            print(f"身份未核：{len(people)} 人没有身份证号，只凭姓名和单位区分，请在其记录中补全：")
+            rows = [
+                [
+                    person.person.name,
+                    person.person.unit,
+                    "；".join(f"{str(record.id)[:8]} {record.title}" for record in person.records),
+                ]
+                for person in people
+            ]
+            print_table(["姓名", "派出单位", "记录"], rows)
 
 
 def _job() -> Job:

@@ -4,18 +4,20 @@ assessment frameworks, and how far the plans are met."""
 from __future__ import annotations
 
 import argparse
+import json
 from datetime import date
 from pathlib import Path
 
 from ledger import records
 from ledger.assessment import frameworks
-from ledger.cli.support import Command, assignments, command_adder, open_ledger, print_json, print_table
+from ledger.cli.support import Command, assignments, command_adder, open_ledger, print_json, print_table, warn
 from ledger.errors import InvalidInput
 from ledger.fields import Problem
 from ledger.plans import store as plans
 from ledger.plans.measures import MEASURES
 from ledger.plans.plan_json import plan_json, target_label
 from ledger.plans.progress import STATES, plan_progress, progress_json
+from ledger.storage.outputs import refuse_inside_ledger, replacing, write_synced
 from ledger.values import parse_date
 
 
@@ -67,10 +69,21 @@ def register(command: Command, common: argparse.ArgumentParser) -> None:
     sub = command("measures", _measures, "列出可用的量化指标及其条件")
     sub.add_argument("--json", action="store_true")
 
-    sub = command("framework", _framework, "考核指标体系：列出或查看（佐证材料和汇总表按它分章）")
-    sub.add_argument("action", choices=["list", "show"])
-    sub.add_argument("name", nargs="?", help="指标体系名称（show 时）")
+    framework = command("framework", None, "考核指标体系：佐证材料、汇总表和缺项按它分章；可导入本组自己的")
+    action = command_adder(framework.add_subparsers(title="操作", metavar="ACTION", required=True), common)
+    sub = action("list", _framework_list, "列出可用的考核指标体系：随程序提供的和台账中保存的")
     sub.add_argument("--json", action="store_true")
+    sub = action("show", _framework_show, "显示一个考核指标体系的各小节、收录的记录、指标和应有的佐证材料")
+    sub.add_argument("name", nargs="?", help="指标体系名称，见 ledger framework list")
+    sub.add_argument("--json", action="store_true", help="完整的体系（叠加文件已叠加到它的基础体系上）")
+    sub = action("import", _framework_import, "检查本组的考核指标体系文件（完整的或叠加文件）并保存到台账")
+    sub.add_argument("file", metavar="FILE", type=Path)
+    sub = action("export", _framework_export, "把一个考核指标体系写成 JSON 文件，供复制修改后导入")
+    sub.add_argument("name", help="指标体系名称，见 ledger framework list")
+    sub.add_argument("file", metavar="FILE", type=Path)
+    sub.add_argument("--full", action="store_true", help="叠加文件也写成完整的体系")
+    sub = action("remove", _framework_remove, "删除台账中保存的考核指标体系（同名的随程序提供的体系重新适用）")
+    sub.add_argument("name")
 
     sub = command("progress", _progress, "计算年度计划的完成进度")
     sub.add_argument("--pairing")
@@ -101,7 +114,7 @@ def _import(args) -> None:
             deadline = task.deadline.isoformat() if task.deadline else task.deadline_text or "—"
             print(f"  {task.seq or '·'} {_short(task.item, 30)}  时限：{deadline}")
             for target in task_reading.targets:
-                label = MEASURES[target.measure].describe(target.params)
+                label = MEASURES[target.measure].describe(target.params, year=reading.year)
                 print(f"      指标：{label} ≥ {plans.number_text(target.threshold)}{target.unit}（{target.source}）")
             for words in task_reading.unmatched:
                 print(f"      未识别为指标：{words}")
@@ -160,7 +173,7 @@ def _show(args) -> None:
             print(f"  {str(task.id)[:8]}  {task.seq or '·'} {_short(task.item, 40)}  时限：{deadline}")
             for target in task.targets:
                 unit = MEASURES[target.measure].unit
-                print(f"      指标：{target_label(target)} ≥ {plans.number_text(target.threshold)}{unit}")
+                print(f"      指标：{target_label(target, plan.year)} ≥ {plans.number_text(target.threshold)}{unit}")
 
 
 def _delete(args) -> None:
@@ -232,21 +245,63 @@ def _measures(args) -> None:
             print(f"    {param.name}  {param.label}{hint}")
 
 
-def _framework(args) -> None:
-    if args.action == "list":
-        found = frameworks.available()
-        if args.json:
-            print_json([{"name": f.name, "title": f.title, "years": list(f.years)} for f in found])
-        else:
-            print_table(["名称", "标题", "适用年度"], [[f.name, f.title, f.years_text] for f in found])
+def _framework_list(args) -> None:
+    with open_ledger(args) as ledger, ledger.session() as session:
+        problems: list[str] = []
+        found = frameworks.available(session, problems)
+    if args.json:
+        print_json(
+            [
+                {"name": f.name, "title": f.title, "years": list(f.years), "base": f.base, "stored": f.stored}
+                for f in found
+            ]
+        )
         return
+    rows = [[f.name, f.title, f.years_text, f.base or "—", "台账中保存" if f.stored else "随程序提供"] for f in found]
+    print_table(["名称", "标题", "适用年度", "基础体系", "来源"], rows)
+    for problem in problems:
+        warn(f"以下考核指标体系无法使用：\n{problem}")
+
+
+def _framework_show(args) -> None:
     if not args.name:
         raise InvalidInput([Problem("name", "指标体系", "", "请写出名称，见 ledger framework list")])
-    framework = frameworks.load(args.name)
+    with open_ledger(args) as ledger, ledger.session() as session:
+        framework = frameworks.load(args.name, session)
     if args.json:
         print_json(frameworks.framework_json(framework))
     else:
         print("\n".join(frameworks.framework_lines(framework)))
+
+
+def _framework_import(args) -> None:
+    with open_ledger(args) as ledger, ledger.session() as session, session.begin():
+        framework, done = frameworks.import_framework(session, args.file)
+    said = {
+        "new": "已保存到台账",
+        "shipped": "已保存到台账，本台账此后用它代替随程序提供的同名体系",
+        "replaced": "已保存到台账，替换了台账中原有的同名体系",
+        "same": "台账中已保存了内容相同的这个体系，未作修改",
+    }[done]
+    base = f"，在 {framework.base} 的基础上增改" if framework.base else ""
+    print(f"考核指标体系“{framework.title}”（{framework.name}，{framework.years_text}{base}）{said}。")
+
+
+def _framework_export(args) -> None:
+    with open_ledger(args) as ledger, ledger.session() as session:
+        framework = frameworks.load(args.name, session)
+        refuse_inside_ledger(args.file, ledger.path, "考核指标体系文件")
+        data = frameworks.framework_json(framework) if args.full else framework.source
+        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        with replacing(args.file, ledger.cache_dir) as (handle, _):
+            write_synced(handle, lambda stream: stream.write(text.encode("utf-8")))
+    print(f"已写出：{args.file}（{framework.title}）。修改后可用 ledger framework import 导入。")
+
+
+def _framework_remove(args) -> None:
+    with open_ledger(args) as ledger, ledger.session() as session, session.begin():
+        frameworks.remove_framework(session, args.name)
+    print(f"已从台账中删除考核指标体系 {args.name}。")
 
 
 def _progress(args) -> None:
@@ -276,7 +331,7 @@ def _progress(args) -> None:
                         [
                             task.task.seq if number == 0 else "",
                             _short(task.task.item, 24) if number == 0 else "",
-                            target_label(measured.target),
+                            target_label(measured.target, plan.year),
                             done,
                             STATES[task.state] if number == 0 else "",
                         ]

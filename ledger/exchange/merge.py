@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ledger.assessment.frameworks import FrameworkError, store_frameworks, stored_frameworks
 from ledger.audit_entries import audit
 from ledger.errors import InvalidInput, LedgerError
 from ledger.evidence import put_attachment
@@ -139,6 +140,7 @@ class _Merge:
             self._plan(session, item)
         for pair in self.data["links"]:
             self._link(session, pair)
+        self._frameworks(session)
         session.flush()
 
     # Records
@@ -314,6 +316,30 @@ class _Merge:
         tasks = [task_fields(task) for task in item.get("tasks", [])]
         put_plan(session, plan_id, values, tasks, package=self.name)
         self.result.plans_updated += 1
+
+    # Frameworks
+
+    def _frameworks(self, session: Session) -> None:
+        """The package's frameworks that ours lack or that changed there later, as plans are taken; checked
+        together with what the ledger keeps, and refused whole when one cannot be used."""
+        items = self.data.get("frameworks", [])  # none in a package of an earlier version
+        if not isinstance(items, list):
+            raise bad_value("frameworks", str(items)[:30], "考核指标体系的数据有误")
+        ours = stored_frameworks(session)
+        taken = {}
+        for item in items:
+            name, data = text_of(item, "name"), item.get("framework")
+            kept, changed_at = ours.get(name), datetime_of(item.get("changed_at"))
+            if kept is not None and (
+                kept.data == data or changed_at is None or (kept.changed_at and changed_at <= kept.changed_at)
+            ):
+                continue
+            taken[name] = (data, f"交换包“{self.name}”中的考核指标体系“{name}”")
+        try:
+            stored = store_frameworks(session, taken, package=self.name)
+        except FrameworkError as error:
+            raise BadPackage(f"交换包“{self.name}”中的考核指标体系有误，未作任何更改：\n{error}") from None
+        self.result.frameworks += [framework.name for framework, done in stored if done != "same"]
 
     def _link(self, session: Session, pair: Any) -> None:
         if not (isinstance(pair, list) and len(pair) == 2):

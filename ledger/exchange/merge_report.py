@@ -37,6 +37,7 @@ class MergeReport:
     plans_added: int = 0
     plans_updated: int = 0
     links_added: int = 0
+    frameworks: list[str] = field(default_factory=list)  # the names of the frameworks taken
     backup: Path | None = None
     dry_run: bool = False
 
@@ -51,6 +52,7 @@ class MergeReport:
             or self.plans_added
             or self.plans_updated
             or self.links_added
+            or self.frameworks
         )
 
 

@@ -4,7 +4,7 @@ A package is a zip with `data.json`, the evidence files under `evidence/`, and a
 SHA-256 and who packed it. Each record travels with its values as `ledger.records.record_json` gives them and its
 revisions (`ledger.exchange.revisions`), so the ledger that merges it (`ledger.exchange.merge`) can tell which side
 changed it; its stamps, attachments, stored files, plans, tasks and targets travel as their rows are stored
-(`ledger.exchange.package_items.row_item`).
+(`ledger.exchange.package_items.row_item`), the frameworks the ledger keeps as their templates.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import Select, or_, select
 
+from ledger.assessment.frameworks import stored_frameworks
 from ledger.errors import LedgerError
 from ledger.exchange.package_items import STAMPS, row_item
 from ledger.exchange.revisions import known_revisions, values_and_revision
@@ -111,6 +112,11 @@ def write_pack(
             "attachments": attachment_items,
             "plans": [_plan_item(plan) for plan in plans],
             "links": [[str(record_id), str(task_id)] for record_id, task_id in links],
+            # The ledger's own frameworks whatever the scope: the team assesses by the same ones.
+            "frameworks": [
+                {"name": name, "framework": kept.data, "changed_at": kept.changed_at and kept.changed_at.isoformat()}
+                for name, kept in stored_frameworks(session).items()
+            ],
         }
         author = ledger.author
 

@@ -122,7 +122,7 @@ def _planned(
     """What the binder holds, its evidence prepared for print, in volumes: all that its layouts are made from,
     and the result as known before layout."""
     pairing, year = scope(session, options.pairing, options.year)
-    framework = frameworks.load(options.framework) if options.framework else frameworks.for_year(year)
+    framework = frameworks.load(options.framework, session) if options.framework else frameworks.for_year(year, session)
     parts = select_parts(session, framework, pairing, year, options.sections)
     gaps = find_gaps(session, framework, pairing, year)
     numbers = {item.record.id: item.number for part in parts for item in part.items}

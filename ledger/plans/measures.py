@@ -10,6 +10,7 @@ activities, which a tie keeps as dated entries.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
@@ -27,6 +28,25 @@ from ledger.kinds.labour import EMPLOYMENT, JOB_FAIR
 from ledger.kinds.publicity import PROVINCIAL_OR_ABOVE
 
 TEN_THOUSAND = Decimal(10000)
+#: The last year of 脱贫攻坚 and its 东西部扶贫协作考核; 东西部协作考核评价 from 2021 speaks of other people and places.
+POVERTY_ERA_LAST = 2020
+#: Words a label says for both eras (as `ledger measures` lists it), and what each era says instead: 2018–2020's,
+#: then 2021 on's. Field labels keep the words of both, so a workbook of either era reads back.
+ERA_WORDS = {
+    "建档立卡/脱贫人口": ("建档立卡贫困人口", "脱贫人口（含监测对象）"),
+    "深度贫困地区/重点帮扶县": ("深度贫困地区", "国家乡村振兴重点帮扶县"),
+    "深度贫困地区": ("深度贫困地区", "国家乡村振兴重点帮扶县"),  # a target's condition on 投向深度贫困地区
+}
+_ERA_WORD = re.compile("|".join(map(re.escape, sorted(ERA_WORDS, key=len, reverse=True))))
+
+
+def in_era(text: str, year: int | None) -> str:
+    """`text` in the words of `year`'s assessment (培训建档立卡/脱贫人口人次 is 培训脱贫人口（含监测对象）人次 in 2022);
+    as it is without a year."""
+    if year is None:
+        return text
+    later = year > POVERTY_ERA_LAST
+    return _ERA_WORD.sub(lambda found: ERA_WORDS[found.group()][later], text)
 
 
 class Param:
@@ -208,10 +228,10 @@ class Measure:
                 return param
         raise KeyError(name)
 
-    def describe(self, params: Mapping[str, Any]) -> str:
-        """The label with its filters, as a plan would say it: 会议次数（党政联席会议）."""
+    def describe(self, params: Mapping[str, Any], *, year: int | None = None) -> str:
+        """The label with its filters, as a plan of `year` would say it: 会议次数（党政联席会议）."""
         parts = [self.param(name).describe(value) for name, value in params.items()]
-        return f"{self.label}（{'，'.join(parts)}）" if parts else self.label
+        return in_era(f"{self.label}（{'，'.join(parts)}）" if parts else self.label, year)
 
 
 def _deep_poverty_share(
@@ -287,7 +307,7 @@ MEASURES: dict[str, Measure] = {
         Measure("trainees", "培训人次", "人次", "training", TRAINING_PARAMS, total="participants", by_start=True),
         Measure(
             "poor_trainees",
-            "培训建档立卡贫困人口人次",
+            "培训建档立卡/脱贫人口人次",
             "人次",
             "training",
             TRAINING_PARAMS,
@@ -306,7 +326,7 @@ MEASURES: dict[str, Measure] = {
         ),
         Measure(
             "deep_poverty_share",
-            "投向深度贫困地区资金占比",
+            "投向深度贫困地区/重点帮扶县资金占比",
             "%",
             "disbursement",
             FUND_PARAMS[:3],
@@ -330,7 +350,9 @@ MEASURES: dict[str, Measure] = {
             scale=TEN_THOUSAND,
             by_start=True,
         ),
-        Measure("poor_employed", "产业带动贫困人口就业", "人", "industry", INDUSTRY_PARAMS, total="poor_employed"),
+        Measure(
+            "poor_employed", "产业带动建档立卡/脱贫人口就业", "人", "industry", INDUSTRY_PARAMS, total="poor_employed"
+        ),
         Measure(
             "workers",
             "就业人数",

@@ -12,6 +12,8 @@ import json
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy.orm.exc import DetachedInstanceError
+
 from ledger.models import Plan, Target, Task
 from ledger.plans.measures import MEASURES
 
@@ -20,9 +22,22 @@ def target_params(target: Target) -> dict[str, Any]:
     return json.loads(target.params)
 
 
-def target_label(target: Target) -> str:
+def target_label(target: Target, year: int | None = None) -> str:
+    """The target as a plan of `year` says it (`Measure.describe`); without `year`, as its own plan's year does."""
     found = MEASURES.get(target.measure)
-    return found.describe(target_params(target)) if found else target.measure
+    if found is None:
+        return target.measure
+    return found.describe(target_params(target), year=year if year is not None else _plan_year(target))
+
+
+def _plan_year(target: Target) -> int | None:
+    """The year of the target's plan, or None (the words of both eras) for a target taken off its task or read
+    after the session it was loaded in has closed."""
+    try:
+        task = target.task
+        return task.plan.year if task is not None and task.plan is not None else None
+    except DetachedInstanceError:
+        return None
 
 
 def json_number(value: Decimal | None) -> int | float | None:
