@@ -18,7 +18,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from ledger.kinds import KINDS
-from ledger.models import Attachment, AuditEntry, Plan, Record, Task
+from ledger.models import Attachment, AuditEntry, Person, Plan, Record, Task
 from ledger.settings import SETTINGS
 
 ACTIONS = {
@@ -34,6 +34,7 @@ ACTIONS = {
 TARGETS = {
     "pairing": "结对关系",
     "unit": "单位",
+    "person": "人员",
     "plan": "年度计划",
     "task": "计划任务",
     "attachment": "佐证材料",
@@ -55,6 +56,12 @@ NAMES = {
     "original_name": "文件名",
     "position": "顺序",
     "deleted_at": "移除时间",
+    # A person of the directory (`ledger.persons`).
+    "gender": "性别",
+    "id_number": "身份证号",
+    "phone": "联系电话",
+    "unit": "单位",
+    "poverty_status": "脱贫户/监测对象",
 }
 #: Bookkeeping in the changes, not for people.
 _HIDDEN = {"record", "sha256", "revisions", "id"}
@@ -224,11 +231,12 @@ def _matching(word: str, title):
 
 
 def _names(session: Session, found) -> dict[uuid.UUID, str]:
-    """The titles of the plans and the items of the tasks among the entries read."""
-    wanted = {row.target_id for row in found if row.target in ("plan", "task")}
+    """The titles of the plans, the items of the tasks and the names of the persons among the entries read."""
+    wanted = {row.target_id for row in found if row.target in ("plan", "task", "person")}
     if not wanted:
         return {}
     names = dict(session.execute(select(Plan.id, Plan.title).where(Plan.id.in_(wanted))).all())
+    names.update(session.execute(select(Person.id, Person.name).where(Person.id.in_(wanted))).all())
     for task_id, seq, item in session.execute(select(Task.id, Task.seq, Task.item).where(Task.id.in_(wanted))):
         names[task_id] = f"{seq} {item}".strip()
     return names

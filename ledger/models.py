@@ -116,6 +116,9 @@ class Pairing(Stamped, Base):
     name: Mapped[str] = mapped_column(unique=True)
     east: Mapped[str]
     west: Mapped[str]
+    # The receiving counties (受援县) where the west side is a prefecture of several, as a JSON list: what a
+    # record's 受援县 is chosen from and what 县均 divides by.
+    counties: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
 
 
 class Unit(Stamped, Base):
@@ -125,6 +128,22 @@ class Unit(Stamped, Base):
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     name: Mapped[str] = mapped_column(unique=True)
+
+
+class Person(Stamped, Base):
+    """An entry of the directory of people (人员名录) that cadre and dispatch records name (`ledger.persons`): the same
+    身份证号 is the same person; without one, the same name from the same unit."""
+
+    __tablename__ = "person"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    name: Mapped[str] = mapped_column(index=True)
+    gender: Mapped[str] = mapped_column(default="")
+    # Empty (None) until known: a person then known by name and unit is listed as 身份未核.
+    id_number: Mapped[str | None] = mapped_column(unique=True)
+    phone: Mapped[str] = mapped_column(default="")
+    unit: Mapped[str] = mapped_column(default="")  # 派出单位, as typed on the person's latest record
+    poverty_status: Mapped[str] = mapped_column(default="")  # '', 脱贫户 or 监测对象
 
 
 class Record(Stamped, Base):
@@ -144,8 +163,11 @@ class Record(Stamped, Base):
     date: Mapped[dt.date | None]
     start_date: Mapped[dt.date | None]
     end_date: Mapped[dt.date | None]
+    county: Mapped[str | None]  # 受援县, where the pairing covers several (`Pairing.counties`)
     # The last year a record counts in, its first being `year`; None while it runs with no end (`KindSpec.last_year`).
     last_year: Mapped[int | None]
+    # The person a record of a kind with person fields names (`ledger.persons`); None for other kinds.
+    person_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("person.id"), index=True)
     deleted_at: Mapped[datetime | None]
     deleted_by: Mapped[str | None]
     # 1 when made, one more for each write to it (`ledger.record_writes`): a workbook row carries the revision
@@ -329,6 +351,8 @@ class Target(Base):
     params: Mapped[str] = mapped_column(Text, default="{}")  # JSON, as `ledger.plans.measures.parse_params` gives
     threshold: Mapped[Decimal] = mapped_column(DecimalText())
     source: Mapped[str] = mapped_column(default="")  # the words it was read from; empty when set by hand
+    # Compared with the same figure of the plan's year before: "上年" at least as much, "增长" more; "" not.
+    basis: Mapped[str] = mapped_column(String(8), default="", server_default="")
 
     task: Mapped[Task] = relationship(back_populates="targets")
 

@@ -6,7 +6,8 @@ are made the same rows by `_new_rows`; a record that exists, its values applied,
 Either way its stored revision goes up (a new record is at 1, each later write adds one) and its changes are
 logged as `ledger.audit_entries.record_changes` gives them, in the caller's transaction. Evidence does not
 count: attaching a photo changes no field a workbook row or a package's record holds, and the attachment has
-its own stamps and audit entries. The directory of units gains here the units a record names for the first time.
+its own stamps and audit entries. The directory of units gains here the units a record names for the first time,
+and the directory of people (`ledger.persons`) the persons.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from ledger import persons
 from ledger.audit_entries import audit, audit_row, author_of, inserted, record_changes
 from ledger.fields import KindSpec
 from ledger.kinds import MODELS
@@ -57,12 +59,13 @@ def _new_rows(
     stamps). A new record is at revision 1 with an insert entry; one that comes deleted is at revision 2, with a
     delete entry after its insert entry."""
     directory = units_by_name(session, (name for values, _, _ in new for name in values["responsible_units"]))
+    people = persons.person_ids(session, spec.name, [values for values, _, _ in new])
     session.flush()
     author, now = author_of(session), utc_now()
     common = {column.key for column in Record.__table__.columns}
     own = {column.key for column in MODELS[spec.name].__table__.columns} - {"id"}
     rows = _NewRows()
-    for values, pairing, given in new:
+    for (values, pairing, given), person_id in zip(new, people, strict=True):
         stamps = {"created_at": now, "created_by": author, "updated_at": now, "updated_by": author}
         stamps |= {"deleted_at": None, "deleted_by": None, "id": uuid.uuid4(), **given}
         record_id, deleted = stamps["id"], stamps["deleted_at"] is not None
@@ -74,6 +77,7 @@ def _new_rows(
                 "pairing_id": pairing.id,
                 "record_status": values.get("record_status") or "草稿",
                 "last_year": spec.last_year(values),
+                "person_id": person_id,
                 "revision": 2 if deleted else 1,
             }
         )

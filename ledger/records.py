@@ -9,6 +9,7 @@ ledger as it was.
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -20,6 +21,7 @@ from sqlalchemy import String, cast, func, or_, select, type_coerce
 from sqlalchemy.engine import ScalarResult
 from sqlalchemy.orm import Session
 
+from ledger import persons
 from ledger.audit_entries import audit, author_of, record_changes
 from ledger.errors import InvalidInput, NotFound, RecordLocked
 from ledger.fields import KindSpec, Problem
@@ -75,6 +77,37 @@ def add_pairing(session: Session, east: str, west: str) -> Pairing:
     session.flush()
     audit(session, "insert", "pairing", pairing.id, None, {"name": name})
     return pairing
+
+
+def pairing_counties(pairing: Pairing) -> list[str]:
+    """The receiving counties (受援县) a pairing covers, where its west side is a prefecture of several; [] for
+    a pairing of one county."""
+    return json.loads(pairing.counties or "[]")
+
+
+def set_pairing_counties(session: Session, pairing: Pairing, text: str) -> list[str]:
+    """Sets the counties a pairing covers from a list typed with 、，, or spaces (都匀市、福泉市…); returns them.
+    A county its records name cannot be taken off the list."""
+    names = list(dict.fromkeys(name for name in re.split(r"[、，,；;\s]+", text.strip()) if name))
+    problems = [
+        Problem("counties", "受援县", name, problem)
+        for name in names
+        if (problem := text_problem(name, NAME_LENGTH, lines=False))
+    ]
+    used = session.scalars(
+        select(Record.county)
+        .where(Record.pairing_id == pairing.id, Record.county.is_not(None), Record.county.not_in(names))
+        .distinct()
+    ).all()
+    problems += [Problem("counties", "受援县", name, "已有记录填写了这个县，不能从名单中去掉") for name in used]
+    if problems:
+        raise InvalidInput(problems)
+    before = pairing_counties(pairing)
+    if names != before:
+        pairing.counties = json.dumps(names, ensure_ascii=False)
+        pairing.updated_by = author_of(session)
+        audit(session, "update", "pairing", pairing.id, None, {"counties": ["、".join(before), "、".join(names)]})
+    return names
 
 
 def pairing_names(session: Session) -> list[str]:
@@ -266,6 +299,10 @@ def _checked(
                     f"台账里没有这个结对关系；已有：{known}。可在“设置”里添加（命令：ledger pairing add 东部 西部）",
                 ),
             )
+    county = values.get("county")
+    if county and pairing is not None and county not in (counties := pairing_counties(pairing)):
+        known = f"可选：{'、'.join(counties)}" if counties else "该结对关系没有设置受援县：只有一个县的不填此项"
+        problems.append(Problem("county", "受援县", county, f"不是{pairing.name}的受援县，{known}"))
     if not problems:
         values["pairing"] = pairing.name
     return values, pairing, problems
@@ -281,7 +318,14 @@ def _validated(
     return values, pairing
 
 
-def _apply(session: Session, record: Record, spec: KindSpec, values: Mapping[str, Any], pairing: Pairing) -> None:
+def _apply(
+    session: Session,
+    record: Record,
+    spec: KindSpec,
+    values: Mapping[str, Any],
+    pairing: Pairing,
+    changes: Mapping[str, Any],
+) -> None:
     for field in spec.fields:
         if field.values.stored_in == "pairing":
             record.pairing = pairing
@@ -292,6 +336,7 @@ def _apply(session: Session, record: Record, spec: KindSpec, values: Mapping[str
         else:
             setattr(record, field.name, values.get(field.name))
     record.last_year = spec.last_year(values)
+    persons.follow(session, record, values, changes)
 
 
 def _link_units(session: Session, record: Record, names: list[str]) -> None:
@@ -353,7 +398,7 @@ def update_record(
     merged, pairing = _validated(session, spec, merged, input_problems)
     changes = record_changes(spec, before, merged)
     if changes:
-        _apply(session, record, spec, merged, pairing)
+        _apply(session, record, spec, merged, pairing, changes)
         revise_record(session, record, {"updated_at": utc_now(), "updated_by": author_of(session)}, changes)
     return changes
 
@@ -401,7 +446,7 @@ def put_record(
             [Problem("kind", "记录种类", kind, f"编号 {record_id} 在本台账是{KINDS[record.kind].label}")]
         )
     changes = record_changes(spec, record_values(record), merged)
-    _apply(session, record, spec, merged, pairing)
+    _apply(session, record, spec, merged, pairing, changes)
     revise_record(session, record, stamps, changes)
     return record, changes
 

@@ -117,7 +117,7 @@ def main() -> int:
                 app.processEvents()
             merge.source.edit.deselect()
             save(merge, "merge-preview")
-            merge.merge_previewed()
+            merge.commit()
             while merge.runner.running():
                 app.processEvents()
             merge.close()

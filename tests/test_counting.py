@@ -11,8 +11,12 @@ from samples import VALID, id_check_char
 
 from ledger import records
 from ledger.kinds import KINDS
+from ledger.models import Plan, Task
+from ledger.plans import store
 from ledger.plans.counting import actual
 from ledger.plans.measures import MEASURES, parse_params
+from ledger.plans.plan_json import target_label
+from ledger.plans.progress import task_progress
 from ledger.storage import schema
 from ledger.storage.folder import Ledger
 from ledger.years import days_within
@@ -217,3 +221,84 @@ def test_the_upgrade_closes_each_per_year_copy_of_a_tie_in_its_year(tmp_path):
         assert records.get_record(session, str(posting)).last_year == 2021
         assert records.get_record(session, str(in_post)).last_year is None
         assert len(records.list_records(session, "tie", year=2019)) == 1
+
+
+def _plan_task(session, year):
+    """A plan of `year` with one task, to hang targets on."""
+    plan = Plan(pairing=records.find_pairing(session, PAIRING), year=year, title=f"{year}年工作要点")
+    task = Task(position=0, seq="1", item="培训干部人次不低于上年", deadline=date(year, 12, 31))
+    plan.tasks.append(task)
+    session.add(plan)
+    session.flush()
+    return task
+
+
+def _trainees(session, year, participants):
+    start = date(year, 5, 10)
+    values = {**VALID["training"], **CHECKED, "start_date": start, "end_date": start, "participants": participants}
+    records.add_record(session, "training", values)
+
+
+@pytest.mark.parametrize(
+    ("basis", "this_year", "reached", "label"),
+    [
+        ("上年", 80, False, "培训人次（不低于上年）"),
+        ("上年", 100, True, "培训人次（不低于上年）"),
+        ("增长", 100, False, "培训人次（高于上年）"),
+        ("增长", 101, True, "培训人次（高于上年）"),
+    ],
+)
+def test_a_target_set_against_last_year_is_held_to_last_years_figure(session, basis, this_year, reached, label):
+    _trainees(session, 2020, 100)
+    _trainees(session, 2021, this_year)
+    task = _plan_task(session, 2021)
+    target = store.set_target(session, task, "trainees", {}, 0, basis)
+    (measured,) = task_progress(session, task, date(2021, 12, 31)).targets
+    assert (measured.baseline, measured.required, measured.actual, measured.reached) == (100, 100, this_year, reached)
+    assert target_label(target) == label
+    # A number stated beside it stays: 不低于上年 and at least 150.
+    store.set_target(session, task, "trainees", {}, 150, basis)
+    (measured,) = task_progress(session, task, date(2021, 12, 31)).targets
+    assert (measured.required, measured.reached) == (150, False)
+
+
+def test_a_fixed_target_needs_a_number_and_a_basis_is_one_of_two(session):
+    task = _plan_task(session, 2021)
+    with pytest.raises(records.InvalidInput, match="必须是大于 0 的数"):
+        store.set_target(session, task, "trainees", {}, 0)
+    with pytest.raises(records.InvalidInput, match="只能是：上年、增长"):
+        store.set_target(session, task, "trainees", {}, 0, "去年")
+
+
+def test_county_average_divides_by_the_pairings_counties(session):
+    pairing = records.find_pairing(session, PAIRING)
+    assert records.set_pairing_counties(session, pairing, "龙州县、凭祥市，宁明县") == ["龙州县", "凭祥市", "宁明县"]
+    for county, amount in (("龙州县", Decimal(3_000_000)), ("凭祥市", Decimal(1_500_000))):
+        values = {**VALID["disbursement"], **CHECKED, "county": county, "amount": amount}
+        records.add_record(session, "disbursement", values)
+    session.flush()
+    assert _actual(session, "funds", 2020) == 450
+    assert _actual(session, "funds", 2020, per_county="是") == Decimal("150.00")
+    assert MEASURES["funds"].describe({"per_county": True}) == "资金金额（县均）"
+
+
+def test_a_county_outside_the_pairings_list_is_refused(session):
+    pairing = records.find_pairing(session, PAIRING)
+    values = {**VALID["meeting"], "county": "都匀市"}
+    with pytest.raises(records.InvalidInput, match="该结对关系没有设置受援县：只有一个县的不填此项"):
+        records.add_record(session, "meeting", values)
+    records.set_pairing_counties(session, pairing, "龙州县、凭祥市")
+    with pytest.raises(records.InvalidInput, match="不是鹤山市—龙州县的受援县，可选：龙州县、凭祥市"):
+        records.add_record(session, "meeting", values)
+    records.add_record(session, "meeting", {**values, "county": "凭祥市"})
+    session.flush()
+    # A county its records name stays on the list.
+    with pytest.raises(records.InvalidInput, match="已有记录填写了这个县"):
+        records.set_pairing_counties(session, pairing, "龙州县")
+
+
+def test_the_command_line_lists_and_sets_a_pairings_counties(run):
+    assert run("pairing", "counties", "鹤山市—龙州县", "龙州县、凭祥市")[1] == "鹤山市—龙州县的受援县：龙州县、凭祥市\n"
+    assert run("pairing", "list")[1] == "鹤山市—龙州县（受援县：龙州县、凭祥市）\n"
+    status, _, err = run("pairing", "counties", "没有这个")
+    assert status == 1 and "没有结对关系“没有这个”" in err

@@ -47,6 +47,10 @@ def _header(sheet):
     return [cell.value for cell in sheet[3]]
 
 
+def _hidden(sheet, label):
+    return sheet.column_dimensions[get_column_letter(_header(sheet).index(label) + 1)].hidden
+
+
 def _data_rows(sheet):
     """The rows under the header that hold a record (the total row has no id)."""
     id_column = _header(sheet).index(ID_HEADER)
@@ -133,12 +137,13 @@ def test_columns_fit_their_chinese_text(book):
     assert width["日期"] >= len("2020-12-31")
     assert width["会议类型"] >= display_width("调研对接/互访")
     assert width["事项"] > width["层级"]
-    # One pairing's one year: said in the title, so those columns are kept for import but not printed.
-    assert sheet.column_dimensions["B"].hidden and sheet.column_dimensions["C"].hidden
+    # One pairing's one year: said in the title, so those columns are kept for import but not printed; nor is
+    # 受援县, which no record names (a pairing of one county).
+    assert [_hidden(sheet, label) for label in ("结对关系", "受援县", "年度", "事项")] == [True, True, True, False]
     # Postings begun in 2018 and 2019 are in 2020's workbook too: their sheet prints its 年度.
     cadres = book[SHEET_NAMES["cadre"]]
-    assert cadres.column_dimensions["B"].hidden and not cadres.column_dimensions["C"].hidden
-    printed = [w for label, w in width.items() if label not in ("结对关系", "年度", ID_HEADER)]
+    assert [_hidden(cadres, label) for label in ("结对关系", "受援县", "年度")] == [True, True, False]
+    printed = [w for label, w in width.items() if label not in ("结对关系", "受援县", "年度", ID_HEADER)]
     # Fitted to a landscape A4 page (about 140 units at full size), text prints at 60% or more.
     assert max(printed) <= 40 and sum(printed) <= 240
 

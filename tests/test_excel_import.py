@@ -132,7 +132,8 @@ def test_three_edited_cells_and_one_new_row_land_exactly(demo):
     assert _counts(report)["dispatch"][:2] == (0, 0)
 
     after, audit_after = _state(path)
-    assert audit_after == audit_before + 4 + 2  # and the two units new to the directory
+    # And the two units new to the directory, and the cadre's new phone in the directory of people.
+    assert audit_after == audit_before + 4 + 2 + 1
     changed = {
         (kind, record["id"], name)
         for kind in KINDS

@@ -118,4 +118,3 @@ def test_upgrading_the_first_version_gives_every_record_revision_1(old_ledger):
         records.update_record(session, meeting, {"summary": "升级后修改"})
         session.commit()
         assert meeting.revision == 2
-

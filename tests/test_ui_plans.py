@@ -469,6 +469,34 @@ def test_clearing_one_measure_keeps_the_others(demo_context, qtbot, monkeypatch)
     assert _targets(demo_context, task_id) == [("trainees", {}, Decimal(20))]
 
 
+def test_a_target_set_against_last_year_is_saved_loaded_and_undone(demo_context, qtbot, monkeypatch):
+    view = _view(demo_context, qtbot)
+    view.table.selectRow(_row(view, "2.2"))
+    task_id = view.current_task_id()
+    shown = {}
+
+    def against_last_year(dialog: TargetDialog) -> int:
+        dialog.measure_box.setCurrentIndex(dialog.measure_box.findData("trainees"))
+        dialog.minimum_edit.setText("")  # no number of its own: last year's figure is the threshold
+        dialog.basis_box.setCurrentIndex(dialog.basis_box.findData("增长"))
+        dialog.save_button.click()
+        shown["status"] = dialog.status.text()
+        dialog.basis_box.setCurrentIndex(0)
+        dialog.targets_list.setCurrentRow(dialog.targets_list.count() - 1)  # loads it back
+        shown["loaded"] = (dialog.basis_box.currentText(), dialog.minimum_edit.text())
+        return QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(TargetDialog, "exec", against_last_year)
+    view.edit_targets()
+    assert shown["status"] == "已保存：培训人次（高于上年） ≥ 0人次（可用 Ctrl+Z 撤销）"
+    assert shown["loaded"] == ("高于上年", "0")
+    with demo_context.session() as session:
+        assert [t.basis for t in plans.get_task(session, str(task_id)).targets][-1] == "增长"
+    demo_context.undo_stack.undo()
+    with demo_context.session() as session:
+        assert "增长" not in [t.basis for t in plans.get_task(session, str(task_id)).targets]
+
+
 def test_a_target_with_filters_loads_into_the_editor(demo_context, qtbot):
     view = _view(demo_context, qtbot)
     view.table.selectRow(_row(view, "1.1"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMessageBox
@@ -86,3 +88,23 @@ def test_a_new_record_in_a_ledger_without_a_pairing_leads_to_the_settings(tmp_pa
     assert main.settings.pairing_list.text() == "还没有结对关系：请在下面添加，才能登记记录。"
     main.close()
     main.context.ledger.close()
+
+
+def test_a_pairings_receiving_counties_are_set_in_the_settings(window):
+    view = window.settings
+    assert view.counties_pairing.currentText() == "鹤山市—龙州县" and view.counties.text() == ""
+    view.counties.setText("龙州县，凭祥市 宁明县")
+    view.save_counties_button.click()
+    assert view.pairing_note.text() == "已保存鹤山市—龙州县的受援县：龙州县、凭祥市、宁明县"
+    assert view.counties.text() == "龙州县、凭祥市、宁明县"
+    with window.context.session() as session:
+        changed = select(AuditEntry).where(AuditEntry.target == "pairing", AuditEntry.action == "update")
+        (entry,) = session.scalars(changed)
+        assert json.loads(entry.changes) == {"counties": ["", "龙州县、凭祥市、宁明县"]}
+    # A county a record names cannot be dropped: refused, the list kept.
+    assert window.context.save_record("meeting", {**VALID["meeting"], "county": "凭祥市"}) is not None
+    view.counties.setText("龙州县")
+    view.save_counties_button.click()
+    assert "已有记录填写了这个县，不能从名单中去掉" in view.pairing_note.text()
+    view.reload()
+    assert view.counties.text() == "龙州县、凭祥市、宁明县"

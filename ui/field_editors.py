@@ -1,9 +1,9 @@
 """The record form's editors, one per field type, each read and written as the text its type parses.
 
 A date is typed or picked from a calendar, a choice or pairing picked from a fixed list, units completed from the
-ledger's directory (after the last 、 when there are several), long texts given a few lines; whatever the widget,
-the form sees only text, so reading it stays with the field's type (`field.values`), as for the command line and
-the Excel import.
+ledger's directory (after the last 、 when there are several), a person's name from the directory of people, long
+texts given a few lines; whatever the widget, the form sees only text, so reading it stays with the field's type
+(`field.values`), as for the command line and the Excel import.
 """
 
 from __future__ import annotations
@@ -12,12 +12,17 @@ import re
 from collections.abc import Sequence
 from datetime import date
 
-from PySide6.QtCore import QDate, QObject, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap, QWheelEvent
+from PySide6.QtCore import QDate, QModelIndex, QObject, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap, QStandardItem, QStandardItemModel, QWheelEvent
 from PySide6.QtWidgets import QCalendarWidget, QCheckBox, QComboBox, QCompleter, QLineEdit, QPlainTextEdit, QWidget
 
 from ledger.field_types import FieldType
 from ledger.fields import Field
+from ledger.persons import KnownPerson
+
+# Where a person offered for completion keeps their name (matched and typed in) and their place in the list.
+_NAME_ROLE = Qt.ItemDataRole.UserRole
+_ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 
 # What a units field's type splits on (`ledger.field_lists`), but the line break, which a line edit cannot hold.
 _UNIT_SEPARATOR = re.compile(r"[、，,；;]")
@@ -80,6 +85,28 @@ class LineEditor(_TypedEditor):
 
     def set_text(self, text: str) -> None:
         self.line.setText(text)
+
+
+class PersonEditor(LineEditor):
+    """A name completed from the directory of people, each offered with their unit (two 王芳 of two units are two
+    people); `chosen` gives the person picked, so the form can fill in what it knows of them."""
+
+    chosen = Signal(object)
+
+    def __init__(self, field: Field, people: Sequence[KnownPerson]):
+        self.people = list(people)
+        model = QStandardItemModel()
+        for row, person in enumerate(self.people):
+            item = QStandardItem(f"{person.name}（{person.unit}）" if person.unit else person.name)
+            item.setData(person.name, _NAME_ROLE)
+            item.setData(row, _ROW_ROLE)
+            model.appendRow(item)
+        completer = QCompleter(model)
+        # Matched and typed in by the name alone; the list shows each with their unit.
+        completer.setCompletionRole(_NAME_ROLE)
+        super().__init__(field, completer)
+        model.setParent(completer)
+        completer.activated[QModelIndex].connect(lambda index: self.chosen.emit(self.people[index.data(_ROW_ROLE)]))
 
 
 class DateEditor(LineEditor):
@@ -220,7 +247,11 @@ def _unit_completer(completer: QCompleter) -> QCompleter:
     return completer
 
 
-def make_editor(field: Field, pairings: Sequence[str], units: Sequence[str]) -> FieldEditor:
+def make_editor(
+    field: Field, pairings: Sequence[str], units: Sequence[str], people: Sequence[KnownPerson] = ()
+) -> FieldEditor:
+    """The editor of `field`; `people` are the persons a person's name is completed from (none where the record
+    names no person of the directory)."""
     if field.derived:
         editor = LineEditor(field)
         editor.set_read_only(True)
@@ -239,6 +270,8 @@ def make_editor(field: Field, pairings: Sequence[str], units: Sequence[str]) -> 
             return LineEditor(field, _unit_completer(QCompleter(list(units))))
         case FieldType.UNITS:
             return LineEditor(field, _unit_completer(UnitsCompleter(list(units))), wide=True)
+        case FieldType.PERSON if people:
+            return PersonEditor(field, people)
     if field.multiline:
         # A tie's activities are a list a year long; the other texts are a paragraph.
         return TextEditor(field, 6 if field.type is FieldType.ENTRIES else 4 if field.max_length > 2000 else 3)

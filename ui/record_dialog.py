@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ledger import records
+from ledger import persons, records
 from ledger.errors import LedgerError
 from ledger.fields import Problem
 from ledger.kinds import KINDS
@@ -130,10 +130,11 @@ class RecordDialog(QDialog):
 
     # Reading ---------------------------------------------------------------------------------------
 
-    def _directory(self) -> tuple[list[str], list[str]]:
+    def _directory(self) -> tuple[list[str], list[str], list[persons.KnownPerson]]:
         with self.context.session() as session:
             units = records.unit_names(session)
-        return self.context.pairings(), units
+            people = persons.known_persons(session, self.spec.name)
+        return self.context.pairings(), units, people
 
     def _read(self, record_id: uuid.UUID) -> tuple[dict[str, Any], bool]:
         with self.context.session() as session:

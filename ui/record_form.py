@@ -2,8 +2,9 @@
 
 What is typed is read by each field's type (`field.values`) and `ledger.validation`, the same readers as the
 command line and the Excel import use, so every rule about values lives in `ledger/`; the form checks a field
-shortly after it is edited and places the problems it is given under the fields they name. `ui.record_dialog`
-shows it in the dialog that adds, edits or duplicates a record.
+shortly after it is edited and places the problems it is given under the fields they name. A person's name picked
+from the directory fills in the gender, ID number, phone and unit still empty. `ui.record_dialog` shows it in the
+dialog that adds, edits or duplicates a record.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from ledger.fields import Field, KindSpec, Problem
+from ledger.persons import KnownPerson, unit_field
 from ledger.validation import read_record
-from ui.field_editors import make_editor
+from ui.field_editors import PersonEditor, make_editor
 
 ERROR_COLOR = "#c0392b"
 
@@ -25,10 +27,20 @@ ERROR_COLOR = "#c0392b"
 class RecordForm(QWidget):
     """A kind's fields in its spec's order, two to a row where short, each with a line for its message."""
 
-    def __init__(self, spec: KindSpec, pairings: Sequence[str], units: Sequence[str], parent: QWidget | None = None):
+    def __init__(
+        self,
+        spec: KindSpec,
+        pairings: Sequence[str],
+        units: Sequence[str],
+        people: Sequence[KnownPerson] = (),
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.spec = spec
-        self.editors = {field.name: make_editor(field, pairings, units) for field in spec.fields}
+        self.editors = {field.name: make_editor(field, pairings, units, people) for field in spec.fields}
+        for editor in self.editors.values():
+            if isinstance(editor, PersonEditor):
+                editor.chosen.connect(self._complete_person)
         self.messages: dict[str, QLabel] = {}
         self._pending: set[str] = set()
         self._timer = QTimer(self)
@@ -102,6 +114,15 @@ class RecordForm(QWidget):
         for name in values:
             if name in self.editors and not self.spec.field(name).derived:
                 self._check(name)
+
+    def _complete_person(self, person: KnownPerson) -> None:
+        """Fills in what the directory knows of the person chosen where the form has nothing yet."""
+        known = {"gender": person.gender, "id_number": person.id_number, "phone": person.phone}
+        known[unit_field(self.spec.name)] = person.unit
+        for name, text in known.items():
+            editor = self.editors[name]
+            if text and not editor.text().strip() and not editor.is_read_only():
+                editor.set_text(text)
 
     def parse(self) -> tuple[dict[str, Any], list[Problem]]:
         """The values typed, and every mistake in them at once: unreadable, required but empty, and the rest."""

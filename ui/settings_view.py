@@ -115,12 +115,51 @@ class SettingsView(QWidget):
         row.addWidget(QLabel("—"))
         row.addWidget(self.west, 1)
         row.addWidget(self.add_pairing_button)
+        # The receiving counties of a pairing whose west side is a prefecture (广州市—黔南州): what a record's 受援县
+        # is chosen from, and what 县均 divides by.
+        self.counties_pairing = QComboBox()
+        self.counties_pairing.currentTextChanged.connect(self._show_counties)
+        self.counties = QLineEdit(placeholderText=self.tr("覆盖多个县时填写，用顿号分隔，如：都匀市、福泉市"))
+        self.counties.returnPressed.connect(self.save_counties)
+        self.save_counties_button = QPushButton(self.tr("保存受援县"))
+        self.save_counties_button.setAutoDefault(False)
+        self.save_counties_button.clicked.connect(self.save_counties)
+        counties_row = QHBoxLayout()
+        counties_row.addWidget(QLabel(self.tr("受援县")))
+        counties_row.addWidget(self.counties_pairing)
+        counties_row.addWidget(self.counties, 1)
+        counties_row.addWidget(self.save_counties_button)
         column = QVBoxLayout(group)
         column.addWidget(self.pairing_list)
         column.addLayout(row)
+        column.addLayout(counties_row)
         column.addWidget(self.pairing_note)
         column.addWidget(hint(self.tr("结对关系的名称用于交换和合并台账时对应记录，添加后不能改名。")))
         return group
+
+    def _show_counties(self, name: str) -> None:
+        with self.context.session() as session:
+            pairing = records.find_pairing(session, name) if name else None
+            self.counties.setText("、".join(records.pairing_counties(pairing)) if pairing else "")
+        self.counties.setEnabled(pairing is not None)
+        self.save_counties_button.setEnabled(pairing is not None)
+
+    def save_counties(self) -> None:
+        name, text = self.counties_pairing.currentText(), self.counties.text()
+        if not name:
+            return
+
+        def set_counties(session) -> list[str]:
+            return records.set_pairing_counties(session, records.find_pairing(session, name), text)
+
+        try:
+            counties = self.context.write(set_counties, Changes(pairings=True))
+        except LedgerError as error:
+            self._say_pairing(str(error), error=True)
+            return
+        self.counties.setText("、".join(counties))
+        listed = "、".join(counties) or self.tr("无（只有一个县）")
+        self._say_pairing(self.tr("已保存{0}的受援县：{1}").format(name, listed))
 
     def _pairing_typed(self) -> None:
         self.add_pairing_button.setEnabled(bool(self.east.text().strip() and self.west.text().strip()))
@@ -152,6 +191,13 @@ class SettingsView(QWidget):
         known = self.context.pairings()
         none_yet = self.tr("还没有结对关系：请在下面添加，才能登记记录。")
         self.pairing_list.setText(self.tr("已有：{0}").format("、".join(known)) if known else none_yet)
+        chosen = self.counties_pairing.currentText()
+        self.counties_pairing.blockSignals(True)
+        self.counties_pairing.clear()
+        self.counties_pairing.addItems(known)
+        self.counties_pairing.setCurrentText(chosen)
+        self.counties_pairing.blockSignals(False)
+        self._show_counties(self.counties_pairing.currentText())
         with self.context.session() as session:
             stored = read_settings(session, KEYS)
         self.author.setText(stored["author"])

@@ -1,8 +1,10 @@
-"""Evidence gaps: records that lack evidence the assessment framework expects of them (缺项).
+"""Evidence gaps: records that lack evidence the assessment framework expects of them (缺项), and the people of
+the year's records still known without an ID number (身份未核).
 
 The framework's `evidence` rules say what each kind (and type) of record needs — a meeting its minutes,
 sign-in sheet and photos, a posting its appointment document. Listed before the binder is printed, so that
-nothing is found missing at the inspection.
+nothing is found missing at the inspection. A person without 身份证号 is told apart from another only by name and
+unit (`ledger.persons`), so the clerk is asked to complete it too.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from ledger.assessment.frameworks import Framework, evidence_rule
 from ledger.errors import LedgerError, NotFound
 from ledger.evidence import live_attachments
 from ledger.kinds import KINDS
-from ledger.models import Pairing, Record
+from ledger.models import Pairing, Person, Record
+from ledger.persons import UNIT_FIELDS
 from ledger.records import find_pairing, record_values, year_of_records
 
 
@@ -53,6 +56,38 @@ def find_gaps(session: Session, framework: Framework, pairing: Pairing, year: in
             if missing:
                 gaps.append(Gap(record, missing))
     return gaps
+
+
+@dataclass(frozen=True)
+class UnverifiedPerson:
+    """A person named by records of the year who has no ID number yet (身份未核), with those records."""
+
+    person: Person
+    records: list[Record]
+
+    def json(self) -> dict[str, Any]:
+        return {
+            "id": str(self.person.id),
+            "kind": "person",
+            "title": self.person.name,
+            "unit": self.person.unit,
+            "missing": ["身份证号"],
+            "records": [{"id": str(record.id), "kind": record.kind, "title": record.title} for record in self.records],
+        }
+
+
+def unverified_persons(session: Session, pairing: Pairing, year: int) -> list[UnverifiedPerson]:
+    """The persons without an ID number named by live records of the pairing and year, by name then unit, each
+    with those records in the order `find_gaps` lists them."""
+    named: dict[Any, list[Record]] = {}
+    for kind in UNIT_FIELDS:
+        for record in year_of_records(session, kind, pairing, year):
+            named.setdefault(record.person_id, []).append(record)
+    query = select(Person).where(Person.id.in_(named), Person.id_number.is_(None))
+    return [
+        UnverifiedPerson(person, named[person.id])
+        for person in session.scalars(query.order_by(Person.name, Person.unit))
+    ]
 
 
 def missing_evidence(

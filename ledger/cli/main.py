@@ -19,6 +19,7 @@ from ledger.audit_log import read_log
 from ledger.cli import backup as cli_backup
 from ledger.cli import binder as cli_binder
 from ledger.cli import excel as cli_excel
+from ledger.cli import persons as cli_persons
 from ledger.cli import plans as cli_plans
 from ledger.cli.support import assignments, command_adder, open_ledger, print_json, print_table, warn
 from ledger.errors import InvalidInput, LedgerError, NotALedger, NotFound, describe_argument, user_error
@@ -148,12 +149,16 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--search", metavar="WORDS", help="按修改人、事项或修改内容查找（空格分开多个词），以文字列出")
     sub.add_argument("--limit", type=int, default=50)
 
-    sub = command("pairing", _pairing, "结对关系：列出或添加")
-    sub.add_argument("action", choices=["list", "add"])
-    sub.add_argument("east", nargs="?", help="东部（add 时）")
-    sub.add_argument("west", nargs="?", help="西部（add 时）")
+    sub = command("pairing", _pairing, "结对关系：列出、添加，或填写覆盖的受援县")
+    sub.add_argument("action", choices=["list", "add", "counties"])
+    sub.add_argument(
+        "names",
+        nargs="*",
+        help="add：东部 西部，如 鹤山市 龙州县；counties：结对关系 受援县…，如 广州市—黔南州 都匀市、福泉市",
+    )
 
     command("units", _units, "列出单位名录")
+    cli_persons.register(command, common)
 
     cli_plans.register(command, common)
     cli_excel.register(command)
@@ -400,16 +405,29 @@ def _history(args) -> None:
 def _pairing(args) -> None:
     with open_ledger(args) as ledger, ledger.session() as session:
         if args.action == "add":
-            if not args.east or not args.west:
+            if len(args.names) != 2:
                 raise InvalidInput(
                     [Problem("pairing", "结对关系", "", "请写出东部和西部，如：ledger pairing add 鹤山市 龙州县")]
                 )
             with session.begin():
-                pairing = records.add_pairing(session, args.east, args.west)
+                pairing = records.add_pairing(session, *args.names)
             print(f"结对关系：{pairing.name}")
             return
-        for name in session.scalars(select(Pairing.name).order_by(Pairing.name)):
-            print(name)
+        if args.action == "counties":
+            if not args.names:
+                raise InvalidInput(
+                    [Problem("pairing", "结对关系", "", "请写出结对关系和受援县，如：广州市—黔南州 都匀市、福泉市")]
+                )
+            with session.begin():
+                pairing = records.find_pairing(session, args.names[0])
+                if pairing is None:
+                    raise NotFound(f"没有结对关系“{args.names[0]}”")
+                counties = records.set_pairing_counties(session, pairing, "、".join(args.names[1:]))
+            print(f"{pairing.name}的受援县：{'、'.join(counties) or '（无，只有一个县）'}")
+            return
+        for pairing in session.scalars(select(Pairing).order_by(Pairing.name)):
+            counties = records.pairing_counties(pairing)
+            print(f"{pairing.name}（受援县：{'、'.join(counties)}）" if counties else pairing.name)
 
 
 def _units(args) -> None:

@@ -48,7 +48,13 @@ def register(command: Command, common: argparse.ArgumentParser) -> None:
     sub = action("set-target", _set_target, "设置或清除一项任务的量化指标")
     sub.add_argument("task", metavar="TASK_ID")
     sub.add_argument("--measure", choices=list(MEASURES), help="指标，见 ledger measures")
-    sub.add_argument("--min", dest="minimum", metavar="N", help="目标值（不少于）")
+    sub.add_argument("--min", dest="minimum", metavar="N", help="目标值（不少于）；与上年比较时可为 0")
+    sub.add_argument(
+        "--basis",
+        choices=["上年", "增长"],
+        default="",
+        help="与上年比较：上年＝不低于上年，增长＝高于上年（按本台账上一年度的同一指标）",
+    )
     sub.add_argument(
         "--where",
         action="append",
@@ -191,10 +197,12 @@ def _set_target(args) -> None:
             count = plans.clear_targets(session, task, args.measure)
             print(f"已清除 {count} 个指标")
             return
-        if not args.measure or args.minimum is None:
-            raise InvalidInput([Problem("measure", "指标", "", "请给出 --measure 和 --min，或用 --clear")])
+        if not args.measure or (args.minimum is None and not args.basis):
+            wanted = "请给出 --measure 和 --min（或 --basis），或用 --clear"
+            raise InvalidInput([Problem("measure", "指标", "", wanted)])
         where = assignments(args.where, "--where", "条件=值")
-        target = plans.set_target(session, task, args.measure, where, args.minimum)
+        minimum = args.minimum if args.minimum is not None else 0
+        target = plans.set_target(session, task, args.measure, where, minimum, args.basis)
         unit = MEASURES[target.measure].unit
         print(f"已设置：{target_label(target)} ≥ {plans.number_text(target.threshold)}{unit}")
 
@@ -324,7 +332,7 @@ def _progress(args) -> None:
                     rows.append([task.task.seq, _short(task.task.item, 24), "—", "", STATES[task.state]])
                 for number, measured in enumerate(task.targets):
                     unit = MEASURES[measured.target.measure].unit
-                    done = f"{plans.number_text(measured.actual)}/{plans.number_text(measured.target.threshold)}{unit}"
+                    done = f"{plans.number_text(measured.actual)}/{plans.number_text(measured.required)}{unit}"
                     if measured.pending:
                         done += f"（草稿另有{plans.number_text(measured.pending)}）"
                     rows.append(

@@ -24,7 +24,8 @@ class Scope:
         self.session, self.pairing, self.pairing_id, self.year, self.as_of = session, pairing, pairing_id, year, as_of
         self.compiling_unit = read_setting(session, COMPILING_UNIT)
         # A workbook of one pairing, or of one year, says so in its titles, and need not print that column.
-        live = select(Record.kind, Record.pairing_id, Record.year).where(Record.deleted_at.is_(None))
+        live = select(Record.kind, Record.pairing_id, Record.year, Record.county.is_not(None).label("in_county"))
+        live = live.where(Record.deleted_at.is_(None))
         if pairing_id is not None:
             live = live.where(Record.pairing_id == pairing_id)
         if year is not None:
@@ -41,11 +42,15 @@ class Scope:
         self._years_of = {}
         for row in found:
             self._years_of.setdefault(row.kind, set()).add(row.year)
+        # 受援县 is printed only on a sheet where some record names one: most pairings are of one county.
+        self._with_county = {row.kind for row in found if row.in_county}
 
     def implied_fields(self, kind: str) -> set[str]:
         """The fields a kind's sheet need not print, its title saying them: the pairing, and the year where every
-        record of the sheet is of the year its title names."""
+        record of the sheet is of the year its title names; and 受援县 where no record names one."""
         implied = {"pairing"} if self.shown_pairing else set()
+        if kind not in self._with_county:
+            implied.add("county")
         if self.shown_year is not None and self._years_of.get(kind, {self.shown_year}) == {self.shown_year}:
             implied.add("year")
         return implied

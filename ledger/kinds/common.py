@@ -17,6 +17,12 @@ SIDES = ("东部", "西部")
 
 _HEAD = (
     Field("pairing", "结对关系", FieldType.PAIRING, required=True, help="例如 鹤山市—龙州县"),
+    Field(
+        "county",
+        "受援县",
+        max_length=50,
+        help="结对关系覆盖多个县（如 广州市—黔南州）时填写在哪个县开展；只有一个县的不填",
+    ),
     # Every record has a year, but no one need type it: left empty, it is the year of the kind's date.
     Field("year", "年度", FieldType.INT, required=True, follows_date=True, help="不填时取日期所在年份"),
     Field("title", "事项", required=True, max_length=200),

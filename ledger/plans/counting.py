@@ -15,11 +15,13 @@ from sqlalchemy.orm import Session
 
 from ledger.kinds import MODELS
 from ledger.kinds.common import DRAFT
+from ledger.models import Pairing
 from ledger.plans.measures import Measure
+from ledger.records import pairing_counties
 from ledger.years import days_within, in_year
 
 #: Parameters that say which records count in the year rather than naming a field to filter on.
-_HOW_COUNTED = ("min_days", "started")
+_HOW_COUNTED = ("min_days", "started", "per_county")
 
 
 def actual(
@@ -49,14 +51,29 @@ def actual(
         conditions.append(model.record_status != DRAFT)
     if record_ids is not None:
         conditions.append(model.id.in_(list(record_ids)))
+    value = _value(session, measure, conditions, params, year, as_of)
+    if params.get("per_county"):
+        counties = len(pairing_counties(session.get(Pairing, pairing_id))) or 1
+        value = (value / counties).quantize(Decimal("0.01"))
+    return value
+
+
+def _value(
+    session: Session,
+    measure: Measure,
+    conditions: list[ColumnElement[bool]],
+    params: Mapping[str, Any],
+    year: int,
+    as_of: date,
+) -> Decimal:
     if measure.compute is not None:
         return measure.compute(session, conditions, params, year)
     if measure.total is None and (measure.people or "min_days" in params):
         return Decimal(_count_stays(session, measure, conditions, params.get("min_days"), year, as_of))
     if measure.total is None:
-        value = session.scalar(select(func.count()).select_from(model).where(*conditions))
+        value = session.scalar(select(func.count()).select_from(MODELS[measure.kind]).where(*conditions))
         return Decimal(value or 0)
-    value = session.scalar(select(func.sum(getattr(model, measure.total))).where(*conditions))
+    value = session.scalar(select(func.sum(getattr(MODELS[measure.kind], measure.total))).where(*conditions))
     return Decimal(value or 0) / measure.scale
 
 
@@ -83,15 +100,13 @@ def _count_stays(
     model = MODELS[measure.kind]
     # A posting ends at its return, else its planned end; a stay at its end date.
     ends = [getattr(model, name) for name in ("returned_on", "end_date") if hasattr(model, name)]
-    home = model.home_unit if hasattr(model, "home_unit") else model.home_institution
-    query = select(model.id, model.start_date, *ends, model.id_number, model.person_name, home).where(*conditions)
+    query = select(model.id, model.start_date, *ends, model.person_id).where(*conditions)
     counted: set[Any] = set()
     for record_id, start, *rest in session.execute(query):
-        *end_dates, id_number, name, unit = rest
+        *end_dates, person_id = rest
         end = next((day for day in end_dates if day is not None), None)
         if min_days is not None and days_within(start, end, year, as_of) < min_days:
             continue
-        # Until the person directory ties records together, the same 身份证号 is the same person, and without one
-        # the same name from the same unit.
-        counted.add((id_number or (name, unit or "")) if measure.people else record_id)
+        # The person directory ties a person's records together (`ledger.persons`).
+        counted.add(person_id if measure.people else record_id)
     return len(counted)

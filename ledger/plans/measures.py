@@ -137,12 +137,7 @@ class DaysParam(Param):
         return f"{self.label}{value}天以上"
 
 
-class StartedParam(Param):
-    """Only the records that start in the year, where a plan asks for those newly sent (新选派) rather than all
-    in post; without it a record counts in every year it overlaps."""
-
-    name = "started"
-    label = "只计本年度开始的"
+class _YesNoParam(Param):
     kind = "bool"
 
     def parse(self, value: Any) -> Any:
@@ -155,8 +150,27 @@ class StartedParam(Param):
             return False
         raise ValueError("应填 是 或 否")
 
+
+class StartedParam(_YesNoParam):
+    """Only the records that start in the year, where a plan asks for those newly sent (新选派) rather than all
+    in post; without it a record counts in every year it overlaps."""
+
+    name = "started"
+    label = "只计本年度开始的"
+
     def describe(self, value: Any) -> str:
         return "本年度新开始的" if value else "含上年延续的"
+
+
+class PerCountyParam(_YesNoParam):
+    """县均: the figure divided by the receiving counties the pairing covers (`Pairing.counties`), as national
+    figures give 财政援助资金 per county; a pairing of one county divides by one."""
+
+    name = "per_county"
+    label = "县均"
+
+    def describe(self, value: Any) -> str:
+        return "县均" if value else "合计"
 
 
 class ActivityParam(Param):
@@ -221,6 +235,8 @@ class Measure:
         for param in self.params:
             if isinstance(param, FieldParam) and param.record_kind != self.kind:
                 raise ValueError(f"{self.name}: {param.name} is a field of {param.record_kind}, not of {self.kind}")
+        if self.unit != "%":  # every count and sum has its 县均; a share has none
+            object.__setattr__(self, "params", (*self.params, PerCountyParam()))
 
     def param(self, name: str) -> Param:
         for param in self.params:
@@ -228,9 +244,11 @@ class Measure:
                 return param
         raise KeyError(name)
 
-    def describe(self, params: Mapping[str, Any], *, year: int | None = None) -> str:
-        """The label with its filters, as a plan of `year` would say it: 会议次数（党政联席会议）."""
+    def describe(self, params: Mapping[str, Any], *, year: int | None = None, compared: str = "") -> str:
+        """The label with its filters, as a plan of `year` would say it: 会议次数（党政联席会议）; `compared` says how a
+        target compares it with last year (不低于上年)."""
         parts = [self.param(name).describe(value) for name, value in params.items()]
+        parts += [compared] if compared else []
         return in_era(f"{self.label}（{'，'.join(parts)}）" if parts else self.label, year)
 
 

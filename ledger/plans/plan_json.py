@@ -16,6 +16,7 @@ from sqlalchemy.orm.exc import DetachedInstanceError
 
 from ledger.models import Plan, Target, Task
 from ledger.plans.measures import MEASURES
+from ledger.plans.target_years import BASES
 
 
 def target_params(target: Target) -> dict[str, Any]:
@@ -27,7 +28,8 @@ def target_label(target: Target, year: int | None = None) -> str:
     found = MEASURES.get(target.measure)
     if found is None:
         return target.measure
-    return found.describe(target_params(target), year=year if year is not None else _plan_year(target))
+    year = year if year is not None else _plan_year(target)
+    return found.describe(target_params(target), year=year, compared=BASES.get(target.basis or "", ""))
 
 
 def _plan_year(target: Target) -> int | None:
@@ -53,6 +55,7 @@ def target_json(target: Target) -> dict[str, Any]:
         "params": target_params(target),
         "label": target_label(target),
         "threshold": json_number(target.threshold),
+        "basis": target.basis or None,
         "unit": found.unit if found else "",
         "source": target.source or None,
     }

@@ -21,6 +21,7 @@ from ledger.plans.counting import actual
 from ledger.plans.measures import MEASURES
 from ledger.plans.plan_json import json_number, target_label, target_params, task_json
 from ledger.plans.store import linked_record_ids
+from ledger.plans.target_years import GROWTH
 
 STATES = {"done": "已完成", "on_track": "推进中", "overdue": "已逾期", "no_target": "无量化指标"}
 
@@ -31,14 +32,25 @@ class TargetProgress:
     actual: Decimal
     #: What the drafts among the records would add once checked: counted for nothing until then, but worth saying.
     pending: Decimal = Decimal(0)
+    #: The same figure of the year before, for a target set against it (不低于上年, 逐年增长); else None.
+    baseline: Decimal | None = None
+
+    @property
+    def required(self) -> Decimal:
+        """What the actual is held to: the threshold, or last year's figure where that is higher."""
+        return self.target.threshold if self.baseline is None else max(self.target.threshold, self.baseline)
 
     @property
     def ratio(self) -> Decimal:
-        return (self.actual / self.target.threshold).quantize(Decimal("0.0001"))
+        if not self.required:  # nothing last year, nothing stated: any figure meets it
+            return Decimal(1) if self.reached else Decimal(0)
+        return (self.actual / self.required).quantize(Decimal("0.0001"))
 
     @property
     def reached(self) -> bool:
-        return self.actual >= self.target.threshold
+        if self.target.basis == GROWTH:
+            return self.actual > self.baseline and self.actual >= self.target.threshold
+        return self.actual >= self.required
 
 
 @dataclass(frozen=True)
@@ -64,7 +76,9 @@ def task_progress(session: Session, task: Task, as_of: date) -> TaskProgress:
             record_ids=linked,
         )
         value = counted()
-        measured.append(TargetProgress(target, value, counted(drafts=True) - value))
+        # Last year's figure is of all that year's records: the records filed under this task are this year's.
+        baseline = counted(year=plan.year - 1, record_ids=None) if target.basis else None
+        measured.append(TargetProgress(target, value, counted(drafts=True) - value, baseline))
     if not measured:
         state = "no_target"
     elif all(progress.reached for progress in measured):
@@ -96,6 +110,9 @@ def progress_json(progress: TaskProgress) -> dict[str, Any]:
                 "params": target_params(measured.target),
                 "label": target_label(measured.target),
                 "threshold": json_number(measured.target.threshold),
+                "basis": measured.target.basis or None,
+                "baseline": json_number(measured.baseline),
+                "required": json_number(measured.required),
                 "unit": MEASURES[measured.target.measure].unit,
                 "actual": json_number(measured.actual),
                 "ratio": float(measured.ratio),

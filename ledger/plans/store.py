@@ -33,6 +33,7 @@ from ledger.plans.measures import measure, parse_params
 from ledger.plans.plan_checks import params_problems, plan_problems
 from ledger.plans.plan_json import plan_json, target_label, target_params
 from ledger.plans.reading import ImportedPlan, ImportedTask, read_task_list
+from ledger.plans.target_years import BASES
 from ledger.plans.targets import ProposedTarget, read_targets
 from ledger.plans.title_scope import TitleScope, read_title_scope
 from ledger.records import add_pairing, by_id, find_pairing, split_pairing
@@ -206,7 +207,7 @@ def add_plan(
             "remarks": task.remarks,
         }
         targets = [
-            _target(number, proposed.measure, proposed.params, proposed.threshold, proposed.source)
+            _target(number, proposed.measure, proposed.params, proposed.threshold, proposed.source, proposed.basis)
             for number, proposed in enumerate(task_reading.targets)
         ]
         tasks.append((fields, targets))
@@ -225,7 +226,7 @@ def _plan_summary(plan: Plan) -> dict[str, Any]:
 
 
 def _target(
-    position: int, name: str, params: Mapping[str, Any], threshold: Decimal, source: str = ""
+    position: int, name: str, params: Mapping[str, Any], threshold: Decimal, source: str = "", basis: str = ""
 ) -> dict[str, Any]:
     """A target's columns, its parameters as the JSON text they are stored as."""
     return {
@@ -234,6 +235,7 @@ def _target(
         "params": json.dumps(dict(params), ensure_ascii=False),
         "threshold": Decimal(threshold),
         "source": source,
+        "basis": basis,
     }
 
 
@@ -318,41 +320,47 @@ def put_link(session: Session, record_id: uuid.UUID, task_id: uuid.UUID) -> bool
     return True
 
 
-def set_target(session: Session, task: Task, measure_name: str, params: Mapping[str, Any], minimum: Any) -> Target:
-    """Sets the threshold of the task's target on this measure and filters, adding the target if new."""
+def set_target(
+    session: Session, task: Task, measure_name: str, params: Mapping[str, Any], minimum: Any, basis: str = ""
+) -> Target:
+    """Sets the threshold of the task's target on this measure and filters, adding the target if new. With a
+    `basis` (上年, 增长) the target is held to last year's figure too, and its threshold may be 0."""
     found = measure(measure_name)
     parsed = parse_params(found, params)
     if problems := params_problems(found, parsed):
         raise InvalidInput(problems, "指标条件有误：")
+    if basis not in BASES:
+        choices = "、".join(name for name in BASES if name)
+        raise InvalidInput([Problem("basis", "与上年比较", basis, f"只能是：{choices}")], "指标有误：")
     try:
         threshold = Decimal(str(minimum).strip())
     except ArithmeticError:
         threshold = Decimal(-1)
-    if not threshold.is_finite() or threshold <= 0:
-        raise InvalidInput([Problem("min", "目标值", minimum, "必须是大于 0 的数")], "指标有误：")
+    if not threshold.is_finite() or threshold < 0 or (threshold == 0 and not basis):
+        wanted = "不能小于 0" if basis else "必须是大于 0 的数"
+        raise InvalidInput([Problem("min", "目标值", minimum, wanted)], "指标有误：")
     existing = next(
         (t for t in task.targets if t.measure == found.name and target_params(t) == parsed),
         None,
     )
     if existing is not None:
-        before = number_text(existing.threshold)
-        existing.threshold = threshold
+        before = _threshold_text(existing)
+        existing.threshold, existing.basis = threshold, basis
         existing.source = ""
         target = existing
     else:
         before = None
-        target = Target(**_target(len(task.targets), found.name, parsed, threshold))
+        target = Target(**_target(len(task.targets), found.name, parsed, threshold, basis=basis))
         task.targets.append(target)
     _touch(session, task)
-    audit(
-        session,
-        "update",
-        "task",
-        task.id,
-        None,
-        {found.describe(parsed): [before, number_text(threshold)]},
-    )
+    audit(session, "update", "task", task.id, None, {found.describe(parsed): [before, _threshold_text(target)]})
     return target
+
+
+def _threshold_text(target: Target) -> str:
+    """What a target asks, as the audit log says it: 260, or 260（高于上年）."""
+    compared = BASES.get(target.basis or "", "")
+    return f"{number_text(target.threshold)}（{compared}）" if compared else number_text(target.threshold)
 
 
 def clear_targets(session: Session, task: Task, measure_name: str | None = None) -> int:
@@ -372,20 +380,21 @@ def clear_targets(session: Session, task: Task, measure_name: str | None = None)
     return len(gone)
 
 
-def target_snapshot(task: Task) -> list[tuple[str, str, Decimal, str]]:
-    """A task's targets as values (measure, params JSON, threshold, source), to put back with `put_targets`."""
-    return [(t.measure, t.params, t.threshold, t.source) for t in task.targets]
+def target_snapshot(task: Task) -> list[tuple[str, str, Decimal, str, str]]:
+    """A task's targets as values (measure, params JSON, threshold, source, basis), to put back with
+    `put_targets`."""
+    return [(t.measure, t.params, t.threshold, t.source, t.basis) for t in task.targets]
 
 
-def put_targets(session: Session, task: Task, snapshot: Sequence[tuple[str, str, Decimal, str]]) -> None:
+def put_targets(session: Session, task: Task, snapshot: Sequence[tuple[str, str, Decimal, str, str]]) -> None:
     """Gives a task exactly the targets of a snapshot: how an edit of its targets is undone or redone."""
-    before = {target_label(t): number_text(t.threshold) for t in task.targets}
+    before = {target_label(t): _threshold_text(t) for t in task.targets}
     task.targets.clear()
     session.flush()
-    for position, (name, params, threshold, source) in enumerate(snapshot):
-        task.targets.append(Target(**_target(position, name, json.loads(params), threshold, source)))
+    for position, (name, params, threshold, source, basis) in enumerate(snapshot):
+        task.targets.append(Target(**_target(position, name, json.loads(params), threshold, source, basis)))
     _touch(session, task)
-    after = {target_label(t): number_text(t.threshold) for t in task.targets}
+    after = {target_label(t): _threshold_text(t) for t in task.targets}
     changes = {
         label: [before.get(label), after.get(label)]
         for label in {**before, **after}

@@ -72,6 +72,8 @@ class ProposedTarget:
     threshold: Decimal
     unit: str
     source: str  # the words it was read from: "联席会议2次"
+    #: Compared with the same figure of the year before ("上年": at least as much; "增长": more); "" if not.
+    basis: str = ""
 
 
 @dataclass(frozen=True)

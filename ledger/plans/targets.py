@@ -37,6 +37,7 @@ from ledger.plans.target_words import (
     quantity_value,
     span,
 )
+from ledger.plans.target_years import year_on_year
 
 __all__ = ["ProposedTarget", "Reading", "read_targets"]
 
@@ -58,8 +59,6 @@ SALES_WORDS = ("销售", "采购", "消费", "以购代捐")
 NOT_AID = ("产值", "营业额")
 # A number for each of an unknown many: "每个乡镇都有1个扶贫车间", "每批选派3名", "每次…150人以上".
 PER_EACH = re.compile("每个?(乡镇|镇|村|屯|户)|每[批期次]")
-# Targets set against last year: no number of their own, so the ledger has none to propose.
-YEAR_ON_YEAR = re.compile("不低于上年|不低于去年|高于上年|逐年增长|逐年增加|逐年提高|只增不减|两个不低于|年度增长")
 # "两地分别召开…4次" asks it of each side, not of both together.
 EACH_SIDE = re.compile("两[地市县区].*分别|分别.*两[地市县区]")
 REPORT_WORDS = ("宣传", "报道", "媒体")
@@ -135,10 +134,8 @@ def read_targets(target_text: str, item: str = "", *, east: str = "", west: str 
             if target.measure in ("dispatches", "cadres"):
                 people_targets.append(len(reading.targets))
             reading.targets.append(target)
-    for year_on_year in YEAR_ON_YEAR.finditer(source):
-        words = span(source, year_on_year.start(), year_on_year.end(), CLAUSE_MARKS)
-        if words not in reading.unmatched:
-            reading.unmatched.append(words)
+    reading.targets, unread = year_on_year(source, reading.targets)
+    reading.unmatched.extend(words for words in unread if words not in reading.unmatched)
     stay = next((_days(q) for q in found if q["unit"] in STAY_UNITS and _days(q) > 0), None)
     if stay:
         # "选派老师跟岗学习交流时间不少于1个月" qualifies every person-count of the task.

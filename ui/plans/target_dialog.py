@@ -34,6 +34,7 @@ from ledger.models import Task
 from ledger.plans import store as plans
 from ledger.plans.measures import MEASURES, Measure, Param
 from ledger.plans.plan_json import target_params
+from ledger.plans.target_years import BASES
 from ui.context import LedgerContext
 from ui.plans.display import NOTE_STYLE, button_row, closing, em_width, flat, show_outcome, target_text
 
@@ -123,6 +124,10 @@ class TargetDialog(QDialog):
         minimum.addWidget(self.minimum_edit)
         minimum.addWidget(self.unit_label)
         minimum.addStretch(1)
+        self.basis_box = QComboBox()
+        for basis, words in BASES.items():
+            self.basis_box.addItem(words or self.tr("不比较"), basis)
+        self.basis_box.setToolTip(self.tr("按本台账上一年度的同一指标比较；目标值可填 0"))
         self.save_button = QPushButton(self.tr("保存指标"))
         self.save_button.clicked.connect(self.save)
         self.save_button.setDefault(True)
@@ -131,6 +136,7 @@ class TargetDialog(QDialog):
         editor_form.addRow(self.tr("指标"), self.measure_box)
         editor_form.addRow(self.params_form)
         editor_form.addRow(self.tr("目标值（不少于）"), minimum)
+        editor_form.addRow(self.tr("与上年比较"), self.basis_box)
         note = QLabel(self.tr("条件相同只改目标值；条件不同则另增一项指标。"))
         note.setWordWrap(True)
         note.setStyleSheet(NOTE_STYLE)
@@ -148,7 +154,7 @@ class TargetDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(em * 50, em * 46)
 
-        self.targets: list[tuple[str, dict[str, Any], Decimal]] = []
+        self.targets: list[tuple[str, dict[str, Any], Decimal, str]] = []
         self._measure_chosen()
         try:
             self.refresh()
@@ -162,7 +168,7 @@ class TargetDialog(QDialog):
             task = plans.get_task(session, str(self.task_id))
             self.task_label.setText(f"<b>{task.seq}</b> {flat(task.item)}")
             self.words_label.setText(self.tr("任务指标：{0}").format(flat(task.target_text) or "—"))
-            self.targets = [(t.measure, target_params(t), t.threshold) for t in task.targets]
+            self.targets = [(t.measure, target_params(t), t.threshold, t.basis) for t in task.targets]
             shown = [(target_text(t), t.source) for t in task.targets]
         self.targets_list.blockSignals(True)
         self.targets_list.clear()
@@ -177,7 +183,7 @@ class TargetDialog(QDialog):
         self._enable()
 
     def _enable(self) -> None:
-        measures = {name for name, _, _ in self.targets}
+        measures = {name for name, *_ in self.targets}
         self.clear_all_button.setEnabled(bool(measures))
         self.clear_button.setEnabled(self.measure_box.currentData() in measures)
 
@@ -195,11 +201,12 @@ class TargetDialog(QDialog):
     def _load_target(self, row: int) -> None:
         if not 0 <= row < len(self.targets):
             return
-        name, params, threshold = self.targets[row]
+        name, params, threshold, basis = self.targets[row]
         self.measure_box.setCurrentIndex(self.measure_box.findData(name))
         for param_name, editor in self.param_editors.items():
             editor.set_value(params.get(param_name))
         self.minimum_edit.setText(plans.number_text(threshold))
+        self.basis_box.setCurrentIndex(self.basis_box.findData(basis or ""))
 
     def params(self) -> dict[str, Any]:
         values = {name: editor.value() for name, editor in self.param_editors.items()}
@@ -207,9 +214,10 @@ class TargetDialog(QDialog):
 
     def save(self) -> None:
         name, params, minimum = self.measure_box.currentData(), self.params(), self.minimum_edit.text()
+        basis = self.basis_box.currentData()
 
         def set_target(session: Session, task: Task) -> str:
-            return target_text(plans.set_target(session, task, name, params, minimum))
+            return target_text(plans.set_target(session, task, name, params, minimum or (0 if basis else ""), basis))
 
         self._write(set_target, self.tr("已保存：{0}（可用 Ctrl+Z 撤销）"))
 
