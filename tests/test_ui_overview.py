@@ -80,3 +80,10 @@ def test_the_done_column_fits_its_widest_number(overview):
     assert header.sectionSize(6) >= tree.sizeHintForColumn(6)
     # What is left goes to 具体事项, still readable.
     assert header.sectionSize(1) > tree.fontMetrics().horizontalAdvance("拨付财政援助资金")
+
+
+def test_what_the_drafts_would_add_is_said_beside_the_figure(overview):
+    met, short, _ = _rows(overview)
+    # The draft meeting counts toward neither target, and is said where the figure is.
+    assert (met.toolTip(4), short.toolTip(4)) == ("另有草稿 1次，核实后计入", "另有草稿 1次，核实后计入")
+    assert "按台账记录计算，草稿不计" in overview.heading.text()

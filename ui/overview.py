@@ -72,7 +72,7 @@ class Overview(QWidget):
             plans = list_plans(session, pairing=pairing, year=year)
             scope = "　".join(filter(None, [pairing or self.tr("全部结对关系"), f"{year}年" if year else ""]))
             self.heading.setText(
-                f"<b>{scope}</b>　" + self.tr("截至 {0}，按台账记录计算").format(f"{self.as_of:%Y年%m月%d日}")
+                f"<b>{scope}</b>　" + self.tr("截至 {0}，按台账记录计算，草稿不计").format(f"{self.as_of:%Y年%m月%d日}")
             )
             if not plans:
                 hint = self.tr("还没有年度计划：在“年度计划”中导入工作要点清单后，这里显示各项任务的完成情况。")
@@ -107,7 +107,7 @@ class Overview(QWidget):
                 unit = MEASURES[measured.target.measure].unit
                 cells += [
                     target_label(measured.target),
-                    f"{number_text(measured.target.threshold, grouped=True)}{unit}",
+                    f"{number_text(measured.required, grouped=True)}{unit}",
                     f"{number_text(measured.actual, grouped=True)}{unit}",
                     "",
                     state if first else "",
@@ -115,6 +115,9 @@ class Overview(QWidget):
             item = QTreeWidgetItem(parent, cells)
             item.setToolTip(1, task.task.item)
             item.setToolTip(2, cells[2])
+            if measured is not None and measured.pending:
+                pending = f"{number_text(measured.pending, grouped=True)}{MEASURES[measured.target.measure].unit}"
+                item.setToolTip(4, self.tr("另有草稿 {0}，核实后计入").format(pending))
             if colour is not None and first:
                 item.setForeground(6, QBrush(colour))
             # Each target by itself: one reached is green though its task is overdue for another.

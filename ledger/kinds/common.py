@@ -21,7 +21,7 @@ _HEAD = (
         "county",
         "受援县",
         max_length=50,
-        help="结对关系覆盖多个县（如 广州市—黔南州）时填写在哪个县开展；只有一个县的不填",
+        help="覆盖多个县时填写，如 都匀市",
     ),
     # Every record has a year, but no one need type it: left empty, it is the year of the kind's date.
     Field("year", "年度", FieldType.INT, required=True, follows_date=True, help="不填时取日期所在年份"),
