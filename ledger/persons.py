@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -69,12 +69,17 @@ class _Directory:
         names = sorted({person.name for person in named})
         self.by_id: dict[str, Person] = {}
         self.by_name: dict[tuple[str, str], Person] = {}  # (name, unit) of those without an ID number
+        # (name, unit) of those with one: a record that gives no ID number is theirs where only one has that pair.
+        self.identified: dict[tuple[str, str], list[Person]] = {}
         for batch in _batches(ids):
             for person in session.scalars(select(Person).where(Person.id_number.in_(batch))):
                 self.by_id[person.id_number] = person
         for batch in _batches(names):
-            for person in session.scalars(select(Person).where(Person.id_number.is_(None), Person.name.in_(batch))):
-                self.by_name[(person.name, person.unit)] = person
+            for person in session.scalars(select(Person).where(Person.name.in_(batch))):
+                if person.id_number is None:
+                    self.by_name[(person.name, person.unit)] = person
+                else:
+                    self.identified.setdefault((person.name, person.unit), []).append(person)
 
     def resolve(self, named: _Named, own: Person | None = None) -> Person:
         """The person `named` is, told the latest of them. `own`: a person no other record names, the one the
@@ -89,6 +94,11 @@ class _Directory:
                 self.by_id.pop(own.id_number, None)
             else:
                 self.by_name.pop((own.name, own.unit), None)
+        if person is None and not named.id_number and len(self.identified.get(key, ())) == 1:
+            # The same name from the same unit, the number left out this time: the person known with it.
+            (person,) = self.identified[key]
+            self._tell(person, replace(named, id_number=person.id_number))
+            return person
         if person is None:
             return self._add(named)
         self._tell(person, named)
@@ -124,6 +134,9 @@ class _Directory:
     def _file(self, person: Person) -> None:
         if person.id_number:
             self.by_id[person.id_number] = person
+            known = self.identified.setdefault((person.name, person.unit), [])
+            if person not in known:
+                known.append(person)
         else:
             self.by_name[(person.name, person.unit)] = person
 

@@ -115,10 +115,21 @@ def pairing_names(session: Session) -> list[str]:
 
 
 def years_in_use(session: Session) -> list[int]:
-    """The years that have live records or plans, newest first: those a year can be chosen from."""
-    found = session.scalars(select(Record.year).where(Record.deleted_at.is_(None)).distinct())
-    planned = session.scalars(select(Plan.year).distinct())
-    return sorted({year for year in [*found, *planned] if year}, reverse=True)
+    """The years that live records count in or plans are of, newest first: those a year can be chosen from. A
+    record that lasts counts in each of its years, one still running up to the present (`ledger.years`)."""
+    spans = session.execute(select(Record.year, Record.last_year).where(Record.deleted_at.is_(None)).distinct())
+    this_year = date.today().year
+    found = {year for first, last in spans for year in range(first, max(last or this_year, first) + 1)}
+    found.update(session.scalars(select(Plan.year).distinct()))
+    return sorted({year for year in found if year}, reverse=True)
+
+
+def latest_year(session: Session) -> int | None:
+    """The newest year a live record began in or a plan is of: the year a ledger is opened on, rather than this
+    year, which its standing ties and postings reach without anything new in it."""
+    began = session.scalar(select(func.max(Record.year)).where(Record.deleted_at.is_(None)))
+    planned = session.scalar(select(func.max(Plan.year)))
+    return max((year for year in (began, planned) if year), default=None)
 
 
 def unit_names(session: Session) -> list[str]:

@@ -10,6 +10,8 @@ from python_calamine import CalamineWorkbook
 from samples import VALID, id_check_char
 
 from ledger import records
+from ledger.exchange.merge import merge_package
+from ledger.exchange.pack import write_pack
 from ledger.kinds import KINDS
 from ledger.models import Plan, Task
 from ledger.plans import store
@@ -205,6 +207,8 @@ def test_the_upgrade_closes_each_per_year_copy_of_a_tie_in_its_year(tmp_path):
             ]
             posting = _cadre(session, start=date(2019, 7, 1), end=date(2021, 6, 30)).id
             in_post = _cadre(session, "王五", start=date(2019, 7, 1)).id
+            # As the previous version's demo filed it: a 2018–2020 posting kept as a 2020 record.
+            filed_late = _cadre(session, "梁雪梅", start=date(2018, 7, 1), returned=date(2020, 6, 30), year=2020).id
         # The ledger as the previous version kept it: no last year, and a tie copied into each year unended.
         config = schema._config()
         with ledger.engine.connect() as connection:
@@ -220,6 +224,8 @@ def test_the_upgrade_closes_each_per_year_copy_of_a_tie_in_its_year(tmp_path):
         ]
         assert records.get_record(session, str(posting)).last_year == 2021
         assert records.get_record(session, str(in_post)).last_year is None
+        late = records.get_record(session, str(filed_late))
+        assert (late.year, late.last_year) == (2018, 2020)  # filed under its first year, counted in each
         assert len(records.list_records(session, "tie", year=2019)) == 1
 
 
@@ -262,6 +268,25 @@ def test_a_target_set_against_last_year_is_held_to_last_years_figure(session, ba
     assert (measured.required, measured.reached) == (150, False)
 
 
+def test_held_to_an_empty_last_year_a_target_needs_something_done(session):
+    task = _plan_task(session, 2021)
+    store.set_target(session, task, "trainees", {}, 0, "上年")
+    (measured,) = task_progress(session, task, date(2021, 12, 31)).targets
+    assert (measured.baseline, measured.actual, measured.reached, measured.ratio) == (0, 0, False, 0)
+    _trainees(session, 2021, 5)
+    (measured,) = task_progress(session, task, date(2021, 12, 31)).targets
+    assert (measured.reached, measured.ratio) == (True, 1)
+
+
+def test_as_much_as_last_year_where_more_is_asked_is_short_of_it(session):
+    _trainees(session, 2020, 100)
+    _trainees(session, 2021, 100)
+    task = _plan_task(session, 2021)
+    store.set_target(session, task, "trainees", {}, 0, "增长")
+    (measured,) = task_progress(session, task, date(2021, 12, 31)).targets
+    assert (measured.reached, measured.ratio) == (False, Decimal("0.99"))
+
+
 def test_a_fixed_target_needs_a_number_and_a_basis_is_one_of_two(session):
     task = _plan_task(session, 2021)
     with pytest.raises(records.InvalidInput, match="必须是大于 0 的数"):
@@ -302,3 +327,37 @@ def test_the_command_line_lists_and_sets_a_pairings_counties(run):
     assert run("pairing", "list")[1] == "鹤山市—龙州县（受援县：龙州县、凭祥市）\n"
     status, _, err = run("pairing", "counties", "没有这个")
     assert status == 1 and "没有结对关系“没有这个”" in err
+
+
+def test_a_target_held_to_last_year_and_a_pairings_counties_travel_in_a_package(tmp_path):
+    made = []
+    for name in ("甲", "乙"):
+        with Ledger.create(tmp_path / name, author="测试员") as ledger, ledger.session() as session, session.begin():
+            records.add_pairing(session, "鹤山市", "龙州县")
+        made.append(tmp_path / name)
+    with Ledger.open(made[0], author="测试员") as ledger:
+        with ledger.session() as session, session.begin():
+            records.set_pairing_counties(session, records.find_pairing(session, PAIRING), "龙州县、凭祥市")
+            records.add_record(session, "meeting", {**VALID["meeting"], "county": "凭祥市"})
+            store.set_target(session, _plan_task(session, 2020), "trainees", {}, 0, "上年")
+        package = write_pack(ledger, tmp_path / "甲.zip").path
+    with Ledger.open(made[1], author="测试员") as ledger:
+        merge_package(ledger, package)
+        with ledger.session() as session:
+            pairing = records.find_pairing(session, PAIRING)
+            assert records.pairing_counties(pairing) == ["龙州县", "凭祥市"]
+            assert [record.county for record in records.list_records(session, "meeting")] == ["凭祥市"]
+            (plan,) = store.list_plans(session)
+            assert [(t.measure, t.threshold, t.basis) for t in plan.tasks[0].targets] == [("trainees", 0, "上年")]
+
+
+def test_the_years_offered_are_every_year_a_record_counts_in_and_the_ledger_opens_on_the_latest_begun(session):
+    _cadre(session, "跨年", start=date(2019, 9, 1), end=date(2021, 7, 31))
+    session.flush()
+    assert records.years_in_use(session) == [2021, 2020, 2019]
+    assert records.latest_year(session) == 2019
+    _cadre(session, "在岗", start=date(2022, 3, 1))  # open: counts up to this year
+    session.flush()
+    this_year = date.today().year
+    assert records.years_in_use(session) == list(range(this_year, 2018, -1))
+    assert records.latest_year(session) == 2022

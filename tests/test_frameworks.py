@@ -313,7 +313,7 @@ def test_every_problem_is_reported_at_once(tmp_path):
 def test_a_file_that_is_not_json_names_the_line(tmp_path):
     path = tmp_path / "custom.json"
     path.write_text('{"name": "custom",\n  "title": }', encoding="utf-8")
-    with pytest.raises(FrameworkError, match="不是有效的 JSON（第 2 行"):
+    with pytest.raises(FrameworkError, match="不是有效的 JSON：第 2 行"):
         load_file(path)
 
 

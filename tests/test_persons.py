@@ -65,11 +65,19 @@ def test_a_later_record_bringing_the_id_number_gives_it_to_the_person_known_with
     session.flush()
     assert later.person_id == first.person_id
     assert _people(session) == [("黄丽华", OTHER_ID, "女", "", "鹤山市纪元中学")]
-    # From then on a record without it, by the same name from the same unit, is not taken for them: a namesake.
-    namesake = _dispatch(session)
+    # From then on a record without it, by the same name from the same unit, is theirs: the number left out.
+    again = _dispatch(session, start_date=date(2021, 3, 1), end_date=date(2021, 6, 30))
     session.flush()
-    assert namesake.person_id != first.person_id
-    assert len(_people(session)) == 2
+    assert again.person_id == first.person_id
+    assert _people(session) == [("黄丽华", OTHER_ID, "女", "", "鹤山市纪元中学")]
+
+
+def test_a_record_without_the_number_is_the_person_known_with_it_whichever_comes_first(session):
+    with_number = _cadre(session)
+    without = _cadre(session, id_number=None, start_date=date(2021, 7, 1), end_date=date(2022, 6, 30))
+    session.flush()
+    assert without.person_id == with_number.person_id
+    assert _people(session) == [("陈志强", ID_NUMBER, "男", "13812345678", "鹤山市科工商务局")]
 
 
 def test_an_edit_moves_a_record_to_its_person_and_corrects_one_named_by_it_alone(session):

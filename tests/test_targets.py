@@ -543,6 +543,11 @@ def test_the_seeds_targets_are_read_as_an_inspector_reads_them(item, places, exp
         ),
         ("为黔南州培训各级干部人次逐年增加。", (GUANGZHOU, QIANNAN), [("trainees", {}, 0, "人次", "增长")]),
         ("机关单位采购西部农产品金额只增不减。", (GUANGZHOU, QIANNAN), [("sales", {}, 0, "万元", "增长")]),
+        # Each comparison qualifies what its own clause names, not the number before it.
+        (
+            "投入财政援助资金260万元，选派干部人数不低于上年。", (HESHAN, LONGZHOU),
+            [("funds", {"fund_type": "财政援助资金"}, 260, "万元", ""), ("cadres", {}, 0, "人", "上年")],
+        ),
     ],
 )  # fmt: skip
 def test_targets_set_against_last_year_are_read_with_their_basis(item, places, expected):

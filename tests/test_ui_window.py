@@ -228,3 +228,17 @@ def test_duplicating_a_standing_tie_asks_first_and_other_kinds_copy_at_once(wind
         meeting_id = records.list_records(session, "meeting")[0].id
     window._duplicate("meeting", meeting_id)
     assert len(questions) == 2 and opened[-1] == ("meeting", {"copy_of": meeting_id})
+
+
+def test_an_archived_tie_is_not_continued_and_the_user_is_told(window, monkeypatch):
+    tie_id = _a_tie(window, end_date=date(2020, 12, 31), record_status="已归档")
+    told = []
+    monkeypatch.setattr("ui.main_window.QMessageBox.warning", lambda parent, title, text: told.append(text))
+    monkeypatch.setattr(
+        "ui.main_window.run_modal",
+        lambda box: next(button for button in box.buttons() if button.text() == "延续").click(),
+    )
+    window._duplicate("tie", tie_id)
+    assert "已归档，不能修改" in told[0]
+    with window.context.session() as session:
+        assert records.get_record(session, tie_id).end_date == date(2020, 12, 31)

@@ -70,9 +70,10 @@ class LedgerContext(QObject):
             self.scope_changed.emit()
 
     def _choose_default_scope(self) -> None:
-        pairings, years = self.pairings(), self.years()
+        pairings = self.pairings()
         self.pairing = pairings[0] if len(pairings) == 1 else None
-        self.year = years[0] if years else None
+        with self.session() as session:
+            self.year = records.latest_year(session)
 
     def renew(self, ledger: Ledger | None = None) -> None:
         """After a merge or a restore (`ledger`: the restored one, reopened) the records are not those the undo

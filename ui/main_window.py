@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from ledger import __version__, records
+from ledger.errors import LedgerError
 from ledger.kinds import KINDS
 from ledger.storage.folder import is_ledger
 from ledger.years import continuation
@@ -285,7 +286,10 @@ class MainWindow(QMainWindow):
         if box.clickedButton() is copy:
             return True
         if box.clickedButton() is carry_on:
-            saved = self.context.save_record(kind, continued, record_id)
+            try:
+                saved = self.context.save_record(kind, continued, record_id)
+            except LedgerError as error:  # archived, or gone since: said, nothing changed
+                saved = [error]
             if isinstance(saved, list):
                 QMessageBox.warning(self, self.tr("延续到新年度"), "\n".join(map(str, saved)))
             else:

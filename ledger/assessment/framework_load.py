@@ -61,8 +61,10 @@ def read_json(path: Path) -> Any:
     except UnicodeDecodeError:
         raise FrameworkError(f"考核指标体系文件 {path} 不是 UTF-8 编码的文本") from None
     except json.JSONDecodeError as error:
+        # json's own words are English; where it stopped is what helps the person fix the file.
         raise FrameworkError(
-            f"考核指标体系文件 {path} 不是有效的 JSON（第 {error.lineno} 行第 {error.colno} 列）：{error.msg}"
+            f"考核指标体系文件 {path} 不是有效的 JSON：第 {error.lineno} 行第 {error.colno} 列附近有误"
+            "（常见原因：缺少逗号或引号、多了逗号、用了中文标点）"
         ) from None
 
 

@@ -17,6 +17,7 @@ from ledger.plans import store as plans
 from ledger.plans.measures import MEASURES
 from ledger.plans.plan_json import plan_json, target_label
 from ledger.plans.progress import STATES, plan_progress, progress_json
+from ledger.plans.target_years import BASES
 from ledger.storage.outputs import refuse_inside_ledger, replacing, write_synced
 from ledger.values import parse_date
 
@@ -120,7 +121,9 @@ def _import(args) -> None:
             deadline = task.deadline.isoformat() if task.deadline else task.deadline_text or "—"
             print(f"  {task.seq or '·'} {_short(task.item, 30)}  时限：{deadline}")
             for target in task_reading.targets:
-                label = MEASURES[target.measure].describe(target.params, year=reading.year)
+                label = MEASURES[target.measure].describe(
+                    target.params, year=reading.year, compared=BASES[target.basis]
+                )
                 print(f"      指标：{label} ≥ {plans.number_text(target.threshold)}{target.unit}（{target.source}）")
             for words in task_reading.unmatched:
                 print(f"      未识别为指标：{words}")

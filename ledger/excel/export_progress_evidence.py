@@ -84,7 +84,7 @@ def progress_sheet(workbook: Workbook, scope: Scope) -> int:
             measured_rows = [
                 [
                     target_label(m.target),
-                    m.target.threshold,
+                    m.required,
                     m.actual,
                     MEASURES[m.target.measure].unit,
                     m.ratio,

@@ -219,7 +219,9 @@ def _plan(number: int, item: Any) -> list[Problem]:
             if not isinstance(target, dict):
                 problems.append(Problem("targets", f"第{task_number}项任务的指标", quoted(repr(target)), "数据有误"))
                 continue
-            found = stored_target_problems(target.get("measure"), target.get("params"), target.get("threshold"))
+            found = stored_target_problems(
+                target.get("measure"), target.get("params"), target.get("threshold"), target.get("basis") or ""
+            )
             problems += _where(f"第{task_number}项任务的", found)
             problems += _where(f"第{task_number}项任务的指标", _words(target, {"source": ("原文", 2000)}))
     problems += plan_problems(item, tasks)

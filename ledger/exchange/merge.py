@@ -35,7 +35,7 @@ from ledger.jobs import Job
 from ledger.kinds import KINDS
 from ledger.models import Attachment, EvidenceFile, Plan, Record, Task
 from ledger.plans.store import put_link, put_plan
-from ledger.records import add_pairing, find_pairing, put_record
+from ledger.records import add_pairing, find_pairing, pairing_counties, put_record, set_pairing_counties
 from ledger.storage import backup
 from ledger.storage.backup import BadBackup
 from ledger.storage.folder import Ledger
@@ -124,8 +124,14 @@ class _Merge:
 
     def run(self, session: Session, job: Job) -> None:
         for item in self.data["pairings"]:
-            if find_pairing(session, text_of(item, "name")) is None:
-                add_pairing(session, text_of(item, "east"), text_of(item, "west"))
+            pairing = find_pairing(session, text_of(item, "name"))
+            if pairing is None:
+                pairing = add_pairing(session, text_of(item, "east"), text_of(item, "west"))
+            # The other side's counties join ours, so that its records naming them are taken; none is dropped.
+            ours = pairing_counties(pairing)
+            wanted = ours + [name for name in _counties(item) if name not in ours]
+            if wanted != ours:
+                set_pairing_counties(session, pairing, "、".join(wanted))
         items = self.data["records"]
         history = known_revisions(session, (uuid_of(item, "id") for item in items))
         for number, item in enumerate(items, start=1):
@@ -351,3 +357,14 @@ class _Merge:
             return
         if put_link(session, record_id, task_id):
             self.result.links_added += 1
+
+
+def _counties(item: Mapping[str, Any]) -> list[str]:
+    """The receiving counties a package's pairing lists; none from a package made before pairings listed them."""
+    try:
+        listed = json.loads(item.get("counties") or "[]")
+    except (TypeError, ValueError):
+        raise BadPackage(f"交换包中结对关系“{item.get('name')}”的受援县数据有误，未作任何更改。") from None
+    if not isinstance(listed, list) or not all(isinstance(name, str) for name in listed):
+        raise BadPackage(f"交换包中结对关系“{item.get('name')}”的受援县数据有误，未作任何更改。")
+    return listed

@@ -107,7 +107,9 @@ def write_pack(
         ).all()
         pairings = {record.pairing for record in records} | {plan.pairing for plan in plans}
         data = {
-            "pairings": [row_item(p, ("name", "east", "west")) for p in sorted(pairings, key=lambda p: p.name)],
+            "pairings": [
+                row_item(p, ("name", "east", "west", "counties")) for p in sorted(pairings, key=lambda p: p.name)
+            ],
             "records": record_items,
             "attachments": attachment_items,
             "plans": [_plan_item(plan) for plan in plans],

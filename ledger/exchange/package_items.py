@@ -50,6 +50,8 @@ def task_fields(item: Mapping[str, Any]) -> tuple[dict[str, Any], list[dict[str,
                 "params": text_of(target, "params"),
                 "threshold": Decimal(text_of(target, "threshold")),
                 "source": str(target.get("source") or ""),
+                # Packages made before targets could be held to last year carry none.
+                "basis": str(target.get("basis") or ""),
             }
             for target in item.get("targets", [])
         ]

@@ -261,7 +261,7 @@ def targets_summary(book: Book, summaries: list[tuple[Plan, list[TaskProgress]]]
                     [
                         *own,
                         target_label(measured.target),
-                        f"{number_text(measured.target.threshold, grouped=True)}{unit}",
+                        f"{number_text(measured.required, grouped=True)}{unit}",
                         f"{number_text(measured.actual, grouped=True)}{unit}",
                         STATES[task.state] if index == 0 else "",
                     ]

@@ -15,6 +15,7 @@ from typing import Any
 from ledger.errors import InvalidInput
 from ledger.fields import Problem
 from ledger.plans.measures import MEASURES, Measure, parse_params
+from ledger.plans.target_years import BASES
 from ledger.values import NAME_LENGTH, UNIT_NAME_LENGTH, text_problem
 
 #: A plan's and a task's words: (label, most characters, whether lines are kept), checked by `plan_problems`.
@@ -69,10 +70,13 @@ def params_problems(found: Measure, parsed: Mapping[str, Any]) -> list[Problem]:
     ]
 
 
-def stored_target_problems(name: Any, params: Any, threshold: Any) -> list[Problem]:
-    """Why a target as stored (a measure's name, its parameters as JSON text, its threshold) cannot be kept: an
-    unknown measure, parameters it does not have or not in their stored form, a threshold that is no number
-    above 0. For targets brought by a package, which progress, the binder and Excel must be able to read."""
+def stored_target_problems(name: Any, params: Any, threshold: Any, basis: Any = "") -> list[Problem]:
+    """Why a target as stored (a measure's name, its parameters as JSON text, its threshold, its comparison with
+    last year) cannot be kept: an unknown measure, parameters it does not have or not in their stored form, a
+    threshold that is no number above 0 (or below 0, for one held to last year), an unknown basis. For targets
+    brought by a package, which progress, the binder and Excel must be able to read."""
+    if basis not in BASES:
+        return [Problem("basis", "与上年比较", str(basis), f"只能是：{'、'.join(name for name in BASES if name)}")]
     if not isinstance(name, str) or name not in MEASURES:
         return [Problem("measure", "指标", str(name), "没有这个指标")]
     found = MEASURES[name]
@@ -93,6 +97,7 @@ def stored_target_problems(name: Any, params: Any, threshold: Any) -> list[Probl
         number = Decimal(str(threshold))
     except ArithmeticError:
         number = Decimal(-1)
-    if not number.is_finite() or number <= 0:
-        problems.append(Problem("threshold", f"指标“{found.label}”的目标值", str(threshold), "必须是大于 0 的数"))
+    if not number.is_finite() or number < 0 or (number == 0 and not basis):
+        wanted = "不能小于 0" if basis else "必须是大于 0 的数"
+        problems.append(Problem("threshold", f"指标“{found.label}”的目标值", str(threshold), wanted))
     return problems

@@ -42,14 +42,18 @@ class TargetProgress:
 
     @property
     def ratio(self) -> Decimal:
-        if not self.required:  # nothing last year, nothing stated: any figure meets it
+        if not self.required:  # nothing last year, nothing stated: reached by any figure at all
             return Decimal(1) if self.reached else Decimal(0)
-        return (self.actual / self.required).quantize(Decimal("0.0001"))
+        ratio = (self.actual / self.required).quantize(Decimal("0.0001"))
+        # Only as much as last year, where more is asked: short of it, though the figures are equal.
+        return ratio if self.reached else min(ratio, Decimal("0.99"))
 
     @property
     def reached(self) -> bool:
         if self.target.basis == GROWTH:
             return self.actual > self.baseline and self.actual >= self.target.threshold
+        if self.target.basis and not self.required:
+            return self.actual > 0  # nothing last year and no number stated: nothing done is not "as much"
         return self.actual >= self.required
 
 

@@ -49,12 +49,17 @@ def year_on_year(source: str, targets: list[ProposedTarget]) -> tuple[list[Propo
         basis = GROWTH if _GROWING.search(found.group()) else AT_LEAST
         sentence = span(source, found.start(), found.end(), SENTENCE_MARKS)
         clause = span(source, found.start(), found.end(), CLAUSE_MARKS)
-        beside = [n for n, t in enumerate(targets) if t.measure in _COMPARABLE and t.source in sentence]
+        compared = _compared(clause)
+        # The number it qualifies is in its clause; else in its sentence, of what the clause names if it names any.
+        named = {measure for measure, _ in compared} or _COMPARABLE
+        beside = [n for n, t in enumerate(targets) if t.measure in _COMPARABLE and t.source in clause]
+        if not beside:
+            beside = [n for n, t in enumerate(targets) if t.measure in named and t.source in sentence]
         if beside:
             for index in beside:
                 targets[index] = replace(targets[index], basis=basis)
             continue
-        compared = _compared(clause) or _compared(sentence)
+        compared = compared or _compared(sentence)
         if not compared:
             if clause not in unread:
                 unread.append(clause)

@@ -36,6 +36,7 @@ from ledger.errors import LedgerError
 from ledger.plans import store as plans
 from ledger.plans.measures import MEASURES
 from ledger.plans.store import PlanReading, TaskReading
+from ledger.plans.target_years import BASES
 from ui.context import LedgerContext
 from ui.plans.display import ERROR_STYLE, NOTE_STYLE, em_width, flat, shown_deadline
 
@@ -349,7 +350,9 @@ class PlanImportPreview(QDialog):
             top.setToolTip(3, self.tr("原文：{0}").format(task.deadline_text or "—"))
             self.tree.addTopLevelItem(top)
             for proposed in task_reading.targets:
-                label = MEASURES[proposed.measure].describe(proposed.params)
+                label = MEASURES[proposed.measure].describe(
+                    proposed.params, year=reading.year, compared=BASES[proposed.basis]
+                )
                 threshold = plans.number_text(proposed.threshold, grouped=True)
                 text = f"{label} ≥ {threshold}{proposed.unit}　〔{proposed.source}〕"
                 child = QTreeWidgetItem(top, ["", "", text])

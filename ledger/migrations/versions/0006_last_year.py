@@ -2,9 +2,11 @@
 
 `last_year` is the year of a record's end (a posting's return, else its planned end; a training's or a stay's
 end date), never before its first; empty while an open-ended record (a posting not yet ended, a standing tie,
-a park or workshop still running) has no end, so that it counts up to the present. Ties gain an end date:
-those kept until now as one record per year, each under its year, are closed at the end of that year, so that
-they stay as they were and do not count twice.
+a park or workshop still running) has no end, so that it counts up to the present. A posting, stay or
+training filed until now under a later year than it began in (a posting of 2018–2020 kept as a 2020 record)
+is filed under the year it began, its first, and so counts in each year it lasts. Ties gain an end date: those
+kept until now as one record per year, each under its year, are closed at the end of that year, so that they
+stay as they were and do not count twice.
 
 Revision ID: 0006
 Revises: 0005
@@ -28,6 +30,7 @@ _record = sa.table(
     sa.column("id", sa.Uuid()),
     sa.column("kind", sa.String()),
     sa.column("year", sa.Integer()),
+    sa.column("start_date", sa.Date()),
     sa.column("end_date", sa.Date()),
     sa.column("last_year", sa.Integer()),
 )
@@ -44,9 +47,11 @@ def upgrade() -> None:
     returned = dict(connection.execute(sa.select(_cadre.c.id, _cadre.c.returned_on)).all())
     lasting = dict(connection.execute(sa.select(_industry.c.id, _industry.c.cooperation_type)).all())
     updates = []
-    for record_id, kind, year, end_date in connection.execute(
-        sa.select(_record.c.id, _record.c.kind, _record.c.year, _record.c.end_date)
+    for record_id, kind, year, start, end_date in connection.execute(
+        sa.select(_record.c.id, _record.c.kind, _record.c.year, _record.c.start_date, _record.c.end_date)
     ):
+        if start is not None and start.year < year:
+            year = start.year
         if kind == "tie" and end_date is None:
             end_date = dt.date(year, 12, 31)
         end = returned.get(record_id) or end_date
@@ -56,12 +61,12 @@ def upgrade() -> None:
             last_year = None
         else:
             last_year = year
-        updates.append({"key": record_id, "end_date": end_date, "last_year": last_year})
+        updates.append({"key": record_id, "year": year, "end_date": end_date, "last_year": last_year})
     if updates:
         connection.execute(
             _record.update()
             .where(_record.c.id == sa.bindparam("key"))
-            .values(end_date=sa.bindparam("end_date"), last_year=sa.bindparam("last_year")),
+            .values(year=sa.bindparam("year"), end_date=sa.bindparam("end_date"), last_year=sa.bindparam("last_year")),
             updates,
         )
 

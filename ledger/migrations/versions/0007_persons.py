@@ -86,6 +86,7 @@ def _fill_directory(connection) -> None:
         rows.extend(connection.execute(query))
     by_id: dict[str, dict] = {}
     by_name: dict[tuple[str, str], dict] = {}
+    identified: dict[tuple[str, str], list[dict]] = {}  # (name, unit) of those known with an ID number
     persons: list[dict] = []
     links = []
     for record_id, at, author, name, gender, id_number, phone, unit in sorted(rows, key=lambda row: (row[1], row[0])):
@@ -93,6 +94,8 @@ def _fill_directory(connection) -> None:
         person = by_id.get(id_number) if id_number else by_name.get((name, unit))
         if person is None and id_number:
             person = by_name.pop((name, unit), None)  # known so far without an ID number: it is theirs
+        if person is None and not id_number and len(identified.get((name, unit), ())) == 1:
+            (person,) = identified[(name, unit)]  # the number left out this time
         if person is None:
             person = {"id": uuid.uuid4(), "id_number": None, "gender": "", "phone": "", "poverty_status": ""}
             person |= {"created_at": at, "created_by": author, "unit": unit}
@@ -102,6 +105,8 @@ def _fill_directory(connection) -> None:
         if id_number:
             person["id_number"] = id_number
             by_id[id_number] = person
+            if person not in identified.setdefault((name, unit), []):
+                identified[(name, unit)].append(person)
         person |= {"name": name, "gender": gender or person["gender"], "phone": phone or person["phone"]}
         person |= {"unit": unit or person["unit"], "updated_at": at, "updated_by": author}
         links.append({"key": record_id, "person_id": person["id"]})
