@@ -444,11 +444,17 @@ def put_record(
 ) -> tuple[Record, dict[str, list[Any]]]:
     """Puts a record as another ledger has it (a merge): added under its own id, or overwritten whatever
     its state, archived too, since the other side's change came after ours. Its stamps travel with it
-    (created_at/by, updated_at/by, deleted_at/by). Returns the record and its changes as {field: [old, new]}."""
+    (created_at/by, updated_at/by, deleted_at/by). Returns the record and its changes as {field: [old, new]}.
+    A field the package does not carry at all (one made by an earlier version, before the field was added) keeps
+    the value it has here."""
     spec = kind_spec(kind)
     given = {name: value for name, value in values.items() if name in spec.by_name and not spec.by_name[name].derived}
-    merged, pairing = _validated(session, spec, _prepare(spec, given), ())
     record = session.get(Record, record_id)
+    if record is not None and record.kind == kind:
+        kept = record_values(record)
+        given = {**{name: kept[name] for name in spec.by_name if name not in values and name in kept}, **given}
+        given = {name: value for name, value in given.items() if not spec.by_name[name].derived}
+    merged, pairing = _validated(session, spec, _prepare(spec, given), ())
     if record is None:
         record = insert_record(session, spec, merged, pairing, {**stamps, "id": record_id})
         return record, record_changes(spec, {}, merged)

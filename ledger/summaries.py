@@ -9,12 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from ledger import records
 from ledger.fields import Field
 from ledger.kinds import KINDS, MODELS
+from ledger.kinds.common import DRAFT
 from ledger.years import in_year
 
 
@@ -28,14 +29,19 @@ class KindTotals:
 
 
 def kind_totals(session: Session, pairing: str | None, year: int | None) -> list[KindTotals]:
-    """The totals of every kind, in the kinds' order, of the records of `pairing` and `year` (None: all)."""
+    """The totals of every kind, in the kinds' order, of the records of `pairing` and `year` (None: all): how many
+    records count in the year, and their money as the measures count it, drafts apart and each sum in the year its
+    record began (a park's investment is not added again in each year it runs)."""
     found = records.find_pairing(session, pairing) if pairing else None
     totals = []
     for kind, spec in KINDS.items():
         model = MODELS[kind]
         money = [field for field in spec.fields if field.values.money]
-        query = select(func.count(), *(func.sum(getattr(model, field.name)) for field in money))
-        query = query.where(model.kind == kind, model.deleted_at.is_(None))
+        counted = model.record_status != DRAFT
+        if year is not None:
+            counted = and_(counted, model.year == year)
+        sums = (func.sum(getattr(model, field.name)).filter(counted) for field in money)
+        query = select(func.count(), *sums).where(model.kind == kind, model.deleted_at.is_(None))
         if year is not None:
             query = query.where(in_year(model, year))
         if found is not None:

@@ -4,8 +4,10 @@ nothing, people count once, a stay by its days inside the year, sums of what arr
 from datetime import date
 from decimal import Decimal
 
+import openpyxl
 import pytest
 from alembic import command
+from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook
 from samples import VALID, id_check_char
 
@@ -21,6 +23,7 @@ from ledger.plans.plan_json import target_label
 from ledger.plans.progress import task_progress
 from ledger.storage import schema
 from ledger.storage.folder import Ledger
+from ledger.summaries import kind_totals
 from ledger.years import days_within
 
 PAIRING = "鹤山市—龙州县"
@@ -361,3 +364,44 @@ def test_the_years_offered_are_every_year_a_record_counts_in_and_the_ledger_open
     this_year = date.today().year
     assert records.years_in_use(session) == list(range(this_year, 2018, -1))
     assert records.latest_year(session) == 2022
+
+
+def test_the_overviews_sums_count_money_once_in_the_year_it_began_and_leave_drafts_out(session):
+    plant = {**CHECKED, "pairing": PAIRING, "title": "某车间", "enterprise": "某公司", "cooperation_type": "帮扶车间"}
+    records.add_record(session, "industry", {**plant, "date": date(2019, 3, 1), "investment": Decimal(2_000_000)})
+    records.add_record(session, "industry", {**plant, "date": date(2020, 3, 1), "investment": Decimal(500_000)})
+    draft = {**plant, "record_status": "草稿", "date": date(2020, 6, 1), "investment": Decimal(9_000_000)}
+    records.add_record(session, "industry", draft)
+    session.flush()
+    (industry,) = [totals for totals in kind_totals(session, PAIRING, 2020) if totals.kind == "industry"]
+    # All three run in 2020 and are listed; only the 2020 workshop's money is 2020's.
+    assert industry.count == 3
+    assert {field.name: total for field, total in industry.sums}["investment"] == Decimal("500000.00")
+
+
+def test_the_workbook_prints_受援县_where_the_pairing_covers_several_counties(ledger_path, run, tmp_path):
+    book = tmp_path / "台账.xlsx"
+    with Ledger.open(ledger_path, author="测试员") as ledger, ledger.session() as session, session.begin():
+        records.add_record(session, "meeting", VALID["meeting"])
+    assert run("export", str(book), "--year", "2020")[0] == 0
+    assert _county_column_hidden(book) is True  # one county: nothing to say
+    assert run("pairing", "counties", PAIRING, "龙州县、凭祥市")[0] == 0
+    assert run("export", str(book), "--year", "2020")[0] == 0
+    assert _county_column_hidden(book) is False  # rows added in Excel can name theirs
+
+
+def _county_column_hidden(book):
+    sheet = openpyxl.load_workbook(book)["会议与互访台账"]
+    header = [cell.value for cell in sheet[3]]
+    return bool(sheet.column_dimensions[get_column_letter(header.index("受援县") + 1)].hidden)
+
+
+def test_a_merge_from_an_earlier_version_keeps_the_fields_its_package_does_not_carry(session):
+    tie = {**CHECKED, "pairing": PAIRING, "level": "学校", "east_party": "鹤山一中", "west_party": "龙州高中"}
+    record = records.add_record(session, "tie", {**tie, "date": date(2018, 6, 1), "end_date": date(2020, 12, 31)})
+    session.flush()
+    # As a package of the earlier version has the tie: no 协议截止日期, no 受援县, its summary edited.
+    new_fields = ("end_date", "county")
+    earlier = {name: value for name, value in records.record_values(record).items() if name not in new_fields}
+    records.put_record(session, "tie", record.id, {**earlier, "summary": "对方修改"}, {})
+    assert (record.summary, record.end_date, record.last_year) == ("对方修改", date(2020, 12, 31), 2020)

@@ -108,3 +108,18 @@ def test_a_pairings_receiving_counties_are_set_in_the_settings(window):
     assert "已有记录填写了这个县，不能从名单中去掉" in view.pairing_note.text()
     view.reload()
     assert view.counties.text() == "龙州县、凭祥市、宁明县"
+
+
+def test_the_form_offers_the_counties_of_the_pairing_chosen(qtbot):
+    from ledger.kinds import KINDS
+    from ui.record_form import RecordForm
+
+    pairings = ["广州市—黔南布依族苗族自治州", "鹤山市—龙州县"]
+    form = RecordForm(KINDS["meeting"], pairings, [], counties={pairings[0]: ["都匀市", "福泉市"], pairings[1]: []})
+    qtbot.addWidget(form)
+    line = form.editors["county"].line
+    form.editors["pairing"].set_text(pairings[0])
+    assert line.placeholderText() == "都匀市、福泉市"
+    assert line.completer().model().stringList() == ["都匀市", "福泉市"]
+    form.editors["pairing"].set_text(pairings[1])
+    assert line.placeholderText() == "只有一个县，不填" and line.completer().model().stringList() == []

@@ -141,4 +141,4 @@ class Overview(QWidget):
             for field, total in counted.sums:
                 text += "，" + field.values.total_text(total or Decimal(0), bold=True)
             lines.append(text)
-        return "　｜　".join(lines)
+        return "　｜　".join(lines) + self.tr("　（金额按开始年度计，不含草稿）")

@@ -72,7 +72,7 @@ class RecordDialog(QDialog):
         self._initial: dict[str, str] = {}
         self._copy_title = ""
 
-        self.form = RecordForm(self.spec, *self._directory())
+        self.form = RecordForm(self.spec, *self._directory(), counties=self._counties())
         self.heading = QLabel()
         self.heading.setStyleSheet("font-size: 15px; font-weight: bold;")
         self.note = QLabel()
@@ -135,6 +135,14 @@ class RecordDialog(QDialog):
             units = records.unit_names(session)
             people = persons.known_persons(session, self.spec.name)
         return self.context.pairings(), units, people
+
+    def _counties(self) -> dict[str, list[str]]:
+        """The receiving counties of each pairing, which 受援县 is chosen from."""
+        with self.context.session() as session:
+            return {
+                name: records.pairing_counties(records.find_pairing(session, name))
+                for name in records.pairing_names(session)
+            }
 
     def _read(self, record_id: uuid.UUID) -> tuple[dict[str, Any], bool]:
         with self.context.session() as session:

@@ -14,7 +14,7 @@ from functools import partial
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCompleter, QGridLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from ledger.fields import Field, KindSpec, Problem
 from ledger.persons import KnownPerson, unit_field
@@ -34,6 +34,7 @@ class RecordForm(QWidget):
         units: Sequence[str],
         people: Sequence[KnownPerson] = (),
         parent: QWidget | None = None,
+        counties: Mapping[str, Sequence[str]] | None = None,
     ):
         super().__init__(parent)
         self.spec = spec
@@ -41,6 +42,11 @@ class RecordForm(QWidget):
         for editor in self.editors.values():
             if isinstance(editor, PersonEditor):
                 editor.chosen.connect(self._complete_person)
+        # 受援县 offers the counties of the pairing chosen (设置), and says so where it covers only one.
+        self.counties = dict(counties or {})
+        if "county" in self.editors and "pairing" in self.editors:
+            self.editors["pairing"].edited.connect(self._offer_counties)
+            self._offer_counties()
         self.messages: dict[str, QLabel] = {}
         self._pending: set[str] = set()
         self._timer = QTimer(self)
@@ -71,6 +77,14 @@ class RecordForm(QWidget):
             else:
                 column = 1
         grid.setRowStretch(row + 1, 1)
+
+    def _offer_counties(self) -> None:
+        line = self.editors["county"].line
+        listed = list(self.counties.get(self.editors["pairing"].text(), ()))
+        completer = QCompleter(listed, line)
+        completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+        line.setCompleter(completer)
+        line.setPlaceholderText("、".join(listed) if listed else self.tr("只有一个县，不填"))
 
     def _label(self, field: Field) -> QLabel:
         # Only what must be typed: not 年度, which follows the date, nor what the ledger composes or defaults.

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from ledger.kinds import KINDS, MODELS
 from ledger.models import Pairing, Record
+from ledger.records import pairing_counties
 from ledger.settings import COMPILING_UNIT, read_setting
 from ledger.years import in_year
 
@@ -34,7 +35,7 @@ class Scope:
         pairings, years = {row.pairing_id for row in found}, {row.year for row in found}
         self.shown_pairing, self.shown_year = pairing, year
         if len(pairings) == 1:
-            self.shown_pairing = session.get(Pairing, pairings.pop()).name
+            self.shown_pairing = session.get(Pairing, next(iter(pairings))).name
         if year is None and len(years) == 1:
             self.shown_year = years.pop()
         # A year asked for is the titles', though some records began earlier (a posting from the year before):
@@ -42,8 +43,10 @@ class Scope:
         self._years_of = {}
         for row in found:
             self._years_of.setdefault(row.kind, set()).add(row.year)
-        # 受援县 is printed only on a sheet where some record names one: most pairings are of one county.
-        self._with_county = {row.kind for row in found if row.in_county}
+        # 受援县 is printed where a pairing of the workbook covers several counties, so that rows added in Excel can
+        # name theirs, or a record names one; most pairings are of one county.
+        several = any(pairing_counties(session.get(Pairing, pairing_id)) for pairing_id in pairings)
+        self._with_county = set(KINDS) if several else {row.kind for row in found if row.in_county}
 
     def implied_fields(self, kind: str) -> set[str]:
         """The fields a kind's sheet need not print, its title saying them: the pairing, and the year where every
