@@ -119,7 +119,7 @@ class SettingsView(QWidget):
         # is chosen from, and what 县均 divides by.
         self.counties_pairing = QComboBox()
         self.counties_pairing.currentTextChanged.connect(self._show_counties)
-        self.counties = QLineEdit(placeholderText=self.tr("覆盖多个县时填写，用顿号分隔，如：都匀市、福泉市"))
+        self.counties = QLineEdit(placeholderText=self.tr("覆盖多个县时填写，如：都匀市、福泉市"))
         self.counties.returnPressed.connect(self.save_counties)
         self.save_counties_button = QPushButton(self.tr("保存受援县"))
         self.save_counties_button.setAutoDefault(False)

@@ -41,7 +41,7 @@ SPEC = declare_kind(
     Field("poor_employed", "其中建档立卡/脱贫人口", FieldType.INT),
     Field("date", "签约日期", FieldType.DATE, required=True),
     Field("production_date", "投产日期", FieldType.DATE),
-    Field("end_date", "终止日期", FieldType.DATE, help="园区、帮扶车间停止运行或合作终止的日期；不填表示仍在运行"),
+    Field("end_date", "终止日期", FieldType.DATE, help="停止运行时填写；不填即仍在运行"),
     checks=(_consistent, period_in_order),
     ends=("end_date",),
     open_ended=lambda values: values.get("cooperation_type") in LASTING,

@@ -24,7 +24,7 @@ SPEC = declare_kind(
     Field("east_party", "东部结对方", required=True, max_length=100),
     Field("west_party", "西部结对方", required=True, max_length=100),
     Field("date", "签订协议日期", FieldType.DATE, required=True, help="多年的结对只需一条记录，不必每年复制"),
-    Field("end_date", "协议截止日期", FieldType.DATE, help="不填表示长期结对：此后每个年度都计入，直到填写截止日期"),
+    Field("end_date", "协议截止日期", FieldType.DATE, help="不填即长期结对，每年都计入"),
     Field(
         "activities",
         "帮扶活动",
