@@ -144,6 +144,8 @@ def _sheet(book: Book, part: Part, item: Item, media: dict[str, Prepared], resul
     rows = []
     for field_spec in spec.fields:
         value = item.values.get(field_spec.name)
+        if field_spec.name == "county" and not value:
+            continue  # a pairing of one county names none: an empty 受援县 row would read as a gap
         rows.append([book.para(field_spec.label, "cell_header"), book.value(field_spec, value)])
     title = [book.para(f"{spec.label}登记表", "cell_header"), ""]
     widths = [34 * mm, FRAME_WIDTH - 34 * mm]
