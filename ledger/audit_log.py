@@ -30,6 +30,7 @@ ACTIONS = {
     "detach": "移除佐证材料",
     "merge": "合并",
     "conflict": "合并冲突",
+    "roster": "导入名册",
 }
 TARGETS = {
     "pairing": "结对关系",
@@ -62,6 +63,12 @@ NAMES = {
     "phone": "联系电话",
     "unit": "单位",
     "poverty_status": "脱贫户/监测对象",
+    # A pairing's receiving counties, and a roster imported (`ledger.rosters`).
+    "counties": "受援县",
+    "people": "人数",
+    "added": "新增",
+    "updated": "更新",
+    "removed": "移除",
 }
 #: Bookkeeping in the changes, not for people.
 _HIDDEN = {"record", "sha256", "revisions", "id"}

@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
     Uuid,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -364,3 +365,32 @@ class RecordTask(Base):
 
     record_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("record.id", ondelete="CASCADE"), primary_key=True)
     task_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"), primary_key=True, index=True)
+
+
+class RosterEntry(Stamped, Base):
+    """One worker of a labour record's real-name roster (实名花名册, `ledger.rosters`), a person of the directory:
+    the roster is kept as its file last imported said, one row per person."""
+
+    __tablename__ = "roster_entry"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    record_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("record.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("person.id"), index=True)
+    name: Mapped[str]
+    id_number: Mapped[str | None]
+    gender: Mapped[str] = mapped_column(default="")
+    hukou_county: Mapped[str] = mapped_column(default="")  # 户籍 县、乡、村
+    hukou_town: Mapped[str] = mapped_column(default="")
+    hukou_village: Mapped[str] = mapped_column(default="")
+    poverty_status: Mapped[str] = mapped_column(default="")  # '', 脱贫户 or 监测对象
+    work_province: Mapped[str] = mapped_column(default="")  # 就业地 省、市
+    work_city: Mapped[str] = mapped_column(default="")
+    employer: Mapped[str] = mapped_column(default="")
+    post: Mapped[str] = mapped_column(default="")
+    start_date: Mapped[dt.date | None]
+    end_date: Mapped[dt.date | None]
+    monthly_income: Mapped[Decimal | None]
+    placement: Mapped[str] = mapped_column(default="")  # 输出方式: '', 有组织 or 自主
+
+    __table_args__ = (UniqueConstraint("record_id", "person_id"),)

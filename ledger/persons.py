@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from ledger.audit_entries import audit, author_of
 from ledger.kinds.common import person_fields
-from ledger.models import Person, Record, utc_now
+from ledger.models import Person, Record, RosterEntry, utc_now
 
 #: The kinds whose records name a person, and the field of each that holds the unit that sent them (派出单位).
 UNIT_FIELDS = {"cadre": "home_unit", "dispatch": "home_institution"}
@@ -157,6 +157,16 @@ def person_ids(session: Session, kind: str, rows: Sequence[Mapping[str, Any]]) -
     return ids
 
 
+def resolve_people(session: Session, people: Sequence[tuple[str, str | None, str, str]]) -> list[uuid.UUID]:
+    """The person each of `people` (name, ID number or None, gender, unit) is, by the rules records follow, the
+    directory told of them and flushed: how a labour roster names its workers, their employer as their unit."""
+    named = [_Named(name, gender, id_number or None, "", unit) for name, id_number, gender, unit in people]
+    directory = _Directory(session, named)
+    ids = [directory.resolve(person).id for person in named]
+    session.flush()
+    return ids
+
+
 def follow(session: Session, record: Record, values: Mapping[str, Any], changed: Collection[str]) -> None:
     """Points a record that exists at the person its `values` now name, when they changed who it is (`changed`
     names the fields changed). A person named by this record alone is corrected in place (a name mistyped, a unit
@@ -168,7 +178,9 @@ def follow(session: Session, record: Record, values: Mapping[str, Any], changed:
     own = None
     if record.person_id is not None:
         others = select(func.count()).where(Record.person_id == record.person_id, Record.id != record.id)
-        own = session.get(Person, record.person_id) if session.scalar(others) == 0 else None
+        rostered = select(func.count()).where(RosterEntry.person_id == record.person_id)  # a roster names them too
+        alone = session.scalar(others) == 0 and session.scalar(rostered) == 0
+        own = session.get(Person, record.person_id) if alone else None
     person = _Directory(session, [named]).resolve(named, own)
     session.flush()  # the person is written before the record that names it
     record.person_id = person.id

@@ -21,6 +21,7 @@ from ledger.cli import binder as cli_binder
 from ledger.cli import excel as cli_excel
 from ledger.cli import persons as cli_persons
 from ledger.cli import plans as cli_plans
+from ledger.cli import rosters as cli_rosters
 from ledger.cli.support import assignments, command_adder, open_ledger, print_json, print_table, warn
 from ledger.errors import InvalidInput, LedgerError, NotALedger, NotFound, describe_argument, user_error
 from ledger.evidence import attach, attachment_json, detach, live_attachments
@@ -159,6 +160,7 @@ def _parser() -> argparse.ArgumentParser:
 
     command("units", _units, "列出单位名录")
     cli_persons.register(command, common)
+    cli_rosters.register(command, common)
 
     cli_plans.register(command, common)
     cli_excel.register(command)
