@@ -154,7 +154,7 @@ def test_a_roster_of_two_sheets_imports_and_shows_masked_unless_asked(run, labou
 def test_a_roster_with_bad_rows_is_refused_with_every_problem_listed_and_nothing_written(run, labour, tmp_path):
     bad = [
         _huang(),
-        _huang(c1="黄明明"),  # the same ID number again
+        _huang(c1="黄明明", c12="三月份"),  # the same ID number again, and no date: both said at once
         _huang(c1="韦芳", c2="451423199001010018", c12="2024年13月"),  # a slip in the check digit, no such month
         _huang(c1="蒙强", c2=WU, c12="去年春天", c15="包吃住"),
         _huang(c1=None, c2=LI),
@@ -164,7 +164,8 @@ def test_a_roster_with_bad_rows_is_refused_with_every_problem_listed_and_nothing
     status, out, err = run("roster", "import", labour, path)
     assert status == 1 and out == ""
     assert err.splitlines() == [
-        "错误：花名册有 5 行共 8 处问题，未作任何修改：",
+        "错误：花名册有 5 行共 9 处问题，未作任何修改：",
+        "  第一批 第5行 就业时间 “三月份”：不是日期：应写作 2024-03-01、2024年3月1日 或 2024.3",
         "  第一批 第5行 身份证号码 “451423199001010019”：身份证号与第一批 第4行重复：同一人只能列一次",
         "  第一批 第6行 身份证号码 “451423199001010018”：身份证号校验位不对，请逐位核对",
         "  第一批 第6行 就业时间 “2024年13月”：没有 13 月",

@@ -82,18 +82,17 @@ def check_rows(raw_rows: list[RawRow], job: Job | None = None) -> list[RosterRow
     for index, raw in enumerate(raw_rows):
         if index % 1000 == 0:
             job.report(index / max(len(raw_rows), 1), f"核对第 {index + 1} 行")
-        row, found = _row(raw)
+        row, found, key = _row(raw)
         problems += found
-        if row is None:
-            continue
-        key = ("id", row.id_number) if row.id_number else ("name", row.name, row.employer)
-        first = seen.setdefault(key, raw)
+        # A repeat is said even of a row wrong elsewhere, so that one pass lists all there is to correct.
+        first = seen.setdefault(key, raw) if key is not None else raw
         if first is not raw:
-            column = "id_number" if row.id_number else "name"
-            what = "身份证号" if row.id_number else "姓名和单位相同、都没有身份证号，"
+            column = "id_number" if key[0] == "id" else "name"
+            what = "身份证号" if key[0] == "id" else "姓名和单位相同、都没有身份证号，"
             reason = f"{what}与{first.sheet} 第{first.number}行重复：同一人只能列一次"
             problems.append(_problem(raw, column, reason))
-        rows.append(row)
+        if row is not None:
+            rows.append(row)
     if problems:
         raise RosterProblems(problems)
     return rows
@@ -104,7 +103,9 @@ def _problem(raw: RawRow, column: str, reason: str) -> RowProblem:
     return RowProblem(raw.sheet, raw.number, header, cell_text(raw.cells.get(column)), reason)
 
 
-def _row(raw: RawRow) -> tuple[RosterRow | None, list[RowProblem]]:
+def _row(raw: RawRow) -> tuple[RosterRow | None, list[RowProblem], tuple[str, ...] | None]:
+    """The row as the roster keeps it (None if any cell is wrong), its problems, and who it is: its ID number, or
+    its name and employer without one (None where those cells are wrong)."""
     values: dict[str, Any] = {}
     problems: list[RowProblem] = []
     readers = {
@@ -131,15 +132,20 @@ def _row(raw: RawRow) -> tuple[RosterRow | None, list[RowProblem]]:
     start, end = values.get("start_date"), values.get("end_date")
     if start and end and end < start:
         problems.append(_problem(raw, "end_date", f"终止日期早于起始日期 {start.isoformat()}"))
+    key = None
+    if values.get("id_number"):
+        key = ("id", values["id_number"])
+    elif values.get("name") and not bad & {"id_number", "employer"}:
+        key = ("name", values["name"], values.get("employer", ""))
     if problems:
-        return None, problems
+        return None, problems, key
     # A 监测对象 column said yes outranks a 脱贫户 one: the household is watched now.
     status = values.pop("monitored", "") or values.pop("poor", "") or values.get("poverty_status", "")
     values.pop("poor", None)
     values["poverty_status"] = status
     if not values.get("gender") and values.get("id_number"):
         values["gender"] = GENDERS[0] if int(values["id_number"][16]) % 2 else GENDERS[1]
-    return RosterRow(**values), []
+    return RosterRow(**values), [], key
 
 
 def _text(cell: Any, length: int) -> str:
