@@ -2,10 +2,11 @@
 
 A record of a kind with person fields names its person (`Record.person_id`), resolved by the write path whenever
 the record is added, bulk-added, edited or put by a merge: by 身份证号 where the record gives one; else by name and
-派出单位 among the persons known without one; else a new person. A record bringing the ID number of a person so far
-known without one, by name and unit, gives it to them. The directory keeps the latest name, gender, phone and
-unit given for each person, and every change to it is audited like a unit's. Counting people (人) counts persons,
-the form completes a known person, and `ledger gaps` lists those still without an ID number as 身份未核.
+派出单位 (the person known without one, or the only one known with one: the number left out this time); else a new
+person. A record bringing the ID number of a person so far known without one, by name and unit, gives it to them.
+The directory keeps the latest name, gender, phone and unit given for each person, and every change to it is
+audited like a unit's. Counting people (人) counts persons, the form completes a known person, and `ledger gaps`
+lists those still without an ID number as 身份未核.
 """
 
 from __future__ import annotations
