@@ -15,6 +15,8 @@ from sqlalchemy import func, select
 from ledger import records
 from ledger.jobs import Cancelled, Job
 from ledger.models import AuditEntry, Person, RosterEntry
+from ledger.plans.counting import actual
+from ledger.plans.measures import MEASURES, parse_params
 from ledger.rosters.checking import RosterProblems
 from ledger.rosters.store import import_roster
 from ledger.storage import schema
@@ -310,3 +312,44 @@ def test_a_person_on_a_roster_is_not_corrected_in_place_by_an_edit_to_their_only
         rostered = session.scalars(select(RosterEntry.person_id)).one()
         assert session.get(Person, rostered).id_number == HUANG  # still the worker the roster names
         assert session.scalars(select(Person.name).order_by(Person.name)).all() == ["黄敏", "黄明"]
+
+
+def test_workers_are_counted_from_rosters_each_person_once_and_typed_head_counts_only_without_one(
+    ledger_path, run, tmp_path
+):
+    with Ledger.open(ledger_path, author="测试员") as ledger, ledger.session() as session, session.begin():
+        spring, autumn, typed = (
+            records.add_record(session, "labour", {**VALID["labour"], **values}).id
+            for values in (
+                {"title": "春季", "date": date(2024, 3, 5), "record_status": "已核实"},
+                {"title": "秋季", "date": date(2024, 9, 5), "record_status": "已核实"},
+                {
+                    "title": "无名册",
+                    "date": date(2024, 5, 5),
+                    "record_status": "已核实",
+                    "people": 10,
+                    "poor_people": 4,
+                },
+            )
+        )
+    li = _li()
+    li[13] = "2024-06-30"  # 李红 left after four months
+    assert run("roster", "import", str(spring), _roster(tmp_path / "春.xlsx", [_huang(), li]))[0] == 0
+    # 黄明 again in the autumn: the same person, counted once.
+    assert run("roster", "import", str(autumn), _roster(tmp_path / "秋.xlsx", [_huang()], [_chen()]))[0] == 0
+
+    with Ledger.open(ledger_path) as ledger, ledger.session() as session:
+        pairing = records.find_pairing(session, "鹤山市—龙州县")
+
+        def counted(name, **params):
+            measure = MEASURES[name]
+            parsed = parse_params(measure, params)
+            return actual(session, measure, parsed, pairing_id=pairing.id, year=2024, as_of=date(2024, 12, 31))
+
+        # 黄明, 李红 and 陈刚 on rosters, and the 10 typed on the record without one.
+        assert counted("workers") == 13
+        # 黄明 (脱贫户), 李红 (监测户) and 陈刚 (是否脱贫户：是), and the 4 typed.
+        assert counted("poor_workers") == 7
+        # On the job ten months or more: 黄明 and 陈刚 (from March); 李红 four months; no months of the typed ten.
+        assert counted("workers", min_months=10) == 2
+        assert MEASURES["workers"].describe({"min_months": 10}) == "就业人数（在岗10个月以上）"

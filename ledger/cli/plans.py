@@ -252,7 +252,7 @@ def _measures(args) -> None:
         print(f"    计法：{measure.counting}")
         for param in measure.params:
             values = "：" + "、".join(param.choices) if param.choices and param.kind == "choice" else ""
-            hint = {"bool": "：是/否", "days": "：天数", "text": "：文字"}.get(param.kind, values)
+            hint = {"bool": "：是/否", "days": "：天数", "months": "：月数", "text": "：文字"}.get(param.kind, values)
             print(f"    {param.name}  {param.label}{hint}")
 
 

@@ -15,13 +15,16 @@ from sqlalchemy.orm import Session
 
 from ledger.kinds import MODELS
 from ledger.kinds.common import DRAFT
-from ledger.models import Pairing
+from ledger.models import Pairing, RosterEntry
 from ledger.plans.measures import Measure
 from ledger.records import pairing_counties
 from ledger.years import days_within, in_year
 
 #: Parameters that say which records count in the year rather than naming a field to filter on.
-_HOW_COUNTED = ("min_days", "started", "per_county")
+_HOW_COUNTED = ("min_days", "min_months", "started", "per_county")
+#: The head counts a labour record types by hand, and the households its roster's people must be of to count for
+#: each: where it has a roster, its people are counted from that, each once across the year.
+_ROSTER_TOTALS = {"people": (), "poor_people": ("脱贫户", "监测对象")}
 
 
 def actual(
@@ -68,6 +71,8 @@ def _value(
 ) -> Decimal:
     if measure.compute is not None:
         return measure.compute(session, conditions, params, year)
+    if measure.kind == "labour" and measure.total in _ROSTER_TOTALS:
+        return Decimal(_workers(session, measure, conditions, params.get("min_months"), year, as_of))
     if measure.total is None and (measure.people or "min_days" in params):
         return Decimal(_count_stays(session, measure, conditions, params.get("min_days"), year, as_of))
     if measure.total is None:
@@ -110,3 +115,32 @@ def _count_stays(
         # The person directory ties a person's records together (`ledger.persons`).
         counted.add(person_id if measure.people else record_id)
     return len(counted)
+
+
+def _workers(
+    session: Session,
+    measure: Measure,
+    conditions: list[ColumnElement[bool]],
+    min_months: int | None,
+    year: int,
+    as_of: date,
+) -> int:
+    """The workers of the labour records selected: the persons on their rosters on the job in the year (at least
+    `min_months` of it, where asked), each once however many records name them; and for the records without a
+    roster, the head count typed, which no months can be told of."""
+    model = MODELS["labour"]
+    selected = dict(session.execute(select(model.id, getattr(model, measure.total)).where(*conditions)).all())
+    statuses = _ROSTER_TOTALS[measure.total]
+    entries = select(RosterEntry.record_id, RosterEntry.person_id, RosterEntry.start_date, RosterEntry.end_date)
+    entries = entries.where(RosterEntry.record_id.in_(list(selected)))
+    if statuses:
+        entries = entries.where(RosterEntry.poverty_status.in_(statuses))
+    rostered = set(session.scalars(select(RosterEntry.record_id).where(RosterEntry.record_id.in_(list(selected)))))
+    people = set()
+    for _, person_id, start, end in session.execute(entries):
+        # A row with no start is on the job from the year's start; with no end, up to the day asked about.
+        days = days_within(start or date(year, 1, 1), end, year, as_of)
+        if days > 0 and (min_months is None or days >= min_months * 30):
+            people.add(person_id)
+    typed = 0 if min_months else sum(count or 0 for record_id, count in selected.items() if record_id not in rostered)
+    return len(people) + typed

@@ -137,6 +137,27 @@ class DaysParam(Param):
         return f"{self.label}{value}天以上"
 
 
+class MonthsParam(Param):
+    """稳定就业: a worker on the job at least so many months of the year, by the dates of their roster row (a month
+    taken as 30 days); only workers on a roster can be told so."""
+
+    name = "min_months"
+    label = "稳定就业"
+    kind = "months"
+
+    def parse(self, value: Any) -> Any:
+        try:
+            months = int(str(value).strip())
+        except ValueError:
+            raise ValueError("应是月数，如 6") from None
+        if not 1 <= months <= 12:
+            raise ValueError("月数应在 1 到 12 之间")
+        return months
+
+    def describe(self, value: Any) -> str:
+        return f"在岗{value}个月以上"
+
+
 class _YesNoParam(Param):
     kind = "bool"
 
@@ -224,6 +245,8 @@ class Measure:
         """How it counts, in the words `ledger measures` and the README use."""
         if self.people:
             who = "按人计：同一人（身份证号相同，无身份证号时姓名和派出单位相同）只计一次"
+        elif self.kind == "labour" and self.total in ("people", "poor_people"):
+            who = "有花名册的按名册计人，同一人全年只计一次；没有花名册的按记录填写的人数合计"
         elif self.total is not None or self.compute is not None:
             who = "按记录中的数字合计"
         else:
@@ -295,7 +318,11 @@ FUND_PARAMS = _fields(
     "disbursement", "fund_type", "fund_level", "use", "deep_poverty", fund_level="{}资金", use="用于{}"
 )
 EMPLOYED = (("labour_type", EMPLOYMENT),)
-WORKER_PARAMS = (FieldParam("labour", "labour_type", within=EMPLOYMENT), FieldParam("labour", "to_east"))
+WORKER_PARAMS = (
+    FieldParam("labour", "labour_type", within=EMPLOYMENT),
+    FieldParam("labour", "to_east"),
+    MonthsParam(),
+)
 INDUSTRY_PARAMS = _fields("industry", "cooperation_type")
 TIE_PARAMS = (*_fields("tie", "level", level="{}结对"), ActivityParam())
 REPORT_PARAMS = _fields("publicity", "side", "medium", side="{}供稿")
@@ -379,7 +406,7 @@ MEASURES: dict[str, Measure] = {
             WORKER_PARAMS,
             total="people",
             fixed=EMPLOYED,
-            help="转移就业和就近就地就业的人数",
+            help="转移就业和就近就地就业的人数：有花名册的按名册计人，同一人全年只计一次；没有的按填写的人数",
         ),
         Measure(
             "poor_workers",

@@ -45,10 +45,10 @@ class _ParamEditor:
     def __init__(self, param: Param, parent: QWidget):
         self.param = param
         self.widget: QSpinBox | QComboBox
-        if param.kind == "days":
+        if param.kind in ("days", "months"):
             self.widget = QSpinBox(parent)
-            self.widget.setRange(0, 3650)
-            self.widget.setSuffix(parent.tr(" 天"))
+            self.widget.setRange(0, 3650 if param.kind == "days" else 12)
+            self.widget.setSuffix(parent.tr(" 天") if param.kind == "days" else parent.tr(" 个月"))
             self.widget.setSpecialValueText(parent.tr("不限"))
             return
         self.widget = QComboBox(parent)
